@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs everything Quanta needs to build and test on Debian 12. Idempotent: it only calls
+# apt-get when a package is missing, so repeated `make` runs cost nothing.
+set -euo pipefail
+PKGS=(build-essential cmake ninja-build ccache pkg-config
+      librocksdb-dev libboost-dev rapidjson-dev libreadline-dev libzstd-dev
+      libgtest-dev libgmock-dev libbenchmark-dev
+      clang libclang-rt-14-dev
+      tmux curl)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js may come from another packaging (with npm bundled); only ask Debian when absent.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,135 @@
+// TsService: the one facade every transport (PB, TTB, HTTP, the shell through PB) calls.
+// Transports decode a request, call one method here, and encode the answer; they hold no logic.
+//
+// Thread safety: every method may be called concurrently from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result_set.h"
+#include "common/status.h"
+#include "common/value.h"
+#include "schema/table_def.h"
+
+namespace quanta::storage {
+class Store;
+}
+
+namespace quanta::service {
+
+struct ServiceOptions {
+  std::string data_dir = "./data";
+  bool sync = false;                       // fsync each acknowledged write (group commit)
+  // Riak TS query knobs (riak_ts.md section 13.1).
+  int64_t query_timeout_ms = 10000;
+  int64_t max_quanta_span = 5000;
+  int max_concurrent_queries = 3;
+  int query_queue_length = 15;
+  int64_t max_returned_data_size = 10000000;
+  int64_t max_running_fsms = 20;           // accepted for compatibility; single node
+  int64_t sort_memory_budget_bytes = 256LL << 20;  // ORDER BY without LIMIT
+  int64_t max_object_size = 500 * 1024;    // object.size.maximum (bytes per stored row)
+  int timezone_offset_minutes = 0;         // default zone for ISO 8601 strings without one
+  // Storage tuning.
+  size_t block_cache_mb = 256;
+  size_t write_buffer_mb = 64;
+  std::string compression = "zstd";
+  // Node identity for EXPLAIN's coverage plan and TsCoverageResp entries.
+  std::string node_name = "quanta@127.0.0.1";
+  std::string advertised_pb_host = "127.0.0.1";
+  uint16_t advertised_pb_port = 8087;
+};
+
+// What a statement was, for transports that shape answers by statement kind.
+enum class StatementKind : uint8_t {
+  kUnknown,
+  kCreateTable,
+  kSelect,
+  kInsert,
+  kDelete,
+  kDescribe,
+  kShowTables,
+  kShowCreateTable,
+  kExplain,
+};
+
+// "select", "insert", ... as HTTP error texts print it (riak_ts.md section 11.1).
+std::string_view StatementKindName(StatementKind kind);
+
+struct QueryOutcome {
+  StatementKind kind = StatementKind::kUnknown;
+  std::string table;        // the table the statement names ("" for SHOW TABLES / unparsed)
+  ResultSet result;         // empty for CREATE TABLE, INSERT and DELETE
+};
+
+struct QueryOptions {
+  // Opaque coverage context from a TsCoverageResp entry: limits a SELECT to that quantum.
+  std::optional<std::string> cover_context;
+};
+
+struct CoverageEntry {
+  std::string ip;
+  uint16_t port = 0;
+  std::string cover_context;
+  std::string field_name;
+  int64_t lower_bound = 0;
+  bool lower_bound_inclusive = true;
+  int64_t upper_bound = 0;
+  bool upper_bound_inclusive = false;
+  std::string desc;
+};
+
+struct Stats;  // counters (service/stats.h)
+
+class TsService {
+ public:
+  // Opens the data directory (creating it) and loads the catalog.
+  static Result<std::unique_ptr<TsService>> Open(const ServiceOptions& options);
+  // Opens over an existing store (tests); takes ownership.
+  static Result<std::unique_ptr<TsService>> OpenWithStore(
+      const ServiceOptions& options, std::unique_ptr<storage::Store> store);
+  ~TsService();
+
+  // Runs one SQL statement. `outcome.kind`/`outcome.table` are filled even on error whenever the
+  // statement parsed (HTTP error texts need them); on error the result is the Status.
+  Status Query(std::string_view sql, const QueryOptions& options, QueryOutcome* outcome);
+
+  // Key/value operations (riak_ts.md section 9). `table` must exist, else TableNotActive.
+  // Put: full rows in table column order; 1003 when any row is invalid (nothing is written).
+  Status Put(std::string_view table, std::vector<Row> rows);
+  // Get by full local key (LK order). nullopt = not found. 1011 for a wrong key length,
+  // 1026 for a value of the wrong type in a DESC column.
+  Result<std::optional<Row>> Get(std::string_view table, const Row& key);
+  // Delete by full local key. 1021 "notfound" when absent.
+  Status Delete(std::string_view table, const Row& key);
+  // Streams local keys in batches.
+  Status ListKeys(std::string_view table,
+                  const std::function<Status(std::vector<Row>&&)>& sink);
+  // Coverage plan of a SELECT: one entry per quantum sub-query.
+  Result<std::vector<CoverageEntry>> Coverage(std::string_view sql, std::string_view table);
+
+  // The definition of `table`, or TableNotActive.
+  Result<schema::TableDefPtr> FindTable(std::string_view table) const;
+  std::vector<schema::TableDefPtr> ListTables() const;
+
+  const ServiceOptions& options() const;
+  Stats& stats();
+  storage::Store& store();
+
+  // Flushes and closes storage. Further calls fail. Idempotent.
+  Status Close();
+
+ private:
+  struct Impl;
+  explicit TsService(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace quanta::service

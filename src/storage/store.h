@@ -1,0 +1,113 @@
+// Store: the one storage interface everything above src/storage uses (docs/architecture.md).
+//
+// The store keeps rows of time-series tables, each identified by its local key (LK) and placed
+// in a partition = (table, partition-key values with the quantum applied). Writes are upserts by
+// LK (last write wins). Reads are point gets by LK and range scans inside one partition, which
+// return rows in LK order (DESC columns descending) as columnar batches.
+//
+// The store also keeps small metadata records (the catalog) under string keys.
+//
+// Thread safety: all methods may be called concurrently from many threads.
+// Errors: I/O failures -> kIoError, undecodable stored bytes -> kCorruption.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "common/value.h"
+#include "schema/table_def.h"
+#include "storage/batch.h"
+
+namespace quanta::storage {
+
+struct StoreOptions {
+  std::string data_dir;          // created if missing
+  bool sync = false;             // fsync every acknowledged write (group-committed)
+  size_t block_cache_mb = 256;
+  size_t write_buffer_mb = 64;
+  std::string compression = "zstd";  // zstd | lz4 | snappy | none
+};
+
+// A range inside one partition.
+//
+// `partition` holds one value per partition-key element, in PK order, with the quantum element
+// already floored to its quantum start. The local key of every row in a partition starts with the
+// non-quantum PK columns (equal to the partition values), then, for tables with a quantum, the
+// quantum column t. `time_lo`/`time_hi` bound t (only for tables with a quantum); without them
+// the whole partition is scanned.
+struct ScanRange {
+  Row partition;
+  std::optional<int64_t> time_lo;
+  bool time_lo_inclusive = true;
+  std::optional<int64_t> time_hi;
+  bool time_hi_inclusive = false;
+};
+
+struct ScanOptions {
+  std::vector<bool> columns;   // which table columns to fill (empty = all)
+  size_t batch_rows = 1024;    // maximum rows per batch
+  // Set by the caller to stop a scan early (checked between batches).
+  const std::atomic<bool>* cancelled = nullptr;
+};
+
+// Produces the rows of one ScanRange as batches, in local-key order.
+class ScanCursor {
+ public:
+  virtual ~ScanCursor() = default;
+  // Fills `batch` with the next rows (batch->Reset is done by the cursor). Returns false when
+  // the range is exhausted (batch then has 0 rows), or an error.
+  virtual Result<bool> Next(RowBatch* batch) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Writes all rows in one atomic batch (all or nothing), durable once it returns OK if
+  // StoreOptions::sync. REQUIRES: every row passed schema::RowIsValid(table, row).
+  virtual Status Put(const schema::TableDef& table, std::span<const Row> rows) = 0;
+
+  // Row with local key `key` (values in LK order, natural - not DESC-transformed - values), or
+  // nullopt. REQUIRES: key.size() == table.local_key.size() and each value matches its column.
+  virtual Result<std::optional<Row>> Get(const schema::TableDef& table, const Row& key) = 0;
+
+  // Deletes the row with this local key. Returns false if no such row existed.
+  virtual Result<bool> Delete(const schema::TableDef& table, const Row& key) = 0;
+
+  // A cursor over one partition range. The cursor may outlive neither the store nor `table`.
+  virtual Result<std::unique_ptr<ScanCursor>> Scan(const schema::TableDef& table,
+                                                   const ScanRange& range,
+                                                   const ScanOptions& options) = 0;
+
+  // Calls `sink` with batches of local keys (natural values, LK order within a key) of every
+  // row of the table, until done or `sink` returns an error (which is returned).
+  virtual Status ListKeys(const schema::TableDef& table,
+                          const std::function<Status(std::vector<Row>&&)>& sink) = 0;
+
+  // Deletes every row of a table (used when a table is dropped; not exposed in SQL 1.5).
+  virtual Status DropTableData(const schema::TableDef& table) = 0;
+
+  // Metadata records (catalog). Keys are arbitrary strings.
+  virtual Status PutMeta(const std::string& key, const std::string& value) = 0;
+  virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
+  // All (key, value) pairs whose key starts with `prefix`, in key order.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
+      const std::string& prefix) = 0;
+
+  // Flushes memtables to disk (clean shutdown / tests). Durability does not depend on it.
+  virtual Status Flush() = 0;
+
+  // Approximate bytes on disk for all tables.
+  virtual uint64_t ApproximateDiskBytes() = 0;
+};
+
+// Opens (creating if needed) the embedded RocksDB store in options.data_dir.
+Result<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& options);
+
+}  // namespace quanta::storage
