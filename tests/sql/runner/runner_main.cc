@@ -1,0 +1,111 @@
+// sql_runner: runs golden SQL test files (docs/testing.md). ctest runs it once per .test file.
+//
+//   sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] <file>...
+//
+// Each file gets a fresh data directory under $TMPDIR, removed afterwards unless --keep-data.
+// --transport (or the environment variable QUANTA_SQLTEST_TRANSPORT) chooses the transport a
+// file starts with; `transport` directives in the file still override it.
+// Exit status: 0 when every file passed, 1 otherwise, 2 for usage errors.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "commands.h"
+#include "script_parser.h"
+#include "transport.h"
+
+namespace {
+
+using quanta::sqltest::Harness;
+using quanta::sqltest::TestContext;
+
+std::string MakeTempDir() {
+  std::string base = std::filesystem::temp_directory_path().string() + "/quanta-sqltest-XXXXXX";
+  std::vector<char> buf(base.begin(), base.end());
+  buf.push_back('\0');
+  if (mkdtemp(buf.data()) == nullptr) return {};
+  return std::string(buf.data());
+}
+
+// Returns true when the file passed.
+bool RunFile(const std::string& path, const std::string& transport, bool keep_data) {
+  auto script = quanta::sqltest::ParseScriptFile(path);
+  if (!script.ok()) {
+    std::cout << script.error().message() << "\n";
+    std::cout << "FAIL " << path << " (parse error)\n";
+    return false;
+  }
+  std::string dir = MakeTempDir();
+  if (dir.empty()) {
+    std::cout << "FAIL " << path << ": cannot create a temporary directory\n";
+    return false;
+  }
+  int failures = 0, run = 0, skipped = 0;
+  {
+    Harness harness(dir + "/data");
+    TestContext ctx(path, harness, std::cout);
+    ctx.SetTransport(transport);
+    quanta::Status st = harness.Start();
+    if (!st.ok()) {
+      ctx.Abort(0, "cannot open the service: " + st.ToString());
+    } else {
+      for (auto& c : (*script)->commands) c->Execute(ctx);
+    }
+    quanta::Status closed = harness.Stop();
+    if (!closed.ok() && !ctx.aborted()) ctx.Abort(0, "close failed: " + closed.ToString());
+    failures = ctx.failures();
+    run = ctx.run();
+    skipped = ctx.skipped();
+  }
+  if (keep_data) {
+    std::cout << "data kept in " << dir << "\n";
+  } else {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  std::cout << (failures == 0 ? "PASS " : "FAIL ") << path << ": " << run << " run, "
+            << failures << " failed, " << skipped << " skipped\n";
+  return failures == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string transport = "inproc";
+  if (const char* env = std::getenv("QUANTA_SQLTEST_TRANSPORT"); env != nullptr && *env) {
+    transport = env;
+  }
+  bool keep_data = false;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--transport=", 0) == 0) {
+      transport = a.substr(12);
+    } else if (a == "--keep-data") {
+      keep_data = true;
+    } else if (a == "-h" || a == "--help") {
+      std::cout << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] "
+                   "<file.test>...\n";
+      return 0;
+    } else if (!a.empty() && a[0] == '-') {
+      std::cerr << "unknown option " << a << "\n";
+      return 2;
+    } else {
+      files.push_back(a);
+    }
+  }
+  bool known = transport == "all";
+  for (const auto& n : Harness::Known()) known = known || n == transport;
+  if (!known || files.empty()) {
+    std::cerr << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] "
+                 "<file.test>...\n";
+    return 2;
+  }
+  bool all_passed = true;
+  for (const auto& f : files) all_passed = RunFile(f, transport, keep_data) && all_passed;
+  return all_passed ? 0 : 1;
+}

@@ -1,0 +1,84 @@
+// Transport: how the golden SQL runner sends one statement to the server and what comes back,
+// in a form every front end can produce (docs/testing.md "Transports").
+//
+//   inproc  TsService::Query called directly (always available)
+//   pb      Protocol Buffers TsQueryReq over a TCP socket to an in-process PbServer
+//   ttb     the same socket, TTB (code 104) frames
+//   http    POST /ts/v1/query to an in-process HttpServer
+//
+// The Harness owns the service and the servers for one .test file: it opens TsService on the
+// file's private data directory, starts the servers on port 0, and builds one Transport per
+// front end that was compiled in. `restart` and `config` stop everything and start it again on
+// the same data directory, so Transport pointers are only valid until the next Start().
+//
+// Adding a front end: implement Transport, create it in Harness::Start() and list its name in
+// Harness::Known(). Nothing else in the runner knows which transports exist.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result_set.h"
+#include "common/status.h"
+#include "service/ts_service.h"
+
+namespace quanta::sqltest {
+
+// What a client saw for one statement.
+struct Response {
+  bool ok = true;
+  // The error as the client received it: Riak error code (0 = API-level error) and message.
+  int code = 0;
+  std::string message;
+  bool code_known = true;      // false when the front end has no Riak codes (HTTP statuses)
+  ResultSet result;            // columns may be empty for an empty PB/TTB result
+  bool types_known = true;     // false when the front end sends column names only (HTTP JSON)
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual std::string_view name() const = 0;
+  virtual Response Execute(std::string_view sql) = 0;
+  // PB/TTB drop the column list of a result with zero rows (wire_protocol.md section 2.5), so
+  // `header` and type checks only apply to non-empty results there.
+  virtual bool columns_when_empty() const { return true; }
+};
+
+class Harness {
+ public:
+  // Every transport name a .test file may use, and whether this build has it.
+  static const std::vector<std::string>& Known();
+  static bool Compiled(std::string_view name);
+
+  explicit Harness(std::string data_dir);
+  ~Harness();
+  Harness(const Harness&) = delete;
+  Harness& operator=(const Harness&) = delete;
+
+  // Opens the service over data_dir with the current options and starts the front ends.
+  Status Start();
+  // Stops the front ends and closes the service (TsService::Close). Idempotent.
+  Status Stop();
+  Status Restart();
+  // Sets one ServiceOptions field (docs/testing.md lists the keys), then restarts.
+  Status Configure(std::string_view key, std::string_view value);
+
+  // nullptr when `name` is not compiled in or failed to start.
+  Transport* Get(std::string_view name);
+  // All started transports, inproc first.
+  std::vector<Transport*> All();
+
+  const std::string& data_dir() const { return options_.data_dir; }
+
+ private:
+  service::ServiceOptions options_;
+  std::unique_ptr<service::TsService> service_;
+  struct Servers;
+  std::unique_ptr<Servers> servers_;
+  std::vector<std::unique_ptr<Transport>> transports_;
+};
+
+}  // namespace quanta::sqltest
