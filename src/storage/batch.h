@@ -42,7 +42,8 @@ struct RowBatch {
   std::vector<ColumnVector> columns;
 
   // Prepares an empty batch for a table with these column types; `wanted[i]` says whether
-  // column i is to be filled.
+  // column i is to be filled (an empty `wanted` fills every column). Filled columns keep one
+  // entry per row in their typed vector, NULL rows included (0 / empty placeholder).
   void Reset(const std::vector<ColumnType>& types, const std::vector<bool>& wanted);
   void Clear();
   // Row i with every filled column (NULL for unfilled ones).

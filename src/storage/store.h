@@ -52,7 +52,8 @@ struct ScanRange {
 struct ScanOptions {
   std::vector<bool> columns;   // which table columns to fill (empty = all)
   size_t batch_rows = 1024;    // maximum rows per batch
-  // Set by the caller to stop a scan early (checked between batches).
+  // Set by the caller to stop a scan early (checked between batches): Next then returns false
+  // with an empty batch, as if the range were exhausted (the caller knows why it stopped).
   const std::atomic<bool>* cancelled = nullptr;
 };
 

@@ -1,0 +1,452 @@
+#include "storage/rocksdb_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "test_tables.h"
+
+namespace quanta::storage {
+namespace {
+
+using testing::GeoTable;
+using testing::MakeTable;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("quanta_store_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Open();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Open() {
+    StoreOptions o;
+    o.data_dir = (dir_ / "data").string();  // nested: OpenRocksDbStore creates it
+    o.block_cache_mb = 8;
+    o.write_buffer_mb = 4;
+    auto s = OpenRocksDbStore(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+  }
+
+  // Every row of a scan, checking that batches respect batch_rows.
+  std::vector<Row> ScanAll(const schema::TableDef& t, const ScanRange& r,
+                           ScanOptions opts = {}) {
+    auto cur = store_->Scan(t, r, opts);
+    EXPECT_TRUE(cur.ok()) << cur.status().ToString();
+    std::vector<Row> rows;
+    if (!cur.ok()) return rows;
+    RowBatch batch;
+    while (true) {
+      auto more = (*cur)->Next(&batch);
+      EXPECT_TRUE(more.ok()) << more.status().ToString();
+      if (!more.ok() || !*more) break;
+      EXPECT_LE(batch.num_rows, opts.batch_rows);
+      EXPECT_GT(batch.num_rows, 0u);
+      for (size_t i = 0; i < batch.num_rows; ++i) rows.push_back(batch.GetRow(i));
+    }
+    EXPECT_EQ(batch.num_rows, 0u);
+    return rows;
+  }
+
+  static Row Geo(const std::string& region, const std::string& state, int64_t t,
+                 const std::string& weather, std::optional<double> temp) {
+    return {Value::Bytes(region), Value::Bytes(state), Value::Int(t), Value::Bytes(weather),
+            temp ? Value::Double(*temp) : Value()};
+  }
+  static std::vector<int64_t> Times(const std::vector<Row>& rows, int column = 2) {
+    std::vector<int64_t> ts;
+    for (const auto& r : rows) ts.push_back(r[column].as_int());
+    return ts;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+constexpr int64_t kQ = 15 * 60 * 1000;  // GeoTable quantum
+constexpr int64_t kBase = 1470000000000 - 1470000000000 % kQ;
+
+TEST_F(StoreTest, PutGetUpsertDelete) {
+  auto t = GeoTable(1);
+  std::vector<Row> rows = {Geo("South", "FL", kBase + 1, "sunny", 30.5),
+                           Geo("South", "FL", kBase + 2, "rain", std::nullopt),
+                           Geo("North", "ME", kBase + 1, "snow", -3.25)};
+  ASSERT_TRUE(store_->Put(t, rows).ok());
+
+  auto got = store_->Get(t, {Value::Bytes("South"), Value::Bytes("FL"), Value::Int(kBase + 2)});
+  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ(**got, rows[1]);
+
+  auto missing = store_->Get(t, {Value::Bytes("South"), Value::Bytes("FL"), Value::Int(kBase)});
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+
+  // Upsert: same LK, new values.
+  Row updated = Geo("South", "FL", kBase + 2, "hail", 1.0);
+  ASSERT_TRUE(store_->Put(t, std::span<const Row>(&updated, 1)).ok());
+  got = store_->Get(t, {Value::Bytes("South"), Value::Bytes("FL"), Value::Int(kBase + 2)});
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(**got, updated);
+
+  Row key = {Value::Bytes("North"), Value::Bytes("ME"), Value::Int(kBase + 1)};
+  auto del = store_->Delete(t, key);
+  ASSERT_TRUE(del.ok());
+  EXPECT_TRUE(*del);
+  del = store_->Delete(t, key);
+  ASSERT_TRUE(del.ok());
+  EXPECT_FALSE(*del);
+  got = store_->Get(t, key);
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE(got->has_value());
+
+  // A malformed key is an error, not a crash.
+  EXPECT_FALSE(store_->Get(t, {Value::Bytes("North")}).ok());
+}
+
+TEST_F(StoreTest, ScanRangesWithInclusiveFlags) {
+  auto t = GeoTable(2);
+  std::vector<Row> rows;
+  for (int i = 0; i < 10; ++i) rows.push_back(Geo("R", "S", kBase + i * 100, "w", i));
+  rows.push_back(Geo("R", "T", kBase + 100, "other partition", 0));
+  rows.push_back(Geo("R", "S", kBase + kQ + 5, "next quantum", 0));
+  ASSERT_TRUE(store_->Put(t, rows).ok());
+
+  ScanRange r;
+  r.partition = {Value::Bytes("R"), Value::Bytes("S"), Value::Int(kBase)};
+  // Whole partition.
+  EXPECT_EQ(Times(ScanAll(t, r)).size(), 10u);
+  // [200, 500)
+  r.time_lo = kBase + 200;
+  r.time_hi = kBase + 500;
+  EXPECT_EQ(Times(ScanAll(t, r)),
+            (std::vector<int64_t>{kBase + 200, kBase + 300, kBase + 400}));
+  // (200, 500]
+  r.time_lo_inclusive = false;
+  r.time_hi_inclusive = true;
+  EXPECT_EQ(Times(ScanAll(t, r)),
+            (std::vector<int64_t>{kBase + 300, kBase + 400, kBase + 500}));
+  // [300, 300]
+  r.time_lo = kBase + 300;
+  r.time_hi = kBase + 300;
+  r.time_lo_inclusive = true;
+  EXPECT_EQ(Times(ScanAll(t, r)), (std::vector<int64_t>{kBase + 300}));
+  // [300, 300) is empty.
+  r.time_hi_inclusive = false;
+  EXPECT_TRUE(ScanAll(t, r).empty());
+  // Only a lower bound.
+  r.time_hi.reset();
+  r.time_lo = kBase + 750;
+  EXPECT_EQ(Times(ScanAll(t, r)), (std::vector<int64_t>{kBase + 800, kBase + 900}));
+  // Full rows come back with every column.
+  EXPECT_EQ(ScanAll(t, r)[0], rows[8]);
+  // Other quantum partition.
+  ScanRange next;
+  next.partition = {Value::Bytes("R"), Value::Bytes("S"), Value::Int(kBase + kQ)};
+  auto nq = ScanAll(t, next);
+  ASSERT_EQ(nq.size(), 1u);
+  EXPECT_EQ(nq[0], rows.back());
+}
+
+TEST_F(StoreTest, DescTimeColumnScansNewestFirst) {
+  auto t = GeoTable(3, /*time_desc=*/true);
+  std::vector<Row> rows;
+  for (int i = 0; i < 10; ++i) rows.push_back(Geo("R", "S", kBase + i * 100, "w", i));
+  ASSERT_TRUE(store_->Put(t, rows).ok());
+  ScanRange r;
+  r.partition = {Value::Bytes("R"), Value::Bytes("S"), Value::Int(kBase)};
+  auto all = Times(ScanAll(t, r));
+  ASSERT_EQ(all.size(), 10u);
+  EXPECT_EQ(all.front(), kBase + 900);
+  EXPECT_EQ(all.back(), kBase);
+
+  r.time_lo = kBase + 200;
+  r.time_hi = kBase + 500;
+  EXPECT_EQ(Times(ScanAll(t, r)),
+            (std::vector<int64_t>{kBase + 400, kBase + 300, kBase + 200}));
+  r.time_lo_inclusive = false;
+  r.time_hi_inclusive = true;
+  EXPECT_EQ(Times(ScanAll(t, r)),
+            (std::vector<int64_t>{kBase + 500, kBase + 400, kBase + 300}));
+  r.time_lo.reset();
+  EXPECT_EQ(Times(ScanAll(t, r)),
+            (std::vector<int64_t>{kBase + 500, kBase + 400, kBase + 300, kBase + 200,
+                                  kBase + 100, kBase}));
+  r.time_lo = kBase + 700;
+  r.time_hi.reset();
+  EXPECT_EQ(Times(ScanAll(t, r)), (std::vector<int64_t>{kBase + 900, kBase + 800}));
+
+  auto got = store_->Get(t, {Value::Bytes("R"), Value::Bytes("S"), Value::Int(kBase + 300)});
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(**got, rows[3]);
+}
+
+// riak_ts.md 7.5: PRIMARY KEY ((a, b, QUANTUM(c, 1, 's')), a, b, c, d DESC).
+TEST_F(StoreTest, ExtraDescLocalKeyColumn) {
+  auto t = MakeTable("lk_desc_1", 4,
+                     {{"a", ColumnType::kSint64},
+                      {"b", ColumnType::kSint64},
+                      {"c", ColumnType::kTimestamp},
+                      {"d", ColumnType::kSint64},
+                      {"e", ColumnType::kVarchar, true}},
+                     {"a", "b", "c"}, {{"a"}, {"b"}, {"c"}, {"d", true}}, true, 1, 's');
+  std::vector<Row> rows;
+  for (int64_t d = 100; d <= 10000; d += 100) {
+    rows.push_back({Value::Int(1), Value::Int(1), Value::Int(1), Value::Int(d), Value()});
+  }
+  ASSERT_TRUE(store_->Put(t, rows).ok());
+  ScanRange r;
+  r.partition = {Value::Int(1), Value::Int(1), Value::Int(0)};
+  r.time_lo = 1;
+  r.time_hi = 1;
+  r.time_hi_inclusive = true;
+  ScanOptions opts;
+  opts.batch_rows = 7;
+  auto got = ScanAll(t, r, opts);
+  ASSERT_EQ(got.size(), 100u);
+  auto ds = Times(got, 3);
+  EXPECT_EQ(ds.front(), 10000);
+  EXPECT_EQ(ds.back(), 100);
+  EXPECT_TRUE(std::is_sorted(ds.rbegin(), ds.rend()));
+
+  // Delete and get through the DESC element.
+  Row key = {Value::Int(1), Value::Int(1), Value::Int(1), Value::Int(5500)};
+  auto g = store_->Get(t, key);
+  ASSERT_TRUE(g.ok() && g->has_value());
+  EXPECT_EQ((**g)[3], Value::Int(5500));
+  EXPECT_TRUE(*store_->Delete(t, key));
+  EXPECT_EQ(ScanAll(t, r, opts).size(), 99u);
+}
+
+TEST_F(StoreTest, DescVarcharIsTrueDescending) {
+  auto t = MakeTable("dv", 5,
+                     {{"k", ColumnType::kVarchar}, {"t", ColumnType::kTimestamp},
+                      {"s", ColumnType::kVarchar}},
+                     {"k", "t"}, {{"k"}, {"t"}, {"s", true}}, true, 1, 'd');
+  std::vector<Row> rows;
+  for (const char* s : {"a", "ab", "b", "", "abc"}) {
+    rows.push_back({Value::Bytes("k"), Value::Int(5), Value::Bytes(s)});
+  }
+  ASSERT_TRUE(store_->Put(t, rows).ok());
+  ScanRange r;
+  r.partition = {Value::Bytes("k"), Value::Int(0)};
+  std::vector<std::string> got;
+  for (const auto& row : ScanAll(t, r)) got.push_back(row[2].as_bytes());
+  EXPECT_EQ(got, (std::vector<std::string>{"b", "abc", "ab", "a", ""}));
+}
+
+TEST_F(StoreTest, TableWithoutQuantum) {
+  auto t = MakeTable("kv", 6,
+                     {{"id", ColumnType::kVarchar}, {"seq", ColumnType::kSint64},
+                      {"v", ColumnType::kDouble, true}, {"flag", ColumnType::kBoolean, true}},
+                     {"id"}, {{"id"}, {"seq"}}, /*has_quantum=*/false);
+  std::vector<Row> rows;
+  for (int i = 5; i >= -5; --i) {
+    rows.push_back({Value::Bytes("x"), Value::Int(i), Value::Double(i * 0.5), Value::Bool(i > 0)});
+  }
+  rows.push_back({Value::Bytes("xy"), Value::Int(0), Value(), Value()});
+  ASSERT_TRUE(store_->Put(t, rows).ok());
+  ScanRange r;
+  r.partition = {Value::Bytes("x")};
+  r.time_lo = 3;  // ignored: no quantum
+  auto got = ScanAll(t, r);
+  ASSERT_EQ(got.size(), 11u);
+  EXPECT_EQ(Times(got, 1).front(), -5);
+  EXPECT_EQ(Times(got, 1).back(), 5);
+  r.partition = {Value::Bytes("xy")};
+  got = ScanAll(t, r);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], rows.back());
+  auto g = store_->Get(t, {Value::Bytes("x"), Value::Int(-2)});
+  ASSERT_TRUE(g.ok() && g->has_value());
+  EXPECT_EQ(**g, rows[7]);
+}
+
+TEST_F(StoreTest, ScanFillsOnlyRequestedColumnsInBatches) {
+  auto t = GeoTable(7);
+  std::vector<Row> rows;
+  for (int i = 0; i < 2500; ++i) rows.push_back(Geo("R", "S", kBase + i, "w" + std::to_string(i), i));
+  ASSERT_TRUE(store_->Put(t, rows).ok());
+  ScanRange r;
+  r.partition = {Value::Bytes("R"), Value::Bytes("S"), Value::Int(kBase)};
+  ScanOptions opts;
+  opts.columns = {true, false, true, false, true};
+  opts.batch_rows = 1000;
+  auto cur = store_->Scan(t, r, opts);
+  ASSERT_TRUE(cur.ok());
+  RowBatch b;
+  std::vector<size_t> sizes;
+  while (true) {
+    auto more = (*cur)->Next(&b);
+    ASSERT_TRUE(more.ok());
+    if (!*more) break;
+    sizes.push_back(b.num_rows);
+    EXPECT_TRUE(b.columns[0].filled);
+    EXPECT_FALSE(b.columns[1].filled);
+    EXPECT_EQ(b.columns[0].strings.size(), b.num_rows);
+    EXPECT_EQ(b.columns[2].ints.size(), b.num_rows);
+    EXPECT_EQ(b.columns[4].doubles.size(), b.num_rows);
+    EXPECT_TRUE(b.columns[1].strings.empty());
+    EXPECT_TRUE(b.columns[3].strings.empty());
+  }
+  EXPECT_EQ(sizes, (std::vector<size_t>{1000, 1000, 500}));
+
+  // Cancellation stops the scan between batches.
+  std::atomic<bool> cancelled{false};
+  opts.cancelled = &cancelled;
+  cur = store_->Scan(t, r, opts);
+  ASSERT_TRUE(cur.ok());
+  auto more = (*cur)->Next(&b);
+  ASSERT_TRUE(more.ok() && *more);
+  cancelled = true;
+  more = (*cur)->Next(&b);
+  ASSERT_TRUE(more.ok());
+  EXPECT_FALSE(*more);
+  EXPECT_EQ(b.num_rows, 0u);
+}
+
+TEST_F(StoreTest, ListKeysGivesNaturalValues) {
+  auto t = MakeTable("lk", 8,
+                     {{"a", ColumnType::kVarchar}, {"t", ColumnType::kTimestamp},
+                      {"s", ColumnType::kBlob}, {"v", ColumnType::kSint64, true}},
+                     {"a", "t"}, {{"a"}, {"t", true}, {"s", true}}, true, 1, 's');
+  std::vector<Row> rows;
+  for (int i = 0; i < 2345; ++i) {
+    rows.push_back({Value::Bytes("p" + std::to_string(i % 3)), Value::Int(1000 + i),
+                    Value::Bytes(std::string(1, static_cast<char>(i))), Value::Int(i)});
+  }
+  ASSERT_TRUE(store_->Put(t, rows).ok());
+  auto other = GeoTable(9);
+  Row o = Geo("R", "S", kBase, "w", 1);
+  ASSERT_TRUE(store_->Put(other, std::span<const Row>(&o, 1)).ok());
+
+  std::vector<Row> keys;
+  size_t batches = 0;
+  ASSERT_TRUE(store_
+                  ->ListKeys(t,
+                             [&](std::vector<Row>&& b) {
+                               ++batches;
+                               EXPECT_LE(b.size(), 1000u);
+                               for (auto& k : b) keys.push_back(std::move(k));
+                               return Status::OK();
+                             })
+                  .ok());
+  EXPECT_EQ(batches, 3u);
+  ASSERT_EQ(keys.size(), rows.size());
+  std::vector<Row> want;
+  for (const auto& r : rows) want.push_back({r[0], r[1], r[2]});
+  auto less = [](const Row& a, const Row& b) { return a[1].as_int() < b[1].as_int(); };
+  std::sort(keys.begin(), keys.end(), less);
+  EXPECT_EQ(keys, want);
+
+  // A sink error stops the listing and is returned.
+  Status err = store_->ListKeys(t, [](std::vector<Row>&&) { return IoError("stop"); });
+  EXPECT_EQ(err.code(), ErrorCode::kIoError);
+
+  ASSERT_TRUE(store_->DropTableData(t).ok());
+  size_t after = 0;
+  ASSERT_TRUE(store_->ListKeys(t, [&](std::vector<Row>&& b) {
+                      after += b.size();
+                      return Status::OK();
+                    })
+                  .ok());
+  EXPECT_EQ(after, 0u);
+  // Other tables are untouched.
+  auto g = store_->Get(other, {o[0], o[1], o[2]});
+  ASSERT_TRUE(g.ok() && g->has_value());
+}
+
+TEST_F(StoreTest, MetaRecords) {
+  ASSERT_TRUE(store_->PutMeta("table/b", "B").ok());
+  ASSERT_TRUE(store_->PutMeta("table/a", "A").ok());
+  ASSERT_TRUE(store_->PutMeta("other", std::string("\x00\xff", 2)).ok());
+  auto t = GeoTable(0);  // table id 0 must not collide with metadata
+  Row r = Geo("R", "S", kBase, "w", 1);
+  ASSERT_TRUE(store_->Put(t, std::span<const Row>(&r, 1)).ok());
+
+  auto a = store_->GetMeta("table/a");
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ(**a, "A");
+  auto none = store_->GetMeta("table/zz");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  auto list = store_->ListMeta("table/");
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(*list, (std::vector<std::pair<std::string, std::string>>{{"table/a", "A"},
+                                                                      {"table/b", "B"}}));
+  auto all = store_->ListMeta("");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 3u);
+  ASSERT_TRUE(store_->PutMeta("table/a", "A2").ok());
+  EXPECT_EQ(**store_->GetMeta("table/a"), "A2");
+}
+
+TEST_F(StoreTest, DataSurvivesReopen) {
+  auto t = GeoTable(10);
+  std::vector<Row> rows;
+  for (int i = 0; i < 100; ++i) rows.push_back(Geo("R", "S", kBase + i, "w", i));
+  ASSERT_TRUE(store_->Put(t, rows).ok());
+  ASSERT_TRUE(store_->PutMeta("k", "v").ok());
+  store_.reset();  // no flush: recovery from the WAL
+  Open();
+  ScanRange r;
+  r.partition = {Value::Bytes("R"), Value::Bytes("S"), Value::Int(kBase)};
+  EXPECT_EQ(ScanAll(t, r), rows);
+  EXPECT_EQ(**store_->GetMeta("k"), "v");
+  ASSERT_TRUE(store_->Flush().ok());
+  EXPECT_GT(store_->ApproximateDiskBytes(), 0u);
+  store_.reset();
+  Open();
+  EXPECT_EQ(ScanAll(t, r), rows);
+}
+
+TEST_F(StoreTest, ConcurrentSyncedWriters) {
+  store_.reset();
+  StoreOptions o;
+  o.data_dir = (dir_ / "sync").string();
+  o.sync = true;
+  o.compression = "lz4";
+  auto s = OpenRocksDbStore(o);
+  ASSERT_TRUE(s.ok());
+  store_ = std::move(*s);
+  auto t = GeoTable(11);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < 50; ++i) {
+        Row r = Geo("R", "S" + std::to_string(w), kBase + i, "w", i);
+        EXPECT_TRUE(store_->Put(t, std::span<const Row>(&r, 1)).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int w = 0; w < 4; ++w) {
+    ScanRange r;
+    r.partition = {Value::Bytes("R"), Value::Bytes("S" + std::to_string(w)), Value::Int(kBase)};
+    EXPECT_EQ(ScanAll(t, r).size(), 50u);
+  }
+}
+
+TEST_F(StoreTest, BadOptions) {
+  StoreOptions o;
+  o.data_dir = (dir_ / "bad").string();
+  o.compression = "brotli";
+  EXPECT_EQ(OpenRocksDbStore(o).status().code(), ErrorCode::kInvalidArgument);
+  o.data_dir = "";
+  EXPECT_FALSE(OpenRocksDbStore(o).ok());
+  // The directory is locked by the open store.
+  o.data_dir = (dir_ / "data").string();
+  o.compression = "zstd";
+  EXPECT_EQ(OpenRocksDbStore(o).status().code(), ErrorCode::kIoError);
+}
+
+}  // namespace
+}  // namespace quanta::storage
