@@ -1,1 +1,420 @@
-// placeholder: replaced by the owning work item
+#include "service/ts_service.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "exec/analyzer.h"
+#include "exec/executor.h"
+#include "exec/planner.h"
+#include "schema/describe.h"
+#include "service/catalog.h"
+#include "service/stats.h"
+#include "sql/parser.h"
+#include "storage/store.h"
+
+namespace quanta::service {
+
+using Clock = std::chrono::steady_clock;
+
+std::string_view StatementKindName(StatementKind kind) {
+  switch (kind) {
+    case StatementKind::kCreateTable: return "create_table";
+    case StatementKind::kSelect: return "select";
+    case StatementKind::kInsert: return "insert";
+    case StatementKind::kDelete: return "delete";
+    case StatementKind::kDescribe: return "describe";
+    case StatementKind::kShowTables: return "show_tables";
+    case StatementKind::kShowCreateTable: return "show_create_table";
+    case StatementKind::kExplain: return "explain";
+    case StatementKind::kUnknown: break;
+  }
+  return "unknown";
+}
+
+namespace {
+
+// Bounded admission for SELECT/EXPLAIN: `max_running` at once, `max_waiting` queued, the rest
+// refused with 1001 "overload" (riak_ts.md 7.10).
+class QueryGate {
+ public:
+  QueryGate(int max_running, int max_waiting)
+      : max_running_(std::max(1, max_running)), max_waiting_(std::max(0, max_waiting)) {}
+
+  Status Enter(Clock::time_point deadline) {
+    std::unique_lock lock(mu_);
+    if (running_ < max_running_) {
+      ++running_;
+      return Status::OK();
+    }
+    if (waiting_ >= max_waiting_) return SubmitError("overload");
+    ++waiting_;
+    bool ok = cv_.wait_until(lock, deadline, [&] { return running_ < max_running_; });
+    --waiting_;
+    if (!ok) return Status(ErrorCode::kTimeout, "no response from backend");
+    ++running_;
+    return Status::OK();
+  }
+  void Leave() {
+    {
+      std::lock_guard lock(mu_);
+      --running_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  const int max_running_, max_waiting_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int running_ = 0;   // GUARDED_BY(mu_)
+  int waiting_ = 0;   // GUARDED_BY(mu_)
+};
+
+size_t ApproxRowBytes(const Row& row) {
+  size_t n = 0;
+  for (const auto& v : row) n += v.is_bytes() ? v.as_bytes().size() + 4 : 9;
+  return n;
+}
+
+std::string RowIndexList(const std::vector<size_t>& idx) {
+  std::string s;
+  for (size_t i = 0; i < idx.size(); ++i) s += (i ? ", " : "") + std::to_string(idx[i]);
+  return s;
+}
+
+}  // namespace
+
+struct TsService::Impl {
+  ServiceOptions options;
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<Catalog> catalog;
+  Stats stats;
+  QueryGate gate;
+  std::mutex close_mu;
+  bool closed = false;
+
+  Impl(const ServiceOptions& o, std::unique_ptr<storage::Store> s)
+      : options(o), store(std::move(s)), catalog(std::make_unique<Catalog>(*store)),
+        gate(o.max_concurrent_queries, o.query_queue_length) {}
+
+  exec::AnalyzerOptions analyzer_options() const {
+    return exec::AnalyzerOptions{.timezone_offset_minutes = options.timezone_offset_minutes};
+  }
+  exec::PlannerOptions planner_options() const {
+    return exec::PlannerOptions{.max_quanta_span = options.max_quanta_span,
+                                .node_name = options.node_name};
+  }
+
+  Result<schema::TableDefPtr> Table(std::string_view name) const {
+    if (!store) return Status(ErrorCode::kIoError, "the service is shut down");
+    auto t = catalog->Find(name);
+    if (!t) return TableNotActive(name);
+    return t;
+  }
+
+  // Validates and writes rows. Errors: 1003 invalid rows; kPut when a row exceeds the object
+  // size limit (the caller picks the Riak code: 1004 for PB put, 1001 for INSERT).
+  Status WriteRows(const schema::TableDef& table, const std::vector<Row>& rows) {
+    std::vector<size_t> invalid;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (!schema::RowIsValid(table, rows[i])) invalid.push_back(i + 1);
+    }
+    if (!invalid.empty()) {
+      return Status(ErrorCode::kIrregular,
+                    "Invalid data found at row index(es) " + RowIndexList(invalid));
+    }
+    size_t too_big = 0;
+    for (const auto& r : rows) {
+      if (static_cast<int64_t>(ApproxRowBytes(r)) > options.max_object_size) ++too_big;
+    }
+    if (too_big > 0) {
+      return Status(ErrorCode::kPut, "Failed to put " + std::to_string(too_big) + " record(s)");
+    }
+    if (rows.empty()) return Status::OK();
+    QUANTA_RETURN_IF_ERROR(store->Put(table, rows));
+    stats.rows_written.fetch_add(rows.size(), std::memory_order_relaxed);
+    return Status::OK();
+  }
+
+  // Checks a key's length (1011) and types (1026 for DESC columns). Returns false when the key
+  // cannot match any row (a value of the wrong type).
+  Result<bool> CheckKey(const schema::TableDef& t, const Row& key) {
+    if (key.size() != t.local_key.size()) {
+      return Status(ErrorCode::kBadKeyLength,
+                    "Key element count mismatch (key has " + std::to_string(t.local_key.size()) +
+                        " elements but " + std::to_string(key.size()) + " supplied)");
+    }
+    bool matchable = true;
+    for (size_t i = 0; i < key.size(); ++i) {
+      const auto& elem = t.local_key[i];
+      if (!key[i].MatchesType(t.columns[elem.column].type)) {
+        if (elem.desc()) {
+          return Status(ErrorCode::kBadCompoundKey, "Value of inappropriate type in compound key");
+        }
+        matchable = false;
+      }
+    }
+    return matchable;
+  }
+
+  Status RunSelect(const sql::SelectStmt& stmt, bool explain, const QueryOptions& qopts,
+                   QueryOutcome* out) {
+    QUANTA_ASSIGN_OR_RETURN(auto table, Table(stmt.table));
+    auto start = Clock::now();
+    // Pipeline: analyze -> plan -> execute.
+    QUANTA_ASSIGN_OR_RETURN(exec::BoundSelect bound,
+                            exec::AnalyzeSelect(stmt, table, analyzer_options()));
+    QUANTA_ASSIGN_OR_RETURN(std::vector<exec::SubQuery> plan,
+                            exec::PlanSubQueries(bound, planner_options()));
+    if (explain) {
+      out->result = exec::ExplainRows(bound, plan, planner_options());
+      return Status::OK();
+    }
+    if (qopts.cover_context) {
+      std::string ctx_table;
+      QUANTA_ASSIGN_OR_RETURN(exec::SubQuery only,
+                              exec::DecodeCoverContext(*qopts.cover_context, &ctx_table));
+      std::vector<exec::SubQuery> kept;
+      if (ctx_table == table->name) {
+        for (auto& sq : plan) {
+          if (sq.partition == only.partition) kept.push_back(std::move(sq));
+        }
+      }
+      plan = std::move(kept);
+    }
+    auto deadline = start + std::chrono::milliseconds(options.query_timeout_ms);
+    QUANTA_RETURN_IF_ERROR(gate.Enter(deadline));
+    stats.queries_running.fetch_add(1);
+    exec::ExecOptions eo;
+    eo.deadline = deadline;
+    eo.max_returned_data_size = options.max_returned_data_size;
+    eo.sort_memory_budget_bytes = options.sort_memory_budget_bytes;
+    exec::ExecCounters counters;
+    auto rs = exec::ExecuteSelect(bound, plan, *store, eo, &counters);
+    stats.queries_running.fetch_sub(1);
+    gate.Leave();
+    stats.rows_scanned.fetch_add(counters.rows_scanned, std::memory_order_relaxed);
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+    stats.query_latency.Record(static_cast<uint64_t>(micros.count()));
+    if (!rs.ok()) return rs.error();
+    stats.rows_read.fetch_add(rs->rows.size(), std::memory_order_relaxed);
+    out->result = std::move(rs).value();
+    return Status::OK();
+  }
+
+  Status Dispatch(sql::Statement& stmt, const QueryOptions& qopts, QueryOutcome* out) {
+    if (auto* s = std::get_if<sql::SelectStmt>(&stmt)) {
+      out->kind = StatementKind::kSelect;
+      out->table = s->table;
+      return RunSelect(*s, false, qopts, out);
+    }
+    if (auto* s = std::get_if<sql::ExplainStmt>(&stmt)) {
+      out->kind = StatementKind::kExplain;
+      out->table = s->select.table;
+      return RunSelect(s->select, true, qopts, out);
+    }
+    if (auto* s = std::get_if<sql::InsertStmt>(&stmt)) {
+      out->kind = StatementKind::kInsert;
+      out->table = s->table;
+      QUANTA_ASSIGN_OR_RETURN(auto table, Table(s->table));
+      QUANTA_ASSIGN_OR_RETURN(std::vector<Row> rows,
+                              exec::AnalyzeInsert(*s, *table, analyzer_options()));
+      Status st = WriteRows(*table, rows);
+      if (st.code() == ErrorCode::kPut) return SubmitError(st.message());
+      return st;
+    }
+    if (auto* s = std::get_if<sql::DeleteStmt>(&stmt)) {
+      out->kind = StatementKind::kDelete;
+      out->table = s->table;
+      QUANTA_ASSIGN_OR_RETURN(auto table, Table(s->table));
+      QUANTA_ASSIGN_OR_RETURN(std::optional<Row> key,
+                              exec::AnalyzeDelete(*s, *table, analyzer_options()));
+      if (!key) return Status::OK();
+      auto deleted = store->Delete(*table, *key);
+      if (!deleted.ok()) {
+        return Status(ErrorCode::kDelete, "Delete failed: " + deleted.error().message());
+      }
+      return Status::OK();
+    }
+    if (auto* s = std::get_if<sql::CreateTableStmt>(&stmt)) {
+      out->kind = StatementKind::kCreateTable;
+      out->table = s->def.name;
+      auto created = catalog->Create(std::move(s->def));
+      return created.status();
+    }
+    if (auto* s = std::get_if<sql::DescribeStmt>(&stmt)) {
+      out->kind = StatementKind::kDescribe;
+      out->table = s->table;
+      QUANTA_ASSIGN_OR_RETURN(auto table, Table(s->table));
+      out->result = schema::DescribeTable(*table);
+      return Status::OK();
+    }
+    if (std::get_if<sql::ShowTablesStmt>(&stmt)) {
+      out->kind = StatementKind::kShowTables;
+      out->result.columns = {{"Table", ColumnType::kVarchar}, {"Status", ColumnType::kVarchar}};
+      for (const auto& t : catalog->List()) {
+        out->result.rows.push_back({Value::Bytes(t->name), Value::Bytes("Active")});
+      }
+      return Status::OK();
+    }
+    if (auto* s = std::get_if<sql::ShowCreateTableStmt>(&stmt)) {
+      out->kind = StatementKind::kShowCreateTable;
+      out->table = s->table;
+      QUANTA_ASSIGN_OR_RETURN(auto table, Table(s->table));
+      out->result.columns = {{"SQL", ColumnType::kVarchar}};
+      out->result.rows.push_back({Value::Bytes(table->ShowCreateSql())});
+      return Status::OK();
+    }
+    return InternalError("unhandled statement");
+  }
+};
+
+TsService::TsService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TsService::~TsService() { Close().IgnoreError(); }
+
+Result<std::unique_ptr<TsService>> TsService::Open(const ServiceOptions& options) {
+  storage::StoreOptions so;
+  so.data_dir = options.data_dir;
+  so.sync = options.sync;
+  so.block_cache_mb = options.block_cache_mb;
+  so.write_buffer_mb = options.write_buffer_mb;
+  so.compression = options.compression;
+  QUANTA_ASSIGN_OR_RETURN(auto store, storage::OpenRocksDbStore(so));
+  return OpenWithStore(options, std::move(store));
+}
+
+Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
+    const ServiceOptions& options, std::unique_ptr<storage::Store> store) {
+  auto impl = std::make_unique<Impl>(options, std::move(store));
+  QUANTA_RETURN_IF_ERROR(impl->catalog->Load());
+  return std::unique_ptr<TsService>(new TsService(std::move(impl)));
+}
+
+Status TsService::Query(std::string_view sql, const QueryOptions& options,
+                        QueryOutcome* outcome) {
+  *outcome = QueryOutcome{};
+  Status st;
+  auto parsed = sql::Parse(sql);
+  if (!parsed.ok()) {
+    st = parsed.error();
+  } else {
+    st = impl_->Dispatch(parsed.value(), options, outcome);
+  }
+  impl_->stats.Count(Op::kQuery, st.ok());
+  return st;
+}
+
+Status TsService::Put(std::string_view table_name, std::vector<Row> rows) {
+  Status st = [&]() -> Status {
+    QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
+    return impl_->WriteRows(*table, rows);
+  }();
+  impl_->stats.Count(Op::kPut, st.ok());
+  return st;
+}
+
+Result<std::optional<Row>> TsService::Get(std::string_view table_name, const Row& key) {
+  auto r = [&]() -> Result<std::optional<Row>> {
+    QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
+    QUANTA_ASSIGN_OR_RETURN(bool matchable, impl_->CheckKey(*table, key));
+    if (!matchable) return std::optional<Row>();
+    auto got = impl_->store->Get(*table, key);
+    if (!got.ok()) return Status(ErrorCode::kGet, got.error().message());
+    if (got->has_value()) impl_->stats.rows_read.fetch_add(1, std::memory_order_relaxed);
+    return got;
+  }();
+  impl_->stats.Count(Op::kGet, r.ok());
+  return r;
+}
+
+Status TsService::Delete(std::string_view table_name, const Row& key) {
+  Status st = [&]() -> Status {
+    QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
+    QUANTA_ASSIGN_OR_RETURN(bool matchable, impl_->CheckKey(*table, key));
+    if (!matchable) return Status(ErrorCode::kNotFound, "notfound");
+    auto deleted = impl_->store->Delete(*table, key);
+    if (!deleted.ok()) {
+      return Status(ErrorCode::kDelete, "Failed to delete record: " + deleted.error().message());
+    }
+    if (!*deleted) return Status(ErrorCode::kNotFound, "notfound");
+    return Status::OK();
+  }();
+  impl_->stats.Count(Op::kDelete, st.ok());
+  return st;
+}
+
+Status TsService::ListKeys(std::string_view table_name,
+                           const std::function<Status(std::vector<Row>&&)>& sink) {
+  Status st = [&]() -> Status {
+    QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
+    Status s = impl_->store->ListKeys(*table, sink);
+    if (!s.ok() && (s.code() == ErrorCode::kIoError || s.code() == ErrorCode::kCorruption)) {
+      return Status(ErrorCode::kListKeys, "Failed to list keys: " + s.message());
+    }
+    return s;
+  }();
+  impl_->stats.Count(Op::kListKeys, st.ok());
+  return st;
+}
+
+Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
+                                                       std::string_view table_name) {
+  auto r = [&]() -> Result<std::vector<CoverageEntry>> {
+    auto fail = [](const Status& s) {
+      return Status(ErrorCode::kBadQuery, "Failed to compile query: " + s.message());
+    };
+    auto parsed = sql::Parse(sql);
+    if (!parsed.ok()) return fail(parsed.error());
+    auto* select = std::get_if<sql::SelectStmt>(&parsed.value());
+    if (!select) return fail(SubmitError("coverage needs a SELECT query"));
+    auto table = impl_->Table(select->table);
+    if (!table.ok()) return table.error();
+    auto bound = exec::AnalyzeSelect(*select, *table, impl_->analyzer_options());
+    if (!bound.ok()) return fail(bound.error());
+    auto plan = exec::PlanSubQueries(*bound, impl_->planner_options());
+    if (!plan.ok()) return fail(plan.error());
+    std::vector<CoverageEntry> entries;
+    const auto& t = **table;
+    std::string field = t.quantum_column() >= 0 ? t.columns[t.quantum_column()].name : "";
+    for (const auto& sq : *plan) {
+      CoverageEntry e;
+      e.ip = impl_->options.advertised_pb_host;
+      e.port = impl_->options.advertised_pb_port;
+      e.cover_context = exec::EncodeCoverContext(t.name, sq);
+      e.field_name = field;
+      e.lower_bound = sq.start.value_or(0);
+      e.lower_bound_inclusive = sq.start_inclusive;
+      e.upper_bound = sq.end.value_or(0);
+      e.upper_bound_inclusive = sq.end_inclusive;
+      e.desc = t.name + " / " + field + (e.lower_bound_inclusive ? " >= " : " > ") +
+               std::to_string(e.lower_bound) + " and " + field +
+               (e.upper_bound_inclusive ? " <= " : " < ") + std::to_string(e.upper_bound);
+      entries.push_back(std::move(e));
+    }
+    return entries;
+  }();
+  impl_->stats.Count(Op::kCoverage, r.ok());
+  return r;
+}
+
+Result<schema::TableDefPtr> TsService::FindTable(std::string_view table) const {
+  return impl_->Table(table);
+}
+
+std::vector<schema::TableDefPtr> TsService::ListTables() const { return impl_->catalog->List(); }
+
+const ServiceOptions& TsService::options() const { return impl_->options; }
+Stats& TsService::stats() { return impl_->stats; }
+storage::Store& TsService::store() { return *impl_->store; }
+
+Status TsService::Close() {
+  std::lock_guard lock(impl_->close_mu);
+  if (impl_->closed) return Status::OK();
+  impl_->closed = true;
+  Status st = impl_->store->Flush();
+  impl_->store.reset();
+  return st;
+}
+
+}  // namespace quanta::service

@@ -1,0 +1,47 @@
+# Quanta: the two commands a new machine needs are `make run` and `make test`.
+# Both install missing Debian packages first (scripts/deps.sh), configure once, and build
+# incrementally with ccache.
+
+BUILD_DIR ?= build
+DATA_DIR ?= ./data
+PB_LISTEN ?= 127.0.0.1:8087
+HTTP_LISTEN ?= 127.0.0.1:8098
+JOBS ?= $(shell nproc)
+CTEST_ARGS ?=
+
+.PHONY: all deps configure build run test test-fast test-slow bench clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	@bash scripts/deps.sh
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/quantad --data-dir $(DATA_DIR) --pb-listen $(PB_LISTEN) --http-listen $(HTTP_LISTEN)
+
+# Every test: unit, golden SQL (all transports), wire, HTTP, official Node.js client, shell,
+# durability, fuzz replays. Slow suites carry the ctest label "slow" and run too.
+test: build
+	bash scripts/test.sh $(BUILD_DIR) $(CTEST_ARGS)
+
+# Everything except the suites labelled slow.
+test-fast: build
+	bash scripts/test.sh $(BUILD_DIR) -LE slow $(CTEST_ARGS)
+
+test-slow: build
+	bash scripts/test.sh $(BUILD_DIR) -L slow $(CTEST_ARGS)
+
+bench: build
+	@echo "see bench/README.md"
+
+clean:
+	rm -rf $(BUILD_DIR)

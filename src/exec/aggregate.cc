@@ -1,0 +1,138 @@
+#include "exec/aggregate.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace quanta::exec {
+
+namespace {
+bool ArgIsDouble(const BoundAggregate& agg) { return agg.arg.type == ColumnType::kDouble; }
+
+void Welford(double x, AggState* s) {
+  // count was already incremented for x.
+  double delta = x - s->mean;
+  s->mean += delta / static_cast<double>(s->count);
+  s->m2 += delta * (x - s->mean);
+}
+}  // namespace
+
+void AggUpdateCountStar(AggState* s, int64_t rows) { s->count += rows; }
+
+void AggUpdateInt(const BoundAggregate& agg, int64_t v, AggState* s) {
+  s->count++;
+  switch (agg.fn) {
+    case AggFn::kSum:
+    case AggFn::kAvg:
+      s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) + static_cast<uint64_t>(v));
+      break;
+    case AggFn::kMin:
+    case AggFn::kMax:
+      if (!s->has_minmax) {
+        s->imin = s->imax = v;
+        s->has_minmax = true;
+      } else {
+        if (v < s->imin) s->imin = v;
+        if (v > s->imax) s->imax = v;
+      }
+      break;
+    case AggFn::kStddevSamp:
+    case AggFn::kStddevPop: Welford(static_cast<double>(v), s); break;
+    default: break;
+  }
+}
+
+void AggUpdateDouble(const BoundAggregate& agg, double v, AggState* s) {
+  s->count++;
+  switch (agg.fn) {
+    case AggFn::kSum:
+    case AggFn::kAvg: s->dsum += v; break;
+    case AggFn::kMin:
+    case AggFn::kMax:
+      if (!s->has_minmax) {
+        s->dmin = s->dmax = v;
+        s->has_minmax = true;
+      } else {
+        if (v < s->dmin) s->dmin = v;
+        if (v > s->dmax) s->dmax = v;
+      }
+      break;
+    case AggFn::kStddevSamp:
+    case AggFn::kStddevPop: Welford(v, s); break;
+    default: break;
+  }
+}
+
+void AggUpdate(const BoundAggregate& agg, const Value& v, AggState* s) {
+  if (agg.fn == AggFn::kCountStar) {
+    s->count++;
+    return;
+  }
+  if (v.is_null()) return;
+  if (agg.fn == AggFn::kCount) {
+    s->count++;
+    return;
+  }
+  if (v.is_int()) {
+    AggUpdateInt(agg, v.as_int(), s);
+  } else if (v.is_double()) {
+    AggUpdateDouble(agg, v.as_double(), s);
+  }
+}
+
+void AggCombine(const BoundAggregate& agg, const AggState& from, AggState* into) {
+  if (from.count == 0) return;
+  if (into->count == 0) {
+    *into = from;
+    return;
+  }
+  int64_t n_a = into->count, n_b = from.count;
+  into->isum = static_cast<int64_t>(static_cast<uint64_t>(into->isum) +
+                                    static_cast<uint64_t>(from.isum));
+  into->dsum += from.dsum;
+  if (from.has_minmax) {
+    if (!into->has_minmax) {
+      into->imin = from.imin; into->imax = from.imax;
+      into->dmin = from.dmin; into->dmax = from.dmax;
+      into->has_minmax = true;
+    } else {
+      into->imin = std::min(into->imin, from.imin);
+      into->imax = std::max(into->imax, from.imax);
+      into->dmin = std::min(into->dmin, from.dmin);
+      into->dmax = std::max(into->dmax, from.dmax);
+    }
+  }
+  double n = static_cast<double>(n_a + n_b);
+  double delta = from.mean - into->mean;
+  into->mean += delta * static_cast<double>(n_b) / n;
+  into->m2 += from.m2 + delta * delta * static_cast<double>(n_a) * static_cast<double>(n_b) / n;
+  into->count = n_a + n_b;
+}
+
+Value AggFinalize(const BoundAggregate& agg, const AggState& s) {
+  switch (agg.fn) {
+    case AggFn::kCount:
+    case AggFn::kCountStar: return Value::Int(s.count);
+    case AggFn::kSum:
+      if (s.count == 0) return Value();
+      return ArgIsDouble(agg) ? Value::Double(s.dsum) : Value::Int(s.isum);
+    case AggFn::kAvg:
+      if (s.count == 0) return Value();
+      return Value::Double((ArgIsDouble(agg) ? s.dsum : static_cast<double>(s.isum)) /
+                           static_cast<double>(s.count));
+    case AggFn::kMin:
+      if (!s.has_minmax) return Value();
+      return ArgIsDouble(agg) ? Value::Double(s.dmin) : Value::Int(s.imin);
+    case AggFn::kMax:
+      if (!s.has_minmax) return Value();
+      return ArgIsDouble(agg) ? Value::Double(s.dmax) : Value::Int(s.imax);
+    case AggFn::kStddevSamp:
+      if (s.count < 2) return Value();
+      return Value::Double(std::sqrt(s.m2 / static_cast<double>(s.count - 1)));
+    case AggFn::kStddevPop:
+      if (s.count < 1) return Value();
+      return Value::Double(std::sqrt(s.m2 / static_cast<double>(s.count)));
+  }
+  return Value();
+}
+
+}  // namespace quanta::exec

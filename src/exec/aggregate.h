@@ -1,0 +1,31 @@
+// Aggregate functions as small state machines: Init (default state), Update (one value or a
+// typed column slice), Combine (merge a partial state, e.g. one sub-query's) and Finalize
+// (riak_ts.md section 7.7, with Quanta's Q7: STDDEV_POP of one value is 0).
+#pragma once
+
+#include <cstdint>
+
+#include "common/value.h"
+#include "exec/bound.h"
+
+namespace quanta::exec {
+
+struct AggState {
+  int64_t count = 0;       // non-NULL values seen (rows for COUNT(*))
+  int64_t isum = 0;        // SUM/AVG over integers (wrapping)
+  double dsum = 0;         // SUM/AVG over doubles
+  bool has_minmax = false;
+  int64_t imin = 0, imax = 0;
+  double dmin = 0, dmax = 0;
+  double mean = 0, m2 = 0; // Welford, for STDDEV*
+};
+
+// REQUIRES: v is NULL or of agg.arg.type's representation.
+void AggUpdate(const BoundAggregate& agg, const Value& v, AggState* s);
+void AggUpdateInt(const BoundAggregate& agg, int64_t v, AggState* s);
+void AggUpdateDouble(const BoundAggregate& agg, double v, AggState* s);
+void AggUpdateCountStar(AggState* s, int64_t rows);
+void AggCombine(const BoundAggregate& agg, const AggState& from, AggState* into);
+Value AggFinalize(const BoundAggregate& agg, const AggState& s);
+
+}  // namespace quanta::exec

@@ -1,0 +1,59 @@
+// Server configuration: defaults, a riak.conf-style file (`key = value` lines, `#` comments)
+// and command-line flags, applied in that order (docs/configuration.md lists every key).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "service/ts_service.h"
+
+namespace quanta::server {
+
+struct ServerConfig {
+  service::ServiceOptions service;
+  std::string pb_host = "127.0.0.1";
+  uint16_t pb_port = 8087;
+  std::string http_host = "127.0.0.1";
+  uint16_t http_port = 8098;
+  bool pb_enabled = true;
+  bool http_enabled = true;
+  size_t pb_max_frame_bytes = 64 << 20;
+  int pb_idle_timeout_seconds = 3600;
+  size_t http_max_body_bytes = 64 << 20;
+  int http_request_timeout_seconds = 60;
+  int threads = 0;  // 0 = hardware concurrency
+  std::string log_level = "info";
+};
+
+// Applies one `key = value` setting. Unknown keys and bad values are errors (kInvalidArgument).
+Status ApplySetting(ServerConfig* config, const std::string& key, const std::string& value);
+
+// Reads a config file and applies every setting in it.
+Status LoadConfigFile(ServerConfig* config, const std::string& path);
+
+// Parses "host:port" (IPv4, hostname, or [IPv6]:port).
+Status ParseListen(const std::string& text, std::string* host, uint16_t* port);
+
+// Parses a duration such as "10s", "500ms", "2m" or a unitless number of `default_unit_ms`.
+Result<int64_t> ParseDurationMs(const std::string& text, int64_t default_unit_ms = 1);
+
+// Parses a byte size such as "500KB", "10MB", "1GB" or a plain number of bytes.
+Result<int64_t> ParseBytes(const std::string& text);
+
+// Result of command-line parsing.
+struct CommandLine {
+  bool help = false;
+  bool version = false;
+  std::string config_file;
+  std::vector<std::pair<std::string, std::string>> settings;  // applied after the file
+};
+
+// Parses argv. Errors (unknown flag, missing value) are kInvalidArgument with a clear message.
+Result<CommandLine> ParseCommandLine(int argc, char** argv);
+
+// The --help text.
+std::string UsageText();
+
+}  // namespace quanta::server
