@@ -113,7 +113,7 @@ std::string TestContext::Substitute(const std::string& text) const {
       if (close != std::string::npos) {
         auto it = vars_.find(text.substr(i + 2, close - i - 2));
         if (it != vars_.end()) {
-          out += std::to_string(it->second);
+          out += it->second;
           i = close + 1;
           continue;
         }
@@ -331,6 +331,8 @@ void ConfigCommand::Run(TestContext& ctx) {
   if (!st.ok()) ctx.Abort(line(), "config " + key_ + " " + value_ + " failed: " + st.ToString());
 }
 
+void SetCommand::Run(TestContext& ctx) { ctx.SetVar(var_, ctx.Substitute(value_)); }
+
 void TransportCommand::Run(TestContext& ctx) {
   ctx.SetTransport(name_);
   if (name_ != "all" && ctx.harness().Get(name_) == nullptr) {
@@ -341,7 +343,7 @@ void TransportCommand::Run(TestContext& ctx) {
 
 void LoopCommand::Run(TestContext& ctx) {
   for (int64_t v = from_; v < to_ && !ctx.aborted(); v += step_) {
-    ctx.SetVar(var_, v);
+    ctx.SetVar(var_, std::to_string(v));
     for (auto& c : body_) c->Execute(ctx);
   }
   ctx.EraseVar(var_);

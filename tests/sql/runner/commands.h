@@ -27,9 +27,10 @@ class TestContext {
   Harness& harness() { return harness_; }
   std::ostream& out() { return out_; }
 
-  // ${var} substitution with the loop variables in scope. An unknown ${name} is kept as is.
+  // ${var} substitution with the `set` and loop variables in scope. An unknown ${name} is kept
+  // as is.
   std::string Substitute(const std::string& text) const;
-  void SetVar(const std::string& name, int64_t value) { vars_[name] = value; }
+  void SetVar(const std::string& name, std::string value) { vars_[name] = std::move(value); }
   void EraseVar(const std::string& name) { vars_.erase(name); }
 
   // The transport selection (`transport` directive): "inproc", "pb", "ttb", "http" or "all".
@@ -58,7 +59,7 @@ class TestContext {
   std::string file_;
   Harness& harness_;
   std::ostream& out_;
-  std::map<std::string, int64_t> vars_;
+  std::map<std::string, std::string> vars_;
   std::string transport_ = "inproc";
   size_t rotate_ = 0;
   int run_ = 0;
@@ -150,6 +151,20 @@ class ConfigCommand final : public Command {
 
  private:
   std::string key_, value_;
+};
+
+// `set <var> <text>`: ${var} expands to text (the rest of the line) from here on.
+class SetCommand final : public Command {
+ public:
+  SetCommand(int line, std::string var, std::string value)
+      : Command(line), var_(std::move(var)), value_(std::move(value)) {}
+
+ protected:
+  void Run(TestContext& ctx) override;
+  bool counts() const override { return false; }
+
+ private:
+  std::string var_, value_;
 };
 
 class TransportCommand final : public Command {

@@ -1,7 +1,8 @@
 // sql_runner: runs golden SQL test files (docs/testing.md). ctest runs it once per .test file.
 //
-//   sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] <file>...
+//   sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] <file>...
 //
+// --parse-only checks the syntax of the files without opening a service.
 // Each file gets a fresh data directory under $TMPDIR, removed afterwards unless --keep-data.
 // --transport (or the environment variable QUANTA_SQLTEST_TRANSPORT) chooses the transport a
 // file starts with; `transport` directives in the file still override it.
@@ -80,15 +81,18 @@ int main(int argc, char** argv) {
     transport = env;
   }
   bool keep_data = false;
+  bool parse_only = false;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--transport=", 0) == 0) {
       transport = a.substr(12);
+    } else if (a == "--parse-only") {
+      parse_only = true;
     } else if (a == "--keep-data") {
       keep_data = true;
     } else if (a == "-h" || a == "--help") {
-      std::cout << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] "
+      std::cout << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] "
                    "<file.test>...\n";
       return 0;
     } else if (!a.empty() && a[0] == '-') {
@@ -101,11 +105,21 @@ int main(int argc, char** argv) {
   bool known = transport == "all";
   for (const auto& n : Harness::Known()) known = known || n == transport;
   if (!known || files.empty()) {
-    std::cerr << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] "
+    std::cerr << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] "
                  "<file.test>...\n";
     return 2;
   }
   bool all_passed = true;
+  if (parse_only) {
+    for (const auto& f : files) {
+      auto script = quanta::sqltest::ParseScriptFile(f);
+      if (!script.ok()) {
+        std::cout << script.error().message() << "\n";
+        all_passed = false;
+      }
+    }
+    return all_passed ? 0 : 1;
+  }
   for (const auto& f : files) all_passed = RunFile(f, transport, keep_data) && all_passed;
   return all_passed ? 0 : 1;
 }

@@ -77,13 +77,17 @@ class Parser {
       } else if (d == "restart") {
         if (tok.size() != 1) return Error(lineno, "restart takes no arguments");
         Add(std::make_unique<RestartCommand>(lineno));
-      } else if (d == "config") {
-        if (tok.size() < 3) return Error(lineno, "usage: config <key> <value>");
-        size_t at = line.find(tok[1]) + tok[1].size();
+      } else if (d == "config" || d == "set") {
+        if (tok.size() < 3) return Error(lineno, "usage: " + d + " <name> <value>");
+        size_t at = line.find(tok[1], line.find(d) + d.size()) + tok[1].size();
         std::string value = line.substr(at);
         value.erase(0, value.find_first_not_of(" \t"));
         value.erase(value.find_last_not_of(" \t") + 1);
-        Add(std::make_unique<ConfigCommand>(lineno, tok[1], value));
+        if (d == "config") {
+          Add(std::make_unique<ConfigCommand>(lineno, tok[1], value));
+        } else {
+          Add(std::make_unique<SetCommand>(lineno, tok[1], value));
+        }
       } else if (d == "transport") {
         if (tok.size() != 2) return Error(lineno, "usage: transport <inproc|pb|ttb|http|all>");
         bool known = tok[1] == "all";
