@@ -1,0 +1,56 @@
+// quantad configuration: flags, file settings and their errors.
+#include <gtest/gtest.h>
+
+#include "server/config.h"
+
+namespace quanta::server {
+namespace {
+
+TEST(ConfigTest, ListenAddresses) {
+  std::string host;
+  uint16_t port = 0;
+  ASSERT_TRUE(ParseListen("127.0.0.1:8087", &host, &port).ok());
+  EXPECT_EQ(host, "127.0.0.1");
+  EXPECT_EQ(port, 8087);
+  ASSERT_TRUE(ParseListen("[::1]:9", &host, &port).ok());
+  EXPECT_EQ(host, "::1");
+  EXPECT_FALSE(ParseListen("8087", &host, &port).ok());
+  EXPECT_FALSE(ParseListen("h:99999", &host, &port).ok());
+}
+
+TEST(ConfigTest, Settings) {
+  ServerConfig c;
+  ASSERT_TRUE(ApplySetting(&c, "riak_kv.query.timeseries.timeout", "30s").ok());
+  EXPECT_EQ(c.service.query_timeout_ms, 30000);
+  ASSERT_TRUE(ApplySetting(&c, "max_quanta_span", "7").ok());
+  EXPECT_EQ(c.service.max_quanta_span, 7);
+  ASSERT_TRUE(ApplySetting(&c, "object.size.maximum", "1MB").ok());
+  EXPECT_EQ(c.service.max_object_size, 1024 * 1024);
+  ASSERT_TRUE(ApplySetting(&c, "timezone", "-05:30").ok());
+  EXPECT_EQ(c.service.timezone_offset_minutes, -330);
+  ASSERT_TRUE(ApplySetting(&c, "storage.sync", "on").ok());
+  EXPECT_TRUE(c.service.sync);
+  Status st = ApplySetting(&c, "no.such.key", "1");
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(st.message(), "unknown setting 'no.such.key'");
+  EXPECT_FALSE(ApplySetting(&c, "max_quanta_span", "abc").ok());
+  EXPECT_FALSE(ApplySetting(&c, "riak_kv.query.timeseries.timeout", "10x").ok());
+}
+
+TEST(ConfigTest, CommandLine) {
+  const char* argv[] = {"quantad", "--data-dir", "/tmp/x", "--pb-listen=127.0.0.1:1",
+                        "--set", "max_quanta_span=3"};
+  auto cl = ParseCommandLine(6, const_cast<char**>(argv));
+  ASSERT_TRUE(cl.ok());
+  ASSERT_EQ(cl->settings.size(), 3u);
+  EXPECT_EQ(cl->settings[1].second, "127.0.0.1:1");
+  const char* bad[] = {"quantad", "--bogus"};
+  auto r = ParseCommandLine(2, const_cast<char**>(bad));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message(), "unknown option '--bogus' (see --help)");
+  const char* missing[] = {"quantad", "--data-dir"};
+  EXPECT_FALSE(ParseCommandLine(2, const_cast<char**>(missing)).ok());
+}
+
+}  // namespace
+}  // namespace quanta::server
