@@ -227,7 +227,14 @@ class RocksDbStore final : public Store {
     RowCodec values(table);
     rocksdb::WriteBatch batch;
     std::string value;
-    for (const Row& row : rows) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const Row& row = rows[i];
+      // The caller validates; checking again costs little next to the write and keeps a bad
+      // row from reaching the codecs (which assume the representation matches the type).
+      if (!schema::RowIsValid(table, row)) {
+        return Status(ErrorCode::kInvalidArgument, "storage: invalid row " + std::to_string(i) +
+                                                       " for table " + table.name);
+      }
       std::string key = keys.EncodeRow(row);
       value.clear();
       values.Encode(row, &value);

@@ -108,8 +108,14 @@ TEST_F(StoreTest, PutGetUpsertDelete) {
   ASSERT_TRUE(got.ok());
   EXPECT_FALSE(got->has_value());
 
-  // A malformed key is an error, not a crash.
+  // A malformed key or row is an error, not a crash, and nothing of the batch is written.
   EXPECT_FALSE(store_->Get(t, {Value::Bytes("North")}).ok());
+  std::vector<Row> bad = {Geo("A", "B", kBase + 9, "ok", 1.0),
+                          {Value(), Value::Bytes("B"), Value::Int(kBase), Value::Bytes("w"), Value()}};
+  EXPECT_EQ(store_->Put(t, bad).code(), ErrorCode::kInvalidArgument);
+  auto none = store_->Get(t, {Value::Bytes("A"), Value::Bytes("B"), Value::Int(kBase + 9)});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
 }
 
 TEST_F(StoreTest, ScanRangesWithInclusiveFlags) {
