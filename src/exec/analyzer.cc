@@ -75,6 +75,50 @@ NormalizedCompare Normalize(const Cond& c) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Canonical ordering (riak_ts.md 7.3.1): Riak sorts AND operands and orders OR operands by
+// Erlang term order of {Operator, Field, Value}; atoms compare as text, so '<' < '=' < '>' and
+// comparisons sort before and_/or_ nodes.
+
+const char* OpAtom(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq: return "=";
+    case CompareOp::kNe: return "!=";
+    case CompareOp::kLt: return "<";
+    case CompareOp::kGt: return ">";
+    case CompareOp::kLe: return "=<";
+    case CompareOp::kGe: return ">=";
+  }
+  return "";
+}
+
+std::string SqlCanonicalKey(const Cond& c) {
+  switch (c.kind) {
+    case Cond::Kind::kCompare: {
+      auto n = Normalize(c);
+      std::string field = n.lhs && n.lhs->kind == Expr::Kind::kColumn ? n.lhs->name : "";
+      std::string value = n.rhs ? n.rhs->ToString() : "";
+      return std::string(OpAtom(n.op)) + '\x01' + field + '\x01' + value;
+    }
+    case Cond::Kind::kIsNull: return "is_null\x01" + (c.lhs ? c.lhs->ToString() : "");
+    case Cond::Kind::kIsNotNull: return "is_not_null\x01" + (c.lhs ? c.lhs->ToString() : "");
+    case Cond::Kind::kAnd: return "and_\x01" + SqlCanonicalKey(*c.children[0]);
+    case Cond::Kind::kOr: return "or_\x01" + SqlCanonicalKey(*c.children[0]);
+    case Cond::Kind::kNot: return "not_\x01" + SqlCanonicalKey(*c.children[0]);
+  }
+  return "";
+}
+
+void FlattenSqlAndChain(const Cond& c, std::vector<const Cond*>* out) {
+  if (c.kind == Cond::Kind::kAnd) {
+    for (const auto& ch : c.children) FlattenSqlAndChain(*ch, out);
+  } else {
+    out->push_back(&c);
+  }
+}
+
+BoundCond MakeAndChain(std::vector<BoundCond> conds);
+
+// ---------------------------------------------------------------------------------------------
 // WHERE binding
 
 class WhereBinder {
@@ -104,11 +148,21 @@ class WhereBinder {
     }
   }
 
-  // Pass 2 (step 4): binds and collects every validity error.
+  // Pass 2 (step 4): binds and collects every validity error. AND chains are bound in Riak's
+  // canonical order (riak_ts.md 7.3.1) so that several errors are reported in Riak's order.
   BoundCond Bind(const Cond& c, std::vector<std::string>* errors) {
     BoundCond b;
     switch (c.kind) {
-      case Cond::Kind::kAnd:
+      case Cond::Kind::kAnd: {
+        std::vector<const Cond*> parts;
+        FlattenSqlAndChain(c, &parts);
+        std::stable_sort(parts.begin(), parts.end(), [](const Cond* x, const Cond* y) {
+          return SqlCanonicalKey(*x) < SqlCanonicalKey(*y);
+        });
+        std::vector<BoundCond> bound;
+        for (const Cond* p : parts) bound.push_back(Bind(*p, errors));
+        return MakeAndChain(std::move(bound));
+      }
       case Cond::Kind::kOr:
       case Cond::Kind::kNot:
         b.kind = c.kind == Cond::Kind::kAnd  ? BoundCond::Kind::kAnd
@@ -226,7 +280,7 @@ void FlattenAnd(BoundCond&& c, std::vector<BoundCond>* out) {
   }
 }
 
-BoundCond MakeAnd(std::vector<BoundCond> conds) {
+BoundCond MakeAndChain(std::vector<BoundCond> conds) {
   if (conds.empty()) return BoundCond{};
   // Right-folded: A AND (B AND (C ...)).
   BoundCond acc = std::move(conds.back());
@@ -268,7 +322,7 @@ void Canonicalize(BoundCond* c, const TableDef& t) {
     std::stable_sort(parts.begin(), parts.end(), [&](const BoundCond& a, const BoundCond& b) {
       return CanonicalKey(a, t) < CanonicalKey(b, t);
     });
-    *c = MakeAnd(std::move(parts));
+    *c = MakeAndChain(std::move(parts));
   } else if (c->kind == BoundCond::Kind::kOr) {
     if (CanonicalKey(c->children[1], t) < CanonicalKey(c->children[0], t)) {
       std::swap(c->children[0], c->children[1]);
@@ -552,10 +606,13 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
     for (size_t i = 0; i < conjuncts.size(); ++i) {
       const BoundCond& c = conjuncts[i];
       if (c.kind == BoundCond::Kind::kOr) {
-        for (const auto& ch : c.children) {
-          if (MentionsColumn(ch, qcol)) {
-            return SubmitError("The time bounds used OR but must use AND.");
-          }
+        // Riak looks at the left operand of the OR in canonical order only.
+        const BoundCond& left =
+            CanonicalKey(c.children[1], table) < CanonicalKey(c.children[0], table)
+                ? c.children[1]
+                : c.children[0];
+        if (MentionsColumn(left, qcol)) {
+          return SubmitError("The time bounds used OR but must use AND.");
         }
         continue;
       }
@@ -650,7 +707,7 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
   for (size_t i = 0; i < conjuncts.size(); ++i) {
     if (!consumed[i]) residual.push_back(std::move(conjuncts[i]));
   }
-  out.filter = MakeAnd(std::move(residual));
+  out.filter = MakeAndChain(std::move(residual));
   Canonicalize(&out.filter, table);
   out.filter_text = RenderFilter(out.filter, table);
 

@@ -99,7 +99,7 @@ ResultSet ExplainRows(const BoundSelect& select, const std::vector<SubQuery>& pl
   for (const SubQuery* sq : ordered) {
     Row row;
     row.push_back(Value::Int(++n));
-    row.push_back(Value::Bytes(options.node_name + "/0"));
+    row.push_back(Value::Bytes(options.node_name));
     if (has_time) {
       // Start keys already include the `>` adjustment (L+1), so every start is inclusive;
       // inner ends are exclusive and the last end is inclusive only for `<=`.
