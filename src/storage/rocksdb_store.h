@@ -26,6 +26,13 @@
 //  - write buffer StoreOptions::write_buffer_mb, up to 4 memtables, pipelined writes, dynamic
 //    level sizes.
 //
+// Semantics worth knowing:
+//  - Delete reads the key first (to report "not found") and then writes a tombstone; the two
+//    steps are not one atomic operation, so two concurrent deletes of one key may both return
+//    true, and a Put racing with a Delete of the same key may or may not survive it.
+//  - A scan cursor reads from the implicit snapshot taken when Scan() is called.
+//  - Tables are told apart only by TableDef::id: two tables must never share an id.
+//
 // Thread safety: every method may be called concurrently; cursors are single-threaded.
 #pragma once
 
