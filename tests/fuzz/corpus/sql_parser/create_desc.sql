@@ -1,0 +1,1 @@
+create table "t x" (a blob not null, b timestamp not null, c sint64 not null, d boolean, PRIMARY KEY ((a, quantum(b, 1, s)), a, b DESC, c ASC))

@@ -1,0 +1,1 @@
+CREATE TABLE GeoCheckin (myfamily varchar not null, myseries varchar not null, time timestamp not null, weather varchar not null, temperature double, PRIMARY KEY ((myfamily, myseries, quantum(time, 15, 'm')), myfamily, myseries, time)) WITH (n_val = 2, x = 'it''s', y = 1.5, z = true)

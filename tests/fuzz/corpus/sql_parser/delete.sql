@@ -1,0 +1,1 @@
+delete from deletetable where myfamily = 'berl' and myseries = 'saf' and time = 3;

@@ -1,0 +1,2 @@
+select café from t where a <> 1 -- comment
+/* block */ ? 0x0DDBEEF

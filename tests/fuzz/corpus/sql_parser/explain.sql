@@ -1,0 +1,1 @@
+EXPLAIN SELECT myint FROM MyTable WHERE myfamily='wingo' AND time > 0 AND time < 2000000 AND ((mybool=true AND myvarchar='banana') OR (myoptional=7))

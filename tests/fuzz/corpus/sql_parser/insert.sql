@@ -1,0 +1,1 @@
+INSERT INTO GeoCheckin (myfamily, myseries, time, weather, temperature) VALUES ('family1','seriesX',1,'abc',1.5), ('f', 's', -2, NULL, .5e3), (0x00ff, john, true, false, 7)

@@ -1,0 +1,1 @@
+select ((((a + 1) * 2))) from t where ((((a = 1)))) and (b + 1) = 2

@@ -1,0 +1,1 @@
+select * from GeoCheckin where time > 1 and time < 10 and myfamily = 'family1' and myseries = 'seriesX'

@@ -1,0 +1,1 @@
+SELECT COUNT(*), AVG(temperature) / 10, -COUNT(x), 10m, 'derp', true, 1e1 FROM t WHERE (a = 1 OR b IS NOT NULL) AND NOT c = 0x4142 AND time >= '2016-08-02T10:00:00Z';

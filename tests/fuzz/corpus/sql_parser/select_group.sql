@@ -1,0 +1,1 @@
+SELECT d, AVG(e) FROM grouptab2 WHERE a = 1 AND b = 1 AND c >= 1 AND c <= 1000 GROUP BY d

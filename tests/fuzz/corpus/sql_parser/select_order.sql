@@ -1,0 +1,1 @@
+select t, v from so where a = 'x' and t >= 1 and t <= 4 order by v desc nulls last, t limit 2 offset 1
