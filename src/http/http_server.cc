@@ -1,1 +1,514 @@
-// placeholder: replaced by the owning work item
+#include "http/http_server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "http/error_map.h"
+#include "http/handlers.h"
+#include "service/stats.h"
+#include "service/ts_service.h"
+
+namespace quanta::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// Long key URLs (varchar keys) need more than Beast's 8 KiB default.
+constexpr uint32_t kHeaderLimit = 64 * 1024;
+// After an error that closes the connection, unread request bytes are drained for at most this
+// long so that the client sees the response instead of a reset.
+constexpr auto kDrainTime = std::chrono::seconds(2);
+constexpr size_t kDrainBytes = 16 << 20;
+constexpr std::string_view kServerName = "Quanta";
+
+beast::string_view Bsv(std::string_view s) { return beast::string_view(s.data(), s.size()); }
+
+Method ToMethod(bhttp::verb verb) {
+  switch (verb) {
+    case bhttp::verb::get: return Method::kGet;
+    case bhttp::verb::head: return Method::kHead;
+    case bhttp::verb::post: return Method::kPost;
+    case bhttp::verb::put: return Method::kPut;
+    case bhttp::verb::delete_: return Method::kDelete;
+    default: return Method::kOther;
+  }
+}
+
+class Session;
+
+// Everything the sessions share. HttpServer::Impl is this plus the thread handles.
+struct ServerCore {
+  ServerCore(service::TsService& service_p, HttpServerOptions options_p)
+      : service(service_p), options(std::move(options_p)), handlers(service_p) {}
+
+  service::TsService& service;
+  const HttpServerOptions options;
+  Handlers handlers;
+  std::string advertised_host;  // host part of list_keys URLs; empty = the socket's local address
+  uint16_t bound_port = 0;
+
+  std::mutex mu;
+  std::condition_variable sessions_changed;
+  std::unordered_set<Session*> sessions;  // guarded by mu
+  bool stopping = false;                  // guarded by mu
+  std::atomic<bool> stopping_flag{false};  // lock-free copy for the hot path
+
+  // Declared after the state above so that handlers destroyed with the io_context (which may
+  // own the last reference to a Session) can still unregister.
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  net::steady_timer accept_retry{ioc};
+  std::optional<net::thread_pool> workers;
+
+  // Registers a new session; false when the server is stopping (the session must close).
+  bool Register(Session* session) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (stopping) return false;
+    sessions.insert(session);
+    return true;
+  }
+  void Unregister(Session* session) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      sessions.erase(session);
+    }
+    sessions_changed.notify_all();
+  }
+
+  void DoAccept();
+};
+
+// One HTTP connection. All socket work happens on the connection's strand; handlers run on the
+// worker pool and post their response back.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {
+    core_.service.stats().http_connections.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~Session() {
+    core_.service.stats().http_connections.fetch_sub(1, std::memory_order_relaxed);
+    if (registered_) core_.Unregister(this);
+  }
+
+  void Start() {
+    registered_ = core_.Register(this);
+    if (!registered_) return;  // stopping: the socket closes with this object
+    url_base_ = MakeUrlBase();
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+  }
+
+  // Stop(): close the connection now if it is between requests. Thread-safe.
+  void CloseIfIdle() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) self->Close();
+    });
+  }
+  // Stop() after its grace period: close whatever the state. Thread-safe.
+  void ForceClose() {
+    net::post(stream_.get_executor(), [self = shared_from_this()] { self->Close(); });
+  }
+
+ private:
+  friend class ChunkedSink;
+
+  std::string MakeUrlBase() {
+    std::string host = core_.advertised_host;
+    if (host.empty()) {
+      beast::error_code ec;
+      auto local = stream_.socket().local_endpoint(ec);
+      host = ec ? "127.0.0.1" : local.address().to_string();
+      if (!ec && local.address().is_v6()) host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + std::to_string(core_.bound_port);
+  }
+
+  void ReadHeader() {
+    if (core_.stopping_flag.load()) return Close();
+    idle_ = true;
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(core_.options.max_body_bytes);
+    stream_.expires_after(std::chrono::seconds(core_.options.idle_timeout_seconds));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, size_t) {
+                               self->OnHeader(ec);
+                             });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    idle_ = false;
+    if (ec) return OnReadError(ec);
+    stream_.expires_after(std::chrono::seconds(core_.options.request_timeout_seconds));
+    const auto& header = parser_->get();
+    auto expect = header[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
+      auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
+          bhttp::status::continue_, header.version());
+      bhttp::async_write(stream_, *interim,
+                         [self = shared_from_this(), interim](beast::error_code wec, size_t) {
+                           if (wec) return self->Close();
+                           self->ReadBody();
+                         });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        if (ec) return self->OnReadError(ec);
+                        self->Dispatch();
+                      });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return WriteError(BodyTooLargeError());
+    if (ec == bhttp::error::header_limit) {
+      return WriteError(HttpError{431, "Request header fields too large", {}});
+    }
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      return WriteError(BadRequestError("Malformed HTTP request"));
+    }
+    // end of stream, timeout, reset, or cancelled by Stop(): nothing to answer.
+    Close();
+  }
+
+  void Dispatch() {
+    auto request = std::make_shared<HttpRequest>();
+    auto& message = parser_->get();
+    request->method = ToMethod(message.method());
+    request->target = std::string(message.target());
+    request->body = std::move(message.body());
+    request->url_base = url_base_;
+    keep_alive_ = message.keep_alive();
+    version_ = message.version();
+    stream_.expires_never();  // the handler may legitimately take long (query timeout)
+    net::post(*core_.workers, [self = shared_from_this(), request] { self->RunHandler(*request); });
+  }
+
+  // Worker thread.
+  void RunHandler(const HttpRequest& request);
+
+  // Strand: sends a complete (non-streamed) response.
+  void WriteResponse(HttpResponse response) {
+    bool keep_alive = keep_alive_ && !core_.stopping_flag.load();
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
+        static_cast<bhttp::status>(response.status), version_);
+    message->set(bhttp::field::server, Bsv(kServerName));
+    message->set(bhttp::field::content_type, Bsv(response.content_type));
+    if (!response.allow.empty()) message->set(bhttp::field::allow, Bsv(response.allow));
+    message->body() = std::move(response.body);
+    message->keep_alive(keep_alive);
+    message->prepare_payload();
+    stream_.expires_after(std::chrono::seconds(core_.options.request_timeout_seconds));
+    bhttp::async_write(stream_, *message,
+                       [self = shared_from_this(), message, keep_alive](beast::error_code ec,
+                                                                        size_t) {
+                         self->AfterResponse(ec, keep_alive);
+                       });
+  }
+
+  // Strand: an error detected while reading; the connection closes after it.
+  void WriteError(const HttpError& error) {
+    keep_alive_ = false;
+    version_ = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+    HttpResponse response;
+    response.status = error.status;
+    response.content_type = "text/plain";
+    response.body = error.body;
+    WriteResponse(std::move(response));
+    // Unread request bytes remain; drain them after the response so the client reads it.
+    must_drain_ = true;
+  }
+
+  void AfterResponse(beast::error_code ec, bool keep_alive) {
+    if (ec) return Close();
+    if (!keep_alive) return must_drain_ ? Drain() : Close();
+    ReadHeader();
+  }
+
+  // Strand: half-close, then discard input until EOF, a cap, or a short deadline.
+  void Drain() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kDrainTime);
+    drain_buffer_.resize(64 * 1024);
+    DrainSome();
+  }
+  void DrainSome() {
+    stream_.async_read_some(net::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kDrainBytes) return self->Close();
+                              self->DrainSome();
+                            });
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  ServerCore& core_;
+  std::string url_base_;
+  bool registered_ = false;
+  // Strand-only state.
+  bool idle_ = true;   // waiting for the next request's header
+  bool closed_ = false;
+  bool keep_alive_ = true;
+  unsigned version_ = 11;
+  bool must_drain_ = false;
+  std::vector<char> drain_buffer_;
+  size_t drained_ = 0;
+};
+
+// StreamSink over a Session: a worker thread posts each write to the strand and waits for it.
+class ChunkedSink : public StreamSink {
+ public:
+  ChunkedSink(std::shared_ptr<Session> session, bool keep_alive)
+      : session_(std::move(session)), keep_alive_(keep_alive) {}
+
+  bool Begin(int status, std::string_view content_type) override {
+    header_.emplace(static_cast<bhttp::status>(status), session_->version_);
+    header_->set(bhttp::field::server, Bsv(kServerName));
+    header_->set(bhttp::field::content_type, Bsv(content_type));
+    header_->keep_alive(keep_alive_);
+    header_->chunked(true);
+    serializer_.emplace(*header_);
+    begun_ = true;
+    ok_ = RunOnStrand([this](auto done) {
+      bhttp::async_write_header(session_->stream_, *serializer_,
+                                [done](beast::error_code ec, size_t) { done(ec); });
+    });
+    return ok_;
+  }
+
+  bool Write(std::string_view data) override {
+    if (!ok_) return false;
+    ok_ = RunOnStrand([this, data](auto done) {
+      net::async_write(session_->stream_, bhttp::make_chunk(net::const_buffer(data.data(), data.size())),
+                       [done](beast::error_code ec, size_t) { done(ec); });
+    });
+    return ok_;
+  }
+
+  // Ends the chunked body. false when the connection is unusable.
+  bool Finish() {
+    if (!ok_) return false;
+    ok_ = RunOnStrand([this](auto done) {
+      net::async_write(session_->stream_, bhttp::make_chunk_last(),
+                       [done](beast::error_code ec, size_t) { done(ec); });
+    });
+    return ok_;
+  }
+
+  bool begun() const { return begun_; }
+
+ private:
+  // Starts `op` on the strand (op receives a completion callback taking an error_code) and
+  // blocks until it completes. Returns true on success.
+  template <typename Op>
+  bool RunOnStrand(Op op) {
+    std::promise<beast::error_code> promise;
+    auto future = promise.get_future();
+    auto done = [&promise](beast::error_code ec) { promise.set_value(ec); };
+    net::post(session_->stream_.get_executor(), [this, &op, done] {
+      if (session_->closed_) return done(net::error::operation_aborted);
+      session_->stream_.expires_after(
+          std::chrono::seconds(session_->core_.options.request_timeout_seconds));
+      op(done);
+    });
+    return !future.get();
+  }
+
+  std::shared_ptr<Session> session_;
+  bool keep_alive_;
+  bool begun_ = false;
+  bool ok_ = true;
+  std::optional<bhttp::response<bhttp::empty_body>> header_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> serializer_;
+};
+
+void Session::RunHandler(const HttpRequest& request) {
+  bool keep_alive = keep_alive_ && !core_.stopping_flag.load();
+  ChunkedSink sink(shared_from_this(), keep_alive);
+  HttpResponse response;
+  try {
+    response = core_.handlers.Handle(request, sink);
+  } catch (const std::exception& e) {
+    // The single top-level catch: a stray exception becomes an internal error response.
+    response = HttpResponse{};
+    response.status = 500;
+    response.content_type = "text/plain";
+    response.body = std::string("Internal error: ") + e.what();
+    response.streamed = sink.begun();
+  }
+  if (response.streamed && sink.begun()) {
+    bool finished = sink.Finish();
+    net::post(stream_.get_executor(), [self = shared_from_this(), finished, keep_alive] {
+      self->AfterResponse(finished ? beast::error_code{} : net::error::operation_aborted,
+                          keep_alive);
+    });
+    return;
+  }
+  net::post(stream_.get_executor(), [self = shared_from_this(), r = std::move(response)]() mutable {
+    self->WriteResponse(std::move(r));
+  });
+}
+
+void ServerCore::DoAccept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopping_flag.load() || !acceptor.is_open()) return;
+    if (ec) {
+      // Out of descriptors and similar: back off briefly instead of spinning.
+      accept_retry.expires_after(std::chrono::milliseconds(50));
+      accept_retry.async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec) DoAccept();
+      });
+      return;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::make_shared<Session>(std::move(socket), *this)->Start();
+    DoAccept();
+  });
+}
+
+}  // namespace
+
+struct HttpServer::Impl : ServerCore {
+  using ServerCore::ServerCore;
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::vector<std::thread> io_threads;
+  bool started = false;
+  bool stopped = false;
+};
+
+HttpServer::HttpServer(service::TsService& service, HttpServerOptions options)
+    : impl_(std::make_unique<Impl>(service, std::move(options))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  Impl& s = *impl_;
+  if (s.started) return Status(ErrorCode::kInvalidArgument, "http: server already started");
+  const HttpServerOptions& o = s.options;
+
+  beast::error_code ec;
+  tcp::endpoint endpoint;
+  auto address = net::ip::make_address(o.host, ec);
+  if (!ec) {
+    endpoint = tcp::endpoint(address, o.port);
+  } else {
+    tcp::resolver resolver(s.ioc);
+    auto results = resolver.resolve(o.host, std::to_string(o.port), ec);
+    if (ec || results.empty()) {
+      return IoError("http: cannot resolve " + o.host + ": " + ec.message());
+    }
+    endpoint = results.begin()->endpoint();
+  }
+  auto fail = [&](const char* what) {
+    return IoError("http: " + std::string(what) + " " + o.host + ":" + std::to_string(o.port) +
+                   ": " + ec.message());
+  };
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (ec) return fail("open");
+  s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  s.acceptor.bind(endpoint, ec);
+  if (ec) return fail("bind");
+  s.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return fail("listen");
+  s.bound_port = s.acceptor.local_endpoint().port();
+  if (!endpoint.address().is_unspecified()) {
+    s.advertised_host = endpoint.address().to_string();
+    if (endpoint.address().is_v6()) s.advertised_host = "[" + s.advertised_host + "]";
+  }
+
+  unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+  int io_threads = o.threads > 0 ? o.threads : static_cast<int>(hardware);
+  int workers = o.worker_threads > 0 ? o.worker_threads
+                                     : std::max(16, 4 * static_cast<int>(hardware));
+  s.workers.emplace(static_cast<size_t>(workers));
+  s.work.emplace(s.ioc.get_executor());
+  s.DoAccept();
+  for (int i = 0; i < io_threads; ++i) s.io_threads.emplace_back([&s] { s.ioc.run(); });
+  s.started = true;
+  return Status::OK();
+}
+
+void HttpServer::Stop() {
+  Impl& s = *impl_;
+  if (!s.started || s.stopped) return;
+  s.stopped = true;
+
+  {
+    std::lock_guard<std::mutex> lock(s.mu);
+    s.stopping = true;
+    s.stopping_flag.store(true);
+  }
+  net::post(s.ioc, [&s] {
+    beast::error_code ignored;
+    s.acceptor.close(ignored);
+    s.accept_retry.cancel();
+  });
+
+  // Sessions unregister in their destructors; take strong references under the lock (skipping
+  // any already being destroyed) and act on them outside it.
+  auto for_each_session = [&s](auto fn) {
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      for (Session* session : s.sessions) {
+        if (auto strong = session->weak_from_this().lock()) live.push_back(std::move(strong));
+      }
+    }
+    for (auto& session : live) fn(*session);
+  };
+  for_each_session([](Session& session) { session.CloseIfIdle(); });
+
+  // In-flight requests get the request timeout to finish; then connections are cut.
+  auto grace = std::chrono::seconds(std::max(1, s.options.request_timeout_seconds));
+  {
+    std::unique_lock<std::mutex> lock(s.mu);
+    s.sessions_changed.wait_for(lock, grace, [&s] { return s.sessions.empty(); });
+  }
+  for_each_session([](Session& session) { session.ForceClose(); });
+  {
+    // A handler still inside the service holds its session until the call returns.
+    std::unique_lock<std::mutex> lock(s.mu);
+    s.sessions_changed.wait(lock, [&s] { return s.sessions.empty(); });
+  }
+
+  s.workers->join();
+  s.work.reset();
+  s.ioc.stop();
+  for (auto& thread : s.io_threads) thread.join();
+  s.io_threads.clear();
+}
+
+uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+}  // namespace quanta::http

@@ -1,0 +1,226 @@
+#include "http/handlers.h"
+
+#include "http/error_map.h"
+#include "http/json_codec.h"
+#include "http/key_path.h"
+#include "http/url_codec.h"
+#include "service/stats.h"
+#include "service/ts_service.h"
+
+namespace quanta::http {
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+constexpr std::string_view kText = "text/plain";
+
+HttpResponse Ok(std::string_view content_type, std::string body) {
+  HttpResponse response;
+  response.content_type = std::string(content_type);
+  response.body = std::move(body);
+  return response;
+}
+
+HttpResponse Error(HttpError error) {
+  HttpResponse response;
+  response.status = error.status;
+  response.content_type = std::string(kText);
+  response.body = std::move(error.body);
+  response.allow = std::move(error.allow);
+  return response;
+}
+
+// Key resources accept only `timeout=<non-negative integer>` (riak_ts.md section 11.2). The
+// value is validated for compatibility; service calls carry no per-request deadline.
+std::optional<HttpError> CheckKeyParams(const QueryParams& params) {
+  for (const auto& [name, value] : params) {
+    if (name != "timeout") return UnknownParameterError(name);
+    std::string_view digits = value;
+    if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+    bool ok = !digits.empty() && digits.size() <= 18;
+    for (char c : digits) ok = ok && c >= '0' && c <= '9';
+    if (!ok) return BadTimeoutError(value);
+  }
+  return std::nullopt;
+}
+
+std::optional<service::Op> OpFor(RouteKind kind) {
+  switch (kind) {
+    case RouteKind::kQuery: return service::Op::kQuery;
+    case RouteKind::kPutRows: return service::Op::kPut;
+    case RouteKind::kGetKey: return service::Op::kGet;
+    case RouteKind::kDeleteKey: return service::Op::kDelete;
+    case RouteKind::kListKeys: return service::Op::kListKeys;
+    default: return std::nullopt;
+  }
+}
+
+ErrorContext KeyContext(Endpoint endpoint, const Route& route) {
+  ErrorContext context;
+  context.endpoint = endpoint;
+  context.table = route.table;
+  return context;
+}
+
+}  // namespace
+
+Handlers::Handlers(service::TsService& service) : service_(service) {}
+
+HttpResponse Handlers::Handle(const HttpRequest& request, StreamSink& sink) {
+  Route route;
+  if (auto error = ParseRoute(request.method, request.target, &route)) return Error(*error);
+
+  HttpResponse response;
+  switch (route.kind) {
+    case RouteKind::kPing:
+      return Ok(kText, "OK");
+    case RouteKind::kStats:
+      return Ok(kJson, service_.stats().ToJson());
+    case RouteKind::kMetrics:
+      return Ok("text/plain; version=0.0.4", service_.stats().ToPrometheus());
+    case RouteKind::kQuery:
+      response = Query(request);
+      break;
+    case RouteKind::kPutRows:
+      response = PutRows(route, request);
+      break;
+    case RouteKind::kGetKey:
+      response = GetKey(route);
+      break;
+    case RouteKind::kDeleteKey:
+      response = DeleteKey(route);
+      break;
+    case RouteKind::kListKeys:
+      response = ListKeys(route, request, sink);
+      break;
+  }
+  if (auto op = OpFor(route.kind)) service_.stats().Count(*op, response.status < 400);
+  return response;
+}
+
+HttpResponse Handlers::Query(const HttpRequest& request) {
+  if (request.body.empty()) return Error(NoQueryError());
+  service::QueryOutcome outcome;
+  Status status = service_.Query(request.body, service::QueryOptions{}, &outcome);
+  ErrorContext context;
+  context.endpoint = Endpoint::kQuery;
+  context.kind = outcome.kind;
+  context.table = outcome.table;
+  if (!status.ok()) return Error(MapStatus(status, context));
+
+  switch (outcome.kind) {
+    case service::StatementKind::kCreateTable:
+      return Ok(kJson, SuccessJson());
+    case service::StatementKind::kInsert:
+    case service::StatementKind::kDelete:
+      return Ok(kJson, "{\"columns\":[],\"rows\":[]}");
+    default:
+      break;
+  }
+  std::string body;
+  if (!EncodeResultSet(outcome.result, &body)) {
+    return Error(EncodingError(context, "result contains a varchar that is not valid UTF-8"));
+  }
+  return Ok(kJson, std::move(body));
+}
+
+HttpResponse Handlers::PutRows(const Route& route, const HttpRequest& request) {
+  if (auto error = CheckKeyParams(route.params)) return Error(*error);
+  auto table = service_.FindTable(route.table);
+  if (!table.ok()) return Error(MapStatus(table.error(), KeyContext(Endpoint::kPut, route)));
+
+  std::vector<Row> rows;
+  if (auto error = DecodeRows(**table, request.body, &rows)) return Error(*error);
+  if (!rows.empty()) {
+    Status status = service_.Put(route.table, std::move(rows));
+    if (!status.ok()) return Error(MapStatus(status, KeyContext(Endpoint::kPut, route)));
+  }
+  return Ok(kJson, SuccessJson());
+}
+
+HttpResponse Handlers::GetKey(const Route& route) {
+  if (auto error = CheckKeyParams(route.params)) return Error(*error);
+  ErrorContext context = KeyContext(Endpoint::kGet, route);
+  auto table = service_.FindTable(route.table);
+  if (!table.ok()) return Error(MapStatus(table.error(), context));
+
+  Row key;
+  if (auto error = ParseKeyPath(**table, route.key_path, &key)) return Error(*error);
+  auto found = service_.Get(route.table, key);
+  if (!found.ok()) return Error(MapStatus(found.error(), context));
+  if (!found->has_value()) return Error(KeyNotFoundError());
+
+  std::string body;
+  if (!EncodeRowObject(**table, **found, &body)) {
+    return Error(EncodingError(context, "row contains a varchar that is not valid UTF-8"));
+  }
+  return Ok(kJson, std::move(body));
+}
+
+HttpResponse Handlers::DeleteKey(const Route& route) {
+  if (auto error = CheckKeyParams(route.params)) return Error(*error);
+  ErrorContext context = KeyContext(Endpoint::kDelete, route);
+  auto table = service_.FindTable(route.table);
+  if (!table.ok()) return Error(MapStatus(table.error(), context));
+
+  Row key;
+  if (auto error = ParseKeyPath(**table, route.key_path, &key)) return Error(*error);
+  Status status = service_.Delete(route.table, key);
+  if (!status.ok()) return Error(MapStatus(status, context));
+  return Ok(kJson, SuccessJson());
+}
+
+HttpResponse Handlers::ListKeys(const Route& route, const HttpRequest& request,
+                                StreamSink& sink) {
+  ErrorContext context = KeyContext(Endpoint::kListKeys, route);
+  auto found = service_.FindTable(route.table);
+  if (!found.ok()) return Error(MapStatus(found.error(), context));
+  const schema::TableDef& table = **found;
+
+  const std::string prefix =
+      request.url_base + "/ts/v1/tables/" + PercentEncode(route.table) + "/keys/";
+  // Headers go out with the first batch, so an error before any key is an ordinary response.
+  bool begun = false;
+  bool client_gone = false;
+  auto begin = [&]() {
+    if (!begun) {
+      begun = true;
+      client_gone = !sink.Begin(200, kText);
+    }
+    return !client_gone;
+  };
+
+  Status status = service_.ListKeys(route.table, [&](std::vector<Row>&& keys) -> Status {
+    std::string chunk;
+    for (const Row& key : keys) {
+      auto path = KeyUrlPath(table, key);
+      if (!path) return InternalError("list_keys: key does not match the table's local key");
+      chunk += prefix;
+      chunk += *path;
+      chunk.push_back('\n');
+    }
+    if (chunk.empty()) return Status::OK();
+    if (!begin() || !sink.Write(chunk)) {
+      client_gone = true;
+      return Status(ErrorCode::kGeneric, "list_keys: client disconnected");
+    }
+    return Status::OK();
+  });
+
+  HttpResponse response;
+  response.streamed = true;
+  if (status.ok()) {
+    begin();
+    return response;
+  }
+  if (!begun) return Error(MapStatus(status, context));
+  if (!client_gone) {
+    // Riak ends a stream that failed part way with one JSON line.
+    std::string line =
+        status.code() == ErrorCode::kTimeout ? "{\"error\":\"timeout\"}" : ErrorLineJson(status.message());
+    sink.Write(line + "\n");
+  }
+  response.status = 500;  // counted as an error; the client already saw 200
+  return response;
+}
+
+}  // namespace quanta::http

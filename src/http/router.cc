@@ -1,0 +1,101 @@
+#include "http/router.h"
+
+namespace quanta::http {
+namespace {
+
+constexpr std::string_view kApiVersion = "v1";
+
+std::optional<HttpError> DecodeInto(std::string_view raw, std::string* out) {
+  auto decoded = PercentDecode(raw);
+  if (!decoded) return BadUrlEncodingError();
+  *out = std::move(*decoded);
+  return std::nullopt;
+}
+
+std::optional<HttpError> CheckSingleMethod(Method method, Method allowed, std::string_view allow) {
+  if (method != allowed) return MethodNotAllowedError(allow);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<HttpError> ParseRoute(Method method, std::string_view target, Route* route) {
+  *route = Route{};
+  TargetParts parts = SplitTarget(target);
+  std::vector<std::string_view> segments = SplitPath(parts.path);
+
+  auto finish = [&](RouteKind kind) -> std::optional<HttpError> {
+    route->kind = kind;
+    auto params = ParseQueryString(parts.query);
+    if (!params) return BadUrlEncodingError();
+    route->params = std::move(*params);
+    return std::nullopt;
+  };
+
+  // Node-level endpoints.
+  if (segments.size() == 1) {
+    std::optional<RouteKind> kind;
+    if (segments[0] == "ping") kind = RouteKind::kPing;
+    if (segments[0] == "stats") kind = RouteKind::kStats;
+    if (segments[0] == "metrics") kind = RouteKind::kMetrics;
+    if (!kind) return RouteNotFoundError();
+    if (auto error = CheckSingleMethod(method, Method::kGet, "GET")) return error;
+    return finish(*kind);
+  }
+
+  if (segments.size() < 3 || segments[0] != "ts") return RouteNotFoundError();
+
+  // Shape first: /ts/<v>/query, /ts/<v>/tables/<t>/keys[/...], /ts/<v>/tables/<t>/list_keys.
+  enum class Shape { kQuery, kKeys, kKeyPath, kListKeys };
+  Shape shape;
+  if (segments.size() == 3 && segments[2] == "query") {
+    shape = Shape::kQuery;
+  } else if (segments.size() >= 5 && segments[2] == "tables" && segments[4] == "keys") {
+    shape = segments.size() == 5 ? Shape::kKeys : Shape::kKeyPath;
+  } else if (segments.size() == 5 && segments[2] == "tables" && segments[4] == "list_keys") {
+    shape = Shape::kListKeys;
+  } else {
+    return RouteNotFoundError();
+  }
+
+  std::string version;
+  if (auto error = DecodeInto(segments[1], &version)) return error;
+  if (version != kApiVersion) return UnsupportedVersionError(version);
+
+  RouteKind kind;
+  switch (shape) {
+    case Shape::kQuery:
+      if (auto error = CheckSingleMethod(method, Method::kPost, "POST")) return error;
+      kind = RouteKind::kQuery;
+      break;
+    case Shape::kKeys:
+      if (auto error = CheckSingleMethod(method, Method::kPost, "POST")) return error;
+      kind = RouteKind::kPutRows;
+      break;
+    case Shape::kKeyPath:
+      if (method == Method::kGet) {
+        kind = RouteKind::kGetKey;
+      } else if (method == Method::kDelete) {
+        kind = RouteKind::kDeleteKey;
+      } else {
+        return MethodNotAllowedError("GET, DELETE");
+      }
+      break;
+    case Shape::kListKeys:
+      if (auto error = CheckSingleMethod(method, Method::kGet, "GET")) return error;
+      kind = RouteKind::kListKeys;
+      break;
+  }
+
+  if (shape != Shape::kQuery) {
+    if (auto error = DecodeInto(segments[3], &route->table)) return error;
+  }
+  for (size_t i = 5; shape == Shape::kKeyPath && i < segments.size(); ++i) {
+    std::string element;
+    if (auto error = DecodeInto(segments[i], &element)) return error;
+    route->key_path.push_back(std::move(element));
+  }
+  return finish(kind);
+}
+
+}  // namespace quanta::http
