@@ -264,12 +264,8 @@ Status Parser::ParseWindow(SelectStmt& select) {
     QUANTA_ASSIGN_OR_RETURN(int64_t limit, ExpectInteger());
     select.limit = limit;
     if (AcceptKeyword(Keyword::kOffset)) {
-      size_t offset_pos = pos_;
+      // A negative OFFSET parses; the analyzer rejects it (1001, docs/compatibility.md).
       QUANTA_ASSIGN_OR_RETURN(int64_t offset, ExpectInteger());
-      if (offset < 0) {
-        fail_pos_ = offset_pos;
-        return ParseError("OFFSET must not be negative but was " + std::to_string(offset) + ".");
-      }
       select.offset = offset;
     }
   }
