@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "sql/ddl.h"
 #include "test_util.h"
 
 namespace quanta::sql {
@@ -329,6 +330,29 @@ TEST(CreateTableTest, ValidationOrder) {
   EXPECT_EQ(ParseErr("CREATE TABLE t (a varchar) WITH (x = y)"),
             "Expecting a numeric, boolean or string value for WITH property \"x\" "
             "(did you forget to quote a string?)");
+}
+
+// Rule 3 cannot be reached through the grammar; check the validator directly.
+TEST(CreateTableTest, ValidatorDirectly) {
+  RawCreateTable raw;
+  raw.name = "t";
+  raw.columns.push_back(schema::ColumnDef{"a", ColumnType::kSint64, false});
+  raw.has_primary_key = true;
+  Result<TableDef> r = ValidateCreateTable(raw);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kParse);
+  EXPECT_EQ(r.error().message(), "Primary key must have one or more fields []");
+
+  RawKeyElem a;
+  a.column = "a";
+  raw.partition_key.push_back(a);
+  raw.local_key.push_back(a);
+  raw.properties.emplace_back("n_val", schema::PropValue{});
+  r = ValidateCreateTable(raw);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->name, "t");
+  EXPECT_EQ(r->partition_key.size(), 1u);
+  EXPECT_EQ(r->properties.size(), 1u);
 }
 
 }  // namespace
