@@ -168,6 +168,8 @@ class SelectRun {
       }
       if (!more || stop_) break;
     }
+    // A cancelled cursor ends early without an error: never return its partial result.
+    if (opts_.cancelled && opts_.cancelled->load(std::memory_order_relaxed)) return Timeout();
     if (mode_ == Mode::kAggregate) {
       for (size_t i = 0; i < partial.size(); ++i) AggCombine(sel_.aggregates[i], partial[i], &total_states_[i]);
     }

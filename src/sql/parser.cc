@@ -381,21 +381,9 @@ Result<PExpr> Parser::ParseTerm() {
 Result<PExpr> Parser::ParseFactor() {
   if (AcceptPunct("+")) return ParsePrimary();
   if (!AcceptPunct("-")) return ParsePrimary();
-  // '-' directly before a number folds into the literal; before anything else it negates.
-  bool numeric_token =
-      Peek().kind == TokenKind::kInteger || Peek().kind == TokenKind::kFloat;
+  // A separate '-' token always negates (riak_ts.md 2.3): `-5` is one integer literal, while
+  // `- 5` is negate(5), which WHERE rejects as type negate.
   QUANTA_ASSIGN_OR_RETURN(PExpr operand, ParsePrimary());
-  if (numeric_token && operand.expr->kind == Expr::Kind::kLiteral) {
-    Literal& lit = operand.expr->literal;
-    if (lit.kind == Literal::Kind::kFloat) {
-      lit.d = -lit.d;
-      return operand;
-    }
-    if (lit.kind == Literal::Kind::kInt && lit.i != std::numeric_limits<int64_t>::min()) {
-      lit.i = -lit.i;
-      return operand;
-    }
-  }
   if (operand.height + 1 > kMaxTreeHeight) {
     return SemanticError("Expression is too long or nested too deeply.");
   }

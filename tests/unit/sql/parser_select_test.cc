@@ -65,9 +65,10 @@ TEST(SelectAstTest, Kinds) {
   ASSERT_EQ(s.items.size(), 7u);
   EXPECT_EQ(s.items[0]->kind, Expr::Kind::kNegate);
   EXPECT_EQ(s.items[0]->children[0]->kind, Expr::Kind::kColumn);
-  EXPECT_EQ(s.items[1]->kind, Expr::Kind::kLiteral);
-  EXPECT_EQ(s.items[1]->literal.kind, Literal::Kind::kInt);
-  EXPECT_EQ(s.items[1]->literal.i, -5);
+  // A separate '-' token negates: `- 5` is negate(5) (riak_ts.md 2.3); `-5` is one literal.
+  EXPECT_EQ(s.items[1]->kind, Expr::Kind::kNegate);
+  EXPECT_EQ(s.items[1]->children[0]->literal.kind, Literal::Kind::kInt);
+  EXPECT_EQ(s.items[1]->children[0]->literal.i, 5);
   EXPECT_EQ(s.items[2]->literal.i, 5);
   EXPECT_EQ(s.items[3]->literal.kind, Literal::Kind::kString);
   EXPECT_EQ(s.items[3]->literal.s, "x");
