@@ -3,6 +3,15 @@
 //
 // Thread safety: Start/Stop from one controlling thread; connections are served by the server's
 // own threads, which call the thread-safe TsService.
+//
+// Threading model (pb_server.cc): Boost.Asio with a few I/O threads that only accept, read,
+// frame and write; each socket's handlers run on its own strand. Requests that touch storage or
+// run SQL (TS codes 90-100 and TTB 104) run on a separate worker pool, so a slow query never
+// stalls the I/O threads or other connections' pings; cheap requests (ping, server info, client
+// id, STARTTLS, unknown codes, bucket probes) are answered inline on the I/O thread. A
+// connection reads its next request only after the previous reply has been written, which keeps
+// replies in request order and bounds memory per connection; list-keys streams apply
+// back-pressure to the worker when the client reads slowly.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +33,7 @@ struct PbServerOptions {
   size_t max_frame_bytes = 64 << 20; // larger length prefix -> error frame and close
   int idle_timeout_seconds = 3600;   // idle connections are closed after this
   int threads = 0;                   // I/O + worker threads; 0 = hardware concurrency
+  int shutdown_grace_seconds = 30;   // Stop(): wait this long for requests in flight
 };
 
 class PbServer {

@@ -1,0 +1,36 @@
+// Conversions between wire cells (pb::TsCell) and quanta::Value / ResultSet.
+//
+// Requests: the server looks only at which field is set (a sint64_value cell is accepted for a
+// TIMESTAMP column and vice versa). Responses: the cell field follows the column type
+// (spec wire_protocol.md 2.4 rule 7): TIMESTAMP -> timestamp_value, SINT64 -> sint64_value,
+// DOUBLE -> double_value, BOOLEAN -> boolean_value, VARCHAR/BLOB -> varchar_value, NULL -> empty.
+//
+// Thread safety: stateless.
+#pragma once
+
+#include <vector>
+
+#include "common/result_set.h"
+#include "common/value.h"
+#include "wire/pb/pb_messages.h"
+
+namespace quanta::wire::pb {
+
+Value ValueFromCell(const TsCell& cell);
+Row RowFromCells(const TsRow& cells);
+
+// The cell for `v` in a column of type `type`. A value whose kind does not fit the type is
+// written by its own kind (int -> sint64_value, ...).
+TsCell CellFromValue(const Value& v, ColumnType type);
+TsRow CellsFromRow(const Row& row, const std::vector<ColumnType>& types);
+// Request cells chosen by value kind only (ints as sint64_value, as Python and Node send them).
+TsRow CellsFromValues(const Row& row);
+
+std::vector<TsColumnDescription> ColumnDescriptions(const std::vector<ColumnDesc>& columns);
+std::vector<ColumnType> ColumnTypes(const std::vector<ColumnDesc>& columns);
+
+// A PB response (columns + rows) as a ResultSet.
+ResultSet ResultSetFromPb(const std::vector<TsColumnDescription>& columns,
+                          const std::vector<TsRow>& rows);
+
+}  // namespace quanta::wire::pb

@@ -1,0 +1,78 @@
+// RequestHandler: turns one request frame (code + payload) into its reply frame(s), calling
+// TsService. It knows nothing about sockets, so it is unit-testable and shared by every
+// connection; the PbServer owns framing, threads and I/O.
+//
+// Behaviour follows spec wire_protocol.md sections 1.2, 2.5, 3, 5 and 12 (see
+// docs/formats/pb_framing.md for the code table). Errors go through wire/error_map.h.
+//
+// Thread safety: Handle() may run concurrently for different sessions; a Session is used by one
+// request at a time (requests on a connection are served in order).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace quanta::service {
+class TsService;
+}
+
+namespace quanta::wire::pb {
+
+// Per-connection state.
+struct Session {
+  std::string client_id;  // RpbGetClientIdResp / RpbSetClientIdReq
+};
+
+// Receives the complete frames (header included) of one reply, in order.
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  // Queues a frame for the client. May block for flow control (list keys streams). Returns
+  // false when the connection is gone; the handler then stops producing frames.
+  virtual bool Send(std::string frame) = 0;
+};
+
+struct RequestHandlerOptions {
+  // RpbGetServerInfoResp.server_version: three integers >= 2.1.0 (checklist item 8).
+  std::string server_version = "2.1.4";
+};
+
+class RequestHandler {
+ public:
+  enum class After { kKeepOpen, kClose };
+
+  // `service` must outlive the handler.
+  RequestHandler(service::TsService& service, RequestHandlerOptions options = {});
+
+  // Serves one request. Exactly one reply (or one complete list-keys stream) goes to `sink`
+  // unless the sink reports the connection gone. kClose after a request that could not be
+  // decoded or crashed ("Error processing incoming message: ..."), as Riak does.
+  After Handle(uint8_t code, std::string_view payload, Session& session, FrameSink& sink);
+
+  // True for requests answered without touching storage or running SQL (ping, server info,
+  // client id, STARTTLS, unknown codes, bucket-type probes). The server may run them on its I/O
+  // threads; everything else should run on worker threads.
+  static bool IsCheap(uint8_t code);
+
+  // A fresh client id for a new session (4 bytes, unique per process).
+  static std::string NewClientId();
+
+ private:
+  After HandleUnsafe(uint8_t code, std::string_view payload, Session& session, FrameSink& sink);
+  After TsQuery(std::string_view payload, FrameSink& sink);
+  After TsPut(std::string_view payload, FrameSink& sink);
+  After TsGet(std::string_view payload, FrameSink& sink);
+  After TsDel(std::string_view payload, FrameSink& sink);
+  After TsListKeys(std::string_view payload, FrameSink& sink);
+  After TsCoverage(std::string_view payload, FrameSink& sink);
+  After Ttb(std::string_view payload, FrameSink& sink);
+  After BucketProps(uint8_t code, std::string_view payload, FrameSink& sink);
+
+  service::TsService& service_;
+  RequestHandlerOptions options_;
+};
+
+}  // namespace quanta::wire::pb
