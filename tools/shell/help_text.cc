@@ -1,0 +1,206 @@
+// Help tables; see help_text.h.
+#include "help_text.h"
+
+#include <cctype>
+
+namespace quanta::shell {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out;
+  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
+}
+
+struct SqlHelpEntry {
+  std::string_view statement;
+  std::string_view text;
+};
+
+const SqlHelpEntry kSqlHelp[] = {
+    {"create",
+     "CREATE TABLE <table> (\n"
+     "    <column> <type> [NOT NULL], ...\n"
+     "    PRIMARY KEY ((<partition key columns>, QUANTUM(<timestamp column>, <n>, 's'|'m'|'h'|'d')),\n"
+     "                 <local key columns> [ASC|DESC], ...))\n"
+     "  [WITH (<property> = <value>, ...)];\n"
+     "Types: VARCHAR, SINT64, DOUBLE, TIMESTAMP, BOOLEAN, BLOB.\n"
+     "Example:\n"
+     "  CREATE TABLE GeoCheckin (region VARCHAR NOT NULL, state VARCHAR NOT NULL,\n"
+     "    time TIMESTAMP NOT NULL, weather VARCHAR NOT NULL, temperature DOUBLE,\n"
+     "    PRIMARY KEY ((region, state, QUANTUM(time, 15, 'm')), region, state, time));"},
+    {"delete",
+     "DELETE FROM <table> WHERE <local key column> = <value> AND ...;\n"
+     "Deletes one row; every local key column must be given.\n"
+     "Example:\n"
+     "  DELETE FROM GeoCheckin WHERE region = 'South Atlantic' AND state = 'South Carolina'\n"
+     "    AND time = '2017-01-01T15:00:00Z';"},
+    {"describe",
+     "DESCRIBE <table>;\n"
+     "Lists the columns of a table: name, type, nullability, partition and local key\n"
+     "positions, quantum interval and unit, sort order."},
+    {"explain",
+     "EXPLAIN <select statement>;\n"
+     "Shows the sub-queries (one per quantum) a SELECT would run, with their key ranges and\n"
+     "filter."},
+    {"insert",
+     "INSERT INTO <table> [(<column>, ...)] VALUES (<value>, ...)[, (<value>, ...)...];\n"
+     "Timestamps may be integers (ms since the epoch) or ISO 8601 strings.\n"
+     "Example:\n"
+     "  INSERT INTO GeoCheckin VALUES ('South Atlantic', 'South Carolina',\n"
+     "    '2017-01-01T15:00:00Z', 'sunny', 23.5);"},
+    {"select",
+     "SELECT <* | expression, ...> FROM <table>\n"
+     "  WHERE <partition key columns> = <value> AND <quantum column> >|>= <lower>\n"
+     "    AND <quantum column> <|<= <upper> [AND <filter>]\n"
+     "  [GROUP BY <column>, ...] [ORDER BY <column> [ASC|DESC] [NULLS FIRST|LAST], ...]\n"
+     "  [LIMIT <n>] [OFFSET <n>];\n"
+     "Aggregates: COUNT, SUM, AVG (MEAN), MIN, MAX, STDDEV (STDDEV_SAMP), STDDEV_POP.\n"
+     "Example:\n"
+     "  SELECT weather, temperature FROM GeoCheckin WHERE region = 'South Atlantic'\n"
+     "    AND state = 'South Carolina' AND time > '2017-01-01' AND time < '2017-01-02';"},
+    {"show",
+     "SHOW TABLES;                 lists the tables and their status\n"
+     "SHOW CREATE TABLE <table>;   prints the CREATE TABLE statement of a table"},
+};
+
+}  // namespace
+
+const std::vector<ShellFunctionInfo>& ShellFunctions() {
+  static const std::vector<ShellFunctionInfo> kFunctions = {
+      {"connection", "connect",
+       "Type 'connect \"127.0.0.1:8087\";' (or 'connect host port;') to connect to a specific\n"
+       "node, whether it is in the configured nodes or not. A riak node name such as\n"
+       "'dev1@127.0.0.1' connects to that host on the configured port.\n\n"
+       "See also the 'reconnect' command."},
+      {"connection", "connection_prompt",
+       "Type 'connection_prompt on;' to display the connection status in the prompt, or\n"
+       "'connection_prompt off;' to disable it.\n\n"
+       "Unicode support in your terminal is highly recommended."},
+      {"connection", "ping",
+       "Typing 'ping;' will ping all the configured nodes and print the results.\n"
+       "Typing 'ping \"127.0.0.1:8087\";' will ping a particular node."},
+      {"connection", "reconnect",
+       "Typing 'reconnect;' will try to connect you to the current node, then to the other\n"
+       "configured nodes, until it succeeds (or doesn't).\n\n"
+       "To connect to a specific node please use the connect command."},
+      {"connection", "show_connection", "This shows which node quanta-shell is connected to."},
+      {"connection", "show_cookie",
+       "quanta-shell talks Protocol Buffers and needs no Erlang cookie; this prints so."},
+      {"connection", "show_nodes", "Type 'show_nodes;' to see which nodes quanta-shell knows."},
+      {"history", "clear_history",
+       "Type 'clear_history;' to delete all the history from the shell (and the line-editing\n"
+       "history file)."},
+      {"history", "h",
+       "You can rerun a command by finding the command in the history list with\n"
+       "'show_history;' and using the number next to it as the argument to 'history' or 'h':\n"
+       "'history 3;' or 'h 3;' for example."},
+      {"history", "history",
+       "You can rerun a command by finding the command in the history list with\n"
+       "'show_history;' and using the number next to it as the argument to 'history' or 'h':\n"
+       "'history 3;' or 'h 3;' for example. 'history;' alone lists the history."},
+      {"history", "show_history", "Type 'show_history;' to list all the history in the shell."},
+      {"log", "date_log",
+       "Toggle adding a timestamp to the name of the log file with 'date_log on;' and off with\n"
+       "'date_log off;'. The filename will be something like\n"
+       "'quanta_shell.2016_02_15-16:42:22.log'; you get a new log file for each session.\n\n"
+       "The default can be set in the config file."},
+      {"log", "log",
+       "Switch logging on with 'log on;' and off with 'log off;'. Every command and its answer\n"
+       "are appended to the log file in riak-shell's session log format.\n\n"
+       "The default can be set in the config file."},
+      {"log", "logfile",
+       "Type 'logfile \"mylogname\";' to set the name of the logfile or 'logfile default;' to\n"
+       "reset to the default log file which can be set in the config. '.log' is appended\n"
+       "unless the name already ends with it."},
+      {"log", "regression_log",
+       "Type 'regression_log \"myregression.log\";' to run a regression.\n\n"
+       "This will replay the log and check the results are the same as the last time you ran\n"
+       "it. Useful for testing. You can run this in batch mode with the -r flag."},
+      {"log", "replay_log",
+       "Type 'replay_log;' to replay the current logfile, or 'replay_log \"myfilename.log\";'\n"
+       "to replay a different log file (a file of plain SQL statements works too).\n"
+       "You can run this in batch mode with the -f flag."},
+      {"log", "show_log_status", "Type 'show_log_status;' to see the logging status."},
+      {"shell", "about", "Type 'about;' to learn a little about quanta-shell."},
+      {"shell", "format",
+       "Type 'format table;', 'format csv;' or 'format json;' to choose how query results are\n"
+       "printed; 'format;' shows the current one. Row counts and timings are only printed in\n"
+       "the table format. The default can be set with --format or in the config file."},
+      {"shell", "q", "Type 'quit;' or the shortcut 'q;' to quit the shell."},
+      {"shell", "quit", "Type 'quit;' or the shortcut 'q;' to quit the shell."},
+      {"shell", "show_config", "Type 'show_config;' to print the config in the shell."},
+      {"shell", "show_version",
+       "Type 'show_version;' to print the version of quanta-shell and of the node it is\n"
+       "connected to."},
+  };
+  return kFunctions;
+}
+
+std::string GeneralHelp() {
+  std::string out = "The following functions are available\n";
+  std::string_view ext;
+  std::string line;
+  auto flush = [&] {
+    if (!line.empty()) out += "    " + line + "\n";
+    line.clear();
+  };
+  for (const auto& f : ShellFunctions()) {
+    if (f.extension != ext) {
+      flush();
+      ext = f.extension;
+      out += "\nExtension '" + std::string(ext) + "':\n";
+    }
+    std::string item = std::string(f.name);
+    if (!line.empty() && line.size() + 2 + item.size() > 70) {
+      line += ",";
+      flush();
+    }
+    line += (line.empty() ? "" : ", ") + item;
+  }
+  flush();
+  out +=
+      "\nYou can get more help by calling help with the\n"
+      "extension name and function name like 'help shell quit;'\n"
+      "\n"
+      "For SQL help type 'help sql;' or 'help sql <statement>;' for one of\n"
+      "create, delete, describe, explain, insert, select, show.";
+  return out;
+}
+
+std::optional<std::string> ExtensionHelp(std::string_view extension) {
+  const std::string e = Lower(extension);
+  std::string out;
+  for (const auto& f : ShellFunctions()) {
+    if (f.extension == e) out += "- " + std::string(f.name) + "\n";
+  }
+  if (out.empty()) return std::nullopt;
+  return "Extension '" + e + "' provides:\n" + out +
+         "Type 'help " + e + " <function>;' for help on one of them.";
+}
+
+std::optional<std::string> FunctionHelp(std::string_view function) {
+  const std::string fn = Lower(function);
+  for (const auto& f : ShellFunctions()) {
+    if (f.name == fn) return std::string(f.help);
+  }
+  return std::nullopt;
+}
+
+std::string SqlHelp() {
+  return "The following SQL statements are sent to the server:\n"
+         "    CREATE TABLE, DELETE, DESCRIBE, EXPLAIN, INSERT, SELECT,\n"
+         "    SHOW TABLES, SHOW CREATE TABLE\n"
+         "End each statement with ';'. It may span lines; '--' and '/* */' comments are\n"
+         "ignored. Type 'help sql <statement>;' (e.g. 'help sql select;') for its syntax.";
+}
+
+std::optional<std::string> SqlStatementHelp(std::string_view statement) {
+  const std::string s = Lower(statement);
+  for (const auto& e : kSqlHelp) {
+    if (e.statement == s) return std::string(e.text);
+  }
+  return std::nullopt;
+}
+
+}  // namespace quanta::shell
