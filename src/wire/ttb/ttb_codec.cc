@@ -47,6 +47,24 @@ std::string Latin1ToUtf8(std::string_view s) {
   return out;
 }
 
+// UTF-8 text as latin-1 bytes, if every code point is below 256.
+bool Utf8ToLatin1(std::string_view s, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out->push_back(static_cast<char>(c));
+    } else if ((c == 0xC2 || c == 0xC3) && i + 1 < s.size() &&
+               (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
+      out->push_back(static_cast<char>(((c & 0x1F) << 6) | (s[i + 1] & 0x3F)));
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 class Decoder {
  public:
   explicit Decoder(std::string_view in) : in_(in) {}
@@ -289,11 +307,21 @@ void AppendTermBody(const Term& t, std::string* out) {
       out->push_back(static_cast<char>(kNewFloat));
       coding::PutFixed64BE(out, coding::DoubleBits(t.float_value()));
       return;
-    case Term::Kind::kAtom:
-      out->push_back(static_cast<char>(kAtom));
-      AppendU16(out, static_cast<uint16_t>(t.atom().size()));
-      out->append(t.atom());
+    case Term::Kind::kAtom: {
+      std::string latin1;
+      if (Utf8ToLatin1(t.atom(), &latin1)) {
+        out->push_back(static_cast<char>(kAtom));
+        AppendU16(out, static_cast<uint16_t>(latin1.size()));
+        out->append(latin1);
+      } else {
+        // Only reachable when re-encoding a decoded UTF-8 atom; the server's own atoms are
+        // ASCII and always go out as ATOM_EXT.
+        out->push_back(static_cast<char>(kAtomUtf8));
+        AppendU16(out, static_cast<uint16_t>(t.atom().size()));
+        out->append(t.atom());
+      }
       return;
+    }
     case Term::Kind::kBinary:
       out->push_back(static_cast<char>(kBinary));
       coding::PutFixed32BE(out, static_cast<uint32_t>(t.binary().size()));

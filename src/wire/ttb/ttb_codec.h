@@ -5,7 +5,9 @@
 // truncation, trailing bytes, integers outside int64, improper lists) gives a kGeneric Status.
 // It never reads past its input and never asserts on input.
 //
-// EncodeTerm writes what every client can read: ATOM_EXT atoms, BINARY_EXT binaries,
+// EncodeTerm writes what every client can read: ATOM_EXT atoms (latin-1; an atom with code
+// points above 255 can only come from a decoded UTF-8 atom and is written back as
+// ATOM_UTF8_EXT), BINARY_EXT binaries,
 // SMALL_INTEGER_EXT / INTEGER_EXT / minimal SMALL_BIG_EXT integers, NEW_FLOAT_EXT floats,
 // SMALL/LARGE_TUPLE_EXT, NIL_EXT and LIST_EXT.
 //
