@@ -253,7 +253,9 @@ void QueryCommand::Run(TestContext& ctx) {
 
 void QueryCommand::Check(TestContext& ctx, Transport& t, const std::string& sql,
                          const std::vector<std::string>& expected_in) {
-  Response r = t.Execute(sql);
+  std::vector<ColumnType> declared;
+  for (char ch : types_) declared.push_back(TypeFromLetter(ch).value_or(ColumnType::kVarchar));
+  Response r = t.Execute(sql, &declared);
   std::string where = " [" + std::string(t.name()) + "]";
   if (!r.ok) {
     ctx.Fail(line(), "query failed" + where,

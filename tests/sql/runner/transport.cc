@@ -1,7 +1,18 @@
 #include "transport.h"
 
 #include <charconv>
+#include <cstdlib>
+#include <optional>
 #include <utility>
+
+#ifdef QUANTA_SQLTEST_PB
+#include "wire/pb/pb_client.h"
+#include "wire/pb/pb_server.h"
+#endif
+#ifdef QUANTA_SQLTEST_HTTP
+#include "http/http_server.h"
+#include "http_client.h"
+#endif
 
 namespace quanta::sqltest {
 
@@ -12,7 +23,7 @@ class InprocTransport final : public Transport {
  public:
   explicit InprocTransport(service::TsService& service) : service_(service) {}
   std::string_view name() const override { return "inproc"; }
-  Response Execute(std::string_view sql) override {
+  Response Execute(std::string_view sql, const std::vector<ColumnType>*) override {
     Response r;
     service::QueryOutcome outcome;
     Status st = service_.Query(sql, service::QueryOptions{}, &outcome);
@@ -29,6 +40,115 @@ class InprocTransport final : public Transport {
  private:
   service::TsService& service_;
 };
+
+#ifdef QUANTA_SQLTEST_PB
+// pb / ttb: one PbClient connection to the in-process PbServer, reconnected after an I/O error.
+class PbTransport final : public Transport {
+ public:
+  PbTransport(uint16_t port, bool ttb) : port_(port), ttb_(ttb) {}
+  std::string_view name() const override { return ttb_ ? "ttb" : "pb"; }
+  bool columns_when_empty() const override { return false; }
+  Response Execute(std::string_view sql, const std::vector<ColumnType>*) override {
+    Response r;
+    if (!client_) {
+      wire::pb::PbClientOptions o;
+      o.use_ttb = ttb_;
+      auto c = wire::pb::PbClient::Connect("127.0.0.1", port_, o);
+      if (!c.ok()) return Failure(c.error());
+      client_ = std::move(c).value();
+    }
+    auto rs = client_->Query(sql);
+    if (!rs.ok()) {
+      if (rs.error().code() == ErrorCode::kIoError) client_.reset();
+      return Failure(rs.error());
+    }
+    r.result = std::move(rs).value();
+    return r;
+  }
+
+ private:
+  static Response Failure(const Status& st) {
+    Response r;
+    r.ok = false;
+    r.code = st.riak_code();
+    r.message = st.code() == ErrorCode::kIoError ? "[transport] " + st.message() : st.message();
+    return r;
+  }
+  uint16_t port_;
+  bool ttb_;
+  std::unique_ptr<wire::pb::PbClient> client_;
+};
+#endif
+
+#ifdef QUANTA_SQLTEST_HTTP
+// http: POST /ts/v1/query. No Riak codes and no column types on this front end: errors are
+// checked for occurrence only, cells are decoded with the declared types.
+class HttpTransport final : public Transport {
+ public:
+  explicit HttpTransport(uint16_t port) : port_(port) {}
+  std::string_view name() const override { return "http"; }
+  Response Execute(std::string_view sql, const std::vector<ColumnType>* declared) override {
+    Response r;
+    r.code_known = false;
+    r.types_known = false;
+    auto reply = HttpPost(port_, "/ts/v1/query", sql);
+    if (!reply.ok()) return Failure(r, "[transport] " + reply.error().message());
+    if (reply->status != 200) {
+      return Failure(r, "HTTP " + std::to_string(reply->status) + " " + reply->body);
+    }
+    auto json = ParseJson(reply->body);
+    if (!json.ok()) return Failure(r, "[transport] bad JSON: " + reply->body);
+    const Json* columns = json->Get("columns");
+    const Json* rows = json->Get("rows");
+    if (columns == nullptr || rows == nullptr) return r;  // {"success":true}
+    for (const auto& c : columns->items) r.result.columns.push_back({c.text, ColumnType::kVarchar});
+    for (const auto& row : rows->items) {
+      Row out;
+      for (size_t i = 0; i < row.items.size(); ++i) {
+        std::optional<ColumnType> type;
+        if (declared != nullptr && i < declared->size()) type = (*declared)[i];
+        out.push_back(Cell(row.items[i], type));
+      }
+      r.result.rows.push_back(std::move(out));
+    }
+    return r;
+  }
+
+ private:
+  static Response Failure(Response r, std::string message) {
+    r.ok = false;
+    r.message = std::move(message);
+    return r;
+  }
+  // JSON cell -> Value: [] is NULL (riak_ts.md 11.1); numbers and strings follow `type`.
+  static Value Cell(const Json& j, std::optional<ColumnType> type) {
+    switch (j.kind) {
+      case Json::Kind::kArray:
+      case Json::Kind::kNull: return Value::Null();
+      case Json::Kind::kBool: return Value::Bool(j.b);
+      case Json::Kind::kString:
+        if (type == ColumnType::kBlob) {
+          auto bytes = Base64Decode(j.text);
+          if (bytes.ok()) return Value::Bytes(std::move(bytes).value());
+        }
+        return Value::Bytes(j.text);
+      case Json::Kind::kNumber: {
+        bool integral = j.text.find_first_of(".eE") == std::string::npos;
+        if (type == ColumnType::kDouble || (!type && !integral)) {
+          return Value::Double(std::strtod(j.text.c_str(), nullptr));
+        }
+        int64_t v = 0;
+        auto [p, ec] = std::from_chars(j.text.data(), j.text.data() + j.text.size(), v);
+        if (ec == std::errc() && p == j.text.data() + j.text.size()) return Value::Int(v);
+        return Value::Double(std::strtod(j.text.c_str(), nullptr));
+      }
+      case Json::Kind::kObject: return Value::Bytes("[object]");
+    }
+    return Value::Null();
+  }
+  uint16_t port_;
+};
+#endif
 
 bool ParseInt64(std::string_view text, int64_t* out) {
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
@@ -59,17 +179,41 @@ bool ParseZone(std::string_view text, int* minutes) {
 
 }  // namespace
 
-// Network front ends started for one service. Empty until the PB client and the HTTP server
-// exist in the tree (see docs/testing.md "Transports"): the extension point is here and in
-// Harness::Start().
-struct Harness::Servers {};
+// Network front ends started over one service (docs/testing.md "Transports").
+struct Harness::Servers {
+#ifdef QUANTA_SQLTEST_PB
+  std::unique_ptr<wire::pb::PbServer> pb;
+#endif
+#ifdef QUANTA_SQLTEST_HTTP
+  std::unique_ptr<http::HttpServer> http;
+#endif
+  void Stop() {
+#ifdef QUANTA_SQLTEST_HTTP
+    if (http) http->Stop();
+    http.reset();
+#endif
+#ifdef QUANTA_SQLTEST_PB
+    if (pb) pb->Stop();
+    pb.reset();
+#endif
+  }
+};
 
 const std::vector<std::string>& Harness::Known() {
   static const std::vector<std::string> kNames = {"inproc", "pb", "ttb", "http"};
   return kNames;
 }
 
-bool Harness::Compiled(std::string_view name) { return name == "inproc"; }
+bool Harness::Compiled(std::string_view name) {
+  if (name == "inproc") return true;
+#ifdef QUANTA_SQLTEST_PB
+  if (name == "pb" || name == "ttb") return true;
+#endif
+#ifdef QUANTA_SQLTEST_HTTP
+  if (name == "http") return true;
+#endif
+  return false;
+}
 
 Harness::Harness(std::string data_dir) { options_.data_dir = std::move(data_dir); }
 
@@ -82,11 +226,39 @@ Status Harness::Start() {
   servers_ = std::make_unique<Servers>();
   transports_.clear();
   transports_.push_back(std::make_unique<InprocTransport>(*service_));
+#ifdef QUANTA_SQLTEST_PB
+  {
+    wire::pb::PbServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.threads = 2;
+    o.shutdown_grace_seconds = 5;
+    servers_->pb = std::make_unique<wire::pb::PbServer>(*service_, o);
+    Status st = servers_->pb->Start();
+    if (!st.ok()) return st;
+    transports_.push_back(std::make_unique<PbTransport>(servers_->pb->port(), false));
+    transports_.push_back(std::make_unique<PbTransport>(servers_->pb->port(), true));
+  }
+#endif
+#ifdef QUANTA_SQLTEST_HTTP
+  {
+    http::HttpServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.threads = 1;
+    o.worker_threads = 2;
+    servers_->http = std::make_unique<http::HttpServer>(*service_, o);
+    Status st = servers_->http->Start();
+    if (!st.ok()) return st;
+    transports_.push_back(std::make_unique<HttpTransport>(servers_->http->port()));
+  }
+#endif
   return Status::OK();
 }
 
 Status Harness::Stop() {
   transports_.clear();
+  if (servers_) servers_->Stop();
   servers_.reset();
   Status st;
   if (service_) {

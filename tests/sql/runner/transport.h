@@ -2,9 +2,12 @@
 // in a form every front end can produce (docs/testing.md "Transports").
 //
 //   inproc  TsService::Query called directly (always available)
-//   pb      Protocol Buffers TsQueryReq over a TCP socket to an in-process PbServer
+//   pb      Protocol Buffers TsQueryReq over a TCP socket to an in-process PbServer (port 0)
 //   ttb     the same socket, TTB (code 104) frames
-//   http    POST /ts/v1/query to an in-process HttpServer
+//   http    POST /ts/v1/query to an in-process HttpServer (port 0)
+//
+// pb/ttb are compiled in when the wire library has the PB client (QUANTA_SQLTEST_PB), http when
+// the HTTP server library exists (QUANTA_SQLTEST_HTTP); see tests/sql/CMakeLists.txt.
 //
 // The Harness owns the service and the servers for one .test file: it opens TsService on the
 // file's private data directory, starts the servers on port 0, and builds one Transport per
@@ -41,7 +44,10 @@ class Transport {
  public:
   virtual ~Transport() = default;
   virtual std::string_view name() const = 0;
-  virtual Response Execute(std::string_view sql) = 0;
+  // `declared` (optional) are the column types the test expects; a front end without types on
+  // the wire (HTTP) uses them to decode cells (base64 blobs, integers vs doubles).
+  virtual Response Execute(std::string_view sql,
+                           const std::vector<ColumnType>* declared = nullptr) = 0;
   // PB/TTB drop the column list of a result with zero rows (wire_protocol.md section 2.5), so
   // `header` and type checks only apply to non-empty results there.
   virtual bool columns_when_empty() const { return true; }

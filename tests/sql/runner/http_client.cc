@@ -1,0 +1,355 @@
+#include "http_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace quanta::sqltest {
+
+namespace {
+
+Status Io(const std::string& what) {
+  return Status(ErrorCode::kIoError, what + ": " + std::strerror(errno));
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+// Decodes a chunked body; false when malformed.
+bool Dechunk(std::string_view in, std::string* out) {
+  size_t pos = 0;
+  while (true) {
+    size_t eol = in.find("\r\n", pos);
+    if (eol == std::string_view::npos) return false;
+    size_t size = 0;
+    for (size_t i = pos; i < eol && in[i] != ';'; ++i) {
+      char c = in[i];
+      int d = (c >= '0' && c <= '9') ? c - '0'
+              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                       : -1;
+      if (d < 0) return false;
+      size = size * 16 + static_cast<size_t>(d);
+    }
+    pos = eol + 2;
+    if (size == 0) return true;
+    if (pos + size > in.size()) return false;
+    out->append(in.substr(pos, size));
+    pos += size + 2;
+  }
+}
+
+}  // namespace
+
+Result<HttpReply> HttpPost(uint16_t port, std::string_view path, std::string_view body,
+                           int timeout_ms) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return Io("socket");
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) return Io("connect");
+
+  std::string req = "POST " + std::string(path) + " HTTP/1.1\r\nHost: 127.0.0.1:" +
+                    std::to_string(port) +
+                    "\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+  size_t sent = 0;
+  while (sent < req.size()) {
+    ssize_t n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return Io("send");
+    sent += static_cast<size_t>(n);
+  }
+  std::string raw;
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+    if (n < 0) return Io("recv");
+    if (n == 0) break;
+    raw.append(buf, static_cast<size_t>(n));
+  }
+  size_t head_end = raw.find("\r\n\r\n");
+  if (head_end == std::string::npos || raw.compare(0, 5, "HTTP/") != 0) {
+    return Status(ErrorCode::kIoError, "malformed HTTP response");
+  }
+  HttpReply reply;
+  size_t sp = raw.find(' ');
+  reply.status = std::atoi(raw.c_str() + sp + 1);
+  bool chunked = false;
+  size_t line = raw.find("\r\n") + 2;
+  while (line < head_end) {
+    size_t eol = raw.find("\r\n", line);
+    std::string h = raw.substr(line, eol - line);
+    size_t colon = h.find(':');
+    if (colon != std::string::npos) {
+      std::string name = Lower(h.substr(0, colon));
+      std::string value = h.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(' '));
+      if (name == "content-type") reply.content_type = value;
+      if (name == "transfer-encoding" && Lower(value).find("chunked") != std::string::npos) {
+        chunked = true;
+      }
+    }
+    line = eol + 2;
+  }
+  std::string_view rest(raw);
+  rest.remove_prefix(head_end + 4);
+  if (chunked) {
+    if (!Dechunk(rest, &reply.body)) return Status(ErrorCode::kIoError, "malformed chunked body");
+  } else {
+    reply.body = std::string(rest);
+  }
+  return reply;
+}
+
+// ---- JSON ------------------------------------------------------------------------------------
+
+const Json* Json::Get(std::string_view key) const {
+  for (const auto& [k, v] : fields) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+namespace {
+
+class JsonParser {
+ public:
+  explicit JsonParser(std::string_view s) : s_(s) {}
+
+  Result<Json> ParseAll() {
+    Json v;
+    if (!Value(&v)) return Error();
+    Skip();
+    if (pos_ != s_.size()) return Error();
+    return v;
+  }
+
+ private:
+  Status Error() const {
+    return Status(ErrorCode::kCorruption, "invalid JSON at offset " + std::to_string(pos_));
+  }
+  void Skip() {
+    while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' ||
+                                s_[pos_] == '\t')) {
+      ++pos_;
+    }
+  }
+  bool Literal(std::string_view word) {
+    if (s_.substr(pos_, word.size()) != word) return false;
+    pos_ += word.size();
+    return true;
+  }
+  static void AppendUtf8(uint32_t cp, std::string* out) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+  bool Hex4(uint32_t* out) {
+    if (pos_ + 4 > s_.size()) return false;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = s_[pos_++];
+      int d = (c >= '0' && c <= '9') ? c - '0'
+              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                       : -1;
+      if (d < 0) return false;
+      v = v * 16 + static_cast<uint32_t>(d);
+    }
+    *out = v;
+    return true;
+  }
+  bool String(std::string* out) {
+    if (pos_ >= s_.size() || s_[pos_] != '"') return false;
+    ++pos_;
+    while (pos_ < s_.size()) {
+      char c = s_[pos_++];
+      if (c == '"') return true;
+      if (c != '\\') {
+        out->push_back(c);
+        continue;
+      }
+      if (pos_ >= s_.size()) return false;
+      char e = s_[pos_++];
+      switch (e) {
+        case '"': out->push_back('"'); break;
+        case '\\': out->push_back('\\'); break;
+        case '/': out->push_back('/'); break;
+        case 'b': out->push_back('\b'); break;
+        case 'f': out->push_back('\f'); break;
+        case 'n': out->push_back('\n'); break;
+        case 'r': out->push_back('\r'); break;
+        case 't': out->push_back('\t'); break;
+        case 'u': {
+          uint32_t cp = 0;
+          if (!Hex4(&cp)) return false;
+          if (cp >= 0xD800 && cp < 0xDC00 && s_.substr(pos_, 2) == "\\u") {
+            pos_ += 2;
+            uint32_t lo = 0;
+            if (!Hex4(&lo)) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          }
+          AppendUtf8(cp, out);
+          break;
+        }
+        default: return false;
+      }
+    }
+    return false;
+  }
+  bool Value(Json* v) {
+    Skip();
+    if (pos_ >= s_.size()) return false;
+    char c = s_[pos_];
+    if (c == '{') {
+      ++pos_;
+      v->kind = Json::Kind::kObject;
+      Skip();
+      if (pos_ < s_.size() && s_[pos_] == '}') {
+        ++pos_;
+        return true;
+      }
+      while (true) {
+        Skip();
+        std::string key;
+        if (!String(&key)) return false;
+        Skip();
+        if (pos_ >= s_.size() || s_[pos_++] != ':') return false;
+        Json item;
+        if (!Value(&item)) return false;
+        v->fields.emplace_back(std::move(key), std::move(item));
+        Skip();
+        if (pos_ >= s_.size()) return false;
+        if (s_[pos_] == ',') {
+          ++pos_;
+          continue;
+        }
+        if (s_[pos_] == '}') {
+          ++pos_;
+          return true;
+        }
+        return false;
+      }
+    }
+    if (c == '[') {
+      ++pos_;
+      v->kind = Json::Kind::kArray;
+      Skip();
+      if (pos_ < s_.size() && s_[pos_] == ']') {
+        ++pos_;
+        return true;
+      }
+      while (true) {
+        Json item;
+        if (!Value(&item)) return false;
+        v->items.push_back(std::move(item));
+        Skip();
+        if (pos_ >= s_.size()) return false;
+        if (s_[pos_] == ',') {
+          ++pos_;
+          continue;
+        }
+        if (s_[pos_] == ']') {
+          ++pos_;
+          return true;
+        }
+        return false;
+      }
+    }
+    if (c == '"') {
+      v->kind = Json::Kind::kString;
+      return String(&v->text);
+    }
+    if (Literal("true")) {
+      v->kind = Json::Kind::kBool;
+      v->b = true;
+      return true;
+    }
+    if (Literal("false")) {
+      v->kind = Json::Kind::kBool;
+      return true;
+    }
+    if (Literal("null")) {
+      v->kind = Json::Kind::kNull;
+      return true;
+    }
+    size_t start = pos_;
+    while (pos_ < s_.size() && (std::strchr("+-0123456789.eE", s_[pos_]) != nullptr)) ++pos_;
+    if (pos_ == start) return false;
+    v->kind = Json::Kind::kNumber;
+    v->text = std::string(s_.substr(start, pos_ - start));
+    return true;
+  }
+
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+Result<Json> ParseJson(std::string_view text) { return JsonParser(text).ParseAll(); }
+
+Result<std::string> Base64Decode(std::string_view text) {
+  auto digit = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (text.size() % 4 != 0) return Status(ErrorCode::kCorruption, "invalid base64");
+  std::string out;
+  for (size_t i = 0; i < text.size(); i += 4) {
+    int v[4];
+    int pad = 0;
+    for (int j = 0; j < 4; ++j) {
+      char c = text[i + j];
+      if (c == '=' && i + 4 == text.size() && j >= 2) {
+        v[j] = 0;
+        ++pad;
+      } else {
+        v[j] = digit(c);
+        if (v[j] < 0 || pad > 0) return Status(ErrorCode::kCorruption, "invalid base64");
+      }
+    }
+    uint32_t triple = (static_cast<uint32_t>(v[0]) << 18) | (static_cast<uint32_t>(v[1]) << 12) |
+                      (static_cast<uint32_t>(v[2]) << 6) | static_cast<uint32_t>(v[3]);
+    out.push_back(static_cast<char>((triple >> 16) & 0xFF));
+    if (pad < 2) out.push_back(static_cast<char>((triple >> 8) & 0xFF));
+    if (pad < 1) out.push_back(static_cast<char>(triple & 0xFF));
+  }
+  return out;
+}
+
+}  // namespace quanta::sqltest
