@@ -142,7 +142,13 @@ Transport* TestContext::StatementTransport() {
 
 void TestContext::Fail(int line, const std::string& what, const std::string& block) {
   ++failures_;
-  out_ << file_ << ":" << line << ": " << what << "\n" << block;
+  out_ << file_ << ":" << line << ": " << what;
+  if (!loop_vars_.empty()) {
+    out_ << " (loop";
+    for (const auto& v : loop_vars_) out_ << " " << v << "=" << vars_[v];
+    out_ << ")";
+  }
+  out_ << "\n" << block;
   if (!block.empty() && block.back() != '\n') out_ << "\n";
   out_ << "\n";
 }
@@ -344,10 +350,12 @@ void TransportCommand::Run(TestContext& ctx) {
 }
 
 void LoopCommand::Run(TestContext& ctx) {
+  ctx.EnterLoop(var_);
   for (int64_t v = from_; v < to_ && !ctx.aborted(); v += step_) {
     ctx.SetVar(var_, std::to_string(v));
     for (auto& c : body_) c->Execute(ctx);
   }
+  ctx.LeaveLoop();
   ctx.EraseVar(var_);
 }
 

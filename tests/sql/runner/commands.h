@@ -32,6 +32,9 @@ class TestContext {
   std::string Substitute(const std::string& text) const;
   void SetVar(const std::string& name, std::string value) { vars_[name] = std::move(value); }
   void EraseVar(const std::string& name) { vars_.erase(name); }
+  // Loop variables in scope, shown in failure reports ("i=5").
+  void EnterLoop(const std::string& name) { loop_vars_.push_back(name); }
+  void LeaveLoop() { loop_vars_.pop_back(); }
 
   // The transport selection (`transport` directive): "inproc", "pb", "ttb", "http" or "all".
   void SetTransport(std::string name) { transport_ = std::move(name); }
@@ -60,6 +63,7 @@ class TestContext {
   Harness& harness_;
   std::ostream& out_;
   std::map<std::string, std::string> vars_;
+  std::vector<std::string> loop_vars_;
   std::string transport_ = "inproc";
   size_t rotate_ = 0;
   int run_ = 0;
