@@ -1,0 +1,441 @@
+// durability_server: the crash test against a real quantad process, through the HTTP API.
+//
+// Each cycle starts `quantad --data-dir D --pb-listen 127.0.0.1:P --http-listen 127.0.0.1:H
+// [--sync]`, verifies what the previous cycle acknowledged, then writes batches with
+// POST /ts/v1/tables/dur/keys (a JSON array of row objects) from several client threads, each
+// recording a batch as acknowledged only once the 200 answer has been read. The server is killed
+// with SIGKILL at a random moment and restarted; the acknowledged batches are then checked with
+// one SELECT per batch (POST /ts/v1/query) and a GET /ts/v1/tables/dur/keys/host/<h>/ts/<t> per
+// writer. The batch a writer had in flight when the server died must be all-or-nothing. A final
+// start verifies every cycle's batches, then stops the server with SIGTERM and expects a clean
+// exit.
+//
+// Usage: durability_server --quantad PATH [--cycles N] [--max-seconds S] [--sync on|off|both]
+//                          [--writers W] [--seed N] [--dir DIR] [--keep]
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fcntl.h>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dur_model.h"
+#include "mini_http.h"
+
+namespace fs = std::filesystem;
+using namespace quanta;
+using namespace quanta::durability;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const ColumnType kTypes[kColumns] = {ColumnType::kVarchar, ColumnType::kTimestamp,
+                                     ColumnType::kDouble,  ColumnType::kSint64,
+                                     ColumnType::kVarchar, ColumnType::kBoolean};
+const char* const kNames[kColumns] = {"host", "ts", "v", "n", "s", "b"};
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+std::string Arg(int argc, char** argv, const std::string& name, const std::string& def) {
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (argv[i] == name) return argv[i + 1];
+  }
+  return def;
+}
+bool Flag(int argc, char** argv, const std::string& name) {
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i] == name) return true;
+  }
+  return false;
+}
+
+uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sa.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  socklen_t len = sizeof sa;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  ::close(fd);
+  return ntohs(sa.sin_port);
+}
+
+std::string JsonValue(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: return "null";
+    case Value::Kind::kInt: return std::to_string(v.as_int());
+    case Value::Kind::kDouble: {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.17g", v.as_double());
+      return buf;
+    }
+    case Value::Kind::kBool: return v.as_bool() ? "true" : "false";
+    case Value::Kind::kBytes: return "\"" + v.as_bytes() + "\"";  // the model's text needs no escaping
+  }
+  return "null";
+}
+
+std::string BatchJson(const BatchId& b) {
+  std::string out = "[";
+  int n = BatchRows(b);
+  for (int i = 0; i < n; ++i) {
+    Row r = MakeRow(b, i);
+    out += i ? ",{" : "{";
+    for (int c = 0; c < kColumns; ++c) {
+      out += (c ? ",\"" : "\"") + std::string(kNames[c]) + "\":" + JsonValue(r[c]);
+    }
+    out += "}";
+  }
+  return out + "]";
+}
+
+bool CellMatches(const Json& cell, const Value& want, ColumnType type) {
+  if (want.is_null()) {
+    return cell.kind == Json::Kind::kNull ||
+           (cell.kind == Json::Kind::kArray && cell.items.empty());
+  }
+  switch (type) {
+    case ColumnType::kVarchar:
+    case ColumnType::kBlob:
+      return cell.kind == Json::Kind::kString && cell.text == want.as_bytes();
+    case ColumnType::kSint64:
+    case ColumnType::kTimestamp:
+      return cell.kind == Json::Kind::kNumber &&
+             std::strtoll(cell.text.c_str(), nullptr, 10) == want.as_int();
+    case ColumnType::kDouble:
+      return cell.kind == Json::Kind::kNumber &&
+             std::strtod(cell.text.c_str(), nullptr) == want.as_double();
+    case ColumnType::kBoolean:
+      return cell.kind == Json::Kind::kBool && cell.b == want.as_bool();
+  }
+  return false;
+}
+
+struct Server {
+  pid_t pid = -1;
+  uint16_t http_port = 0;
+};
+
+bool StartServer(const std::string& quantad, const std::string& dir, bool sync,
+                 const std::string& log, Server* s, std::string* why) {
+  uint16_t pb = FreePort(), http = FreePort();
+  std::vector<std::string> args = {quantad, "--data-dir", dir, "--pb-listen",
+                                   "127.0.0.1:" + std::to_string(pb), "--http-listen",
+                                   "127.0.0.1:" + std::to_string(http)};
+  if (sync) args.push_back("--sync");
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    *why = "fork failed";
+    return false;
+  }
+  if (pid == 0) {
+    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(quantad.c_str(), argv.data());
+    _exit(127);
+  }
+  s->pid = pid;
+  s->http_port = http;
+  auto t0 = Clock::now();
+  while (Seconds(Clock::now() - t0) < 60) {
+    int st;
+    if (::waitpid(pid, &st, WNOHANG) == pid) {
+      *why = "quantad exited during start-up (status " + std::to_string(st) + "), see " + log;
+      s->pid = -1;
+      return false;
+    }
+    HttpClient c("127.0.0.1", http, 5);
+    if (c.Request("GET", "/ping").status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  s->pid = -1;
+  *why = "quantad did not answer /ping within 60 s, see " + log;
+  return false;
+}
+
+class Verifier {
+ public:
+  explicit Verifier(uint16_t port) : c_("127.0.0.1", port) {}
+
+  // Returns the number of rows of batch b found; failures as in durability_inproc.
+  int CheckBatch(const BatchId& b, bool require_all, std::vector<std::string>* failures) {
+    ++queries_;
+    int n = BatchRows(b);
+    std::string id = Host(b) + " seq " + std::to_string(b.seq) + " (" + std::to_string(n) +
+                     " rows)";
+    std::string sql = "SELECT * FROM dur WHERE host = '" + Host(b) + "' AND ts >= " +
+                      std::to_string(Ts(b, 0)) + " AND ts < " + std::to_string(Ts(b, kMaxBatch));
+    HttpAnswer a = c_.Request("POST", "/ts/v1/query", sql, "text/plain");
+    if (a.status != 200) {
+      failures->push_back("query for batch " + id + " -> " + std::to_string(a.status) + " " +
+                          a.body.substr(0, 200));
+      return 0;
+    }
+    auto j = JsonReader::Parse(a.body);
+    const Json* rows = j ? j->Find("rows") : nullptr;
+    if (!rows || rows->kind != Json::Kind::kArray) {
+      failures->push_back("query for batch " + id + ": unreadable answer " + a.body.substr(0, 200));
+      return 0;
+    }
+    int present = 0;
+    for (const Json& r : rows->items) {
+      if (r.kind != Json::Kind::kArray || r.items.size() != kColumns ||
+          r.items[1].kind != Json::Kind::kNumber) {
+        failures->push_back("batch " + id + ": malformed row in answer");
+        continue;
+      }
+      int64_t ts = std::strtoll(r.items[1].text.c_str(), nullptr, 10);
+      int i = static_cast<int>((ts - Ts(b, 0)) / 1000);
+      if (i < 0 || i >= n || Ts(b, i) != ts) {
+        failures->push_back("batch " + id + ": unexpected row with ts " + r.items[1].text);
+        continue;
+      }
+      ++present;
+      Row want = MakeRow(b, i);
+      for (int c = 0; c < kColumns; ++c) {
+        if (!CellMatches(r.items[c], want[c], kTypes[c])) {
+          failures->push_back("batch " + id + " row " + std::to_string(i) + " column " +
+                              kNames[c] + ": read " +
+                              (r.items[c].kind == Json::Kind::kString ? r.items[c].text
+                                                                      : r.items[c].text) +
+                              ", written " + want[c].DebugString());
+        }
+      }
+    }
+    if (require_all && present != n) {
+      failures->push_back("acknowledged batch " + id + ": " + std::to_string(n - present) +
+                          " rows missing");
+    } else if (!require_all && present != 0 && present != n) {
+      failures->push_back("in-flight batch " + id + " is partial: " + std::to_string(present) +
+                          " of " + std::to_string(n));
+    }
+    return present;
+  }
+
+  // Fetches row i of batch b by key and compares it.
+  void CheckGet(const BatchId& b, int i, std::vector<std::string>* failures) {
+    std::string path = "/ts/v1/tables/dur/keys/host/" + Host(b) + "/ts/" + std::to_string(Ts(b, i));
+    HttpAnswer a = c_.Request("GET", path);
+    if (a.status != 200) {
+      failures->push_back("GET " + path + " -> " + std::to_string(a.status) + " " +
+                          a.body.substr(0, 200));
+      return;
+    }
+    auto j = JsonReader::Parse(a.body);
+    Row want = MakeRow(b, i);
+    for (int c = 0; c < kColumns; ++c) {
+      const Json* cell = j ? j->Find(kNames[c]) : nullptr;
+      if (!cell || !CellMatches(*cell, want[c], kTypes[c])) {
+        failures->push_back("GET " + path + ": column " + kNames[c] + " differs: " +
+                            a.body.substr(0, 300));
+        return;
+      }
+    }
+  }
+  uint64_t queries() const { return queries_; }
+
+ private:
+  HttpClient c_;
+  uint64_t queries_ = 0;
+};
+
+using Ledger = std::vector<std::vector<int>>;  // [cycle][writer] -> last acknowledged seq (-1)
+
+void VerifyCycle(Verifier& v, const Ledger& ledger, int c, std::mt19937_64& rng,
+                 uint64_t* inflight_present, std::vector<std::string>* failures) {
+  std::vector<std::string> f;
+  const auto& last = ledger[c];
+  for (int w = 0; w < static_cast<int>(last.size()); ++w) {
+    for (int seq = 0; seq <= last[w]; ++seq) v.CheckBatch(BatchId{c, w, seq}, true, &f);
+    if (last[w] >= 0) v.CheckGet(BatchId{c, w, last[w]}, 0, &f);
+    if (v.CheckBatch(BatchId{c, w, last[w] + 1}, false, &f) > 0) ++*inflight_present;
+    if (v.CheckBatch(BatchId{c, w, last[w] + 2}, false, &f) > 0) {
+      f.push_back("batch seq " + std::to_string(last[w] + 2) + " of " + Host(BatchId{c, w, 0}) +
+                  " present but never sent");
+    }
+  }
+  for (int k = 0; k < 20 && c > 0; ++k) {
+    int pc = static_cast<int>(rng() % c);
+    int w = static_cast<int>(rng() % ledger[pc].size());
+    if (ledger[pc][w] < 0) continue;
+    v.CheckBatch(BatchId{pc, w, static_cast<int>(rng() % (ledger[pc][w] + 1))}, true, &f);
+  }
+  for (auto& e : f) failures->push_back("cycle " + std::to_string(c) + ": " + e);
+}
+
+void StopServer(Server* s, int sig) {
+  if (s->pid <= 0) return;
+  ::kill(s->pid, sig);
+  ::waitpid(s->pid, nullptr, 0);
+  s->pid = -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);
+  const std::string quantad = Arg(argc, argv, "--quantad", "");
+  const int cycles = std::stoi(Arg(argc, argv, "--cycles", "8"));
+  const double max_seconds = std::stod(Arg(argc, argv, "--max-seconds", "60"));
+  const std::string sync_mode = Arg(argc, argv, "--sync", "both");
+  const int writers = std::stoi(Arg(argc, argv, "--writers", "4"));
+  const uint64_t seed = std::stoull(Arg(argc, argv, "--seed", std::to_string(::time(nullptr))));
+  const bool keep = Flag(argc, argv, "--keep");
+  if (quantad.empty() || !fs::exists(quantad)) {
+    std::cerr << "durability_server: --quantad PATH is required (got '" << quantad << "')\n";
+    return 2;
+  }
+  std::string dir = Arg(argc, argv, "--dir", "");
+  bool made_dir = false;
+  if (dir.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "quanta-durability-srv-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) return 2;
+    dir = tmpl;
+    made_dir = true;
+  }
+  const std::string data = dir + "/data", log = dir + "/quantad.log";
+  std::cout << "durability_server: dir " << dir << ", seed " << seed << ", cycles " << cycles
+            << ", sync " << sync_mode << ", writers " << writers << std::endl;
+  std::mt19937_64 rng(seed);
+  const auto t_start = Clock::now();
+  Ledger ledger;
+  std::vector<std::string> failures;
+  uint64_t total_batches = 0, total_rows = 0, inflight_present = 0;
+  Server server;
+  std::string why;
+
+  for (int c = 0; c < cycles && failures.empty(); ++c) {
+    if (c > 0 && Seconds(Clock::now() - t_start) > max_seconds) {
+      std::cout << "time budget reached after " << c << " cycles" << std::endl;
+      break;
+    }
+    const bool sync = sync_mode == "on" || (sync_mode == "both" && c % 2 == 1);
+    if (!StartServer(quantad, data, sync, log, &server, &why)) {
+      failures.push_back("cycle " + std::to_string(c) + ": " + why);
+      break;
+    }
+    const auto t_verify = Clock::now();
+    if (c == 0) {
+      HttpClient hc("127.0.0.1", server.http_port);
+      HttpAnswer a = hc.Request("POST", "/ts/v1/query", kCreateTable, "text/plain");
+      if (a.status != 200) {
+        failures.push_back("CREATE TABLE -> " + std::to_string(a.status) + " " + a.body);
+        break;
+      }
+    } else {
+      Verifier v(server.http_port);
+      VerifyCycle(v, ledger, c - 1, rng, &inflight_present, &failures);
+    }
+    const double verify_s = Seconds(Clock::now() - t_verify);
+
+    // Load, then kill at a random moment.
+    std::vector<std::atomic<int>> last(writers);
+    std::vector<std::string> write_errors;
+    std::mutex mu;
+    std::vector<std::thread> threads;
+    for (int w = 0; w < writers; ++w) {
+      last[w] = -1;
+      threads.emplace_back([&, w] {
+        HttpClient hc("127.0.0.1", server.http_port);
+        for (int seq = 0;; ++seq) {
+          BatchId b{c, w, seq};
+          HttpAnswer a = hc.Request("POST", "/ts/v1/tables/dur/keys", BatchJson(b));
+          if (a.status == 0) return;  // the server is gone; this batch is in flight
+          if (a.status != 200) {
+            std::lock_guard lock(mu);
+            write_errors.push_back("writer " + std::to_string(w) + " seq " + std::to_string(seq) +
+                                   " -> " + std::to_string(a.status) + " " + a.body.substr(0, 200));
+            return;
+          }
+          last[w].store(seq);  // acknowledged: the 200 answer has been read
+        }
+      });
+    }
+    const int delay_ms = 200 + static_cast<int>(rng() % 1300);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    StopServer(&server, SIGKILL);
+    for (auto& t : threads) t.join();
+    std::vector<int> acked(writers);
+    uint64_t batches = 0, rows = 0;
+    for (int w = 0; w < writers; ++w) {
+      acked[w] = last[w].load();
+      for (int seq = 0; seq <= acked[w]; ++seq) {
+        ++batches;
+        rows += BatchRows(BatchId{c, w, seq});
+      }
+    }
+    ledger.push_back(acked);
+    total_batches += batches;
+    total_rows += rows;
+    for (auto& e : write_errors) failures.push_back("cycle " + std::to_string(c) + ": " + e);
+    std::cout << "cycle " << c << ": sync " << (sync ? "on " : "off") << ", verified previous in "
+              << static_cast<int>(verify_s * 1000) << " ms, killed after " << delay_ms
+              << " ms of load, acknowledged " << batches << " batches / " << rows << " rows"
+              << std::endl;
+  }
+
+  // Final start: the last cycle, then everything, then a clean stop.
+  if (failures.empty() && !ledger.empty()) {
+    if (!StartServer(quantad, data, false, log, &server, &why)) {
+      failures.push_back("final start: " + why);
+    } else {
+      Verifier v(server.http_port);
+      VerifyCycle(v, ledger, static_cast<int>(ledger.size()) - 1, rng, &inflight_present,
+                  &failures);
+      auto t0 = Clock::now();
+      for (size_t c = 0; c < ledger.size(); ++c) {
+        for (int w = 0; w < writers; ++w) {
+          for (int seq = 0; seq <= ledger[c][w]; ++seq) {
+            v.CheckBatch(BatchId{static_cast<int>(c), w, seq}, true, &failures);
+          }
+        }
+      }
+      std::cout << "final check: " << v.queries() << " batch queries in "
+                << static_cast<int>(Seconds(Clock::now() - t0) * 1000) << " ms" << std::endl;
+      ::kill(server.pid, SIGTERM);
+      int st = 0;
+      ::waitpid(server.pid, &st, 0);
+      server.pid = -1;
+      if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+        failures.push_back("quantad did not stop cleanly on SIGTERM (status " +
+                           std::to_string(st) + ")");
+      }
+    }
+  }
+  StopServer(&server, SIGKILL);
+
+  std::cout << "cycles " << ledger.size() << ", acknowledged " << total_batches << " batches / "
+            << total_rows << " rows, in-flight batches found whole " << inflight_present << ", "
+            << static_cast<int>(Seconds(Clock::now() - t_start)) << " s" << std::endl;
+  if (!failures.empty()) {
+    std::cout << "FAILED (" << failures.size() << " problems; data and log kept in " << dir
+              << ")\n";
+    for (size_t i = 0; i < failures.size() && i < 30; ++i) std::cout << "  " << failures[i] << "\n";
+    return 1;
+  }
+  if (total_batches == 0) {
+    std::cout << "FAILED: no batch was acknowledged\n";
+    return 1;
+  }
+  if (made_dir && !keep) fs::remove_all(dir);
+  std::cout << "OK" << std::endl;
+  return 0;
+}

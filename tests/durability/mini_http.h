@@ -1,0 +1,325 @@
+// A tiny blocking HTTP/1.1 client (keep-alive, Content-Length or chunked answers) and a small
+// JSON reader, just enough for the durability test to talk to quantad's /ts/v1 API.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace quanta::durability {
+
+struct HttpAnswer {
+  int status = 0;   // 0: transport failure (connection refused/reset/closed, timeout)
+  std::string body;
+};
+
+class HttpClient {
+ public:
+  HttpClient(std::string host, uint16_t port, int timeout_s = 30)
+      : host_(std::move(host)), port_(port), timeout_s_(timeout_s) {}
+  ~HttpClient() { Close(); }
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    in_.clear();
+  }
+
+  // One request. A failure on a reused connection is not retried: the caller must know whether
+  // a write may have happened.
+  HttpAnswer Request(const std::string& method, const std::string& path,
+                     const std::string& body = {},
+                     const std::string& content_type = "application/json") {
+    HttpAnswer a;
+    if (fd_ < 0 && !Connect()) return a;
+    std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + host_ + "\r\n";
+    if (!body.empty() || method == "POST") {
+      req += "Content-Type: " + content_type + "\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n";
+    }
+    req += "\r\n";
+    req += body;
+    if (!SendAll(req)) {
+      Close();
+      return a;
+    }
+    if (!ReadAnswer(&a)) {
+      Close();
+      a.status = 0;
+    }
+    return a;
+  }
+
+ private:
+  bool Connect() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) return false;
+    timeval tv{timeout_s_, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port_);
+    ::inet_pton(AF_INET, host_.c_str(), &sa.sin_addr);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+      Close();
+      return false;
+    }
+    return true;
+  }
+  bool SendAll(std::string_view data) {
+    while (!data.empty()) {
+      ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+  bool Fill() {
+    char buf[65536];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    in_.append(buf, static_cast<size_t>(n));
+    return true;
+  }
+  bool ReadLine(std::string* line) {
+    size_t pos;
+    while ((pos = in_.find("\r\n")) == std::string::npos) {
+      if (!Fill()) return false;
+    }
+    *line = in_.substr(0, pos);
+    in_.erase(0, pos + 2);
+    return true;
+  }
+  bool ReadBytes(size_t n, std::string* out) {
+    while (in_.size() < n) {
+      if (!Fill()) return false;
+    }
+    out->append(in_, 0, n);
+    in_.erase(0, n);
+    return true;
+  }
+  bool ReadAnswer(HttpAnswer* a) {
+    std::string line;
+    if (!ReadLine(&line) || line.size() < 12 || line.compare(0, 5, "HTTP/") != 0) return false;
+    a->status = std::atoi(line.c_str() + 9);
+    std::optional<size_t> length;
+    bool chunked = false, close_after = false;
+    for (;;) {
+      if (!ReadLine(&line)) return false;
+      if (line.empty()) break;
+      std::string lower;
+      for (char c : line) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      if (lower.rfind("content-length:", 0) == 0) length = std::strtoull(lower.c_str() + 15, nullptr, 10);
+      if (lower.rfind("transfer-encoding:", 0) == 0 && lower.find("chunked") != std::string::npos) chunked = true;
+      if (lower.rfind("connection:", 0) == 0 && lower.find("close") != std::string::npos) close_after = true;
+    }
+    if (chunked) {
+      for (;;) {
+        if (!ReadLine(&line)) return false;
+        size_t n = std::strtoull(line.c_str(), nullptr, 16);
+        if (n == 0) {
+          if (!ReadLine(&line)) return false;  // trailer end
+          break;
+        }
+        if (!ReadBytes(n, &a->body) || !ReadLine(&line)) return false;
+      }
+    } else if (length) {
+      if (!ReadBytes(*length, &a->body)) return false;
+    } else {
+      while (Fill()) {
+      }
+      a->body = std::move(in_);
+      in_.clear();
+      close_after = true;
+    }
+    if (close_after) Close();
+    return true;
+  }
+
+  std::string host_;
+  uint16_t port_;
+  int timeout_s_;
+  int fd_ = -1;
+  std::string in_;
+};
+
+// ---- JSON ---------------------------------------------------------------------------------
+
+struct Json {
+  enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
+  Kind kind = Kind::kNull;
+  bool b = false;
+  std::string text;  // number literal as written, or the decoded string
+  std::vector<Json> items;
+  std::vector<std::pair<std::string, Json>> fields;
+
+  const Json* Find(std::string_view key) const {
+    for (const auto& [k, v] : fields) {
+      if (k == key) return &v;
+    }
+    return nullptr;
+  }
+};
+
+class JsonReader {
+ public:
+  static std::optional<Json> Parse(std::string_view s) {
+    JsonReader r(s);
+    Json j;
+    if (!r.Value(&j)) return std::nullopt;
+    r.Ws();
+    if (r.i_ != s.size()) return std::nullopt;
+    return j;
+  }
+
+ private:
+  explicit JsonReader(std::string_view s) : s_(s) {}
+  void Ws() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) ++i_;
+  }
+  bool Lit(std::string_view w) {
+    if (s_.substr(i_, w.size()) != w) return false;
+    i_ += w.size();
+    return true;
+  }
+  static void Utf8(uint32_t cp, std::string* out) {
+    if (cp < 0x80) {
+      out->push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+  }
+  bool Hex4(uint32_t* v) {
+    if (i_ + 4 > s_.size()) return false;
+    *v = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = s_[i_++];
+      *v <<= 4;
+      if (c >= '0' && c <= '9') *v |= static_cast<uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f') *v |= static_cast<uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F') *v |= static_cast<uint32_t>(c - 'A' + 10);
+      else return false;
+    }
+    return true;
+  }
+  bool String(std::string* out) {
+    if (i_ >= s_.size() || s_[i_] != '"') return false;
+    ++i_;
+    while (i_ < s_.size()) {
+      char c = s_[i_++];
+      if (c == '"') return true;
+      if (c != '\\') {
+        out->push_back(c);
+        continue;
+      }
+      if (i_ >= s_.size()) return false;
+      char e = s_[i_++];
+      switch (e) {
+        case '"': out->push_back('"'); break;
+        case '\\': out->push_back('\\'); break;
+        case '/': out->push_back('/'); break;
+        case 'b': out->push_back('\b'); break;
+        case 'f': out->push_back('\f'); break;
+        case 'n': out->push_back('\n'); break;
+        case 'r': out->push_back('\r'); break;
+        case 't': out->push_back('\t'); break;
+        case 'u': {
+          uint32_t cp;
+          if (!Hex4(&cp)) return false;
+          if (cp >= 0xD800 && cp < 0xDC00 && Lit("\\u")) {
+            uint32_t lo;
+            if (!Hex4(&lo)) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          }
+          Utf8(cp, out);
+          break;
+        }
+        default: return false;
+      }
+    }
+    return false;
+  }
+  bool Value(Json* j) {
+    Ws();
+    if (i_ >= s_.size()) return false;
+    char c = s_[i_];
+    if (c == '{') {
+      ++i_;
+      j->kind = Json::Kind::kObject;
+      Ws();
+      if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
+      for (;;) {
+        Ws();
+        std::string k;
+        if (!String(&k)) return false;
+        Ws();
+        if (!Lit(":")) return false;
+        Json v;
+        if (!Value(&v)) return false;
+        j->fields.emplace_back(std::move(k), std::move(v));
+        Ws();
+        if (Lit(",")) continue;
+        return Lit("}");
+      }
+    }
+    if (c == '[') {
+      ++i_;
+      j->kind = Json::Kind::kArray;
+      Ws();
+      if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
+      for (;;) {
+        Json v;
+        if (!Value(&v)) return false;
+        j->items.push_back(std::move(v));
+        Ws();
+        if (Lit(",")) continue;
+        return Lit("]");
+      }
+    }
+    if (c == '"') {
+      j->kind = Json::Kind::kString;
+      return String(&j->text);
+    }
+    if (Lit("true")) return j->kind = Json::Kind::kBool, j->b = true, true;
+    if (Lit("false")) return j->kind = Json::Kind::kBool, j->b = false, true;
+    if (Lit("null")) return j->kind = Json::Kind::kNull, true;
+    size_t st = i_;
+    while (i_ < s_.size() && (std::strchr("+-0123456789.eE", s_[i_]) != nullptr)) ++i_;
+    if (st == i_) return false;
+    j->kind = Json::Kind::kNumber;
+    j->text = std::string(s_.substr(st, i_ - st));
+    return true;
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+}  // namespace quanta::durability
