@@ -31,13 +31,15 @@ Result<std::vector<SubQuery>> PlanSubQueries(const BoundSelect& select,
                                                std::to_string(options.max_quanta_span) + ")");
   }
   const int64_t lo64 = static_cast<int64_t>(lo);
-  int64_t b0 = q->StartOf(lo64);
-  if (lo64 < 0 && b0 != lo64) b0 -= qms;  // floor for negative times
+  // Quantum starts truncate toward zero, as Riak computes them (riak_ts.md 4.2, 7.4).
+  const int64_t b0 = q->StartOf(lo64);
   for (__int128 start = b0; start < hi_excl; start += qms) {
     SubQuery sq;
     sq.partition = select.partition_values;
     sq.partition.push_back(Value::Int(static_cast<int64_t>(start)));
-    __int128 s = start < lo ? lo : start;
+    // The first sub-query starts at the query's lower bound (for negative times the truncated
+    // quantum start can lie above it).
+    __int128 s = plan.empty() ? lo : start;
     __int128 e = start + qms;
     sq.start = static_cast<int64_t>(s);
     sq.start_inclusive = true;
