@@ -17,9 +17,13 @@ namespace {
 constexpr const char* kGreenTick = "\xE2\x9C\x85";  // U+2705
 constexpr const char* kRedCross = "\xE2\x9D\x8C";   // U+274C
 
-std::string FormatSeconds(double seconds) {
+std::string FormatElapsed(double seconds) {
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.3f s", seconds);
+  if (seconds < 1.0) {
+    std::snprintf(buf, sizeof(buf), "%.3f ms", seconds * 1000);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.3f s", seconds);
+  }
   return buf;
 }
 
@@ -156,9 +160,9 @@ CommandOutcome Shell::ExecuteSql(const std::string& sql) {
     if (table) {
       const size_t n = rs.rows.size();
       o.footer = "(" + std::to_string(n) + (n == 1 ? " row, " : " rows, ") +
-                 FormatSeconds(seconds) + ")";
+                 FormatElapsed(seconds) + ")";
     } else {
-      o.footer = "(" + FormatSeconds(seconds) + ")";
+      o.footer = "(" + FormatElapsed(seconds) + ")";
     }
   }
   return o;

@@ -31,7 +31,7 @@ inline constexpr const char* kShellVersion = "0.1.0";
 // What a command produced.
 struct CommandOutcome {
   std::string text;       // the answer, as printed and logged ("" prints nothing)
-  std::string footer;     // table format only: "(3 rows, 0.004 s)"; printed, never logged
+  std::string footer;     // table format only: "(3 rows, 4.127 ms)"; printed, never logged
   bool error = false;     // the command failed (decides -f/-e exit status)
   bool log = true;        // goes to the session log when logging is on
   bool history = true;    // goes to the session history
