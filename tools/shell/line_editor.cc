@@ -3,6 +3,7 @@
 
 #include <sys/select.h>
 
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -28,6 +29,34 @@ struct CallbackState {
 };
 CallbackState* g_state = nullptr;
 
+std::vector<std::string>* g_words = nullptr;
+
+bool StartsWithNoCase(const std::string& word, const char* prefix) {
+  for (size_t i = 0; prefix[i] != '\0'; ++i) {
+    if (i >= word.size() ||
+        std::tolower(static_cast<unsigned char>(word[i])) !=
+            std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+char* NextCompletion(const char* text, int state) {
+  static size_t index;
+  if (state == 0) index = 0;
+  while (g_words != nullptr && index < g_words->size()) {
+    const std::string& w = (*g_words)[index++];
+    if (StartsWithNoCase(w, text)) return strdup(w.c_str());
+  }
+  return nullptr;
+}
+
+char** Complete(const char* text, int start, int end) {
+  rl_attempted_completion_over = 1;  // never fall back to file names
+  return rl_completion_matches(text, NextCompletion);
+}
+
 void OnLine(char* text) {
   if (text == nullptr) {
     g_state->eof = true;
@@ -42,9 +71,14 @@ void OnLine(char* text) {
 
 }  // namespace
 
-LineEditor::LineEditor(std::string history_file, int history_size)
-    : history_file_(std::move(history_file)), history_size_(history_size) {
+LineEditor::LineEditor(std::string history_file, int history_size,
+                       std::vector<std::string> completion_words)
+    : history_file_(std::move(history_file)),
+      history_size_(history_size),
+      words_(std::move(completion_words)) {
+  g_words = &words_;
   rl_readline_name = "quanta-shell";
+  rl_attempted_completion_function = Complete;
   rl_catch_signals = 0;      // SIGINT is ours (below)
   rl_catch_sigwinch = 1;
   using_history();
@@ -59,6 +93,7 @@ LineEditor::LineEditor(std::string history_file, int history_size)
 }
 
 LineEditor::~LineEditor() {
+  g_words = nullptr;
   if (!history_file_.empty() && history_size_ > 0) {
     history_truncate_file(history_file_.c_str(), history_size_);
   }

@@ -2,7 +2,8 @@
 // history file shared by sessions.
 //
 // Uses readline's callback interface so that Ctrl-C at the prompt abandons the line being typed
-// (and the caller drops a half-entered multi-line command) instead of killing the shell. Each
+// (and the caller drops a half-entered multi-line command) instead of killing the shell. Tab
+// completes command words instead of file names. Each
 // complete command is one history entry; the file is appended to after every command, so a
 // killed session loses nothing, and trimmed to `history_size` entries.
 //
@@ -10,13 +11,16 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace quanta::shell {
 
 class LineEditor {
  public:
-  // `history_file` "" disables persistence.
-  LineEditor(std::string history_file, int history_size);
+  // `history_file` "" disables persistence. Tab completes the first word from
+  // `completion_words` (case-insensitive; SQL keywords and shell commands).
+  LineEditor(std::string history_file, int history_size,
+             std::vector<std::string> completion_words);
   ~LineEditor();
   LineEditor(const LineEditor&) = delete;
   LineEditor& operator=(const LineEditor&) = delete;
@@ -35,6 +39,7 @@ class LineEditor {
  private:
   std::string history_file_;
   int history_size_;
+  std::vector<std::string> words_;
 };
 
 }  // namespace quanta::shell

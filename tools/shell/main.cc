@@ -3,6 +3,7 @@
 // interactive readline loop.
 #include <unistd.h>
 
+#include <clocale>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "help_text.h"
 #include "line_editor.h"
 #include "pb_shell_connection.h"
 #include "session_log.h"
@@ -161,7 +163,15 @@ int main(int argc, char** argv) {
   }
 
   if (!tty) return Interactive(&shell, nullptr);
-  LineEditor editor(config.history_file, config.history_size);
+  // Multibyte input and the emoji of the connection prompt need the terminal's character set;
+  // numbers are formatted without locales, so LC_CTYPE is enough.
+  std::setlocale(LC_CTYPE, "");
+  std::vector<std::string> words = {"create", "delete", "describe", "explain", "insert",
+                                    "select", "show", "from", "where", "and", "table",
+                                    "tables", "values", "into", "sql"};
+  for (const auto& f : quanta::shell::ShellFunctions()) words.emplace_back(f.name);
+  words.emplace_back("help");
+  LineEditor editor(config.history_file, config.history_size, std::move(words));
   shell.set_clear_history_hook([&editor] { editor.ClearHistory(); });
   return Interactive(&shell, &editor);
 }

@@ -70,7 +70,7 @@ void Shell::RegisterFunctions() {
       {"quit", {0, 0, &Shell::FnQuit}},
       {"show_config", {0, 0, &Shell::FnShowConfig}},
       {"show_version", {0, 0, &Shell::FnShowVersion}},
-      {"help", {0, 2, &Shell::FnHelp}},
+      {"help", {0, 3, &Shell::FnHelp}},
   };
 }
 

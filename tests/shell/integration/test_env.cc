@@ -72,6 +72,21 @@ Quantad::~Quantad() { Stop(); }
 
 bool Quantad::Start() {
   if (pid_ > 0) return true;
+  // FreePort() can race with another test taking the same port before quantad binds it; on a
+  // first start, retry on new ports. A restart keeps its ports (clients reconnect to them).
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (StartOnce()) {
+      started_ = true;
+      return true;
+    }
+    if (started_) return false;
+    pb_port_ = FreePort();
+    http_port_ = FreePort();
+  }
+  return false;
+}
+
+bool Quantad::StartOnce() {
   const std::string data = dir_.path() + "/data";
   const std::string log = dir_.path() + "/quantad.log";
   const std::string pb = "127.0.0.1:" + std::to_string(pb_port_);

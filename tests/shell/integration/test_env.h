@@ -48,7 +48,10 @@ class Quantad {
   const std::string& error() const { return error_; }
 
  private:
+  bool StartOnce();
+
   TempDir dir_;
+  bool started_ = false;
   uint16_t pb_port_;
   uint16_t http_port_;
   pid_t pid_ = -1;

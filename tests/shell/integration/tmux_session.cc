@@ -1,7 +1,11 @@
 // tmux-driven terminal sessions; see tmux_session.h.
 #include "tmux_session.h"
 
+#include <stdlib.h>
+
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "test_env.h"
@@ -11,6 +15,7 @@ namespace quanta::shell::testing {
 TmuxSession::TmuxSession(const std::string& dir) {
   // A socket per session: a killed server may still hold the previous one for a moment.
   static int counter = 0;
+  unsetenv("TMUX");  // a test run from inside tmux must not look like a nested client
   socket_ = dir + "/tmux" + std::to_string(++counter) + ".sock";
 }
 
@@ -58,8 +63,11 @@ bool TmuxSession::WaitFor(const std::string& needle, int count, int timeout_ms) 
 int TmuxSession::WaitForExit(int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
+    // The status may be missing for a moment after the pane is marked dead.
     std::string s = Tmux({"display-message", "-p", "-t", "t", "#{pane_dead} #{pane_dead_status}"});
-    if (s.rfind("1 ", 0) == 0) return std::stoi(s.substr(2));
+    if (s.size() > 2 && s[0] == '1' && s[1] == ' ' && std::isdigit(static_cast<unsigned char>(s[2]))) {
+      return std::atoi(s.c_str() + 2);
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return -1;
