@@ -8,10 +8,10 @@ namespace quanta::shell {
 namespace {
 
 TEST(CommandParserTest, SqlByFirstWord) {
-  for (const char* sql : {"select * from t", "SELECT 1", "Create table t (a varchar)",
-                          "delete from t where a = 1", "DESCRIBE t", "explain select 1",
-                          "insert into t values (1)", "show tables", "  show create table t",
-                          "select(1)"}) {
+  for (const char* sql :
+       {"select * from t", "SELECT 1", "Create table t (a varchar)", "delete from t where a = 1",
+        "DESCRIBE t", "explain select 1", "insert into t values (1)", "show tables",
+        "  show create table t", "select(1)"}) {
     EXPECT_TRUE(IsSqlCommand(sql)) << sql;
   }
   for (const char* cmd : {"show_tables", "show_history", "help", "quit", "q", "selector",
@@ -68,8 +68,7 @@ TEST(SqlInfoTest, CreateTableName) {
 
 TEST(SqlInfoTest, InsertRowCount) {
   EXPECT_EQ(AnalyzeSql("insert into t values (1, 'a')").insert_rows, 1);
-  EXPECT_EQ(AnalyzeSql("insert into t (a, b) values (1, 'a'), (2, 'b)'), (3, 'c(')")
-                .insert_rows,
+  EXPECT_EQ(AnalyzeSql("insert into t (a, b) values (1, 'a'), (2, 'b)'), (3, 'c(')").insert_rows,
             3);
   EXPECT_EQ(AnalyzeSql("INSERT INTO t VALUES ((1), 2)").insert_rows, 1);
 }

@@ -16,11 +16,11 @@ struct FakeServer {
     ShellError error;
     ResultSet result;
   };
-  std::map<std::string, Answer> answers;      // by SQL text
-  std::vector<std::string> queries;           // every Query() received
-  std::vector<Endpoint> opens;                // every Open() received
+  std::map<std::string, Answer> answers;  // by SQL text
+  std::vector<std::string> queries;       // every Query() received
+  std::vector<Endpoint> opens;            // every Open() received
   std::vector<Endpoint> reachable{Endpoint{}};
-  int drop_next_queries = 0;                  // transport errors before answering
+  int drop_next_queries = 0;  // transport errors before answering
   int pings = 0;
 };
 

@@ -7,14 +7,15 @@ namespace {
 
 ResultSet DescribeGeoCheckin() {
   ResultSet rs;
-  rs.columns = {{"Column", ColumnType::kVarchar},        {"Type", ColumnType::kVarchar},
-                {"Nullable", ColumnType::kBoolean},      {"Partition Key", ColumnType::kSint64},
-                {"Local Key", ColumnType::kSint64},      {"Interval", ColumnType::kSint64},
-                {"Unit", ColumnType::kVarchar},          {"Sort Order", ColumnType::kVarchar}};
+  rs.columns = {{"Column", ColumnType::kVarchar},   {"Type", ColumnType::kVarchar},
+                {"Nullable", ColumnType::kBoolean}, {"Partition Key", ColumnType::kSint64},
+                {"Local Key", ColumnType::kSint64}, {"Interval", ColumnType::kSint64},
+                {"Unit", ColumnType::kVarchar},     {"Sort Order", ColumnType::kVarchar}};
   auto row = [](const char* name, const char* type, bool nullable, Value pk, Value lk,
                 Value interval, Value unit) {
-    return Row{Value::Bytes(name), Value::Bytes(type), Value::Bool(nullable), pk, lk,
-               interval, unit, Value::Null()};
+    return Row{
+        Value::Bytes(name), Value::Bytes(type), Value::Bool(nullable), pk, lk, interval, unit,
+        Value::Null()};
   };
   rs.rows = {
       row("myfamily", "varchar", false, Value::Int(1), Value::Int(1), Value(), Value()),
@@ -110,8 +111,8 @@ TEST(ResultPrinterTest, JsonTypesValues) {
   rs.columns = {{"s", ColumnType::kVarchar}, {"t", ColumnType::kTimestamp},
                 {"d", ColumnType::kDouble},  {"b", ColumnType::kBlob},
                 {"i", ColumnType::kSint64},  {"f", ColumnType::kBoolean}};
-  rs.rows = {{Value::Bytes("a\"b\\\n\x01"), Value::Int(10), Value::Double(23), Value::Bytes("1234567890"),
-              Value::Int(-5), Value::Bool(false)},
+  rs.rows = {{Value::Bytes("a\"b\\\n\x01"), Value::Int(10), Value::Double(23),
+              Value::Bytes("1234567890"), Value::Int(-5), Value::Bool(false)},
              {Value(), Value(), Value(), Value(), Value(), Value()}};
   EXPECT_EQ(RenderJson(rs),
             "{\"columns\":[\"s\",\"t\",\"d\",\"b\",\"i\",\"f\"],"

@@ -8,8 +8,7 @@ namespace quanta::shell {
 namespace {
 
 TEST(SessionLogTest, RoundTrip) {
-  LogEntry e{"select * from t where a = 'x\"y\\z';",
-             "a,b\nx\"y\\z,1\n\ttab\x01"};
+  LogEntry e{"select * from t where a = 'x\"y\\z';", "a,b\nx\"y\\z,1\n\ttab\x01"};
   const std::string text = FormatLogEntry(e);
   EXPECT_EQ(text,
             "{{command, \"select * from t where a = 'x\\\"y\\\\z';\"}, "
@@ -42,7 +41,9 @@ TEST(SessionLogTest, ReadsRiakShellLogs) {
   EXPECT_EQ(parsed[0].command, "reconnect; ");
   EXPECT_EQ(parsed[1].command, "describe GeoCheckin;\n");
   EXPECT_EQ(parsed[1].result, "Column,Type\nmyfamily,varchar\n");
-  EXPECT_EQ(parsed[2].result, "abA\xC3\xA9" "A");
+  EXPECT_EQ(parsed[2].result,
+            "abA\xC3\xA9"
+            "A");
 }
 
 TEST(SessionLogTest, ReportsCorruption) {

@@ -56,8 +56,8 @@ TEST(ShellConfigTest, FileAndFlags) {
 }
 
 TEST(ShellConfigTest, CommandLine) {
-  const char* argv[] = {"quanta-shell", "--host", "h", "--port=1234", "-e", "select 1",
-                        "-e", "show tables", "--csv", "--echo"};
+  const char* argv[] = {"quanta-shell", "--host", "h",           "--port=1234", "-e",
+                        "select 1",     "-e",     "show tables", "--csv",       "--echo"};
   CommandLine cl;
   ASSERT_EQ(ParseCommandLine(10, argv, &cl), "");
   EXPECT_EQ(cl.mode, CommandLine::Mode::kEval);

@@ -153,7 +153,8 @@ TEST_F(ShellTest, UnknownCommandsAndBadArguments) {
   std::string out = Run("log", &ok);
   EXPECT_FALSE(ok);
   EXPECT_EQ(out.substr(0, out.find('\n')), "Error: invalid function call : log");
-  EXPECT_EQ(Run("log maybe", &ok), "Invalid parameter passed to log maybe. Should be 'off' or 'on'.\n");
+  EXPECT_EQ(Run("log maybe", &ok),
+            "Invalid parameter passed to log maybe. Should be 'off' or 'on'.\n");
 }
 
 TEST_F(ShellTest, ConnectionCommands) {
@@ -244,12 +245,12 @@ TEST_F(ShellTest, LoggingAndRegression) {
   EXPECT_EQ(out, "\nRegression Testing \"" + base + ".log\"\nNo Regression Errors.\n");
 
   out = Run("replay_log \"" + base + ".log\"");
-  EXPECT_EQ(out,
-            "\nReplaying \"" + base + ".log\"\n"
-            "replay (1)> format csv;\nOutput format set to csv.\n"
-            "replay (2)> select a from t;\na\n1\n"
-            "replay (3)> select * from t;\n"
-            "Error (1001): The query must have a where clause.\n");
+  EXPECT_EQ(out, "\nReplaying \"" + base +
+                     ".log\"\n"
+                     "replay (1)> format csv;\nOutput format set to csv.\n"
+                     "replay (2)> select a from t;\na\n1\n"
+                     "replay (3)> select * from t;\n"
+                     "Error (1001): The query must have a where clause.\n");
 
   // A changed answer is a regression.
   one.rows = {{Value::Int(2)}};

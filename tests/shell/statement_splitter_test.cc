@@ -92,8 +92,7 @@ TEST(StatementSplitterTest, CarriageReturnsAreIgnored) {
 }
 
 TEST(StatementSplitterTest, ShellCommandsSplitToo) {
-  EXPECT_EQ(Split("logfile \"a;b\"; h 3;"),
-            (std::vector<std::string>{"logfile \"a;b\"", "h 3"}));
+  EXPECT_EQ(Split("logfile \"a;b\"; h 3;"), (std::vector<std::string>{"logfile \"a;b\"", "h 3"}));
 }
 
 }  // namespace

@@ -42,9 +42,9 @@ std::string FormatTimestamp(int64_t ms) {
   const unsigned millis = static_cast<unsigned>(ms_of_day % 1000);
 
   char buf[64];
-  int n = std::snprintf(buf, sizeof(buf), "%s%04lld-%02u-%02uT%02u:%02u:%02u",
-                        year < 0 ? "-" : "", static_cast<long long>(year < 0 ? -year : year),
-                        month, day, hour, minute, second);
+  int n = std::snprintf(buf, sizeof(buf), "%s%04lld-%02u-%02uT%02u:%02u:%02u", year < 0 ? "-" : "",
+                        static_cast<long long>(year < 0 ? -year : year), month, day, hour, minute,
+                        second);
   std::string out(buf, static_cast<size_t>(n));
   if (millis != 0) {
     std::string f = std::to_string(1000 + millis);  // "1001".."1999": keeps leading zeros

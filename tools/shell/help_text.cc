@@ -21,7 +21,8 @@ const SqlHelpEntry kSqlHelp[] = {
     {"create",
      "CREATE TABLE <table> (\n"
      "    <column> <type> [NOT NULL], ...\n"
-     "    PRIMARY KEY ((<partition key columns>, QUANTUM(<timestamp column>, <n>, 's'|'m'|'h'|'d')),\n"
+     "    PRIMARY KEY ((<partition key columns>, QUANTUM(<timestamp column>, <n>, "
+     "'s'|'m'|'h'|'d')),\n"
      "                 <local key columns> [ASC|DESC], ...))\n"
      "  [WITH (<property> = <value>, ...)];\n"
      "Types: VARCHAR, SINT64, DOUBLE, TIMESTAMP, BOOLEAN, BLOB.\n"
@@ -175,8 +176,8 @@ std::optional<std::string> ExtensionHelp(std::string_view extension) {
     if (f.extension == e) out += "- " + std::string(f.name) + "\n";
   }
   if (out.empty()) return std::nullopt;
-  return "Extension '" + e + "' provides:\n" + out +
-         "Type 'help " + e + " <function>;' for help on one of them.";
+  return "Extension '" + e + "' provides:\n" + out + "Type 'help " + e +
+         " <function>;' for help on one of them.";
 }
 
 std::optional<std::string> FunctionHelp(std::string_view function) {

@@ -1,6 +1,8 @@
 // readline-based input; see line_editor.h.
 #include "line_editor.h"
 
+#include <readline/history.h>
+#include <readline/readline.h>
 #include <sys/select.h>
 
 #include <cctype>
@@ -10,9 +12,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-
-#include <readline/history.h>
-#include <readline/readline.h>
 
 namespace quanta::shell {
 namespace {
@@ -33,9 +32,8 @@ std::vector<std::string>* g_words = nullptr;
 
 bool StartsWithNoCase(const std::string& word, const char* prefix) {
   for (size_t i = 0; prefix[i] != '\0'; ++i) {
-    if (i >= word.size() ||
-        std::tolower(static_cast<unsigned char>(word[i])) !=
-            std::tolower(static_cast<unsigned char>(prefix[i]))) {
+    if (i >= word.size() || std::tolower(static_cast<unsigned char>(word[i])) !=
+                                std::tolower(static_cast<unsigned char>(prefix[i]))) {
       return false;
     }
   }
@@ -79,7 +77,7 @@ LineEditor::LineEditor(std::string history_file, int history_size,
   g_words = &words_;
   rl_readline_name = "quanta-shell";
   rl_attempted_completion_function = Complete;
-  rl_catch_signals = 0;      // SIGINT is ours (below)
+  rl_catch_signals = 0;  // SIGINT is ours (below)
   rl_catch_sigwinch = 1;
   using_history();
   if (history_size_ > 0) stifle_history(history_size_);

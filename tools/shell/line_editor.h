@@ -19,8 +19,7 @@ class LineEditor {
  public:
   // `history_file` "" disables persistence. Tab completes the first word from
   // `completion_words` (case-insensitive; SQL keywords and shell commands).
-  LineEditor(std::string history_file, int history_size,
-             std::vector<std::string> completion_words);
+  LineEditor(std::string history_file, int history_size, std::vector<std::string> completion_words);
   ~LineEditor();
   LineEditor(const LineEditor&) = delete;
   LineEditor& operator=(const LineEditor&) = delete;

@@ -45,8 +45,7 @@ int Interactive(Shell* shell, LineEditor* editor) {
   while (!shell->quit_requested()) {
     std::string line;
     if (editor != nullptr) {
-      const std::string prompt =
-          splitter.pending() ? shell->ContinuationPrompt() : shell->Prompt();
+      const std::string prompt = splitter.pending() ? shell->ContinuationPrompt() : shell->Prompt();
       LineEditor::Result r = editor->ReadLine(prompt, &line);
       if (r == LineEditor::Result::kInterrupted) {
         splitter.Reset();
@@ -167,8 +166,8 @@ int main(int argc, char** argv) {
   // numbers are formatted without locales, so LC_CTYPE is enough.
   std::setlocale(LC_CTYPE, "");
   std::vector<std::string> words = {"create", "delete", "describe", "explain", "insert",
-                                    "select", "show", "from", "where", "and", "table",
-                                    "tables", "values", "into", "sql"};
+                                    "select", "show",   "from",     "where",   "and",
+                                    "table",  "tables", "values",   "into",    "sql"};
   for (const auto& f : quanta::shell::ShellFunctions()) words.emplace_back(f.name);
   words.emplace_back("help");
   LineEditor editor(config.history_file, config.history_size, std::move(words));

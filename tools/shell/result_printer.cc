@@ -97,11 +97,21 @@ void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -163,9 +173,12 @@ size_t DisplayWidth(std::string_view text) {
 
 std::string_view OutputFormatName(OutputFormat f) {
   switch (f) {
-    case OutputFormat::kTable: return "table";
-    case OutputFormat::kCsv: return "csv";
-    case OutputFormat::kJson: return "json";
+    case OutputFormat::kTable:
+      return "table";
+    case OutputFormat::kCsv:
+      return "csv";
+    case OutputFormat::kJson:
+      return "json";
   }
   return "table";
 }
@@ -267,9 +280,12 @@ std::string RenderSqlReply(const SqlInfo& info, const ResultSet& rs, OutputForma
   if (format == OutputFormat::kJson && !rs.columns.empty()) return RenderJson(rs);
   if (rs.rows.empty()) return "No rows returned.";
   switch (format) {
-    case OutputFormat::kTable: return RenderTable(rs);
-    case OutputFormat::kCsv: return RenderCsv(rs);
-    case OutputFormat::kJson: return RenderJson(rs);
+    case OutputFormat::kTable:
+      return RenderTable(rs);
+    case OutputFormat::kCsv:
+      return RenderCsv(rs);
+    case OutputFormat::kJson:
+      return RenderJson(rs);
   }
   return "";
 }

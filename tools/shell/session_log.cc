@@ -12,11 +12,21 @@ void AppendErlangString(std::string* out, std::string_view s, bool keep_newlines
   out->push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append(keep_newlines ? "\n" : "\\n"); break;
-      case '\t': out->append("\\t"); break;
-      case '\r': out->append("\\r"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append(keep_newlines ? "\n" : "\\n");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -71,8 +81,8 @@ class TermReader {
     SkipBlanks();
     if (s_.substr(pos_, atom.size()) == atom) {
       size_t end = pos_ + atom.size();
-      if (end >= s_.size() || !(std::isalnum(static_cast<unsigned char>(s_[end])) ||
-                                s_[end] == '_')) {
+      if (end >= s_.size() ||
+          !(std::isalnum(static_cast<unsigned char>(s_[end])) || s_[end] == '_')) {
         pos_ = end;
         return true;
       }
@@ -107,15 +117,33 @@ class TermReader {
       if (pos_ >= s_.size()) break;
       char e = s_[pos_++];
       switch (e) {
-        case 'n': out->push_back('\n'); break;
-        case 't': out->push_back('\t'); break;
-        case 'r': out->push_back('\r'); break;
-        case 'e': out->push_back('\x1b'); break;
-        case 's': out->push_back(' '); break;
-        case 'd': out->push_back('\x7f'); break;
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'v': out->push_back('\v'); break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 'e':
+          out->push_back('\x1b');
+          break;
+        case 's':
+          out->push_back(' ');
+          break;
+        case 'd':
+          out->push_back('\x7f');
+          break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'v':
+          out->push_back('\v');
+          break;
         case 'x': {
           unsigned long cp = 0;
           if (pos_ < s_.size() && s_[pos_] == '{') {
@@ -126,8 +154,8 @@ class TermReader {
             if (pos_ >= s_.size() || s_[pos_] != '}') return Fail("bad \\x{...} escape");
             ++pos_;
           } else {
-            for (int k = 0; k < 2 && pos_ < s_.size() &&
-                            std::isxdigit(static_cast<unsigned char>(s_[pos_]));
+            for (int k = 0;
+                 k < 2 && pos_ < s_.size() && std::isxdigit(static_cast<unsigned char>(s_[pos_]));
                  ++k) {
               cp = cp * 16 + HexValue(s_[pos_++]);
             }
@@ -141,8 +169,7 @@ class TermReader {
         default:
           if (e >= '0' && e <= '7') {
             unsigned v = static_cast<unsigned>(e - '0');
-            for (int k = 0; k < 2 && pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '7';
-                 ++k) {
+            for (int k = 0; k < 2 && pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '7'; ++k) {
               v = v * 8 + static_cast<unsigned>(s_[pos_++] - '0');
             }
             AppendCodePoint(out, v);
@@ -217,8 +244,8 @@ bool ParseSessionLog(std::string_view text, std::vector<LogEntry>* out, std::str
     LogEntry e;
     bool ok = r.Expect('{') && r.Expect('{') && r.ExpectAtom("command") && r.Expect(',') &&
               r.ReadString(&e.command) && r.Expect('}') && r.Expect(',') && r.Expect('{') &&
-              r.ExpectAtom("result") && r.Expect(',') && r.ReadString(&e.result) &&
-              r.Expect('}') && r.Expect('}') && r.Expect('.');
+              r.ExpectAtom("result") && r.Expect(',') && r.ReadString(&e.result) && r.Expect('}') &&
+              r.Expect('}') && r.Expect('.');
     if (!ok) {
       *error = r.error();
       return false;

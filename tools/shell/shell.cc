@@ -159,8 +159,8 @@ CommandOutcome Shell::ExecuteSql(const std::string& sql) {
     const bool table = !rs.rows.empty() && info.kind != SqlKind::kShowCreateTable;
     if (table) {
       const size_t n = rs.rows.size();
-      o.footer = "(" + std::to_string(n) + (n == 1 ? " row, " : " rows, ") +
-                 FormatElapsed(seconds) + ")";
+      o.footer =
+          "(" + std::to_string(n) + (n == 1 ? " row, " : " rows, ") + FormatElapsed(seconds) + ")";
     } else {
       o.footer = "(" + FormatElapsed(seconds) + ")";
     }
@@ -232,8 +232,8 @@ bool Shell::RunScript(const std::string& text, bool echo) {
 std::string Shell::LogPath() const {
   std::string base = logfile_;
   const std::string ext = ".log";
-  const bool has_ext = base.size() >= ext.size() &&
-                       base.compare(base.size() - ext.size(), ext.size(), ext) == 0;
+  const bool has_ext =
+      base.size() >= ext.size() && base.compare(base.size() - ext.size(), ext.size(), ext) == 0;
   if (date_log_) {
     if (has_ext) base.resize(base.size() - ext.size());
     return base + "." + session_date_ + ext;
@@ -320,7 +320,8 @@ CommandOutcome Shell::Replay(const std::string& path, bool regression) {
     if (failures == 0) {
       o.text = "No Regression Errors.";
     } else {
-      o.text = std::to_string(failures) + (failures == 1 ? " regression error." : " regression errors.");
+      o.text =
+          std::to_string(failures) + (failures == 1 ? " regression error." : " regression errors.");
       o.error = true;
     }
   } else {

@@ -30,11 +30,11 @@ inline constexpr const char* kShellVersion = "0.1.0";
 
 // What a command produced.
 struct CommandOutcome {
-  std::string text;       // the answer, as printed and logged ("" prints nothing)
-  std::string footer;     // table format only: "(3 rows, 4.127 ms)"; printed, never logged
-  bool error = false;     // the command failed (decides -f/-e exit status)
-  bool log = true;        // goes to the session log when logging is on
-  bool history = true;    // goes to the session history
+  std::string text;     // the answer, as printed and logged ("" prints nothing)
+  std::string footer;   // table format only: "(3 rows, 4.127 ms)"; printed, never logged
+  bool error = false;   // the command failed (decides -f/-e exit status)
+  bool log = true;      // goes to the session log when logging is on
+  bool history = true;  // goes to the session history
 };
 
 class Shell {
@@ -141,8 +141,8 @@ class Shell {
   int counter_ = 1;
   bool reset_counter_ = false;  // set by clear_history
   bool quit_ = false;
-  int replay_depth_ = 0;        // replay_log inside a replayed log is skipped
-  std::string rerun_command_;   // set by `h N`: the command that was re-run
+  int replay_depth_ = 0;       // replay_log inside a replayed log is skipped
+  std::string rerun_command_;  // set by `h N`: the command that was re-run
   std::function<void()> clear_history_hook_;
   std::map<std::string, Function> functions_;
 };

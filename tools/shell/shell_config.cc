@@ -205,10 +205,14 @@ std::string ParseCommandLine(int argc, const char* const* argv, CommandLine* out
       return true;
     };
     static const std::pair<const char*, const char*> kValueFlags[] = {
-        {"--host", "host"},       {"--port", "port"},
-        {"--nodes", "nodes"},     {"--format", "format"},
-        {"--logfile", "logfile"}, {"--history-file", "history_file"},
-        {"--history-size", "history_size"}, {"--connect-timeout-ms", "connect_timeout_ms"},
+        {"--host", "host"},
+        {"--port", "port"},
+        {"--nodes", "nodes"},
+        {"--format", "format"},
+        {"--logfile", "logfile"},
+        {"--history-file", "history_file"},
+        {"--history-size", "history_size"},
+        {"--connect-timeout-ms", "connect_timeout_ms"},
     };
     bool matched = false;
     for (const auto& [flag, key] : kValueFlags) {

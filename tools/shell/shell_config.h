@@ -25,18 +25,18 @@
 namespace quanta::shell {
 
 struct ShellConfig {
-  Endpoint endpoint;                // host/port
-  std::vector<Endpoint> nodes;      // extra nodes; `endpoint` is always tried first
+  Endpoint endpoint;            // host/port
+  std::vector<Endpoint> nodes;  // extra nodes; `endpoint` is always tried first
   bool logging = false;
   bool date_log = false;
   std::string logfile = "quanta_shell";
   bool show_connection_status = false;
   OutputFormat format = OutputFormat::kTable;
-  std::string history_file;         // "" = none; main() fills the ~ default
+  std::string history_file;  // "" = none; main() fills the ~ default
   int history_size = 1000;
   int connect_timeout_ms = 5000;
   bool debug = false;
-  std::string config_file;          // where the settings came from, for show_config
+  std::string config_file;  // where the settings came from, for show_config
 
   // All endpoints to try, `endpoint` first, without duplicates.
   std::vector<Endpoint> AllNodes() const;
@@ -54,11 +54,11 @@ std::string LoadConfigFile(ShellConfig* config, const std::string& path);
 struct CommandLine {
   enum class Mode : uint8_t { kInteractive, kFile, kEval, kRegression };
   Mode mode = Mode::kInteractive;
-  std::string file;                  // -f / -r
-  std::vector<std::string> eval;     // -e (may repeat)
-  std::string config_file;           // -c
+  std::string file;                                            // -f / -r
+  std::vector<std::string> eval;                               // -e (may repeat)
+  std::string config_file;                                     // -c
   std::vector<std::pair<std::string, std::string>> overrides;  // flags as config settings
-  bool echo = false;                 // --echo: print each command of -f/-e before its answer
+  bool echo = false;  // --echo: print each command of -f/-e before its answer
   bool help = false;
   bool version = false;
 };

@@ -39,9 +39,7 @@ std::optional<bool> OnOff(const std::string& v) {
 
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
-std::string HostPort(const Endpoint& e) {
-  return e.host + " on port " + std::to_string(e.port);
-}
+std::string HostPort(const Endpoint& e) { return e.host + " on port " + std::to_string(e.port); }
 
 }  // namespace
 
@@ -127,8 +125,7 @@ CommandOutcome Shell::FnPing(const Args& a) {
       if (st.ok()) st = probe->Ping();
     }
     const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     const bool up = st.ok();
     all_up = all_up && up;
     std::string line = e.ToString() + ": ";
@@ -206,8 +203,8 @@ CommandOutcome Shell::FnHistory(const Args& a) {
   }
   CommandOutcome inner = Execute(command);
   rerun_command_ = entry;
-  inner.text = "rerun (" + std::to_string(n) + ")> " + entry +
-               (inner.text.empty() ? "" : "\n" + inner.text);
+  inner.text =
+      "rerun (" + std::to_string(n) + ")> " + entry + (inner.text.empty() ? "" : "\n" + inner.text);
   return inner;
 }
 
@@ -263,8 +260,7 @@ CommandOutcome Shell::FnReplayLog(const Args& a) {
 CommandOutcome Shell::FnShowLogStatus(const Args&) {
   return Ok(std::string("Logging     : ") + (logging_ ? "on" : "off") + "\n" +
             "Date Log    : " + (date_log_ ? "on" : "off") + "\n" +
-            "Logfile     : " + Quoted(LogPath()) + "\n" +
-            "Current Date: " + Quoted(session_date_));
+            "Logfile     : " + Quoted(LogPath()) + "\n" + "Current Date: " + Quoted(session_date_));
 }
 
 // ---- shell ----
@@ -323,7 +319,8 @@ CommandOutcome Shell::FnShowVersion(const Args&) {
 CommandOutcome Shell::FnHelp(const Args& a) {
   if (a.empty()) return Ok(GeneralHelp());
   std::string first;
-  for (char c : a[0]) first.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : a[0])
+    first.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (first == "sql") {
     if (a.size() == 1) return Ok(SqlHelp());
     auto h = SqlStatementHelp(a[1]);

@@ -5,8 +5,8 @@
 // '...' (string literal, '' escapes a quote) and "..." (quoted identifier, "" escapes) is copied
 // verbatim, so ';', '--' and '/*' inside quotes are data. Outside quotes, a line break, the
 // indentation after it and any other run of blanks become one space, so a multi-line statement
-// comes out on one line (as riak-shell showed it in its history and logs). Each command is returned trimmed and without
-// its ';'; empty commands (";;") are dropped.
+// comes out on one line (as riak-shell showed it in its history and logs). Each command is returned
+// trimmed and without its ';'; empty commands (";;") are dropped.
 //
 // Thread safety: none (one splitter per input stream).
 #pragma once

@@ -27,9 +27,10 @@ class ShellPtyTest : public ::testing::Test {
   TempDir tmp_;
 };
 
-#define EXPECT_SCREEN(session, needle, ...)                                   \
-  EXPECT_TRUE((session).WaitFor(needle, ##__VA_ARGS__))                       \
-      << "waiting for: " << (needle) << "\n--- screen ---\n" << (session).last_screen()
+#define EXPECT_SCREEN(session, needle, ...)                  \
+  EXPECT_TRUE((session).WaitFor(needle, ##__VA_ARGS__))      \
+      << "waiting for: " << (needle) << "\n--- screen ---\n" \
+      << (session).last_screen()
 
 TEST_F(ShellPtyTest, InteractiveSession) {
   TmuxSession t(tmp_.path());
@@ -44,14 +45,18 @@ TEST_F(ShellPtyTest, InteractiveSession) {
   t.TypeLine("  myfamily varchar not null, myseries varchar not null,");
   t.TypeLine("  time timestamp not null, /* block");
   t.TypeLine("  comment */ weather varchar not null, temperature double,");
-  t.TypeLine("  PRIMARY KEY ((myfamily, myseries, quantum(time, 15, 'm')), myfamily, myseries, time));");
+  t.TypeLine(
+      "  PRIMARY KEY ((myfamily, myseries, quantum(time, 15, 'm')), myfamily, myseries, time));");
   EXPECT_SCREEN(t, "Table GeoCheckin successfully created and activated.");
   EXPECT_SCREEN(t, "quanta-shell(2)>");
 
-  t.TypeLine("insert into GeoCheckin values ('f', 's', 1, 'snow', 25.2), ('f', 's', 2, 'rain', 23.0);");
+  t.TypeLine(
+      "insert into GeoCheckin values ('f', 's', 1, 'snow', 25.2), ('f', 's', 2, 'rain', 23.0);");
   EXPECT_SCREEN(t, "Inserted 2 rows.");
 
-  t.TypeLine("select * from GeoCheckin where myfamily = 'f' and myseries = 's' and time > 0 and time < 10;");
+  t.TypeLine(
+      "select * from GeoCheckin where myfamily = 'f' and myseries = 's' and time > 0 and time < "
+      "10;");
   EXPECT_SCREEN(t,
                 "+--------+--------+------------------------+-------+-----------+\n"
                 "|myfamily|myseries|          time          |weather|temperature|\n"
@@ -63,7 +68,9 @@ TEST_F(ShellPtyTest, InteractiveSession) {
 
   t.TypeLine("select * from GeoCheckin;");
   EXPECT_SCREEN(t, "Error (1001): The query must have a where clause.");
-  t.TypeLine("select * from GeoCheckin where myfamily = 'f' and myseries = 's' and time >= 10 and time <= 8;");
+  t.TypeLine(
+      "select * from GeoCheckin where myfamily = 'f' and myseries = 's' and time >= 10 and time <= "
+      "8;");
   EXPECT_SCREEN(t, "Error (1001): The lower time bound is greater than the upper time bound.");
   EXPECT_SCREEN(t, "quanta-shell(6)>");
 
@@ -78,11 +85,14 @@ TEST_F(ShellPtyTest, InteractiveSession) {
   EXPECT_SCREEN(t, "- 4: select * from GeoCheckin;\n");
 
   t.TypeLine("h 4;");
-  EXPECT_SCREEN(t, "rerun (4)> select * from GeoCheckin;\nError (1001): The query must have a where clause.");
+  EXPECT_SCREEN(
+      t, "rerun (4)> select * from GeoCheckin;\nError (1001): The query must have a where clause.");
 
   t.TypeLine("format csv;");
   EXPECT_SCREEN(t, "Output format set to csv.");
-  t.TypeLine("select time, weather from GeoCheckin where myfamily = 'f' and myseries = 's' and time > 0 and time < 10;");
+  t.TypeLine(
+      "select time, weather from GeoCheckin where myfamily = 'f' and myseries = 's' and time > 0 "
+      "and time < 10;");
   EXPECT_SCREEN(t, "time,weather\n1970-01-01T00:00:00.001Z,snow\n1970-01-01T00:00:00.002Z,rain\n");
 
   // Ctrl-C drops a half-typed statement; the next one runs on its own.
@@ -154,8 +164,9 @@ TEST_F(ShellPtyTest, LostConnectionIsReportedAndRecovered) {
   TmuxSession t(tmp_.path());
   ASSERT_TRUE(t.Start(ShellArgv(tmp_.path() + "/history")));
   EXPECT_SCREEN(t, "quanta-shell(1)>");
-  t.TypeLine("CREATE TABLE t (a VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, "
-             "PRIMARY KEY ((a, QUANTUM(ts, 1, 'h')), a, ts));");
+  t.TypeLine(
+      "CREATE TABLE t (a VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, "
+      "PRIMARY KEY ((a, QUANTUM(ts, 1, 'h')), a, ts));");
   EXPECT_SCREEN(t, "Table t successfully created and activated.");
 
   server_.Stop();

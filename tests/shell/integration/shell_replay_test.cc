@@ -12,8 +12,8 @@ class ShellReplayTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(server_.Start()) << server_.error(); }
 
   ProcessResult Shell(std::vector<std::string> args, const std::string& input = "") {
-    std::vector<std::string> argv = {QUANTA_SHELL_PATH, "--port",
-                                     std::to_string(server_.pb_port()), "--history-file", ""};
+    std::vector<std::string> argv = {QUANTA_SHELL_PATH, "--port", std::to_string(server_.pb_port()),
+                                     "--history-file", ""};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunProcess(argv, input);
   }
@@ -135,12 +135,11 @@ TEST_F(ShellReplayTest, PipedInput) {
                           "  PRIMARY KEY ((a, QUANTUM(ts, 1, 'h')), a, ts));\n"
                           "show tables\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out,
-            "quanta-shell is connected to: 127.0.0.1 on port " +
-                std::to_string(server_.pb_port()) +
-                "\n"
-                "Table p successfully created and activated.\n"
-                "Table,Status\np,Active\n");
+  EXPECT_EQ(r.out, "quanta-shell is connected to: 127.0.0.1 on port " +
+                       std::to_string(server_.pb_port()) +
+                       "\n"
+                       "Table p successfully created and activated.\n"
+                       "Table,Status\np,Active\n");
 }
 
 TEST_F(ShellReplayTest, ServerDownIsReportedNotFatal) {

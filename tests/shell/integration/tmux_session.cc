@@ -28,11 +28,11 @@ std::string TmuxSession::Tmux(const std::vector<std::string>& args) {
 }
 
 bool TmuxSession::Start(const std::vector<std::string>& argv) {
-  std::vector<std::string> args = {"new-session", "-d", "-s", "t", "-x", "200", "-y", "50",
-                                   "-e", "TERM=xterm", "--"};
+  std::vector<std::string> args = {"new-session", "-d", "-s", "t",          "-x", "200",
+                                   "-y",          "50", "-e", "TERM=xterm", "--"};
   args.insert(args.end(), argv.begin(), argv.end());
-  args.insert(args.end(), {";", "set-option", "-t", "t", "remain-on-exit", "on", ";",
-                           "set-option", "-t", "t", "history-limit", "10000"});
+  args.insert(args.end(), {";", "set-option", "-t", "t", "remain-on-exit", "on", ";", "set-option",
+                           "-t", "t", "history-limit", "10000"});
   Tmux(args);
   return Tmux({"list-sessions"}).find("t:") != std::string::npos;
 }
@@ -65,7 +65,8 @@ int TmuxSession::WaitForExit(int timeout_ms) {
   while (std::chrono::steady_clock::now() < deadline) {
     // The status may be missing for a moment after the pane is marked dead.
     std::string s = Tmux({"display-message", "-p", "-t", "t", "#{pane_dead} #{pane_dead_status}"});
-    if (s.size() > 2 && s[0] == '1' && s[1] == ' ' && std::isdigit(static_cast<unsigned char>(s[2]))) {
+    if (s.size() > 2 && s[0] == '1' && s[1] == ' ' &&
+        std::isdigit(static_cast<unsigned char>(s[2]))) {
       return std::atoi(s.c_str() + 2);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
