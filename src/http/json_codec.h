@@ -29,8 +29,12 @@ namespace quanta::http {
 //   - varchar <- string; blob <- base64 string (undecodable -> Invalid json in body);
 //     sint64 <- integer in int64 range; timestamp <- integer >= 1; double <- any number
 //     (integers converted); boolean <- true/false; anything else -> 400 Bad value for field ...
-// Keys that are not columns are ignored. Malformed JSON, invalid UTF-8 or a top level that is
-// not an object / array of objects -> 400 Invalid json in body.
+// Numbers are converted from their text (never through a lossy or saturating path): an integer
+// outside int64, or a double outside the double range, is a Bad value (except that exponents
+// past ~308, which RapidJSON refuses while scanning, are Invalid json). Keys that are not columns
+// are ignored; for a repeated key the first value counts. Malformed JSON, invalid UTF-8, nesting
+// deeper than 32, or a top level that is not an object / array of objects -> 400 Invalid json
+// in body. All syntax is checked before any field, so a malformed body is always Invalid json.
 std::optional<HttpError> DecodeRows(const schema::TableDef& table, std::string_view body,
                                     std::vector<Row>* rows);
 

@@ -1,47 +1,12 @@
 #include "http/key_path.h"
 
-#include <charconv>
-#include <cmath>
-#include <cstdlib>
 
 #include "http/base64.h"
+#include "http/number_text.h"
 #include "http/url_codec.h"
 
 namespace quanta::http {
 namespace {
-
-std::optional<int64_t> ParseInt64(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  if (*begin == '+') {  // from_chars does not take a leading '+'
-    ++begin;
-    if (begin == end || *begin == '-') return std::nullopt;
-  }
-  int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec != std::errc() || ptr != end) return std::nullopt;
-  return value;
-}
-
-std::optional<double> ParseDouble(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  // Digits, sign, '.', exponent only: no "inf", "nan", hex floats or whitespace.
-  for (char c : text) {
-    bool ok = (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
-    if (!ok) return std::nullopt;
-  }
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  if (*begin == '+') {
-    ++begin;
-    if (begin == end || *begin == '-') return std::nullopt;
-  }
-  double value = 0;
-  auto [ptr, ec] = std::from_chars(begin, end, value);
-  if (ec != std::errc() || ptr != end || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
 
 std::string UrlValueText(ColumnType type, const Value& value) {
   switch (type) {
@@ -67,17 +32,17 @@ std::optional<Value> ParseUrlValue(ColumnType type, std::string_view text) {
       return Value::Bytes(std::move(*bytes));
     }
     case ColumnType::kSint64: {
-      auto v = ParseInt64(text);
+      auto v = ParseInt64Text(text, /*allow_plus=*/true);
       if (!v) return std::nullopt;
       return Value::Int(*v);
     }
     case ColumnType::kTimestamp: {
-      auto v = ParseInt64(text);
+      auto v = ParseInt64Text(text, /*allow_plus=*/true);
       if (!v || *v < 1) return std::nullopt;
       return Value::Int(*v);
     }
     case ColumnType::kDouble: {
-      auto v = ParseDouble(text);
+      auto v = ParseDoubleText(text, /*allow_plus=*/true);
       if (!v) return std::nullopt;
       return Value::Double(*v);
     }

@@ -23,6 +23,14 @@ std::optional<HttpError> ParseRoute(Method method, std::string_view target, Rout
   *route = Route{};
   TargetParts parts = SplitTarget(target);
   std::vector<std::string_view> segments = SplitPath(parts.path);
+  // A trailing slash is ignored, except that inside a key path an empty last segment is a value
+  // ("keys/a/" is a trailing slash, "keys/a/x/b/" gives b the empty value).
+  bool in_key_path = segments.size() >= 6 && segments[0] == "ts" && segments[2] == "tables" &&
+                     segments[4] == "keys";
+  if (!segments.empty() && segments.back().empty() &&
+      (!in_key_path || (segments.size() - 5) % 2 == 1)) {
+    segments.pop_back();
+  }
 
   auto finish = [&](RouteKind kind) -> std::optional<HttpError> {
     route->kind = kind;

@@ -85,7 +85,6 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   std::vector<std::string_view> segments;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
   if (path.empty()) return segments;
-  if (path.back() == '/') path.remove_suffix(1);
   size_t start = 0;
   while (true) {
     size_t slash = path.find('/', start);

@@ -30,7 +30,9 @@ std::optional<std::string> PercentDecode(std::string_view in);
 std::string PercentEncode(std::string_view in);
 
 // Splits a path ("/ts/v1/tables/t") on '/' into raw (still encoded) segments, dropping the
-// leading slash: {"ts", "v1", "tables", "t"}. A trailing slash yields no empty last segment.
+// leading slash: {"ts", "v1", "tables", "t"}. Empty segments are kept, including a last one
+// after a trailing slash ("/a/" -> {"a", ""}): in a key path an empty segment is an empty value.
+// "/" and "" give no segments.
 std::vector<std::string_view> SplitPath(std::string_view path);
 
 // Parses "k1=v1&k2&k3=" into decoded (name, value) pairs in order; empty pieces are skipped.

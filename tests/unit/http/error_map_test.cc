@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_tables.h"
+
 namespace quanta::http {
 namespace {
 

@@ -81,6 +81,11 @@ TEST(JsonDecodeTest, IntegerRangesAreNeverTruncated) {
   EXPECT_EQ(Decode(R"({"a":"x","b":"","c":1,"d":18446744073709551616})", &rows), BadValue("d", "sint64"));
   EXPECT_EQ(Decode(R"({"a":"x","b":"","c":1,"d":1e3})", &rows), BadValue("d", "sint64"));
   EXPECT_EQ(Decode(R"({"a":"x","b":"","c":9223372036854775808})", &rows), BadValue("c", "timestamp"));
+  EXPECT_EQ(Decode(R"({"a":"x","b":"","c":1,"d":1e300})", &rows), BadValue("d", "sint64"));
+  // Exponents RapidJSON itself refuses are a syntax error.
+  EXPECT_EQ(Decode(R"({"a":"x","b":"","c":1,"d":1e400})", &rows), kInvalidJson);
+  EXPECT_EQ(Decode(R"({"a":"x","b":"","c":1,"d":-0})", &rows), std::nullopt);
+  EXPECT_EQ(rows[0][3], Value::Int(0));
 }
 
 TEST(JsonDecodeTest, DoubleAcceptsIntegers) {
@@ -95,6 +100,17 @@ TEST(JsonDecodeTest, DoubleAcceptsIntegers) {
   EXPECT_EQ(rows[0][1], Value::Double(0.1));
   EXPECT_EQ(rows[0][5], Value::Double(1.7976931348623157e308));
   EXPECT_EQ(Decode(R"({"s":"a","x":"1","f":true,"t":5})", &rows, table), BadValue("x", "double", "all types"));
+  EXPECT_EQ(Decode(R"({"s":"a","x":1.8e308,"f":true,"t":5})", &rows, table), BadValue("x", "double", "all types"));
+  EXPECT_EQ(Decode(R"({"s":"a","x":-1.8e308,"f":true,"t":5})", &rows, table), BadValue("x", "double", "all types"));
+  // Exact conversions: big integers, subnormals, and the inputs that trip RapidJSON's own
+  // full-precision path.
+  EXPECT_FALSE(Decode(R"({"s":"a","x":9007199254740993,"f":true,"t":5,"v":4.9e-324})", &rows, table));
+  EXPECT_EQ(rows[0][1], Value::Double(9007199254740992.0));
+  EXPECT_EQ(rows[0][5], Value::Double(4.9e-324));
+  EXPECT_FALSE(Decode(R"({"s":"a","x":1e-400,"f":true,"t":5})", &rows, table));
+  EXPECT_EQ(rows[0][1], Value::Double(0.0));
+  EXPECT_EQ(Decode(R"({"s":"x","x":922377203486231931.48623158e308,"f":true,"t":5})", &rows, table),
+            BadValue("x", "double", "all types"));
   EXPECT_EQ(Decode(R"({"s":"a","x":1,"f":1,"t":5})", &rows, table), BadValue("f", "boolean", "all types"));
 }
 
@@ -104,12 +120,34 @@ TEST(JsonDecodeTest, InvalidJson) {
                            "{\"a\":\"x\"} x", "{\"a\":\"x\"}{}", "1", "\"s\"", "null", "true",
                            "[1]", "[{\"a\":\"x\",\"b\":\"\",\"c\":1}, 2]", "[[]]",
                            "{\"a\":NaN}", "{\"a\":Infinity}", "/*c*/{}",
-                           "{\"a\":\"\xff\"}", "{\"d\":1e400}"}) {
+                           "{\"a\":\"\xff\"}", "\"!!!!\xef", "{\"a\":\"x\xf0\x9f"}) {
     EXPECT_EQ(Decode(body, &rows), kInvalidJson) << body;
   }
-  // Deep nesting is rejected without recursion.
+  // A NUL byte anywhere (it would end in-situ parsing early).
+  EXPECT_EQ(Decode(std::string("{\"a\":\"x\",\"b\":\"\",\"c\":1}\0", 23), &rows), kInvalidJson);
+  EXPECT_EQ(Decode(std::string("{\"a\":\"x\0\",\"b\":\"\",\"c\":1}", 23), &rows), kInvalidJson);
+  // Deep nesting is rejected without deep recursion.
   std::string deep(100000, '[');
   EXPECT_EQ(Decode(deep, &rows), kInvalidJson);
+}
+
+TEST(JsonDecodeTest, NestedValuesAndDuplicates) {
+  std::vector<Row> rows;
+  // Nested values under unknown keys are skipped; under a column they are a bad value.
+  EXPECT_FALSE(Decode(R"({"zz":{"a":1,"b":[1,{"c":2}]},"a":"x","b":"","c":1})", &rows));
+  EXPECT_EQ(Decode(R"({"a":{"a":"x"},"b":"","c":1})", &rows), BadValue("a", "varchar"));
+  EXPECT_EQ(Decode(R"({"a":["x"],"b":"","c":1})", &rows), BadValue("a", "varchar"));
+  // The first of repeated keys counts.
+  EXPECT_FALSE(Decode(R"({"a":"first","a":"second","b":"","c":1})", &rows));
+  EXPECT_EQ(rows[0][0], Value::Bytes("first"));
+  // Syntax anywhere beats field errors in earlier rows.
+  EXPECT_EQ(Decode(R"([{"a":1}, {"a":"x","b":"","c":1}, ])", &rows), kInvalidJson);
+  EXPECT_EQ(Decode(R"([{"a":1}, 5])", &rows), kInvalidJson);
+  // Nesting is bounded.
+  std::string deep = R"({"zz":)" + std::string(40, '[') + std::string(40, ']') + R"(,"a":"x","b":"","c":1})";
+  EXPECT_EQ(Decode(deep, &rows), kInvalidJson);
+  std::string ok = R"({"zz":)" + std::string(20, '[') + std::string(20, ']') + R"(,"a":"x","b":"","c":1})";
+  EXPECT_FALSE(Decode(ok, &rows));
 }
 
 TEST(JsonDecodeTest, EmptyArrayIsNoRows) {

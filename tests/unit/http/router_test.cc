@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_tables.h"
+
 namespace quanta::http {
 namespace {
 
@@ -23,6 +25,8 @@ TEST(RouterTest, NodeEndpoints) {
   EXPECT_EQ(Parse(Method::kGet, "/ping").kind, RouteKind::kPing);
   EXPECT_EQ(Parse(Method::kGet, "/stats").kind, RouteKind::kStats);
   EXPECT_EQ(Parse(Method::kGet, "/metrics").kind, RouteKind::kMetrics);
+  EXPECT_EQ(Parse(Method::kGet, "/ping/").kind, RouteKind::kPing);
+  EXPECT_EQ(Parse(Method::kPost, "/ts/v1/query/").kind, RouteKind::kQuery);
   EXPECT_EQ(Fail(Method::kPost, "/ping").status, 405);
   EXPECT_EQ(Fail(Method::kPost, "/ping").allow, "GET");
 }
@@ -57,6 +61,13 @@ TEST(RouterTest, KeyPath) {
             RouteKind::kDeleteKey);
   EXPECT_EQ(Parse(Method::kGet, "/ts/v1/tables/bob/keys/a//b/x").key_path,
             (std::vector<std::string>{"a", "", "b", "x"}));
+  // An empty last value survives; a trailing slash after a value does not add one.
+  EXPECT_EQ(Parse(Method::kGet, "/ts/v1/tables/bob/keys/a/x/b/").key_path,
+            (std::vector<std::string>{"a", "x", "b", ""}));
+  EXPECT_EQ(Parse(Method::kGet, "/ts/v1/tables/bob/keys/a/x/").key_path,
+            (std::vector<std::string>{"a", "x"}));
+  EXPECT_EQ(Parse(Method::kGet, "/ts/v1/tables/bob/keys/a/").key_path,
+            (std::vector<std::string>{"a", ""}));
   HttpError e = Fail(Method::kPost, "/ts/v1/tables/bob/keys/a/1");
   EXPECT_EQ(e.status, 405);
   EXPECT_EQ(e.allow, "GET, DELETE");

@@ -1,7 +1,15 @@
 // Table definitions shared by the HTTP unit tests (riak_ts.md section 18 fixtures).
 #pragma once
 
+#include <ostream>
+
+#include "http/error_map.h"
 #include "schema/table_def.h"
+
+namespace quanta::http {
+// gtest printer: "400 Bad value ..." instead of raw bytes.
+inline void PrintTo(const HttpError& e, std::ostream* os) { *os << e.status << " " << e.body; }
+}  // namespace quanta::http
 
 namespace quanta::http::testing {
 

@@ -54,7 +54,7 @@ TEST(UrlCodecTest, EncodeDecodeRoundTripsEveryByte) {
 TEST(UrlCodecTest, SplitPath) {
   using V = std::vector<std::string_view>;
   EXPECT_EQ(SplitPath("/ts/v1/query"), (V{"ts", "v1", "query"}));
-  EXPECT_EQ(SplitPath("/ts/v1/query/"), (V{"ts", "v1", "query"}));
+  EXPECT_EQ(SplitPath("/ts/v1/query/"), (V{"ts", "v1", "query", ""}));
   EXPECT_EQ(SplitPath("/a//b"), (V{"a", "", "b"}));
   EXPECT_EQ(SplitPath("/"), V{});
   EXPECT_EQ(SplitPath(""), V{});
