@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -51,11 +52,17 @@ std::string TmuxSession::Screen() {
 }
 
 bool TmuxSession::WaitFor(const std::string& needle, int count, int timeout_ms) {
+  // After one miss the session is probably off track: fail the rest quickly so a broken test
+  // ends well within its ctest timeout.
+  if (missed_) timeout_ms = std::min(timeout_ms, 1000);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (true) {
     last_screen_ = Screen();
     if (CountOccurrences(last_screen_, needle) >= count) return true;
-    if (std::chrono::steady_clock::now() > deadline) return false;
+    if (std::chrono::steady_clock::now() > deadline) {
+      missed_ = true;
+      return false;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 }

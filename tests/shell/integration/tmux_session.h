@@ -31,7 +31,7 @@ class TmuxSession {
   std::string Screen();
 
   // Waits until `needle` occurs at least `count` times on the screen. On timeout returns false;
-  // the last screen is in last_screen().
+  // the last screen is in last_screen(). After a timeout, later waits give up after 1 s.
   bool WaitFor(const std::string& needle, int count = 1, int timeout_ms = 15000);
   const std::string& last_screen() const { return last_screen_; }
 
@@ -43,6 +43,7 @@ class TmuxSession {
 
   std::string socket_;
   std::string last_screen_;
+  bool missed_ = false;
 };
 
 // Occurrences of `needle` in `text`.
