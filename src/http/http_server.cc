@@ -199,6 +199,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request->url_base = url_base_;
     keep_alive_ = message.keep_alive();
     version_ = message.version();
+    head_request_ = message.method() == bhttp::verb::head;
     stream_.expires_never();  // the handler may legitimately take long (query timeout)
     net::post(*core_.workers, [self = shared_from_this(), request] { self->RunHandler(*request); });
   }
@@ -217,6 +218,7 @@ class Session : public std::enable_shared_from_this<Session> {
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
     message->prepare_payload();
+    if (head_request_) message->body().clear();  // HEAD: headers (with Content-Length) only
     stream_.expires_after(std::chrono::seconds(core_.options.request_timeout_seconds));
     bhttp::async_write(stream_, *message,
                        [self = shared_from_this(), message, keep_alive](beast::error_code ec,
@@ -228,6 +230,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Strand: an error detected while reading; the connection closes after it.
   void WriteError(const HttpError& error) {
     keep_alive_ = false;
+    head_request_ = false;
     version_ = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
     HttpResponse response;
     response.status = error.status;
@@ -280,6 +283,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closed_ = false;
   bool keep_alive_ = true;
   unsigned version_ = 11;
+  bool head_request_ = false;
   bool must_drain_ = false;
   std::vector<char> drain_buffer_;
   size_t drained_ = 0;

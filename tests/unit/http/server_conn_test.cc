@@ -93,6 +93,17 @@ TEST_F(HttpServerTest, ChunkedRequestBody) {
   EXPECT_EQ(r->body, R"({"columns":["Table","Status"],"rows":[]})");
 }
 
+TEST_F(HttpServerTest, HeadGetsHeadersOnly) {
+  TestClient client(port());
+  auto head = client.Request("HEAD", "/ping");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 405);
+  // No body bytes: the next response on the connection parses cleanly.
+  auto ping = client.Request("GET", "/ping");
+  ASSERT_TRUE(ping);
+  EXPECT_EQ(ping->body, "OK");
+}
+
 TEST_F(HttpServerTest, MalformedRequestGets400AndClose) {
   TestClient client(port());
   ASSERT_TRUE(client.SendRaw("GARBAGE\r\n\r\n"));
