@@ -93,7 +93,11 @@ HttpResponse Handlers::Handle(const HttpRequest& request, StreamSink& sink) {
       response = ListKeys(route, request, sink);
       break;
   }
-  if (auto op = OpFor(route.kind)) service_.stats().Count(*op, response.status < 400);
+  // TsService counts every call it serves; count the ones rejected here so that each API
+  // request shows up exactly once per operation.
+  if (auto op = OpFor(route.kind); op && !response.reached_service) {
+    service_.stats().Count(*op, /*ok=*/false);
+  }
   return response;
 }
 
@@ -105,22 +109,25 @@ HttpResponse Handlers::Query(const HttpRequest& request) {
   context.endpoint = Endpoint::kQuery;
   context.kind = outcome.kind;
   context.table = outcome.table;
-  if (!status.ok()) return Error(MapStatus(status, context));
-
-  switch (outcome.kind) {
-    case service::StatementKind::kCreateTable:
-      return Ok(kJson, SuccessJson());
-    case service::StatementKind::kInsert:
-    case service::StatementKind::kDelete:
-      return Ok(kJson, "{\"columns\":[],\"rows\":[]}");
-    default:
-      break;
+  HttpResponse response;
+  if (!status.ok()) {
+    response = Error(MapStatus(status, context));
+  } else if (outcome.kind == service::StatementKind::kCreateTable) {
+    response = Ok(kJson, SuccessJson());
+  } else if (outcome.kind == service::StatementKind::kInsert ||
+             outcome.kind == service::StatementKind::kDelete) {
+    response = Ok(kJson, "{\"columns\":[],\"rows\":[]}");
+  } else {
+    std::string body;
+    if (EncodeResultSet(outcome.result, &body)) {
+      response = Ok(kJson, std::move(body));
+    } else {
+      response = Error(
+          EncodingError(context, "result contains a varchar that is not valid UTF-8"));
+    }
   }
-  std::string body;
-  if (!EncodeResultSet(outcome.result, &body)) {
-    return Error(EncodingError(context, "result contains a varchar that is not valid UTF-8"));
-  }
-  return Ok(kJson, std::move(body));
+  response.reached_service = true;
+  return response;
 }
 
 HttpResponse Handlers::PutRows(const Route& route, const HttpRequest& request) {
@@ -130,11 +137,13 @@ HttpResponse Handlers::PutRows(const Route& route, const HttpRequest& request) {
 
   std::vector<Row> rows;
   if (auto error = DecodeRows(**table, request.body, &rows)) return Error(*error);
-  if (!rows.empty()) {
-    Status status = service_.Put(route.table, std::move(rows));
-    if (!status.ok()) return Error(MapStatus(status, KeyContext(Endpoint::kPut, route)));
-  }
-  return Ok(kJson, SuccessJson());
+  // An empty array still goes to the service (a no-op there) so that it is counted as a put.
+  Status status = service_.Put(route.table, std::move(rows));
+  HttpResponse response = status.ok()
+                              ? Ok(kJson, SuccessJson())
+                              : Error(MapStatus(status, KeyContext(Endpoint::kPut, route)));
+  response.reached_service = true;
+  return response;
 }
 
 HttpResponse Handlers::GetKey(const Route& route) {
@@ -146,14 +155,19 @@ HttpResponse Handlers::GetKey(const Route& route) {
   Row key;
   if (auto error = ParseKeyPath(**table, route.key_path, &key)) return Error(*error);
   auto found = service_.Get(route.table, key);
-  if (!found.ok()) return Error(MapStatus(found.error(), context));
-  if (!found->has_value()) return Error(KeyNotFoundError());
-
+  HttpResponse response;
   std::string body;
-  if (!EncodeRowObject(**table, **found, &body)) {
-    return Error(EncodingError(context, "row contains a varchar that is not valid UTF-8"));
+  if (!found.ok()) {
+    response = Error(MapStatus(found.error(), context));
+  } else if (!found->has_value()) {
+    response = Error(KeyNotFoundError());
+  } else if (!EncodeRowObject(**table, **found, &body)) {
+    response = Error(EncodingError(context, "row contains a varchar that is not valid UTF-8"));
+  } else {
+    response = Ok(kJson, std::move(body));
   }
-  return Ok(kJson, std::move(body));
+  response.reached_service = true;
+  return response;
 }
 
 HttpResponse Handlers::DeleteKey(const Route& route) {
@@ -165,8 +179,9 @@ HttpResponse Handlers::DeleteKey(const Route& route) {
   Row key;
   if (auto error = ParseKeyPath(**table, route.key_path, &key)) return Error(*error);
   Status status = service_.Delete(route.table, key);
-  if (!status.ok()) return Error(MapStatus(status, context));
-  return Ok(kJson, SuccessJson());
+  HttpResponse response = status.ok() ? Ok(kJson, SuccessJson()) : Error(MapStatus(status, context));
+  response.reached_service = true;
+  return response;
 }
 
 HttpResponse Handlers::ListKeys(const Route& route, const HttpRequest& request,
@@ -208,11 +223,16 @@ HttpResponse Handlers::ListKeys(const Route& route, const HttpRequest& request,
 
   HttpResponse response;
   response.streamed = true;
+  response.reached_service = true;
   if (status.ok()) {
     begin();
     return response;
   }
-  if (!begun) return Error(MapStatus(status, context));
+  if (!begun) {
+    response = Error(MapStatus(status, context));
+    response.reached_service = true;
+    return response;
+  }
   if (!client_gone) {
     // Riak ends a stream that failed part way with one JSON line.
     std::string line =

@@ -31,6 +31,9 @@ struct HttpResponse {
   std::string body;
   std::string allow;      // Allow header (405 only)
   bool streamed = false;  // the response already went out through the StreamSink
+  // The request reached the TsService operation, which counts itself in Stats; requests
+  // rejected before that are counted by Handle().
+  bool reached_service = false;
 };
 
 // Where a streamed (chunked) response goes. Both methods block until the bytes are handed to the

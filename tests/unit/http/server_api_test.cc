@@ -267,13 +267,21 @@ TEST_F(HttpServerTest, StatsCountRequestsAndErrors) {
   auto errors = [&](service::Op op) { return stats.errors[static_cast<size_t>(op)].load(); };
   uint64_t q0 = requests(service::Op::kQuery), qe0 = errors(service::Op::kQuery);
   uint64_t g0 = requests(service::Op::kGet), ge0 = errors(service::Op::kGet);
+  uint64_t p0 = requests(service::Op::kPut), pe0 = errors(service::Op::kPut);
   CreateBob();
   Query("descripe bob");
-  Call("GET", kKeys + "/a/q1/b/dzE=/c/11");
-  EXPECT_GE(requests(service::Op::kQuery), q0 + 2);
-  EXPECT_GE(errors(service::Op::kQuery), qe0 + 1);
-  EXPECT_GE(requests(service::Op::kGet), g0 + 1);
-  EXPECT_GE(errors(service::Op::kGet), ge0 + 1);
+  Query("");  // rejected before the service
+  Call("GET", kKeys + "/a/q1/b/dzE=/c/11");      // reaches the service (not found is not an error)
+  Call("GET", kKeys + "/a/q1/b/dzE=/c/eleven");  // rejected by the key path parser
+  Call("POST", kKeys, R"({"a":"q1","b":"dzE=","c":11})");
+  Call("POST", kKeys, "{");
+  // Each request counts exactly once, whether the service or the HTTP layer answered it.
+  EXPECT_EQ(requests(service::Op::kQuery), q0 + 3);
+  EXPECT_EQ(errors(service::Op::kQuery), qe0 + 2);
+  EXPECT_EQ(requests(service::Op::kGet), g0 + 2);
+  EXPECT_EQ(errors(service::Op::kGet), ge0 + 1);
+  EXPECT_EQ(requests(service::Op::kPut), p0 + 2);
+  EXPECT_EQ(errors(service::Op::kPut), pe0 + 1);
   {
     TestClient a(port()), b(port());
     ASSERT_TRUE(a.Request("GET", "/ping"));
