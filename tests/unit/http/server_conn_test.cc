@@ -211,6 +211,18 @@ TEST_F(HttpServerTest, ManyConcurrentClients) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+TEST_F(HttpServerTest, StartFailsOnAPortInUse) {
+  HttpServerOptions options = DefaultOptions();
+  options.port = port();
+  HttpServer second(*service_, options);
+  Status st = second.Start();
+  EXPECT_EQ(st.code(), ErrorCode::kIoError);
+  EXPECT_NE(st.message().find("127.0.0.1:" + std::to_string(port())), std::string::npos)
+      << st.message();
+  second.Stop();  // never started: a no-op
+  EXPECT_EQ(Call("GET", "/ping").body, "OK");
+}
+
 TEST_F(HttpServerTest, StopClosesIdleConnectionsAndReturns) {
   TestClient idle(port());
   ASSERT_TRUE(idle.Request("GET", "/ping"));
