@@ -237,17 +237,17 @@ class Session : public std::enable_shared_from_this<Session> {
     response.content_type = "text/plain";
     response.body = error.body;
     WriteResponse(std::move(response));
-    // Unread request bytes remain; drain them after the response so the client reads it.
-    must_drain_ = true;
   }
 
   void AfterResponse(beast::error_code ec, bool keep_alive) {
     if (ec) return Close();
-    if (!keep_alive) return must_drain_ ? Drain() : Close();
+    if (!keep_alive) return Drain();
     ReadHeader();
   }
 
-  // Strand: half-close, then discard input until EOF, a cap, or a short deadline.
+  // Strand: ends a connection after its last response. Closing with unread input (the rest of a
+  // refused body, pipelined requests) would make the kernel send a reset that can destroy the
+  // response in flight, so half-close and discard input until EOF, a cap, or a short deadline.
   void Drain() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -284,7 +284,6 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   unsigned version_ = 11;
   bool head_request_ = false;
-  bool must_drain_ = false;
   std::vector<char> drain_buffer_;
   size_t drained_ = 0;
 };
