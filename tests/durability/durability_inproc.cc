@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -124,6 +125,9 @@ int RunChild(int argc, char** argv) {
         for (int i = 0; i < n; ++i) rows.push_back(MakeRow(b, i));
         if (ack_before_put) {
           WriteRecord("A " + std::to_string(w) + " " + std::to_string(seq) + "\n");
+          // Widen the window between the false acknowledgement and the write, so that the
+          // kill lands in it for some writer in (almost) every cycle.
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         Status st = s.Put(kTable, std::move(rows));
         if (!st.ok()) {
@@ -301,6 +305,7 @@ int RunParent(int argc, char** argv) {
       return 2;
     }
     if (pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the parent
       ::dup2(fds[1], kAckFd);
       if (fds[0] != kAckFd) ::close(fds[0]);
       if (fds[1] != kAckFd) ::close(fds[1]);

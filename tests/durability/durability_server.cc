@@ -13,6 +13,7 @@
 // Usage: durability_server --quantad PATH [--cycles N] [--max-seconds S] [--sync on|off|both]
 //                          [--writers W] [--seed N] [--dir DIR] [--keep]
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,6 +140,7 @@ bool StartServer(const std::string& quantad, const std::string& dir, bool sync,
     return false;
   }
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test driver
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       ::dup2(fd, 1);
