@@ -29,33 +29,50 @@ cleanup() {
 trap cleanup EXIT
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Below the Linux ephemeral range (32768+), so outgoing connections do not hold our picks.
 free_port() {
   local p
   for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12000))
     if ! port_in_use "$p"; then echo "$p"; return 0; fi
   done
   return 1
 }
-PB_PORT=$(free_port) || { echo "FAIL: no free port" >&2; exit 1; }
-HTTP_PORT=$(free_port) || { echo "FAIL: no free port" >&2; exit 1; }
-while [[ "$HTTP_PORT" == "$PB_PORT" ]]; do HTTP_PORT=$(free_port); done
-BASE="http://127.0.0.1:$HTTP_PORT"
 
-"$QUANTAD" --data-dir "$WORK/data" --pb-listen "127.0.0.1:$PB_PORT" \
-  --http-listen "127.0.0.1:$HTTP_PORT" >"$WORK/quantad.log" 2>&1 &
-SERVER_PID=$!
+# Starts quantad on fresh ports; retried when a port turns out to be taken after all.
+start_server() {
+  PB_PORT=$(free_port) || return 1
+  HTTP_PORT=$(free_port) || return 1
+  while [[ "$HTTP_PORT" == "$PB_PORT" ]]; do HTTP_PORT=$(free_port); done
+  BASE="http://127.0.0.1:$HTTP_PORT"
+  "$QUANTAD" --data-dir "$WORK/data" --pb-listen "127.0.0.1:$PB_PORT" \
+    --http-listen "127.0.0.1:$HTTP_PORT" >"$WORK/quantad.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    if [[ "$(curl -s "$BASE/ping" 2>/dev/null)" == "OK" ]]; then return 0; fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      wait "$SERVER_PID" 2>/dev/null
+      SERVER_PID=""
+      return 2
+    fi
+    sleep 0.1
+  done
+  return 3
+}
 
-for _ in $(seq 1 100); do
-  if [[ "$(curl -s "$BASE/ping" 2>/dev/null)" == "OK" ]]; then break; fi
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "FAIL: quantad exited early:" >&2
-    cat "$WORK/quantad.log" >&2
-    SERVER_PID=""
-    exit 1
-  fi
-  sleep 0.1
+started=""
+for attempt in 1 2 3; do
+  start_server
+  rc=$?
+  if [[ $rc -eq 0 ]]; then started=1; break; fi
+  if [[ $rc -eq 2 ]] && grep -q "Address already in use" "$WORK/quantad.log"; then continue; fi
+  break
 done
+if [[ -z "$started" ]]; then
+  echo "FAIL: quantad did not come up; log:" >&2
+  cat "$WORK/quantad.log" >&2
+  exit 1
+fi
 
 FAILURES=0
 # check <name> <expected status> <expected body> <curl args...>
