@@ -280,6 +280,7 @@ Result<std::unique_ptr<TsService>> TsService::Open(const ServiceOptions& options
   so.block_cache_mb = options.block_cache_mb;
   so.write_buffer_mb = options.write_buffer_mb;
   so.compression = options.compression;
+  so.idle_compaction_ms = options.idle_compaction_ms;
   QUANTA_ASSIGN_OR_RETURN(auto store, storage::OpenRocksDbStore(so));
   return OpenWithStore(options, std::move(store));
 }

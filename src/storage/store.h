@@ -32,6 +32,8 @@ struct StoreOptions {
   size_t block_cache_mb = 256;
   size_t write_buffer_mb = 64;
   std::string compression = "zstd";  // zstd | lz4 | snappy | none
+  // After this long without writes, flush and compact into one sorted run (0 = never).
+  int idle_compaction_ms = 2000;
 };
 
 // A range inside one partition.
@@ -103,6 +105,10 @@ class Store {
 
   // Flushes memtables to disk (clean shutdown / tests). Durability does not depend on it.
   virtual Status Flush() = 0;
+
+  // Flushes and compacts all data into the bottom level. Expensive; for bulk loads, tests and
+  // benchmarks (the store also does it by itself when writes pause).
+  virtual Status Compact() = 0;
 
   // Approximate bytes on disk for all tables.
   virtual uint64_t ApproximateDiskBytes() = 0;

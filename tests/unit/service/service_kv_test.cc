@@ -6,6 +6,7 @@
 #include <random>
 
 #include "service/ts_service.h"
+#include "storage/store.h"
 
 namespace quanta::service {
 namespace {
@@ -138,6 +139,21 @@ TEST_F(ServiceKvTest, SurvivesRestart) {
   auto none = svc_->Get("t2", {Value::Bytes("a"), Value::Int(1420113600000)});
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(ServiceKvTest, CompactionKeepsEveryRow) {
+  std::vector<Row> rows;
+  for (int i = 0; i < 5000; ++i) rows.push_back(R(i % 2 ? "b" : "a", 1000 + (i / 2) * 1000, i));
+  // Arrival order differs from key order; the last of two writes to one key wins.
+  rows.push_back(R("a", 1000, -1.0));
+  ASSERT_TRUE(svc_->Put("t1", rows).ok());
+  ASSERT_TRUE(svc_->store().Compact().ok());
+  auto got = svc_->Get("t1", {Value::Bytes("a"), Value::Int(1000)});
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ(**got, R("a", 1000, -1.0));
+  auto out = Exec("SELECT COUNT(*) FROM t1 WHERE k = 'b' AND ts >= 1000 AND ts < 2501000");
+  ASSERT_EQ(out.result.rows.size(), 1u);
+  EXPECT_EQ(out.result.rows[0][0], Value::Int(2500));
 }
 
 TEST_F(ServiceKvTest, CreateTwiceIs1014) {
