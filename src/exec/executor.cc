@@ -34,18 +34,6 @@ size_t RowTermSize(const Row& r) {
   return n;
 }
 
-// Appends one value's encoding to a group key (type tag + payload; unambiguous).
-void AppendGroupKey(const Value& v, std::string* key) {
-  key->push_back(static_cast<char>(v.kind()));
-  switch (v.kind()) {
-    case Value::Kind::kNull: break;
-    case Value::Kind::kInt: coding::PutFixed64BE(key, static_cast<uint64_t>(v.as_int())); break;
-    case Value::Kind::kDouble: coding::PutFixed64BE(key, coding::DoubleBits(v.as_double())); break;
-    case Value::Kind::kBytes: coding::PutLengthPrefixed(key, v.as_bytes()); break;
-    case Value::Kind::kBool: key->push_back(v.as_bool() ? 1 : 0); break;
-  }
-}
-
 int CompareValues(const Value& a, const Value& b) {
   if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int();
   if (a.is_double() && b.is_double()) {
@@ -284,14 +272,46 @@ class SelectRun {
     return UpdateAggregates(b, rows, partial);
   }
 
+  // Appends row r's GROUP BY values to `key` straight from the column vectors (no Value copies).
+  void GroupKeyOf(const RowBatch& b, uint32_t r, std::string* key) const {
+    key->clear();
+    for (int g : sel_.group_by) {
+      const ColumnVector& col = b.columns[g];
+      if (!col.nulls.empty() && col.nulls[r]) {
+        key->push_back(static_cast<char>(Value::Kind::kNull));
+        continue;
+      }
+      switch (col.type) {
+        case ColumnType::kSint64:
+        case ColumnType::kTimestamp:
+          key->push_back(static_cast<char>(Value::Kind::kInt));
+          coding::PutFixed64BE(key, static_cast<uint64_t>(col.ints[r]));
+          break;
+        case ColumnType::kDouble:
+          key->push_back(static_cast<char>(Value::Kind::kDouble));
+          coding::PutFixed64BE(key, coding::DoubleBits(col.doubles[r]));
+          break;
+        case ColumnType::kVarchar:
+        case ColumnType::kBlob:
+          key->push_back(static_cast<char>(Value::Kind::kBytes));
+          coding::PutLengthPrefixed(key, col.strings[r]);
+          break;
+        case ColumnType::kBoolean:
+          key->push_back(static_cast<char>(Value::Kind::kBool));
+          key->push_back(col.bools[r] ? 1 : 0);
+          break;
+      }
+    }
+  }
+
   Status GroupRows(const RowBatch& b, const std::vector<uint32_t>& rows) {
     // Partition the selected rows by group key, then update each group with its rows.
-    std::unordered_map<size_t, std::vector<uint32_t>> by_group;
+    group_rows_.resize(groups_.size());
+    std::vector<size_t> touched;
     std::string key;
     for (uint32_t r : rows) {
       rows_seen_++;
-      key.clear();
-      for (int g : sel_.group_by) AppendGroupKey(b.columns[g].Get(r), &key);
+      GroupKeyOf(b, r, &key);
       auto it = group_index_.find(key);
       size_t gi;
       if (it == group_index_.end()) {
@@ -306,10 +326,13 @@ class SelectRun {
       } else {
         gi = it->second;
       }
-      by_group[gi].push_back(r);
+      if (gi >= group_rows_.size()) group_rows_.resize(gi + 1);
+      if (group_rows_[gi].empty()) touched.push_back(gi);
+      group_rows_[gi].push_back(r);
     }
-    for (auto& [gi, grows] : by_group) {
-      QUANTA_RETURN_IF_ERROR(UpdateAggregates(b, grows, &groups_[gi].states));
+    for (size_t gi : touched) {
+      QUANTA_RETURN_IF_ERROR(UpdateAggregates(b, group_rows_[gi], &groups_[gi].states));
+      group_rows_[gi].clear();
     }
     return Status::OK();
   }
@@ -369,6 +392,7 @@ class SelectRun {
   std::vector<AggState> total_states_;
   std::vector<Group> groups_;
   std::unordered_map<std::string, size_t> group_index_;
+  std::vector<std::vector<uint32_t>> group_rows_;  // per group: this batch's rows (reused)
 };
 
 }  // namespace
