@@ -1,4 +1,5 @@
 // riak-shell session log writer and reader; see session_log.h.
+#include "common/utf8.h"
 #include "session_log.h"
 
 #include <cctype>
@@ -40,24 +41,6 @@ void AppendErlangString(std::string* out, std::string_view s, bool keep_newlines
   out->push_back('"');
 }
 
-// Appends the UTF-8 encoding of code point `cp` (Erlang strings are lists of code points).
-void AppendCodePoint(std::string* out, unsigned long cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 class TermReader {
  public:
@@ -160,7 +143,7 @@ class TermReader {
               cp = cp * 16 + HexValue(s_[pos_++]);
             }
           }
-          AppendCodePoint(out, cp);
+          AppendUtf8(static_cast<uint32_t>(cp), out);
           break;
         }
         case '^':
@@ -172,7 +155,7 @@ class TermReader {
             for (int k = 0; k < 2 && pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '7'; ++k) {
               v = v * 8 + static_cast<unsigned>(s_[pos_++] - '0');
             }
-            AppendCodePoint(out, v);
+            AppendUtf8(static_cast<uint32_t>(v), out);
           } else {
             out->push_back(e);  // \" \\ \' and any other character stand for themselves
           }
