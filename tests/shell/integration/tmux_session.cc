@@ -1,6 +1,7 @@
 // tmux-driven terminal sessions; see tmux_session.h.
 #include "tmux_session.h"
 
+#include <cstdio>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -29,8 +30,13 @@ std::string TmuxSession::Tmux(const std::vector<std::string>& args) {
 }
 
 bool TmuxSession::Start(const std::vector<std::string>& argv) {
+  // The program runs under a small sh wrapper that prints its exit status: tmux 3.3 sometimes
+  // marks a pane dead without recording the status. The wrapper ignores SIGINT itself (the
+  // program installs its own handler), so Ctrl-C reaches only the program.
   std::vector<std::string> args = {"new-session", "-d", "-s", "t",          "-x", "200",
-                                   "-y",          "50", "-e", "TERM=xterm", "--"};
+                                   "-y",          "50", "-e", "TERM=xterm", "--",
+                                   "/bin/sh",     "-c",
+                                   "trap '' INT; \"$@\"; echo \"[exited $?]\"", "sh"};
   args.insert(args.end(), argv.begin(), argv.end());
   args.insert(args.end(), {";", "set-option", "-t", "t", "remain-on-exit", "on", ";", "set-option",
                            "-t", "t", "history-limit", "10000"});
@@ -70,11 +76,13 @@ bool TmuxSession::WaitFor(const std::string& needle, int count, int timeout_ms) 
 int TmuxSession::WaitForExit(int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
-    // The status may be missing for a moment after the pane is marked dead.
-    std::string s = Tmux({"display-message", "-p", "-t", "t", "#{pane_dead} #{pane_dead_status}"});
-    if (s.size() > 2 && s[0] == '1' && s[1] == ' ' &&
-        std::isdigit(static_cast<unsigned char>(s[2]))) {
-      return std::atoi(s.c_str() + 2);
+    const std::string screen = Screen();
+    const size_t at = screen.rfind("[exited ");
+    if (at != std::string::npos) {
+      size_t digits = at + 8;
+      if (digits < screen.size() && std::isdigit(static_cast<unsigned char>(screen[digits]))) {
+        return std::atoi(screen.c_str() + digits);
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
