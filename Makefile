@@ -9,7 +9,7 @@ HTTP_LISTEN ?= 127.0.0.1:8098
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build run test test-fast test-slow bench clean
+.PHONY: all deps configure build server run test test-fast test-slow bench clean
 
 all: build
 
@@ -25,7 +25,11 @@ configure: $(BUILD_DIR)/build.ninja
 build: deps configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+# Only the binaries, so that the first `make run` does not wait for the test suite to compile.
+server: deps configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target quantad quanta-shell
+
+run: server
 	$(BUILD_DIR)/quantad --data-dir $(DATA_DIR) --pb-listen $(PB_LISTEN) --http-listen $(HTTP_LISTEN)
 
 # Every test: unit, golden SQL (all transports), wire, HTTP, official Node.js client, shell,
