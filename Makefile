@@ -3,13 +3,14 @@
 # incrementally with ccache.
 
 BUILD_DIR ?= build
+FUZZ_BUILD_DIR ?= build-fuzz
 DATA_DIR ?= ./data
 PB_LISTEN ?= 127.0.0.1:8087
 HTTP_LISTEN ?= 127.0.0.1:8098
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build server run test test-fast test-slow bench clean
+.PHONY: all deps configure build server run test test-fast test-slow fuzz bench clean
 
 all: build
 
@@ -33,9 +34,20 @@ run: server
 	$(BUILD_DIR)/quantad --data-dir $(DATA_DIR) --pb-listen $(PB_LISTEN) --http-listen $(HTTP_LISTEN)
 
 # Every test: unit, golden SQL (all transports), wire, HTTP, official Node.js client, shell,
-# durability, fuzz replays. Slow suites carry the ctest label "slow" and run too.
+# durability, fuzz replays; slow suites carry the ctest label "slow" and run too. First, a
+# bounded, seeded libFuzzer run of every decoder (make fuzz).
 test: build
+	$(MAKE) fuzz
 	bash scripts/test.sh $(BUILD_DIR) $(CTEST_ARGS)
+
+# libFuzzer targets (clang, ASan+UBSan) for the SQL parser, PB frames, TTB terms, HTTP key
+# paths and JSON rows, each run for a fixed number of inputs with a fixed seed.
+fuzz: deps
+	@[ -f $(FUZZ_BUILD_DIR)/build.ninja ] || cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DQUANTA_FUZZ=ON \
+	  -DQUANTA_BUILD_BENCH=OFF
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target quanta_fuzzers
+	ctest --test-dir $(FUZZ_BUILD_DIR) -L fuzzrun --output-on-failure
 
 # Everything except the suites labelled slow.
 test-fast: build
@@ -48,4 +60,4 @@ bench: build
 	@echo "see bench/README.md"
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_BUILD_DIR)
