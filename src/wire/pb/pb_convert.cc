@@ -21,6 +21,19 @@ Row RowFromCells(const TsRow& cells) {
   return row;
 }
 
+Row RowFromCells(TsRow&& cells) {
+  Row row;
+  row.reserve(cells.size());
+  for (TsCell& c : cells) {
+    if (c.field == TsCell::Field::kVarchar) {
+      row.push_back(Value::Bytes(std::move(c.varchar_value)));
+    } else {
+      row.push_back(ValueFromCell(c));
+    }
+  }
+  return row;
+}
+
 TsCell CellFromValue(const Value& v, ColumnType type) {
   switch (v.kind()) {
     case Value::Kind::kNull: return TsCell::Null();

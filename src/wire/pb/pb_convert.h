@@ -18,6 +18,8 @@ namespace quanta::wire::pb {
 
 Value ValueFromCell(const TsCell& cell);
 Row RowFromCells(const TsRow& cells);
+// The same, moving the cells' strings instead of copying them (the put path).
+Row RowFromCells(TsRow&& cells);
 
 // The cell for `v` in a column of type `type`. A value whose kind does not fit the type is
 // written by its own kind (int -> sint64_value, ...).

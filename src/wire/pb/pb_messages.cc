@@ -122,7 +122,7 @@ std::string EncodeRow(const TsRow& row) {
 }
 
 Status DecodeRow(std::string_view in, TsRow* row) {
-  row->clear();
+  row->clear();  // keeps the capacity the caller reserved
   return ForEachField(in, [&](const ProtoField& f) -> Status {
     if (f.number != 1) return Status::OK();
     std::string_view body;
@@ -147,6 +147,8 @@ Status DecodeRowField(const ProtoField& f, std::vector<TsRow>* rows) {
   std::string_view body;
   RETURN_IF_ERROR(f.AsBytes(&body));
   TsRow row;
+  // Rows of one message have the same width: size the next one like the previous.
+  if (!rows->empty()) row.reserve(rows->back().size());
   RETURN_IF_ERROR(DecodeRow(body, &row));
   rows->push_back(std::move(row));
   return Status::OK();

@@ -214,7 +214,7 @@ After RequestHandler::TsPut(std::string_view payload, FrameSink& sink) {
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
   std::vector<Row> rows;
   rows.reserve(req.rows.size());
-  for (const TsRow& r : req.rows) rows.push_back(RowFromCells(r));
+  for (TsRow& r : req.rows) rows.push_back(RowFromCells(std::move(r)));
   st = service_.Put(req.table, std::move(rows));
   if (!st.ok()) return SendError(sink, KvError(st, req.table), RequestEncoding::kPb);
   sink.Send(EncodeFrame(code::kTsPutResp, ""));
