@@ -231,7 +231,11 @@ class RocksDbStore final : public Store {
       stopping_ = true;
     }
     maintenance_cv_.notify_all();
-    if (maintenance_.joinable()) maintenance_.join();
+    // A running idle-time compaction must not hold up shutdown: abort it (the data stays valid).
+    if (maintenance_.joinable()) {
+      db_->DisableManualCompaction();
+      maintenance_.join();
+    }
     if (db_) db_->Close().PermitUncheckedError();
   }
 
