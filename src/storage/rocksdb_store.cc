@@ -86,6 +86,10 @@ Result<rocksdb::Options> MakeOptions(const StoreOptions& so) {
   o.wal_bytes_per_sync = 0;
   // Concurrent writers: the WAL write of one group overlaps the memtable insert of the previous.
   o.enable_pipelined_write = true;
+  // Put sorts each batch by key; a single memtable writer can then reuse its skip-list splice
+  // from one key to the next, which concurrent inserts cannot. Measured with quanta_bench:
+  // 1.75 instead of 3.2 CPU-s per 1M rows on layout A, and ~1M rows/s in-process.
+  o.allow_concurrent_memtable_write = false;
   // Whole-key bloom in the memtable: Delete's existence check and Get on recent keys.
   o.memtable_whole_key_filtering = true;
   o.memtable_prefix_bloom_size_ratio = 0.02;
