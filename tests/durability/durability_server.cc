@@ -191,8 +191,9 @@ class Verifier {
                           a.body.substr(0, 200));
       return 0;
     }
-    auto j = JsonReader::Parse(a.body);
-    const Json* rows = j ? j->Find("rows") : nullptr;
+    auto parsed = testing::ParseJson(a.body);
+    const Json* j = parsed.ok() ? &*parsed : nullptr;
+    const Json* rows = j ? j->Get("rows") : nullptr;
     if (!rows || rows->kind != Json::Kind::kArray) {
       failures->push_back("query for batch " + id + ": unreadable answer " + a.body.substr(0, 200));
       return 0;
@@ -241,10 +242,11 @@ class Verifier {
                           a.body.substr(0, 200));
       return;
     }
-    auto j = JsonReader::Parse(a.body);
+    auto parsed = testing::ParseJson(a.body);
+    const Json* j = parsed.ok() ? &*parsed : nullptr;
     Row want = MakeRow(b, i);
     for (int c = 0; c < kColumns; ++c) {
-      const Json* cell = j ? j->Find(kNames[c]) : nullptr;
+      const Json* cell = j ? j->Get(kNames[c]) : nullptr;
       if (!cell || !CellMatches(*cell, want[c], kTypes[c])) {
         failures->push_back("GET " + path + ": column " + kNames[c] + " differs: " +
                             a.body.substr(0, 300));

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "json_value.h"
 
 namespace quanta::sqltest {
 
@@ -27,18 +28,8 @@ struct HttpReply {
 Result<HttpReply> HttpPost(uint16_t port, std::string_view path, std::string_view body,
                            int timeout_ms = 60000);
 
-// A parsed JSON value. Numbers keep their text so that the caller chooses int64 or double.
-struct Json {
-  enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
-  Kind kind = Kind::kNull;
-  bool b = false;
-  std::string text;  // number text or decoded string (UTF-8)
-  std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> fields;
-  const Json* Get(std::string_view key) const;
-};
-
-Result<Json> ParseJson(std::string_view text);
+using testing::Json;
+using testing::ParseJson;
 
 // Standard base64 (with padding). Error on invalid input.
 Result<std::string> Base64Decode(std::string_view text);
