@@ -3,6 +3,7 @@
 namespace quanta {
 
 int RiakErrorCode(ErrorCode code) {
+  if (code == ErrorCode::kMemoryLimit) return static_cast<int>(ErrorCode::kSubmit);
   int n = static_cast<int>(code);
   if (n >= 1000 && n < 2000) return n;
   return 0;

@@ -49,9 +49,11 @@ enum class ErrorCode : int {
   kIoError = 2002,          // storage I/O failure
   kCorruption = 2003,       // stored data could not be decoded
   kInvalidArgument = 2004,  // bad configuration or API misuse (not user SQL)
+  kMemoryLimit = 2005,      // a request would pass the memory account (common/memory.h); Riak 1001
 };
 
-// Riak numeric code sent on the wire for `code` (0 for API-level/internal errors).
+// Riak numeric code sent on the wire for `code` (0 for API-level/internal errors; 1001 for
+// kMemoryLimit, a refused request like Riak's "overload").
 int RiakErrorCode(ErrorCode code);
 
 class [[nodiscard]] Status {

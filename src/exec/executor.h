@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/memory.h"
 #include "common/result_set.h"
 #include "common/status.h"
 #include "exec/bound.h"
@@ -23,6 +24,9 @@ struct ExecOptions {
   int64_t max_returned_data_size = 10000000;
   int64_t sort_memory_budget_bytes = 256LL << 20;
   const std::atomic<bool>* cancelled = nullptr;
+  // The request's memory reservation: sort buffers, groups and the result set grow it.
+  // Null: not counted.
+  MemoryReservation* memory = nullptr;
   size_t batch_rows = 1024;
 };
 

@@ -36,7 +36,8 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8098;              // 0 = pick a free port (see port())
   size_t max_body_bytes = 64 << 20;  // larger bodies get 413
-  int request_timeout_seconds = 60;
+  int request_timeout_seconds = 60;  // headers and body must arrive within this
+  int write_timeout_seconds = 30;    // a response or chunk must be taken within this
   int idle_timeout_seconds = 300;
   int threads = 0;                   // I/O threads; 0 = hardware concurrency
   int worker_threads = 0;            // handler threads; 0 = max(16, 4 x hardware concurrency)

@@ -85,7 +85,9 @@ Result<int64_t> ParseBytes(const std::string& text) {
   size_t i = 0;
   while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) ++i;
   if (i == 0) return Bad("invalid size '" + text + "'");
-  int64_t n = std::stoll(t.substr(0, i));
+  int64_t n = 0;
+  auto [np, nec] = std::from_chars(t.data(), t.data() + i, n);
+  if (nec != std::errc() || n > (1LL << 40)) return Bad("invalid size '" + text + "'");
   std::string unit = t.substr(i);
   for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   int64_t mult;
@@ -211,6 +213,27 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
   if (key == "http.request_timeout") {
     QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v, 1000));
     c->http_request_timeout_seconds = static_cast<int>(std::max<int64_t>(1, ms / 1000));
+    return Status::OK();
+  }
+  // Resource bounds (docs/operations.md).
+  if (key == "memory.limit") return set_bytes(&s.memory_limit_bytes);
+  if (key == "memory.request_limit") return set_bytes(&s.request_memory_limit_bytes);
+  if (key == "memory.trim_threshold") return set_bytes(&c->memory_trim_threshold_bytes);
+  if (key == "query.max_statement_bytes") return set_bytes(&s.max_statement_bytes);
+  if (key == "list_keys.max_concurrent") return set_int(&s.max_concurrent_list_keys, 1, 1000);
+  if (key == "pb.read_timeout") {
+    QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v, 1000));
+    c->pb_read_timeout_seconds = static_cast<int>(std::max<int64_t>(1, ms / 1000));
+    return Status::OK();
+  }
+  if (key == "pb.write_timeout") {
+    QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v, 1000));
+    c->pb_write_timeout_seconds = static_cast<int>(std::max<int64_t>(1, ms / 1000));
+    return Status::OK();
+  }
+  if (key == "http.write_timeout") {
+    QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v, 1000));
+    c->http_write_timeout_seconds = static_cast<int>(std::max<int64_t>(1, ms / 1000));
     return Status::OK();
   }
   if (key == "threads") return set_int(&c->threads, 0, 1024);

@@ -21,8 +21,12 @@ struct ServerConfig {
   bool http_enabled = true;
   size_t pb_max_frame_bytes = 64 << 20;
   int pb_idle_timeout_seconds = 3600;
+  int pb_read_timeout_seconds = 30;    // a started frame must arrive within this
+  int pb_write_timeout_seconds = 30;   // a reply must be taken by the client within this
   size_t http_max_body_bytes = 64 << 20;
   int http_request_timeout_seconds = 60;
+  int http_write_timeout_seconds = 30;  // a response (or chunk) must be taken within this
+  int64_t memory_trim_threshold_bytes = 64LL << 20;  // malloc_trim after this much is released
   int threads = 0;  // 0 = hardware concurrency
   std::string log_level = "info";
 };

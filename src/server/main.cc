@@ -7,6 +7,7 @@
 #include <memory>
 #include <pthread.h>
 
+#include "common/memory.h"
 #include "http/http_server.h"
 #include "server/config.h"
 #include "service/ts_service.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   }
   config.service.advertised_pb_host = config.pb_host;
   config.service.advertised_pb_port = config.pb_port;
+  MemoryAccount::set_trim_threshold(config.memory_trim_threshold_bytes);
 
   // Block the shutdown signals in every thread; the main thread waits for them below.
   sigset_t signals;
@@ -67,6 +69,8 @@ int main(int argc, char** argv) {
     o.port = config.pb_port;
     o.max_frame_bytes = config.pb_max_frame_bytes;
     o.idle_timeout_seconds = config.pb_idle_timeout_seconds;
+    o.read_timeout_seconds = config.pb_read_timeout_seconds;
+    o.write_timeout_seconds = config.pb_write_timeout_seconds;
     o.threads = config.threads;
     pb = std::make_unique<wire::pb::PbServer>(**service, o);
     Status st = pb->Start();
@@ -79,6 +83,7 @@ int main(int argc, char** argv) {
     o.port = config.http_port;
     o.max_body_bytes = config.http_max_body_bytes;
     o.request_timeout_seconds = config.http_request_timeout_seconds;
+    o.write_timeout_seconds = config.http_write_timeout_seconds;
     o.threads = config.threads;
     web = std::make_unique<http::HttpServer>(**service, o);
     Status st = web->Start();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <shared_mutex>
 
 #include "exec/analyzer.h"
 #include "exec/executor.h"
@@ -34,52 +35,19 @@ std::string_view StatementKindName(StatementKind kind) {
 
 namespace {
 
-// Bounded admission for SELECT/EXPLAIN: `max_running` at once, `max_waiting` queued, the rest
-// refused with 1001 "overload" (riak_ts.md 7.10).
-class QueryGate {
- public:
-  QueryGate(int max_running, int max_waiting)
-      : max_running_(std::max(1, max_running)), max_waiting_(std::max(0, max_waiting)) {}
-
-  Status Enter(Clock::time_point deadline) {
-    std::unique_lock lock(mu_);
-    if (running_ < max_running_) {
-      ++running_;
-      return Status::OK();
-    }
-    if (waiting_ >= max_waiting_) return SubmitError("overload");
-    ++waiting_;
-    bool ok = cv_.wait_until(lock, deadline, [&] { return running_ < max_running_; });
-    --waiting_;
-    if (!ok) return Status(ErrorCode::kTimeout, "no response from backend");
-    ++running_;
-    return Status::OK();
-  }
-  void Leave() {
-    {
-      std::lock_guard lock(mu_);
-      --running_;
-    }
-    cv_.notify_one();
-  }
-
- private:
-  const int max_running_, max_waiting_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int running_ = 0;   // GUARDED_BY(mu_)
-  int waiting_ = 0;   // GUARDED_BY(mu_)
-};
-
 size_t ApproxRowBytes(const Row& row) {
   size_t n = 0;
   for (const auto& v : row) n += v.is_bytes() ? v.as_bytes().size() + 4 : 9;
   return n;
 }
 
-std::string RowIndexList(const std::vector<size_t>& idx) {
+// At most this many row indexes are listed in a 1003 message (docs/compatibility.md).
+constexpr size_t kMaxListedRowIndexes = 100;
+
+std::string RowIndexList(const std::vector<size_t>& idx, size_t total) {
   std::string s;
   for (size_t i = 0; i < idx.size(); ++i) s += (i ? ", " : "") + std::to_string(idx[i]);
+  if (total > idx.size()) s += " and " + std::to_string(total - idx.size()) + " more";
   return s;
 }
 
@@ -90,13 +58,30 @@ struct TsService::Impl {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<Catalog> catalog;
   Stats stats;
+  MemoryAccount memory;
   QueryGate gate;
-  std::mutex close_mu;
-  bool closed = false;
+  std::atomic<int> list_keys_running{0};
+  // Every public operation holds this shared; Close() holds it exclusively, so the store is
+  // never closed under a running operation.
+  std::shared_mutex life_mu;
+  bool closed = false;  // GUARDED_BY(life_mu)
 
   Impl(const ServiceOptions& o, std::unique_ptr<storage::Store> s)
       : options(o), store(std::move(s)), catalog(std::make_unique<Catalog>(*store)),
+        memory(o.memory_limit_bytes),
         gate(o.max_concurrent_queries, o.query_queue_length) {}
+
+  // A shared hold on the service for one operation; fails once the service is closed.
+  struct Hold {
+    std::shared_lock<std::shared_mutex> lock;
+    bool ok;
+  };
+  Hold Enter() {
+    std::shared_lock lock(life_mu);
+    bool ok = !closed;
+    return Hold{std::move(lock), ok};
+  }
+  static Status Closed() { return Status(ErrorCode::kIoError, "the service is shut down"); }
 
   exec::AnalyzerOptions analyzer_options() const {
     return exec::AnalyzerOptions{.timezone_offset_minutes = options.timezone_offset_minutes};
@@ -106,8 +91,8 @@ struct TsService::Impl {
                                 .node_name = options.node_name};
   }
 
+  // REQUIRES: an open Hold.
   Result<schema::TableDefPtr> Table(std::string_view name) const {
-    if (!store) return Status(ErrorCode::kIoError, "the service is shut down");
     auto t = catalog->Find(name);
     if (!t) return TableNotActive(name);
     return t;
@@ -117,12 +102,15 @@ struct TsService::Impl {
   // size limit (the caller picks the Riak code: 1004 for PB put, 1001 for INSERT).
   Status WriteRows(const schema::TableDef& table, const std::vector<Row>& rows) {
     std::vector<size_t> invalid;
+    size_t n_invalid = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
-      if (!schema::RowIsValid(table, rows[i])) invalid.push_back(i + 1);
+      if (!schema::RowIsValid(table, rows[i])) {
+        if (++n_invalid <= kMaxListedRowIndexes) invalid.push_back(i + 1);
+      }
     }
-    if (!invalid.empty()) {
+    if (n_invalid > 0) {
       return Status(ErrorCode::kIrregular,
-                    "Invalid data found at row index(es) " + RowIndexList(invalid));
+                    "Invalid data found at row index(es) " + RowIndexList(invalid, n_invalid));
     }
     size_t too_big = 0;
     for (const auto& r : rows) {
@@ -158,8 +146,12 @@ struct TsService::Impl {
     return matchable;
   }
 
+  Clock::time_point QueryDeadline(Clock::time_point from) const {
+    return from + std::chrono::milliseconds(options.query_timeout_ms);
+  }
+
   Status RunSelect(const sql::SelectStmt& stmt, bool explain, const QueryOptions& qopts,
-                   QueryOutcome* out) {
+                   MemoryReservation* memory_reservation, QueryOutcome* out) {
     QUANTA_ASSIGN_OR_RETURN(auto table, Table(stmt.table));
     auto start = Clock::now();
     // Pipeline: analyze -> plan -> execute.
@@ -183,17 +175,24 @@ struct TsService::Impl {
       }
       plan = std::move(kept);
     }
-    auto deadline = start + std::chrono::milliseconds(options.query_timeout_ms);
-    QUANTA_RETURN_IF_ERROR(gate.Enter(deadline));
+    // The slot: the transport's (admitted before it queued the request), or one waited for
+    // here. Released when `own_slot` goes out of scope, on every path.
+    QuerySlot own_slot;
+    QuerySlot* slot = qopts.slot;
+    if (slot == nullptr || !slot->held()) {
+      QUANTA_ASSIGN_OR_RETURN(own_slot, gate.Admit(QueryDeadline(start)));
+      slot = &own_slot;
+    }
     stats.queries_running.fetch_add(1);
     exec::ExecOptions eo;
-    eo.deadline = deadline;
+    eo.deadline = slot->deadline();
     eo.max_returned_data_size = options.max_returned_data_size;
     eo.sort_memory_budget_bytes = options.sort_memory_budget_bytes;
+    eo.memory = memory_reservation;
     exec::ExecCounters counters;
     auto rs = exec::ExecuteSelect(bound, plan, *store, eo, &counters);
     stats.queries_running.fetch_sub(1);
-    gate.Leave();
+    own_slot.Release();
     stats.rows_scanned.fetch_add(counters.rows_scanned, std::memory_order_relaxed);
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
     stats.query_latency.Record(static_cast<uint64_t>(micros.count()));
@@ -203,16 +202,17 @@ struct TsService::Impl {
     return Status::OK();
   }
 
-  Status Dispatch(sql::Statement& stmt, const QueryOptions& qopts, QueryOutcome* out) {
+  Status Dispatch(sql::Statement& stmt, const QueryOptions& qopts, MemoryReservation* memory,
+                  QueryOutcome* out) {
     if (auto* s = std::get_if<sql::SelectStmt>(&stmt)) {
       out->kind = StatementKind::kSelect;
       out->table = s->table;
-      return RunSelect(*s, false, qopts, out);
+      return RunSelect(*s, false, qopts, memory, out);
     }
     if (auto* s = std::get_if<sql::ExplainStmt>(&stmt)) {
       out->kind = StatementKind::kExplain;
       out->table = s->select.table;
-      return RunSelect(s->select, true, qopts, out);
+      return RunSelect(s->select, true, qopts, memory, out);
     }
     if (auto* s = std::get_if<sql::InsertStmt>(&stmt)) {
       out->kind = StatementKind::kInsert;
@@ -295,19 +295,32 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
 Status TsService::Query(std::string_view sql, const QueryOptions& options,
                         QueryOutcome* outcome) {
   *outcome = QueryOutcome{};
-  Status st;
-  auto parsed = sql::Parse(sql);
-  if (!parsed.ok()) {
-    st = parsed.error();
-  } else {
-    st = impl_->Dispatch(parsed.value(), options, outcome);
-  }
+  Status st = [&]() -> Status {
+    auto hold = impl_->Enter();
+    if (!hold.ok) return Impl::Closed();
+    if (static_cast<int64_t>(sql.size()) > impl_->options.max_statement_bytes) {
+      return Status(ErrorCode::kMemoryLimit,
+                    "Statement too long: " + std::to_string(sql.size()) +
+                        " bytes (query.max_statement_bytes is " +
+                        std::to_string(impl_->options.max_statement_bytes) + ")");
+    }
+    MemoryReservation own = NewReservation();
+    MemoryReservation* memory = options.memory ? options.memory : &own;
+    // Tokens and syntax tree: a bounded multiple of the text (sql::kParseBytesPerInputByte).
+    int64_t parse_bytes = static_cast<int64_t>(sql.size()) * sql::kParseBytesPerInputByte;
+    QUANTA_RETURN_IF_ERROR(memory->Grow(parse_bytes, "parsing the statement"));
+    auto parsed = sql::Parse(sql);
+    if (!parsed.ok()) return parsed.error();
+    return impl_->Dispatch(parsed.value(), options, memory, outcome);
+  }();
   impl_->stats.Count(Op::kQuery, st.ok());
   return st;
 }
 
 Status TsService::Put(std::string_view table_name, std::vector<Row> rows) {
   Status st = [&]() -> Status {
+    auto hold = impl_->Enter();
+    if (!hold.ok) return Impl::Closed();
     QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
     return impl_->WriteRows(*table, rows);
   }();
@@ -317,6 +330,8 @@ Status TsService::Put(std::string_view table_name, std::vector<Row> rows) {
 
 Result<std::optional<Row>> TsService::Get(std::string_view table_name, const Row& key) {
   auto r = [&]() -> Result<std::optional<Row>> {
+    auto hold = impl_->Enter();
+    if (!hold.ok) return Impl::Closed();
     QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
     QUANTA_ASSIGN_OR_RETURN(bool matchable, impl_->CheckKey(*table, key));
     if (!matchable) return std::optional<Row>();
@@ -331,6 +346,8 @@ Result<std::optional<Row>> TsService::Get(std::string_view table_name, const Row
 
 Status TsService::Delete(std::string_view table_name, const Row& key) {
   Status st = [&]() -> Status {
+    auto hold = impl_->Enter();
+    if (!hold.ok) return Impl::Closed();
     QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
     QUANTA_ASSIGN_OR_RETURN(bool matchable, impl_->CheckKey(*table, key));
     if (!matchable) return Status(ErrorCode::kNotFound, "notfound");
@@ -348,7 +365,17 @@ Status TsService::Delete(std::string_view table_name, const Row& key) {
 Status TsService::ListKeys(std::string_view table_name,
                            const std::function<Status(std::vector<Row>&&)>& sink) {
   Status st = [&]() -> Status {
+    auto hold = impl_->Enter();
+    if (!hold.ok) return Impl::Closed();
     QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
+    // Streams hold a worker while the client reads: at most list_keys.max_concurrent at once.
+    struct StreamSlot {
+      std::atomic<int>& n;
+      ~StreamSlot() { n.fetch_sub(1); }
+    } slot{impl_->list_keys_running};
+    if (impl_->list_keys_running.fetch_add(1) >= impl_->options.max_concurrent_list_keys) {
+      return SubmitError("overload");
+    }
     Status s = impl_->store->ListKeys(*table, sink);
     if (!s.ok() && (s.code() == ErrorCode::kIoError || s.code() == ErrorCode::kCorruption)) {
       return Status(ErrorCode::kListKeys, "Failed to list keys: " + s.message());
@@ -362,6 +389,8 @@ Status TsService::ListKeys(std::string_view table_name,
 Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
                                                        std::string_view table_name) {
   auto r = [&]() -> Result<std::vector<CoverageEntry>> {
+    auto hold = impl_->Enter();
+    if (!hold.ok) return Impl::Closed();
     auto fail = [](const Status& s) {
       return Status(ErrorCode::kBadQuery, "Failed to compile query: " + s.message());
     };
@@ -400,17 +429,33 @@ Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
 }
 
 Result<schema::TableDefPtr> TsService::FindTable(std::string_view table) const {
+  auto hold = impl_->Enter();
+  if (!hold.ok) return Impl::Closed();
   return impl_->Table(table);
 }
 
-std::vector<schema::TableDefPtr> TsService::ListTables() const { return impl_->catalog->List(); }
+std::vector<schema::TableDefPtr> TsService::ListTables() const {
+  auto hold = impl_->Enter();
+  if (!hold.ok) return {};
+  return impl_->catalog->List();
+}
+
+void TsService::AdmitQuery(QueryGate::Done done) {
+  impl_->gate.AdmitAsync(impl_->QueryDeadline(Clock::now()), std::move(done));
+}
+
+MemoryReservation TsService::NewReservation() {
+  return MemoryReservation(&impl_->memory, impl_->options.request_memory_limit_bytes);
+}
+MemoryAccount& TsService::memory() { return impl_->memory; }
+QueryGate& TsService::gate() { return impl_->gate; }
 
 const ServiceOptions& TsService::options() const { return impl_->options; }
 Stats& TsService::stats() { return impl_->stats; }
 storage::Store& TsService::store() { return *impl_->store; }
 
 Status TsService::Close() {
-  std::lock_guard lock(impl_->close_mu);
+  std::unique_lock lock(impl_->life_mu);
   if (impl_->closed) return Status::OK();
   impl_->closed = true;
   Status st = impl_->store->Flush();

@@ -13,10 +13,12 @@
 #include <string_view>
 #include <vector>
 
+#include "common/memory.h"
 #include "common/result_set.h"
 #include "common/status.h"
 #include "common/value.h"
 #include "schema/table_def.h"
+#include "service/query_gate.h"
 
 namespace quanta::storage {
 class Store;
@@ -37,6 +39,12 @@ struct ServiceOptions {
   int64_t sort_memory_budget_bytes = 256LL << 20;  // ORDER BY without LIMIT
   int64_t max_object_size = 500 * 1024;    // object.size.maximum (bytes per stored row)
   int timezone_offset_minutes = 0;         // default zone for ISO 8601 strings without one
+  // Resource bounds (docs/operations.md). The memory account covers request decoding, parsing,
+  // sorts, groups, result sets, encoded replies and connection output buffers.
+  int64_t memory_limit_bytes = 512LL << 20;          // memory.limit: all requests together
+  int64_t request_memory_limit_bytes = 256LL << 20;  // memory.request_limit: one request
+  int64_t max_statement_bytes = 1LL << 20;           // query.max_statement_bytes: SQL text
+  int max_concurrent_list_keys = 4;                  // list_keys.max_concurrent: streams at once
   // Storage tuning.
   size_t block_cache_mb = 256;
   size_t write_buffer_mb = 64;
@@ -73,6 +81,13 @@ struct QueryOutcome {
 struct QueryOptions {
   // Opaque coverage context from a TsCoverageResp entry: limits a SELECT to that quantum.
   std::optional<std::string> cover_context;
+  // A slot the transport already got from AdmitQuery(); the query runs in it (and within its
+  // deadline). Null: Query() waits for a slot on the calling thread (in-process callers).
+  QuerySlot* slot = nullptr;
+  // The request's memory reservation; parsing, execution and the result set grow it. Null:
+  // Query() uses a reservation of its own, released when it returns (the result set is then
+  // not counted once returned).
+  MemoryReservation* memory = nullptr;
 };
 
 struct CoverageEntry {
@@ -97,6 +112,15 @@ class TsService {
   static Result<std::unique_ptr<TsService>> OpenWithStore(
       const ServiceOptions& options, std::unique_ptr<storage::Store> store);
   ~TsService();
+
+  // Admission for Query() without holding a thread (service/query_gate.h): `done` is called
+  // once, with a slot or with 1001 "overload" / 1013 "no response from backend". The slot's
+  // deadline is now + the query timeout.
+  void AdmitQuery(QueryGate::Done done);
+  // A reservation against the service's memory account, capped at the per-request limit.
+  MemoryReservation NewReservation();
+  MemoryAccount& memory();
+  QueryGate& gate();
 
   // Runs one SQL statement. `outcome.kind`/`outcome.table` are filled even on error whenever the
   // statement parsed (HTTP error texts need them); on error the result is the Status.

@@ -7,12 +7,17 @@
 // Never crashes or asserts on any input. Thread-safe (no shared state).
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "common/status.h"
 #include "sql/ast.h"
 
 namespace quanta::sql {
+
+// Upper bound of the memory parsing takes per byte of input (tokens plus syntax tree), which
+// callers reserve before they call Parse().
+inline constexpr int64_t kParseBytesPerInputByte = 32;
 
 Result<Statement> Parse(std::string_view sql);
 

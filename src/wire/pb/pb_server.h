@@ -32,6 +32,8 @@ struct PbServerOptions {
   uint16_t port = 8087;              // 0 = pick a free port (see port())
   size_t max_frame_bytes = 64 << 20; // larger length prefix -> error frame and close
   int idle_timeout_seconds = 3600;   // idle connections are closed after this
+  int read_timeout_seconds = 30;     // a frame whose first byte arrived must complete within this
+  int write_timeout_seconds = 30;    // queued output must be taken by the client within this
   int threads = 0;                   // I/O + worker threads; 0 = hardware concurrency
   int shutdown_grace_seconds = 30;   // Stop(): wait this long for requests in flight
 };

@@ -1,0 +1,97 @@
+#include "common/memory.h"
+
+#include <malloc.h>
+
+#include <algorithm>
+
+namespace quanta {
+
+namespace {
+std::atomic<int64_t> g_trim_threshold{64LL << 20};
+}  // namespace
+
+bool MemoryAccount::TryReserve(int64_t bytes) {
+  if (bytes <= 0) return true;
+  int64_t cur = used_.load(std::memory_order_relaxed);
+  for (;;) {
+    int64_t next = cur + bytes;
+    if (limit_ > 0 && next > limit_) {
+      refusals_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    if (used_.compare_exchange_weak(cur, next, std::memory_order_relaxed)) {
+      int64_t p = peak_.load(std::memory_order_relaxed);
+      while (next > p && !peak_.compare_exchange_weak(p, next, std::memory_order_relaxed)) {
+      }
+      return true;
+    }
+  }
+}
+
+void MemoryAccount::Release(int64_t bytes) {
+  if (bytes <= 0) return;
+  used_.fetch_sub(bytes, std::memory_order_relaxed);
+  MaybeTrim(bytes);
+}
+
+void MemoryAccount::set_trim_threshold(int64_t bytes) {
+  g_trim_threshold.store(bytes, std::memory_order_relaxed);
+}
+
+void MemoryAccount::MaybeTrim(int64_t released) {
+  int64_t threshold = g_trim_threshold.load(std::memory_order_relaxed);
+  if (threshold <= 0) return;
+  int64_t total = released_since_trim_.fetch_add(released, std::memory_order_relaxed) + released;
+  if (total < threshold) return;
+  // One thread trims; the others carry on.
+  if (released_since_trim_.exchange(0, std::memory_order_relaxed) < threshold) return;
+  malloc_trim(0);
+}
+
+Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit) {
+  return Status(ErrorCode::kMemoryLimit,
+                "Not enough memory for " + std::string(what) + " (needs " +
+                    std::to_string(wanted >> 20) + " MiB more; limit " +
+                    std::to_string(limit >> 20) + " MiB)");
+}
+
+MemoryReservation& MemoryReservation::operator=(MemoryReservation&& o) noexcept {
+  if (this != &o) {
+    ReleaseAll();
+    account_ = o.account_;
+    request_limit_ = o.request_limit_;
+    held_ = o.held_;
+    o.held_ = 0;
+  }
+  return *this;
+}
+
+Status MemoryReservation::Grow(int64_t bytes, std::string_view what) {
+  if (bytes <= 0) return Status::OK();
+  if (request_limit_ > 0 && held_ + bytes > request_limit_) {
+    if (account_) account_->CountRefusal();
+    return MemoryLimitError(what, bytes, request_limit_);
+  }
+  if (account_ && !account_->TryReserve(bytes)) {
+    return MemoryLimitError(what, bytes, account_->limit());
+  }
+  held_ += bytes;
+  return Status::OK();
+}
+
+void MemoryReservation::Shrink(int64_t bytes) {
+  bytes = std::min(bytes, held_);
+  if (bytes <= 0) return;
+  held_ -= bytes;
+  if (account_) account_->Release(bytes);
+}
+
+Status MemoryReservation::Resize(int64_t bytes, std::string_view what) {
+  if (bytes > held_) return Grow(bytes - held_, what);
+  Shrink(held_ - bytes);
+  return Status::OK();
+}
+
+void MemoryReservation::ReleaseAll() { Shrink(held_); }
+
+}  // namespace quanta

@@ -1,0 +1,89 @@
+// Memory accounting: one process-wide MemoryAccount (think DuckDB's buffer manager, without the
+// buffers) and a per-request MemoryReservation that every consumer of request-sized memory grows
+// before it allocates: request decoding, SQL parsing, sorts, groups, result sets, encoded replies
+// and per-connection output buffers. Over the account's limit, or over the request's own cap,
+// Grow() fails with ErrorCode::kMemoryLimit and the caller turns that into a client error; the
+// process never goes past the budget because of a request.
+//
+// The numbers are estimates of what the data structures hold (payload plus per-object overhead),
+// not allocator statistics; docs/operations.md says what is and is not counted.
+//
+// Thread safety: MemoryAccount is thread-safe. A MemoryReservation is used by one thread at a
+// time (it may move between threads).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace quanta {
+
+class MemoryAccount {
+ public:
+  // `limit_bytes` <= 0 means unlimited (still counted).
+  explicit MemoryAccount(int64_t limit_bytes) : limit_(limit_bytes) {}
+  MemoryAccount(const MemoryAccount&) = delete;
+  MemoryAccount& operator=(const MemoryAccount&) = delete;
+
+  // Takes `bytes` if that keeps the total within the limit.
+  bool TryReserve(int64_t bytes);
+  void Release(int64_t bytes);
+  void CountRefusal() { refusals_.fetch_add(1, std::memory_order_relaxed); }
+
+  int64_t limit() const { return limit_; }
+  int64_t used() const { return used_.load(std::memory_order_relaxed); }
+  int64_t peak() const { return peak_.load(std::memory_order_relaxed); }
+  uint64_t refusals() const { return refusals_.load(std::memory_order_relaxed); }
+
+  // Called after large releases: returns freed heap pages to the OS when at least
+  // `trim_threshold` bytes were released since the last trim (glibc malloc_trim).
+  void MaybeTrim(int64_t released);
+  static void set_trim_threshold(int64_t bytes);
+
+ private:
+  const int64_t limit_;
+  std::atomic<int64_t> used_{0};
+  std::atomic<int64_t> peak_{0};
+  std::atomic<uint64_t> refusals_{0};
+  std::atomic<int64_t> released_since_trim_{0};
+};
+
+// A request's share of an account. Releases what it holds when destroyed. A default-constructed
+// reservation counts but never refuses (tests and internal callers).
+class MemoryReservation {
+ public:
+  MemoryReservation() = default;
+  // `request_limit` <= 0 means only the account's limit applies.
+  MemoryReservation(MemoryAccount* account, int64_t request_limit)
+      : account_(account), request_limit_(request_limit) {}
+  MemoryReservation(MemoryReservation&& o) noexcept { *this = std::move(o); }
+  MemoryReservation& operator=(MemoryReservation&& o) noexcept;
+  MemoryReservation(const MemoryReservation&) = delete;
+  MemoryReservation& operator=(const MemoryReservation&) = delete;
+  ~MemoryReservation() { ReleaseAll(); }
+
+  // Adds `bytes` to the reservation. On refusal nothing is taken and the status is
+  // kMemoryLimit with a message naming `what` ("sorting", "the reply", ...).
+  Status Grow(int64_t bytes, std::string_view what);
+  // Gives back up to `bytes` (never below zero).
+  void Shrink(int64_t bytes);
+  // Grows or shrinks to exactly `bytes`.
+  Status Resize(int64_t bytes, std::string_view what);
+  void ReleaseAll();
+
+  int64_t held() const { return held_; }
+  MemoryAccount* account() const { return account_; }
+
+ private:
+  MemoryAccount* account_ = nullptr;
+  int64_t request_limit_ = 0;
+  int64_t held_ = 0;
+};
+
+// The status Grow() returns; exposed so that callers can recognise and re-word it.
+Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit);
+
+}  // namespace quanta
