@@ -77,6 +77,7 @@ Result<int64_t> ParseDurationMs(const std::string& text, int64_t default_unit_ms
   else if (unit == "h") mult = 3600000;
   else if (unit == "d") mult = 86400000;
   else return Bad("invalid duration unit in '" + text + "' (use ms, s, m, h or d)");
+  if (n > (int64_t{1} << 50) / mult) return Bad("duration '" + text + "' is too long");
   return n * mult;
 }
 
@@ -87,7 +88,7 @@ Result<int64_t> ParseBytes(const std::string& text) {
   if (i == 0) return Bad("invalid size '" + text + "'");
   int64_t n = 0;
   auto [np, nec] = std::from_chars(t.data(), t.data() + i, n);
-  if (nec != std::errc() || n > (1LL << 40)) return Bad("invalid size '" + text + "'");
+  if (nec != std::errc()) return Bad("invalid size '" + text + "'");
   std::string unit = t.substr(i);
   for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   int64_t mult;
@@ -96,6 +97,7 @@ Result<int64_t> ParseBytes(const std::string& text) {
   else if (unit == "MB" || unit == "M") mult = 1024 * 1024;
   else if (unit == "GB" || unit == "G") mult = 1024LL * 1024 * 1024;
   else return Bad("invalid size unit in '" + text + "' (use B, KB, MB or GB)");
+  if (n > (int64_t{1} << 50) / mult) return Bad("size '" + text + "' is too large");
   return n * mult;
 }
 

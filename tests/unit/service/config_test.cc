@@ -37,6 +37,27 @@ TEST(ConfigTest, Settings) {
   EXPECT_FALSE(ApplySetting(&c, "riak_kv.query.timeseries.timeout", "10x").ok());
 }
 
+TEST(ConfigTest, ResourceBounds) {
+  ServerConfig c;
+  ASSERT_TRUE(ApplySetting(&c, "memory.limit", "1GB").ok());
+  EXPECT_EQ(c.service.memory_limit_bytes, 1LL << 30);
+  ASSERT_TRUE(ApplySetting(&c, "memory.request_limit", "64MB").ok());
+  EXPECT_EQ(c.service.request_memory_limit_bytes, 64LL << 20);
+  ASSERT_TRUE(ApplySetting(&c, "query.max_statement_bytes", "2MB").ok());
+  EXPECT_EQ(c.service.max_statement_bytes, 2LL << 20);
+  ASSERT_TRUE(ApplySetting(&c, "list_keys.max_concurrent", "2").ok());
+  EXPECT_EQ(c.service.max_concurrent_list_keys, 2);
+  ASSERT_TRUE(ApplySetting(&c, "pb.write_timeout", "5s").ok());
+  EXPECT_EQ(c.pb_write_timeout_seconds, 5);
+  ASSERT_TRUE(ApplySetting(&c, "pb.read_timeout", "7").ok());
+  EXPECT_EQ(c.pb_read_timeout_seconds, 7);
+  ASSERT_TRUE(ApplySetting(&c, "http.write_timeout", "2s").ok());
+  EXPECT_EQ(c.http_write_timeout_seconds, 2);
+  // Sizes that overflow are refused, not thrown.
+  EXPECT_FALSE(ApplySetting(&c, "memory.limit", "99999999999999999999999").ok());
+  EXPECT_FALSE(ApplySetting(&c, "memory.limit", "99999999GB").ok());
+}
+
 TEST(ConfigTest, CommandLine) {
   const char* argv[] = {"quantad", "--data-dir", "/tmp/x", "--pb-listen=127.0.0.1:1",
                         "--set", "max_quanta_span=3"};
