@@ -231,12 +231,15 @@ inline PbReply ReadPbReply(int fd, Clock::time_point deadline, bool keep_payload
   return r;
 }
 
-// A closed-by-peer check that does not consume data: true when recv sees EOF or a reset.
+// True when the peer has closed the connection (EOF or reset). Whatever the peer sent before
+// (say a 408 answer) is read and dropped, so that it cannot hide the EOF behind it.
 inline bool PeerClosed(int fd) {
-  char c;
-  ssize_t n = ::recv(fd, &c, 1, MSG_DONTWAIT | MSG_PEEK);
-  if (n == 0) return true;
-  if (n < 0 && errno != EAGAIN && errno != EINTR) return true;
+  char buf[4096];
+  for (int i = 0; i < 64; ++i) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n == 0) return true;
+    if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+  }
   return false;
 }
 

@@ -720,8 +720,12 @@ void Attack10(Ctx& c) {
       for (size_t i = 0; i < m; ++i) {
         if (closed_after[i] >= 0 || pos[i] >= header.size()) continue;
         if (pos[i] == 0) first[i] = Clock::now();
-        if (::send(f.fds[i], header.data() + pos[i], 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1) {
+        ssize_t n = ::send(f.fds[i], header.data() + pos[i], 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n == 1) {
           ++pos[i];
+        } else if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+          closed_after[i] = std::chrono::duration<double>(Clock::now() - first[i]).count();
+          --open;
         }
       }
     }
@@ -736,7 +740,7 @@ void Attack10(Ctx& c) {
   double worst = 0;
   for (size_t i = 0; i < m; ++i) worst = std::max(worst, closed_after[i]);
   Log("%zu of %zu trickling connections still open after %s; the slowest cut after %s", open, m,
-      Secs(Since(t0)).c_str(), Secs(worst).c_str());
+      Secs(Since(t0)).c_str(), open == m ? "(none cut)" : Secs(worst).c_str());
   c.Check(open == 0, std::to_string(open) + " of " + std::to_string(m) +
                          " trickling connections were not cut within 20 s "
                          "(http.request_timeout = 5 s)");
