@@ -243,6 +243,91 @@ inline bool PeerClosed(int fd) {
   return false;
 }
 
+// An HTTP answer read off a raw socket: the status line's code (0 when none arrived) and, when
+// the answer carries a Content-Length (or ends with the connection), the body.
+struct RawHttpAnswer {
+  int status = 0;
+  std::string body;
+};
+
+// Reads one answer (headers, then Content-Length bytes or up to EOF) within the deadline.
+inline RawHttpAnswer ReadHttpAnswer(int fd, std::string in, Clock::time_point deadline) {
+  RawHttpAnswer a;
+  size_t head_end;
+  char buf[65536];
+  auto fill = [&]() {
+    int left = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
+    if (left <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, left) != 1) return false;
+    ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
+    if (n <= 0) return false;
+    in.append(buf, static_cast<size_t>(n));
+    return true;
+  };
+  while ((head_end = in.find("\r\n\r\n")) == std::string::npos) {
+    if (!fill()) {
+      if (in.rfind("HTTP/1.", 0) == 0 && in.size() >= 12) a.status = std::atoi(in.c_str() + 9);
+      return a;
+    }
+  }
+  if (in.rfind("HTTP/1.", 0) != 0 || in.size() < 12) return a;
+  a.status = std::atoi(in.c_str() + 9);
+  std::string head = in.substr(0, head_end);
+  for (char& ch : head) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  size_t cl = head.find("content-length:");
+  size_t want = cl == std::string::npos ? std::string::npos
+                                          : std::strtoull(head.c_str() + cl + 15, nullptr, 10);
+  in.erase(0, head_end + 4);
+  while ((want == std::string::npos || in.size() < want) && fill()) {
+  }
+  a.body = want == std::string::npos ? in : in.substr(0, std::min(want, in.size()));
+  return a;
+}
+
+// Sends one request with a large body and reads the answer. The server may answer (and close)
+// before it has read the whole body, as a decoder that stops at the first bad row should: the
+// answer is then read instead of treating the unsent rest as a failure.
+inline RawHttpAnswer HttpRequestLargeBody(uint16_t port, const std::string& method,
+                                          const std::string& path, const std::string& body,
+                                          const std::string& content_type, int timeout_s) {
+  RawHttpAnswer a;
+  int fd = ConnectTcp(port);
+  if (fd < 0) return a;
+  auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " +
+                    content_type + "\r\nContent-Length: " + std::to_string(body.size()) +
+                    "\r\n\r\n";
+  std::string_view pending[2] = {req, body};
+  bool stop = false;  // answered early, closed, or out of time
+  for (std::string_view& part : pending) {
+    while (!stop && !part.empty()) {
+      if (Clock::now() >= deadline) {
+        stop = true;
+        break;
+      }
+      pollfd p{fd, POLLOUT | POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+        stop = true;
+        break;
+      }
+      ssize_t n = ::send(fd, part.data(), part.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (n <= 0) {
+        stop = true;
+        break;
+      }
+      part.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+  a = ReadHttpAnswer(fd, std::string(), deadline);
+  ::close(fd);
+  return a;
+}
+
 // Closes a set of descriptors.
 inline void CloseAll(std::vector<int>* fds) {
   for (int fd : *fds) {

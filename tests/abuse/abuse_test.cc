@@ -156,9 +156,9 @@ void Attack01(Ctx& c) {
   body += "]";
   c.growth_bound_kb = static_cast<long>(2 * body.size() / 1024) + 16 * kMiB;
   c.Phase("HTTP put of " + std::to_string(body.size()) + " bytes of [{},{},...] to t22");
-  HttpClient h("127.0.0.1", c.srv.http_port, 60);
   auto t0 = Clock::now();
-  HttpAnswer a = h.Request("POST", "/ts/v1/tables/t22/keys", body);
+  RawHttpAnswer a = HttpRequestLargeBody(c.srv.http_port, "POST", "/ts/v1/tables/t22/keys", body,
+                                         "application/json", 60);
   double dt = Since(t0);
   Log("answer %d after %s: %s", a.status, Secs(dt).c_str(), a.body.substr(0, 200).c_str());
   c.Check(a.status >= 400 && a.status < 500,
@@ -291,9 +291,9 @@ void Attack03(Ctx& c) {
   {
     c.Phase("one 60 MiB nested-parenthesis SELECT over HTTP");
     std::string sql = NestedSql(big);
-    HttpClient h("127.0.0.1", c.srv.http_port, 60);
     auto t0 = Clock::now();
-    HttpAnswer a = h.Request("POST", "/ts/v1/query", sql, "text/plain");
+    RawHttpAnswer a = HttpRequestLargeBody(c.srv.http_port, "POST", "/ts/v1/query", sql,
+                                           "text/plain", 60);
     double dt = Since(t0);
     Log("60 MiB statement over HTTP: %d after %s: %s", a.status, Secs(dt).c_str(),
         a.body.substr(0, 160).c_str());
@@ -619,10 +619,95 @@ void Prepare09(Ctx& c) {
   }, 5000);
 }
 
+// The assertions of case 9 over one storm: every request answered (an outcome in `allowed`),
+// none later than the query timeout + 5 s, at least one `refusal`, each within 1 s.
+void CheckStorm(Ctx& c, const std::string& label, const std::vector<std::string>& outcome,
+                const std::vector<double>& latency, const std::set<std::string>& allowed,
+                const std::string& refusal) {
+  const double bound = 10 + 5;  // default query timeout + slack
+  std::map<std::string, std::pair<int, double>> by;  // outcome -> count, slowest
+  for (size_t i = 0; i < outcome.size(); ++i) {
+    std::string o = outcome[i].empty() ? "no answer" : outcome[i];
+    auto& e = by[o];
+    ++e.first;
+    e.second = std::max(e.second, latency[i]);
+  }
+  std::string summary;
+  for (auto& [k, v] : by) {
+    summary += k + " x" + std::to_string(v.first) + " (slowest " + Secs(v.second) + "); ";
+  }
+  Log("%s: %s", label.c_str(), summary.c_str());
+  for (auto& [k, v] : by) {
+    if (!allowed.count(k)) {
+      c.fail.Add(label + ": " + std::to_string(v.first) + " got '" + k + "'");
+    }
+    if (k != "no answer" && v.second > bound) {
+      c.fail.Add(label + ": a '" + k + "' answer came after " + Secs(v.second) +
+                 " (bound: query timeout 10 s + 5 s)");
+    }
+  }
+  c.Check(by.count(refusal) > 0, label + ": nobody got '" + refusal + "' (overload)");
+  if (by.count(refusal)) {
+    c.Check(by[refusal].second <= 1.0, label + ": the slowest '" + refusal + "' came after " +
+                                           Secs(by[refusal].second) + " (bound 1 s)");
+  }
+}
+
+// The same storm over HTTP: 300 connections each POST the SELECT at once.
+void AttackHttp09(Ctx& c) {
+  const int n = 300;
+  const std::string sql = "SELECT COUNT(*), AVG(v) FROM t WHERE h = 'x' AND t >= 1 AND t <= " +
+                          std::to_string(kQRows);
+  const std::string req = "POST /ts/v1/query HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Content-Type: text/plain\r\nContent-Length: " +
+                          std::to_string(sql.size()) + "\r\n\r\n" + sql;
+  c.Phase("300 concurrent SELECTs over HTTP");
+  Fds f;
+  for (int i = 0; i < n; ++i) {
+    int fd = ConnectTcp(c.srv.http_port);
+    if (fd < 0) {
+      c.fail.Add("HTTP connection " + std::to_string(i) + " refused");
+      continue;
+    }
+    f.fds.push_back(fd);
+  }
+  std::vector<Clock::time_point> sent(f.fds.size());
+  for (size_t i = 0; i < f.fds.size(); ++i) {
+    sent[i] = Clock::now();
+    SendAll(f.fds[i], req, 5000);
+  }
+  std::vector<std::string> outcome(f.fds.size());
+  std::vector<double> latency(f.fds.size(), -1);
+  size_t pending = f.fds.size();
+  auto t0 = Clock::now();
+  while (pending > 0 && Since(t0) < 20 && c.Alive()) {
+    std::vector<pollfd> pfds;
+    std::vector<size_t> idx;
+    for (size_t i = 0; i < f.fds.size(); ++i) {
+      if (outcome[i].empty()) {
+        pfds.push_back({f.fds[i], POLLIN, 0});
+        idx.push_back(i);
+      }
+    }
+    if (::poll(pfds.data(), pfds.size(), 100) <= 0) continue;
+    for (size_t k = 0; k < pfds.size(); ++k) {
+      if (!(pfds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      size_t i = idx[k];
+      latency[i] = std::chrono::duration<double>(Clock::now() - sent[i]).count();
+      RawHttpAnswer a = ReadHttpAnswer(f.fds[i], std::string(), Clock::now() + std::chrono::seconds(5));
+      if (a.status == 200) outcome[i] = Canary::RowCount(a.body) == 1 ? "200" : "200 (wrong rows)";
+      else if (a.status == 0) outcome[i] = "closed";
+      else outcome[i] = std::to_string(a.status);
+      --pending;
+    }
+  }
+  CheckStorm(c, "300 HTTP SELECTs", outcome, latency, {"200", "503"}, "503");
+}
+
 void Attack09(Ctx& c) {
   const int n = 300;
   const double query_timeout = 10, slack = 5;
-  std::string frame = QueryFrame("SELECT COUNT(*), AVG(v) FROM t WHERE h = 'x' AND t >= 1 AND t <= " +
+  const std::string frame = QueryFrame("SELECT COUNT(*), AVG(v) FROM t WHERE h = 'x' AND t >= 1 AND t <= " +
                                  std::to_string(kQRows));
   c.Phase("300 concurrent SELECTs over PB");
   Fds f;
@@ -665,32 +750,11 @@ void Attack09(Ctx& c) {
       --pending;
     }
   }
-  std::map<std::string, std::pair<int, double>> by;  // outcome -> count, slowest
-  for (size_t i = 0; i < f.fds.size(); ++i) {
-    std::string o = outcome[i].empty() ? "no answer" : outcome[i];
-    auto& e = by[o];
-    ++e.first;
-    e.second = std::max(e.second, latency[i]);
-  }
-  std::string summary;
-  for (auto& [k, v] : by) summary += k + " x" + std::to_string(v.first) + " (slowest " + Secs(v.second) + "); ";
-  Log("300 SELECTs: %s", summary.c_str());
-  for (auto& [k, v] : by) {
-    if (k != "result" && k != "error 1001" && k != "error 1013") {
-      c.fail.Add("300 SELECTs: " + std::to_string(v.first) + " got '" + k +
-                 "' (want a result, 1001 overload or 1013 timeout)");
-    }
-    if (k != "no answer" && v.second > query_timeout + slack) {
-      c.fail.Add("300 SELECTs: a '" + k + "' answer came after " + Secs(v.second) +
-                 " (bound: query timeout 10 s + 5 s)");
-    }
-  }
-  c.Check(by.count("error 1001") > 0, "300 SELECTs: nobody got 1001 overload");
-  if (by.count("error 1001")) {
-    c.Check(by["error 1001"].second <= 1.0,
-            "300 SELECTs: the slowest 1001 overload came after " + Secs(by["error 1001"].second) +
-                " (bound 1 s)");
-  }
+  CheckStorm(c, "300 PB SELECTs", outcome, latency, {"result", "error 1001", "error 1013"},
+             "error 1001");
+  if (!c.Alive()) return;
+  SleepMs(1000);
+  AttackHttp09(c);
 }
 
 // ---- 10: HTTP headers trickled one byte at a time --------------------------------------------
@@ -814,7 +878,7 @@ std::vector<Case> Cases() {
        PrepareListKeys, Attack07},
       {"08_http_list_keys_unread", "16 HTTP list_keys clients that never read, 3 rounds", {},
        PrepareListKeys, Attack08},
-      {"09_concurrent_selects", "300 concurrent SELECTs at the default limits", {}, Prepare09,
+      {"09_concurrent_selects", "300 concurrent SELECTs at the default limits, over PB then HTTP", {}, Prepare09,
        Attack09},
       {"10_http_trickled_headers", "300 HTTP connections trickling headers",
        {"--set", "http.request_timeout=5s"}, nullptr, Attack10, 1024},
