@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace quanta::exec {
 
@@ -23,7 +24,7 @@ void AggUpdateInt(const BoundAggregate& agg, int64_t v, AggState* s) {
   switch (agg.fn) {
     case AggFn::kSum:
     case AggFn::kAvg:
-      s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) + static_cast<uint64_t>(v));
+      s->isum += v;
       break;
     case AggFn::kMin:
     case AggFn::kMax:
@@ -86,8 +87,7 @@ void AggCombine(const BoundAggregate& agg, const AggState& from, AggState* into)
     return;
   }
   int64_t n_a = into->count, n_b = from.count;
-  into->isum = static_cast<int64_t>(static_cast<uint64_t>(into->isum) +
-                                    static_cast<uint64_t>(from.isum));
+  into->isum += from.isum;
   into->dsum += from.dsum;
   if (from.has_minmax) {
     if (!into->has_minmax) {
@@ -108,17 +108,32 @@ void AggCombine(const BoundAggregate& agg, const AggState& from, AggState* into)
   into->count = n_a + n_b;
 }
 
-Value AggFinalize(const BoundAggregate& agg, const AggState& s) {
+double ExactIntMean(__int128 sum, int64_t count) {
+  // The quotient fits int64 (a mean of int64 values); the remainder's share is below 1 in
+  // magnitude. long double keeps the 64-bit quotient exact before the one rounding to double.
+  __int128 q = sum / count;
+  __int128 r = sum % count;
+  long double mean = static_cast<long double>(static_cast<int64_t>(q)) +
+                     static_cast<long double>(static_cast<int64_t>(r)) /
+                         static_cast<long double>(count);
+  return static_cast<double>(mean);
+}
+
+Result<Value> AggFinalize(const BoundAggregate& agg, const AggState& s) {
   switch (agg.fn) {
     case AggFn::kCount:
     case AggFn::kCountStar: return Value::Int(s.count);
     case AggFn::kSum:
       if (s.count == 0) return Value();
-      return ArgIsDouble(agg) ? Value::Double(s.dsum) : Value::Int(s.isum);
+      if (ArgIsDouble(agg)) return Value::Double(s.dsum);
+      if (s.isum > INT64_MAX || s.isum < INT64_MIN) {
+        return SubmitError("Overflow in SUM: the result does not fit a 64-bit integer.");
+      }
+      return Value::Int(static_cast<int64_t>(s.isum));
     case AggFn::kAvg:
       if (s.count == 0) return Value();
-      return Value::Double((ArgIsDouble(agg) ? s.dsum : static_cast<double>(s.isum)) /
-                           static_cast<double>(s.count));
+      if (ArgIsDouble(agg)) return Value::Double(s.dsum / static_cast<double>(s.count));
+      return Value::Double(ExactIntMean(s.isum, s.count));
     case AggFn::kMin:
       if (!s.has_minmax) return Value();
       return ArgIsDouble(agg) ? Value::Double(s.dmin) : Value::Int(s.imin);
