@@ -665,7 +665,9 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
         return SubmitError("The lower time bound is greater than the upper time bound.");
       }
       bool equal = range.lo == range.hi && !(range.lo_inclusive && range.hi_inclusive);
-      bool adjacent = range.lo + 1 == range.hi && !range.lo_inclusive && !range.hi_inclusive;
+      // lo < hi here, so hi - 1 cannot overflow (lo + 1 could, at INT64_MAX).
+      bool adjacent = range.lo < range.hi && range.hi - 1 == range.lo && !range.lo_inclusive &&
+                      !range.hi_inclusive;
       if (equal || adjacent) {
         return SubmitError(
             "The upper and lower boundaries are equal or adjacent. No results are possible.");
