@@ -9,6 +9,10 @@ namespace quanta::exec {
 namespace {
 bool ArgIsDouble(const BoundAggregate& agg) { return agg.arg.type == ColumnType::kDouble; }
 
+// MIN/MAX order on doubles: NaN above every number (as ORDER BY sorts it), so that the result
+// does not depend on the order rows or sub-query states arrive in.
+bool DoubleLess(double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; }
+
 void Welford(double x, AggState* s) {
   // count was already incremented for x.
   double delta = x - s->mean;
@@ -53,8 +57,8 @@ void AggUpdateDouble(const BoundAggregate& agg, double v, AggState* s) {
         s->dmin = s->dmax = v;
         s->has_minmax = true;
       } else {
-        if (v < s->dmin) s->dmin = v;
-        if (v > s->dmax) s->dmax = v;
+        if (DoubleLess(v, s->dmin)) s->dmin = v;
+        if (DoubleLess(s->dmax, v)) s->dmax = v;
       }
       break;
     case AggFn::kStddevSamp:
@@ -97,8 +101,8 @@ void AggCombine(const BoundAggregate& agg, const AggState& from, AggState* into)
     } else {
       into->imin = std::min(into->imin, from.imin);
       into->imax = std::max(into->imax, from.imax);
-      into->dmin = std::min(into->dmin, from.dmin);
-      into->dmax = std::max(into->dmax, from.dmax);
+      if (DoubleLess(from.dmin, into->dmin)) into->dmin = from.dmin;
+      if (DoubleLess(into->dmax, from.dmax)) into->dmax = from.dmax;
     }
   }
   double n = static_cast<double>(n_a + n_b);

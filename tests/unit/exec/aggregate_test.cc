@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
+#include <vector>
 
 namespace quanta::exec {
 namespace {
@@ -106,6 +109,30 @@ TEST(AggregateTest, CombineKeepsTheExactSum) {
   EXPECT_EQ(total_avg.count, 6);
   __int128 exact = 4 * static_cast<__int128>(INT64_MAX) + 2 * static_cast<__int128>(INT64_MIN);
   EXPECT_EQ(AggFinalize(avg, total_avg)->as_double(), ExactIntMean(exact, 6));
+}
+
+TEST(AggregateTest, MinMaxOfDoublesWithNanDoNotDependOnOrder) {
+  BoundAggregate mn = IntAgg(AggFn::kMin), mx = IntAgg(AggFn::kMax);
+  mn.arg.type = mx.arg.type = ColumnType::kDouble;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (bool nan_first : {true, false}) {
+    AggState a, b;
+    for (double v : nan_first ? std::vector<double>{nan, 2.0, -1.0} : std::vector<double>{2.0, -1.0, nan}) {
+      AggUpdateDouble(mn, v, &a);
+      AggUpdateDouble(mx, v, &b);
+    }
+    EXPECT_EQ(AggFinalize(mn, a)->as_double(), -1.0) << nan_first;
+    EXPECT_TRUE(std::isnan(AggFinalize(mx, b)->as_double())) << nan_first;
+  }
+  // The same through Combine, in both orders.
+  AggState p1, p2;
+  AggUpdateDouble(mn, nan, &p1);
+  AggUpdateDouble(mn, 5.0, &p2);
+  AggState x = p1, y = p2;
+  AggCombine(mn, p2, &x);
+  AggCombine(mn, p1, &y);
+  EXPECT_EQ(AggFinalize(mn, x)->as_double(), 5.0);
+  EXPECT_EQ(AggFinalize(mn, y)->as_double(), 5.0);
 }
 
 TEST(AggregateTest, EmptyStatesFinalizeToNullOrZero) {
