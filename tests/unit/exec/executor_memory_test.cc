@@ -121,7 +121,8 @@ class ExecutorMemoryTest : public ::testing::Test {
   }
 
   Result<ResultSet> Run(const std::string& sql, MemoryReservation* memory,
-                        int64_t sort_budget = 256LL << 20) {
+                        int64_t sort_budget = 256LL << 20,
+                        int64_t max_returned_data_size = INT64_MAX) {
     auto parsed = sql::Parse(sql);
     if (!parsed.ok()) return parsed.error();
     auto& stmt = std::get<sql::SelectStmt>(parsed.value());
@@ -130,7 +131,7 @@ class ExecutorMemoryTest : public ::testing::Test {
     ExecOptions eo;
     eo.memory = memory;
     eo.sort_memory_budget_bytes = sort_budget;
-    eo.max_returned_data_size = INT64_MAX;
+    eo.max_returned_data_size = max_returned_data_size;
     return ExecuteSelect(bound, plan, store_, eo, nullptr);
   }
 
@@ -165,6 +166,28 @@ TEST_F(ExecutorMemoryTest, BigResultFailsCleanlyOverTheCap) {
   EXPECT_NE(rs.error().message().find("the result"), std::string::npos) << rs.error().message();
   EXPECT_EQ(r.held(), 0);
   EXPECT_EQ(account.used(), 0);
+}
+
+TEST_F(ExecutorMemoryTest, ResultOfTwoSubQueriesIsBoundedToo) {
+  // Riak checks the projected size (1022) only with more than two sub-queries: a result from
+  // two quanta is never size-checked, and only the reservation bounds it.
+  for (int i = 0; i < 30000; ++i) {
+    store_.rows.push_back({Value::Bytes("a"), Value::Int(1 + i % 1999), Value::Int(i),
+                           Value::Double(0), Value::Bytes(std::string(100, 'x'))});
+  }
+  MemoryAccount account(0);
+  MemoryReservation r(&account, 2 << 20);
+  auto rs = Run("SELECT t, s FROM m WHERE k = 'a' AND t >= 1 AND t < 2000", &r, 256LL << 20,
+                10000000);
+  ASSERT_FALSE(rs.ok());
+  EXPECT_EQ(rs.error().code(), ErrorCode::kMemoryLimit);
+  EXPECT_EQ(account.used(), 0);
+  MemoryReservation big(&account, 64 << 20);
+  auto ok = Run("SELECT t, s FROM m WHERE k = 'a' AND t >= 1 AND t < 2000", &big, 256LL << 20,
+                10000000);
+  ASSERT_TRUE(ok.ok()) << ok.error().ToString();
+  EXPECT_EQ(ok->rows.size(), 30000u);
+  EXPECT_GT(big.held(), 30000 * 100);
 }
 
 TEST_F(ExecutorMemoryTest, SortFailsCleanlyOverTheCap) {
