@@ -19,8 +19,9 @@ namespace quanta::sql {
 // callers reserve before they call Parse(). Measured, not estimated: the worst shapes are dense
 // expression lists such as `SELECT a+a+a...,a+-a...` with one token (56 bytes) and one syntax
 // node (120 bytes plus its allocation and child list) per input byte, about 211 bytes per byte
-// (tests/unit/sql/parse_memory_test.cc counts every allocation over 22 shapes at 64 and
-// 256 KiB). Typical statements take far less (a 1 MiB INSERT about 85-105, `((((...` 56).
+// (tests/unit/sql/parse_memory_test.cc counts every allocation over 22 shapes at 32 and
+// 128 KiB; the ratio does not depend on the size). Typical statements take far less: INSERTs
+// about 85-105, `((((...` 56.
 // Nesting is bounded separately: 100 levels of parentheses/function calls and expression or
 // condition trees 500 high (parser_impl.h), both 1020 errors.
 inline constexpr int64_t kParseBytesPerInputByte = 224;

@@ -116,7 +116,7 @@ TEST(ParseMemoryTest, WorstCasesStayWithinTheReservedMultiple) {
       {"negations", "SELECT a FROM t WHERE a=", "- ", "1"},
       {"not chain", "SELECT a FROM t WHERE ", "NOT ", "a=1"},
   };
-  for (size_t size : {size_t{64} << 10, size_t{256} << 10}) {
+  for (size_t size : {size_t{32} << 10, size_t{128} << 10}) {
     for (const Shape& s : shapes) {
       std::string sql = Repeat(s.head, s.unit, s.tail, size);
       int64_t peak = ParsePeak(sql);
