@@ -6,6 +6,8 @@
 // says which representation it holds, not which SQL type.
 #pragma once
 
+#include <cassert>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -50,12 +52,19 @@ class Value {
   bool is_bytes() const { return v_.index() == 3; }
   bool is_bool() const { return v_.index() == 4; }
 
-  // REQUIRES: the matching is_*() holds.
-  int64_t as_int() const { return std::get<1>(v_); }
-  double as_double() const { return std::get<2>(v_); }
-  const std::string& as_bytes() const { return std::get<3>(v_); }
-  std::string& mutable_bytes() { return std::get<3>(v_); }
-  bool as_bool() const { return std::get<4>(v_); }
+  // REQUIRES: the matching is_*() holds. Unchecked in release builds (an assert in debug):
+  // never an exception. Where the representation can legitimately differ (anything a client
+  // sent that was not validated against the schema), callers test is_*() or MatchesType()
+  // first.
+  int64_t as_int() const { return *Get<1>(); }
+  double as_double() const { return *Get<2>(); }
+  const std::string& as_bytes() const { return *Get<3>(); }
+  std::string& mutable_bytes() {
+    auto* p = std::get_if<3>(&v_);
+    assert(p != nullptr);
+    return *p;
+  }
+  bool as_bool() const { return *Get<4>(); }
 
   // Does this value have the representation `type` requires (NULL excluded)?
   bool MatchesType(ColumnType type) const;
@@ -67,7 +76,15 @@ class Value {
   bool operator!=(const Value& o) const { return !(v_ == o.v_); }
 
  private:
-  std::variant<std::monostate, int64_t, double, std::string, bool> v_;
+  using Rep = std::variant<std::monostate, int64_t, double, std::string, bool>;
+  template <size_t I>
+  const std::variant_alternative_t<I, Rep>* Get() const {
+    const auto* p = std::get_if<I>(&v_);
+    assert(p != nullptr);
+    return p;
+  }
+
+  Rep v_;
 };
 
 using Row = std::vector<Value>;

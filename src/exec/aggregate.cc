@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace quanta::exec {
 
 namespace {
 bool ArgIsDouble(const BoundAggregate& agg) { return agg.arg.type == ColumnType::kDouble; }
+
+// MIN/MAX order on doubles: NaN above every number (as ORDER BY sorts it), so that the result
+// does not depend on the order rows or sub-query states arrive in.
+bool DoubleLess(double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; }
 
 void Welford(double x, AggState* s) {
   // count was already incremented for x.
@@ -23,7 +28,7 @@ void AggUpdateInt(const BoundAggregate& agg, int64_t v, AggState* s) {
   switch (agg.fn) {
     case AggFn::kSum:
     case AggFn::kAvg:
-      s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) + static_cast<uint64_t>(v));
+      s->isum += v;
       break;
     case AggFn::kMin:
     case AggFn::kMax:
@@ -52,8 +57,8 @@ void AggUpdateDouble(const BoundAggregate& agg, double v, AggState* s) {
         s->dmin = s->dmax = v;
         s->has_minmax = true;
       } else {
-        if (v < s->dmin) s->dmin = v;
-        if (v > s->dmax) s->dmax = v;
+        if (DoubleLess(v, s->dmin)) s->dmin = v;
+        if (DoubleLess(s->dmax, v)) s->dmax = v;
       }
       break;
     case AggFn::kStddevSamp:
@@ -86,8 +91,7 @@ void AggCombine(const BoundAggregate& agg, const AggState& from, AggState* into)
     return;
   }
   int64_t n_a = into->count, n_b = from.count;
-  into->isum = static_cast<int64_t>(static_cast<uint64_t>(into->isum) +
-                                    static_cast<uint64_t>(from.isum));
+  into->isum += from.isum;
   into->dsum += from.dsum;
   if (from.has_minmax) {
     if (!into->has_minmax) {
@@ -97,8 +101,8 @@ void AggCombine(const BoundAggregate& agg, const AggState& from, AggState* into)
     } else {
       into->imin = std::min(into->imin, from.imin);
       into->imax = std::max(into->imax, from.imax);
-      into->dmin = std::min(into->dmin, from.dmin);
-      into->dmax = std::max(into->dmax, from.dmax);
+      if (DoubleLess(from.dmin, into->dmin)) into->dmin = from.dmin;
+      if (DoubleLess(into->dmax, from.dmax)) into->dmax = from.dmax;
     }
   }
   double n = static_cast<double>(n_a + n_b);
@@ -108,17 +112,32 @@ void AggCombine(const BoundAggregate& agg, const AggState& from, AggState* into)
   into->count = n_a + n_b;
 }
 
-Value AggFinalize(const BoundAggregate& agg, const AggState& s) {
+double ExactIntMean(__int128 sum, int64_t count) {
+  // The quotient fits int64 (a mean of int64 values); the remainder's share is below 1 in
+  // magnitude. long double keeps the 64-bit quotient exact before the one rounding to double.
+  __int128 q = sum / count;
+  __int128 r = sum % count;
+  long double mean = static_cast<long double>(static_cast<int64_t>(q)) +
+                     static_cast<long double>(static_cast<int64_t>(r)) /
+                         static_cast<long double>(count);
+  return static_cast<double>(mean);
+}
+
+Result<Value> AggFinalize(const BoundAggregate& agg, const AggState& s) {
   switch (agg.fn) {
     case AggFn::kCount:
     case AggFn::kCountStar: return Value::Int(s.count);
     case AggFn::kSum:
       if (s.count == 0) return Value();
-      return ArgIsDouble(agg) ? Value::Double(s.dsum) : Value::Int(s.isum);
+      if (ArgIsDouble(agg)) return Value::Double(s.dsum);
+      if (s.isum > INT64_MAX || s.isum < INT64_MIN) {
+        return SubmitError("Overflow in SUM: the result does not fit a 64-bit integer.");
+      }
+      return Value::Int(static_cast<int64_t>(s.isum));
     case AggFn::kAvg:
       if (s.count == 0) return Value();
-      return Value::Double((ArgIsDouble(agg) ? s.dsum : static_cast<double>(s.isum)) /
-                           static_cast<double>(s.count));
+      if (ArgIsDouble(agg)) return Value::Double(s.dsum / static_cast<double>(s.count));
+      return Value::Double(ExactIntMean(s.isum, s.count));
     case AggFn::kMin:
       if (!s.has_minmax) return Value();
       return ArgIsDouble(agg) ? Value::Double(s.dmin) : Value::Int(s.imin);

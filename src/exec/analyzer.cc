@@ -118,6 +118,27 @@ void FlattenSqlAndChain(const Cond& c, std::vector<const Cond*>* out) {
 
 BoundCond MakeAndChain(std::vector<BoundCond> conds);
 
+// The analyzer flattens AND trees and folds them again into a right-leaning chain whose depth
+// is the number of conjuncts; later passes recurse over it. The parser bounds the height of the
+// tree it builds, not the number of conjuncts a balanced tree of parenthesised AND groups holds
+// (`(a AND ... ) AND (a AND ...) ...`), so the analyzer bounds each flattened chain.
+constexpr size_t kMaxConjuncts = 500;
+
+// The largest number of conjuncts any AND tree of `c` flattens into. Recursion is bounded by
+// the parser's tree height.
+size_t MaxConjuncts(const Cond& c) {
+  size_t worst = 0;
+  if (c.kind == Cond::Kind::kAnd) {
+    std::vector<const Cond*> parts;
+    FlattenSqlAndChain(c, &parts);
+    worst = parts.size();
+    for (const Cond* p : parts) worst = std::max(worst, MaxConjuncts(*p));
+    return worst;
+  }
+  for (const auto& ch : c.children) worst = std::max(worst, MaxConjuncts(*ch));
+  return worst;
+}
+
 // ---------------------------------------------------------------------------------------------
 // WHERE binding
 
@@ -516,6 +537,9 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
   out.table = table_ptr;
   WhereBinder where_binder(table, options.timezone_offset_minutes);
 
+  if (stmt.where && MaxConjuncts(*stmt.where) > kMaxConjuncts) {
+    return ParseError("WHERE clause is too long or nested too deeply.");
+  }
   // Step 3: ISO 8601 strings in WHERE.
   if (stmt.where) QUANTA_RETURN_IF_ERROR(where_binder.CheckIso(*stmt.where));
 
@@ -665,7 +689,9 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
         return SubmitError("The lower time bound is greater than the upper time bound.");
       }
       bool equal = range.lo == range.hi && !(range.lo_inclusive && range.hi_inclusive);
-      bool adjacent = range.lo + 1 == range.hi && !range.lo_inclusive && !range.hi_inclusive;
+      // lo < hi here, so hi - 1 cannot overflow (lo + 1 could, at INT64_MAX).
+      bool adjacent = range.lo < range.hi && range.hi - 1 == range.lo && !range.lo_inclusive &&
+                      !range.hi_inclusive;
       if (equal || adjacent) {
         return SubmitError(
             "The upper and lower boundaries are equal or adjacent. No results are possible.");

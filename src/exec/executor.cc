@@ -1,6 +1,8 @@
 #include "exec/executor.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include "common/coding.h"
@@ -34,23 +36,134 @@ size_t RowTermSize(const Row& r) {
   return n;
 }
 
+// A total order on doubles, so that sorting is a strict weak order whatever the data: -0.0 and
+// 0.0 are equal (as in WHERE), every NaN is equal to every other NaN and greater than any
+// number (NaNs sort last ascending, first descending).
+int CompareDoubles(double a, double b) {
+  const bool an = std::isnan(a), bn = std::isnan(b);
+  if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
+  return a < b ? -1 : a > b;
+}
+
+// Total order on non-NULL values; values of different representations (never in one column)
+// order by representation so that the comparator stays a strict weak order.
 int CompareValues(const Value& a, const Value& b) {
-  if (a.is_int() && b.is_int()) return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int();
-  if (a.is_double() && b.is_double()) {
-    return a.as_double() < b.as_double() ? -1 : a.as_double() > b.as_double();
+  if (a.kind() != b.kind()) return a.kind() < b.kind() ? -1 : 1;
+  switch (a.kind()) {
+    case Value::Kind::kInt: return a.as_int() < b.as_int() ? -1 : a.as_int() > b.as_int();
+    case Value::Kind::kDouble: return CompareDoubles(a.as_double(), b.as_double());
+    case Value::Kind::kBytes: {
+      int c = a.as_bytes().compare(b.as_bytes());
+      return c < 0 ? -1 : c > 0;
+    }
+    case Value::Kind::kBool:
+      return static_cast<int>(a.as_bool()) - static_cast<int>(b.as_bool());
+    case Value::Kind::kNull: return 0;
   }
-  if (a.is_bytes() && b.is_bytes()) {
-    int c = a.as_bytes().compare(b.as_bytes());
-    return c < 0 ? -1 : c > 0;
-  }
-  if (a.is_bool() && b.is_bool()) return static_cast<int>(a.as_bool()) - static_cast<int>(b.as_bool());
   return 0;
 }
+
+// GROUP BY key form of a double: -0.0 is 0.0 and all NaNs are one NaN, so that values that
+// compare equal (and every NaN) fall into one group.
+double GroupKeyDouble(double d) {
+  if (d == 0.0) return 0.0;
+  if (std::isnan(d)) return std::numeric_limits<double>::quiet_NaN();
+  return d;
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
+  return r;
+}
+
+// ---- memory estimates (what the containers hold; see common/memory.h) ----------------------
+constexpr int64_t kAllocOverhead = 16;  // malloc header and rounding per allocation
+
+int64_t ValueHeapBytes(const Value& v) {
+  if (!v.is_bytes()) return 0;
+  size_t cap = v.as_bytes().capacity();
+  // Short strings live inside the Value (small-string optimisation).
+  return cap > 15 ? static_cast<int64_t>(cap) + 1 + kAllocOverhead : 0;
+}
+
+// One row: its slot in the enclosing vector (twice, for the vector's growth slack), its value
+// array and every string payload.
+int64_t RowBytes(const Row& r) {
+  int64_t n = 2 * static_cast<int64_t>(sizeof(Row)) + kAllocOverhead +
+              static_cast<int64_t>(r.capacity() * sizeof(Value));
+  for (const auto& v : r) n += ValueHeapBytes(v);
+  return n;
+}
+
+// Grows and shrinks the request's reservation for one SELECT. Growth is gathered in chunks
+// (one atomic update per chunk, not per row); whatever the run still holds is released when
+// it ends, except the bytes of the result handed to the caller (Retain).
+class MemoryTracker {
+ public:
+  explicit MemoryTracker(MemoryReservation* r) : r_(r) {}
+  ~MemoryTracker() {
+    if (r_) r_->Shrink(held_);
+  }
+  MemoryTracker(const MemoryTracker&) = delete;
+  MemoryTracker& operator=(const MemoryTracker&) = delete;
+
+  Status Grow(int64_t bytes, std::string_view what) {
+    if (r_ == nullptr || bytes <= 0) return Status::OK();
+    pending_ += bytes;
+    if (pending_ < kChunk) return Status::OK();
+    return Flush(what);
+  }
+
+  void Shrink(int64_t bytes) {
+    if (r_ == nullptr || bytes <= 0) return;
+    int64_t from_pending = std::min(bytes, pending_);
+    pending_ -= from_pending;
+    bytes -= from_pending;
+    bytes = std::min(bytes, held_);
+    held_ -= bytes;
+    r_->Shrink(bytes);
+  }
+
+  // Leaves exactly `bytes` (the result's) in the reservation, owned by the caller from now on.
+  Status Retain(int64_t bytes, std::string_view what) {
+    if (r_ == nullptr) return Status::OK();
+    pending_ = 0;
+    if (bytes > held_) {
+      QUANTA_RETURN_IF_ERROR(r_->Grow(bytes - held_, what));
+    } else {
+      r_->Shrink(held_ - bytes);
+    }
+    held_ = 0;
+    return Status::OK();
+  }
+
+ private:
+  static constexpr int64_t kChunk = 64 << 10;
+
+  Status Flush(std::string_view what) {
+    Status st = r_->Grow(pending_, what);
+    if (!st.ok()) {
+      pending_ = 0;
+      return st;
+    }
+    held_ += pending_;
+    pending_ = 0;
+    return Status::OK();
+  }
+
+  MemoryReservation* r_;
+  int64_t held_ = 0;     // in the reservation
+  int64_t pending_ = 0;  // counted here, not yet in the reservation (< kChunk)
+};
 
 struct SortRow {
   Row out;    // projected row
   Row keys;   // ORDER BY values
 };
+
+int64_t SortRowBytes(const SortRow& r) { return RowBytes(r.out) + RowBytes(r.keys); }
+size_t SortRowTermBytes(const SortRow& r) { return RowTermSize(r.out) + RowTermSize(r.keys) + 64; }
 
 class RowSorter {
  public:
@@ -83,7 +196,7 @@ struct Group {
 class SelectRun {
  public:
   SelectRun(const BoundSelect& s, storage::Store& store, const ExecOptions& o, ExecCounters* c)
-      : sel_(s), store_(store), opts_(o), counters_(c) {}
+      : sel_(s), store_(store), opts_(o), counters_(c), mem_(o.memory) {}
 
   Result<ResultSet> Run(const std::vector<SubQuery>& plan) {
     ResultSet rs;
@@ -94,7 +207,9 @@ class SelectRun {
                                      : Mode::kStream;
     if (sel_.limit && *sel_.limit <= 0) return rs;  // LIMIT 0 or negative: no rows
     if (mode_ == Mode::kAggregate) total_states_.resize(sel_.aggregates.size());
-    skip_ = sel_.offset.value_or(0);
+    skip_ = std::max<int64_t>(sel_.offset.value_or(0), 0);
+    // Rows a sort with LIMIT must keep: limit + offset, saturated (both are client numbers).
+    if (sel_.limit) keep_ = static_cast<uint64_t>(SaturatingAdd(*sel_.limit, skip_));
 
     size_t done_bytes = 0;
     for (size_t q = 0; q < plan.size(); ++q) {
@@ -104,12 +219,15 @@ class SelectRun {
       if (stop_) break;
       size_t n_done = q + 1, n_remaining = plan.size() - n_done;
       if (mode_ != Mode::kAggregate && n_done >= 2 && n_remaining > 0) {
-        size_t projected = done_bytes + (done_bytes / n_done) * n_remaining;
-        bool too_big = projected > static_cast<size_t>(opts_.max_returned_data_size);
-        if (too_big && sel_.limit && n_done > 0 && rows_seen_ > 0) {
+        unsigned __int128 projected = static_cast<unsigned __int128>(done_bytes) +
+                                      static_cast<unsigned __int128>(done_bytes / n_done) *
+                                          n_remaining;
+        const auto max_bytes = static_cast<unsigned __int128>(
+            std::max<int64_t>(opts_.max_returned_data_size, 0));
+        bool too_big = projected > max_bytes;
+        if (too_big && sel_.limit && rows_seen_ > 0) {
           size_t avg_row = done_bytes / std::max<size_t>(rows_seen_, 1);
-          too_big = static_cast<size_t>(*sel_.limit) * avg_row >
-                    static_cast<size_t>(opts_.max_returned_data_size);
+          too_big = static_cast<unsigned __int128>(*sel_.limit) * avg_row > max_bytes;
         }
         if (too_big) {
           return Status(ErrorCode::kResultTooBig, "Projected result of a SELECT query is too big");
@@ -186,6 +304,7 @@ class SelectRun {
         continue;
       }
       QUANTA_ASSIGN_OR_RETURN(Row out, Project(b, r));
+      QUANTA_RETURN_IF_ERROR(mem_.Grow(RowBytes(out), "the result"));
       bytes_ += RowTermSize(out);
       out_rows_.push_back(std::move(out));
       if (sel_.limit && static_cast<int64_t>(out_rows_.size()) >= *sel_.limit) {
@@ -196,38 +315,56 @@ class SelectRun {
     return Status::OK();
   }
 
+  Status SortBudgetError() const {
+    return Status(ErrorCode::kQbufCreate,
+                  "Failed to set up query buffer for an ORDER BY query (the sort exceeds the "
+                  "memory budget of " + std::to_string(opts_.sort_memory_budget_bytes) +
+                      " bytes; " +
+                      (sel_.limit ? "lower LIMIT/OFFSET" : "add a LIMIT") +
+                      " or raise sort_memory_budget)");
+  }
+
   Status Sort(const RowBatch& b, const std::vector<uint32_t>& rows) {
     for (uint32_t r : rows) {
       rows_seen_++;
       SortRow sr;
       QUANTA_ASSIGN_OR_RETURN(sr.out, Project(b, r));
+      sr.keys.reserve(sel_.order_by.size());
       for (const auto& k : sel_.order_by) sr.keys.push_back(b.columns[k.column].Get(r));
-      size_t sz = RowTermSize(sr.out);
-      bytes_ += sz;
-      sort_bytes_ += sz + RowTermSize(sr.keys) + 64;
+      QUANTA_RETURN_IF_ERROR(mem_.Grow(SortRowBytes(sr), "sorting"));
+      bytes_ += RowTermSize(sr.out);
+      sort_bytes_ += SortRowTermBytes(sr);
       sorted_.push_back(std::move(sr));
     }
+    const auto budget = static_cast<size_t>(std::max<int64_t>(opts_.sort_memory_budget_bytes, 0));
     if (sel_.limit) {
-      // Bounded top-k: keep only the first offset+limit rows once the buffer doubles.
-      size_t k = static_cast<size_t>(*sel_.limit + sel_.offset.value_or(0));
-      if (sorted_.size() >= std::max<size_t>(2 * k, 4096)) Truncate(k);
-    } else if (sort_bytes_ > static_cast<size_t>(opts_.sort_memory_budget_bytes)) {
-      return Status(ErrorCode::kQbufCreate,
-                    "Failed to set up query buffer for an ORDER BY query (the sort exceeds the "
-                    "memory budget of " + std::to_string(opts_.sort_memory_budget_bytes) +
-                    " bytes; add a LIMIT or raise sort_memory_budget)");
+      // Bounded top-k: keep only the first offset+limit rows once the buffer doubles, or
+      // sooner when it passes the byte budget.
+      uint64_t k = keep_;
+      uint64_t twice = k > UINT64_MAX / 2 ? UINT64_MAX : 2 * k;
+      if (sorted_.size() >= std::max<uint64_t>(twice, 4096) ||
+          (sort_bytes_ > budget && sorted_.size() > k)) {
+        Truncate(k);
+      }
     }
+    // The budget holds with or without LIMIT: with one, only when the limit+offset rows the
+    // client asked for do not fit.
+    if (sort_bytes_ > budget) return SortBudgetError();
     return Status::OK();
   }
 
-  void Truncate(size_t k) {
+  void Truncate(uint64_t k) {
     if (sorted_.size() <= k) return;
     RowSorter less(sel_.order_by);
     // Stable selection of the k smallest: stable_sort keeps arrival order among equals.
     std::stable_sort(sorted_.begin(), sorted_.end(), less);
+    int64_t dropped = 0;
+    for (size_t i = k; i < sorted_.size(); ++i) {
+      dropped += SortRowBytes(sorted_[i]);
+      sort_bytes_ -= SortRowTermBytes(sorted_[i]);
+    }
     sorted_.resize(k);
-    sort_bytes_ = 0;
-    for (const auto& r : sorted_) sort_bytes_ += RowTermSize(r.out) + RowTermSize(r.keys) + 64;
+    mem_.Shrink(dropped);
   }
 
   Status UpdateAggregates(const RowBatch& b, const std::vector<uint32_t>& rows,
@@ -289,7 +426,7 @@ class SelectRun {
           break;
         case ColumnType::kDouble:
           key->push_back(static_cast<char>(Value::Kind::kDouble));
-          coding::PutFixed64BE(key, coding::DoubleBits(col.doubles[r]));
+          coding::PutFixed64BE(key, coding::DoubleBits(GroupKeyDouble(col.doubles[r])));
           break;
         case ColumnType::kVarchar:
         case ColumnType::kBlob:
@@ -304,6 +441,18 @@ class SelectRun {
     }
   }
 
+  // The bytes one group holds: its key in the index (hash node and string), its key row, its
+  // aggregate states and its slot in the per-batch row lists.
+  int64_t GroupBytes(const std::string& key, const Group& g) const {
+    constexpr int64_t kIndexNode = sizeof(std::string) + sizeof(size_t) + 2 * sizeof(void*) +
+                                   kAllocOverhead + sizeof(void*) /* bucket */;
+    int64_t n = kIndexNode + (key.size() > 15 ? static_cast<int64_t>(key.size()) + 1 + kAllocOverhead : 0);
+    n += RowBytes(g.key_row);
+    n += static_cast<int64_t>(g.states.capacity() * sizeof(AggState)) + kAllocOverhead;
+    n += 2 * static_cast<int64_t>(sizeof(Group) + sizeof(std::vector<uint32_t>));
+    return n;
+  }
+
   Status GroupRows(const RowBatch& b, const std::vector<uint32_t>& rows) {
     // Partition the selected rows by group key, then update each group with its rows.
     group_rows_.resize(groups_.size());
@@ -315,12 +464,21 @@ class SelectRun {
       auto it = group_index_.find(key);
       size_t gi;
       if (it == group_index_.end()) {
-        gi = groups_.size();
-        group_index_.emplace(key, gi);
         Group g;
         g.key_row.resize(sel_.table->columns.size());
-        for (int c : sel_.group_by) g.key_row[c] = b.columns[c].Get(r);
+        for (int c : sel_.group_by) {
+          const ColumnVector& col = b.columns[c];
+          bool null = !col.nulls.empty() && col.nulls[r];
+          g.key_row[c] = (col.type == ColumnType::kDouble && !null)
+                             ? Value::Double(GroupKeyDouble(col.doubles[r]))
+                             : col.Get(r);
+        }
         g.states.resize(sel_.aggregates.size());
+        int64_t gb = GroupBytes(key, g);
+        QUANTA_RETURN_IF_ERROR(mem_.Grow(gb, "grouping"));
+        group_bytes_ += gb;
+        gi = groups_.size();
+        group_index_.emplace(key, gi);
         groups_.push_back(std::move(g));
         bytes_ += 64 + key.size();
       } else {
@@ -339,10 +497,13 @@ class SelectRun {
 
   Result<Row> FinalRow(const std::vector<AggState>& states, const Row* key_row) {
     std::vector<Value> aggs;
+    aggs.reserve(sel_.aggregates.size());
     for (size_t a = 0; a < sel_.aggregates.size(); ++a) {
-      aggs.push_back(AggFinalize(sel_.aggregates[a], states[a]));
+      QUANTA_ASSIGN_OR_RETURN(Value v, AggFinalize(sel_.aggregates[a], states[a]));
+      aggs.push_back(std::move(v));
     }
     Row out;
+    out.reserve(sel_.items.size());
     for (const auto& item : sel_.items) {
       QUANTA_ASSIGN_OR_RETURN(Value v, EvalExpr(item, nullptr, 0, &aggs, key_row));
       out.push_back(std::move(v));
@@ -355,25 +516,42 @@ class SelectRun {
       case Mode::kStream: rs.rows = std::move(out_rows_); break;
       case Mode::kAggregate: {
         QUANTA_ASSIGN_OR_RETURN(Row r, FinalRow(total_states_, nullptr));
+        QUANTA_RETURN_IF_ERROR(mem_.Grow(RowBytes(r), "the result"));
         rs.rows.push_back(std::move(r));
         break;
       }
       case Mode::kGroup:
         for (const auto& g : groups_) {
           QUANTA_ASSIGN_OR_RETURN(Row r, FinalRow(g.states, &g.key_row));
+          QUANTA_RETURN_IF_ERROR(mem_.Grow(RowBytes(r), "the result"));
           rs.rows.push_back(std::move(r));
         }
+        groups_.clear();
+        groups_.shrink_to_fit();
+        group_index_.clear();
+        group_rows_.clear();
+        mem_.Shrink(group_bytes_);
         break;
       case Mode::kSort: {
         RowSorter less(sel_.order_by);
         std::stable_sort(sorted_.begin(), sorted_.end(), less);
-        size_t begin = std::min<size_t>(sorted_.size(), static_cast<size_t>(sel_.offset.value_or(0)));
-        size_t end = sorted_.size();
-        if (sel_.limit) end = std::min<size_t>(end, begin + static_cast<size_t>(*sel_.limit));
+        const size_t size = sorted_.size();
+        // OFFSET and LIMIT are client numbers: clamp, never add them.
+        const size_t begin = static_cast<uint64_t>(skip_) < size ? static_cast<size_t>(skip_) : size;
+        size_t end = size;
+        if (sel_.limit && static_cast<uint64_t>(*sel_.limit) < size - begin) {
+          end = begin + static_cast<size_t>(*sel_.limit);
+        }
+        rs.rows.reserve(end - begin);
         for (size_t i = begin; i < end; ++i) rs.rows.push_back(std::move(sorted_[i].out));
         break;
       }
     }
+    // The result stays in the request's reservation until the caller has sent it; everything
+    // else the run counted is released with it.
+    int64_t result_bytes = 0;
+    for (const auto& r : rs.rows) result_bytes += RowBytes(r);
+    QUANTA_RETURN_IF_ERROR(mem_.Retain(result_bytes, "the result"));
     return rs;
   }
 
@@ -381,12 +559,15 @@ class SelectRun {
   storage::Store& store_;
   const ExecOptions& opts_;
   ExecCounters* counters_;
+  MemoryTracker mem_;
   Mode mode_ = Mode::kStream;
   bool stop_ = false;
   int64_t skip_ = 0;
+  uint64_t keep_ = 0;            // ORDER BY ... LIMIT: limit + offset rows, saturated
   size_t bytes_ = 0;
   size_t rows_seen_ = 0;
   size_t sort_bytes_ = 0;
+  int64_t group_bytes_ = 0;
   std::vector<Row> out_rows_;
   std::vector<SortRow> sorted_;
   std::vector<AggState> total_states_;

@@ -24,9 +24,9 @@ namespace quanta::sql {
 struct Literal {
   enum class Kind : uint8_t { kNull, kInt, kFloat, kString, kBool, kIdentifier };
   Kind kind = Kind::kNull;
+  bool b = false;
   int64_t i = 0;
   double d = 0;
-  bool b = false;
   std::string s;  // kString bytes, or the identifier name for kIdentifier (INSERT values only)
 
   Value ToValue() const;      // kIdentifier -> NULL (callers reject identifiers first)
@@ -46,9 +46,9 @@ struct Expr {
     kCall,        // name(child[0]); name upper-cased canonical function name, e.g. "COUNT"
   };
   Kind kind = Kind::kLiteral;
+  char op = 0;
   Literal literal;
   std::string name;
-  char op = 0;
   std::vector<ExprPtr> children;
 
   // Riak's result column header: temperature, 555, 10.0, 'derp', (a+(2*3)), -x, COUNT(*),

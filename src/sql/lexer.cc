@@ -55,9 +55,14 @@ Status UnexpectedChar(char c) {
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view in) : in_(in) {}
+  // With `count_only` the lexer only validates and counts (tokens() stays empty), so that the
+  // real run can reserve the exact number of tokens: no vector growth slack.
+  Lexer(std::string_view in, bool count_only, size_t reserve = 0)
+      : in_(in), count_only_(count_only) {
+    if (!count_only) out_.reserve(reserve);
+  }
 
-  Result<std::vector<Token>> Run() {
+  Status Run() {
     while (true) {
       SkipBlanksAndComments();
       if (pos_ >= in_.size()) break;
@@ -65,10 +70,12 @@ class Lexer {
     }
     Token end;
     end.kind = TokenKind::kEnd;
-    end.offset = in_.size();
-    out_.push_back(std::move(end));
-    return std::move(out_);
+    Emit(std::move(end), in_.size());
+    return Status::OK();
   }
+
+  size_t count() const { return count_; }
+  std::vector<Token>& tokens() { return out_; }
 
  private:
   char At(size_t p) const { return p < in_.size() ? in_[p] : '\0'; }
@@ -108,7 +115,9 @@ class Lexer {
   }
 
   void Emit(Token t, size_t start) {
-    t.offset = start;
+    ++count_;
+    if (count_only_) return;
+    t.offset = static_cast<uint32_t>(start);
     out_.push_back(std::move(t));
   }
 
@@ -301,7 +310,9 @@ class Lexer {
   }
 
   std::string_view in_;
+  const bool count_only_;
   size_t pos_ = 0;
+  size_t count_ = 0;
   std::vector<Token> out_;
 };
 
@@ -323,6 +334,15 @@ Keyword LookupKeyword(std::string_view word) {
   return Keyword::kNone;
 }
 
-Result<std::vector<Token>> Tokenize(std::string_view sql) { return Lexer(sql).Run(); }
+Result<std::vector<Token>> Tokenize(std::string_view sql) {
+  // Token offsets are 32-bit (the service caps statements at query.max_statement_bytes).
+  if (sql.size() >= UINT32_MAX) return ParseError("Statement too long.");
+  // Two passes: count (and find any lexer error), then fill a vector of exactly that size.
+  Lexer counter(sql, /*count_only=*/true);
+  QUANTA_RETURN_IF_ERROR(counter.Run());
+  Lexer lexer(sql, /*count_only=*/false, counter.count());
+  QUANTA_RETURN_IF_ERROR(lexer.Run());
+  return std::move(lexer.tokens());
+}
 
 }  // namespace quanta::sql

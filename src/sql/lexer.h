@@ -37,15 +37,17 @@ enum class TokenKind : uint8_t {
   kRegex,       // /.../ (lexed for fidelity, never accepted by the grammar)
 };
 
+// 56 bytes; Tokenize() reserves exactly the tokens it emits (parse memory is bounded per input
+// byte, see kParseBytesPerInputByte in parser.h).
 struct Token {
   TokenKind kind = TokenKind::kEnd;
   Keyword keyword = Keyword::kNone;
   bool quoted = false;  // kIdentifier written with double quotes
   bool hex = false;     // kString written as 0x...
+  uint32_t offset = 0;  // byte offset in the input
   std::string text;
   int64_t i = 0;
   double d = 0;
-  size_t offset = 0;    // byte offset in the input
 
   bool Is(Keyword k) const { return kind == TokenKind::kKeyword && keyword == k; }
   bool IsPunct(std::string_view p) const { return kind == TokenKind::kPunct && text == p; }

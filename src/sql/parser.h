@@ -16,8 +16,15 @@
 namespace quanta::sql {
 
 // Upper bound of the memory parsing takes per byte of input (tokens plus syntax tree), which
-// callers reserve before they call Parse().
-inline constexpr int64_t kParseBytesPerInputByte = 32;
+// callers reserve before they call Parse(). Measured, not estimated: the worst shapes are dense
+// expression lists such as `SELECT a+a+a...,a+-a...` with one token (56 bytes) and one syntax
+// node (120 bytes plus its allocation and child list) per input byte, about 211 bytes per byte
+// (tests/unit/sql/parse_memory_test.cc counts every allocation over 22 shapes at 32 and
+// 128 KiB; the ratio does not depend on the size). Typical statements take far less: INSERTs
+// about 85-105, `((((...` 56.
+// Nesting is bounded separately: 100 levels of parentheses/function calls and expression or
+// condition trees 500 high (parser_impl.h), both 1020 errors.
+inline constexpr int64_t kParseBytesPerInputByte = 224;
 
 Result<Statement> Parse(std::string_view sql);
 

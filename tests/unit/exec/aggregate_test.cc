@@ -1,0 +1,146 @@
+// Aggregate states: exact integer SUM/AVG (128-bit), overflow as an error, Combine of partial
+// states (one per sub-query).
+#include "exec/aggregate.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace quanta::exec {
+namespace {
+
+BoundAggregate IntAgg(AggFn fn) {
+  BoundAggregate a;
+  a.fn = fn;
+  a.arg.kind = BoundExpr::Kind::kColumn;
+  a.arg.column = 0;
+  a.arg.type = ColumnType::kSint64;
+  return a;
+}
+
+TEST(AggregateTest, SumOfManyLargeValuesIsExactOrAnError) {
+  BoundAggregate sum = IntAgg(AggFn::kSum), avg = IntAgg(AggFn::kAvg);
+  AggState s_sum, s_avg;
+  for (int i = 0; i < 10000; ++i) {
+    AggUpdateInt(sum, 1000000000000000LL, &s_sum);
+    AggUpdateInt(avg, 1000000000000000LL, &s_avg);
+  }
+  auto r = AggFinalize(sum, s_sum);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kSubmit);
+  EXPECT_EQ(r.error().message(), "Overflow in SUM: the result does not fit a 64-bit integer.");
+  auto a = AggFinalize(avg, s_avg);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->as_double(), 1e15);
+}
+
+TEST(AggregateTest, SumThatComesBackIntoRangeIsExact) {
+  BoundAggregate sum = IntAgg(AggFn::kSum);
+  AggState s;
+  AggUpdateInt(sum, INT64_MAX, &s);
+  AggUpdateInt(sum, INT64_MAX, &s);
+  AggUpdateInt(sum, INT64_MIN, &s);
+  AggUpdateInt(sum, INT64_MIN, &s);
+  auto r = AggFinalize(sum, s);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->as_int(), -2);
+}
+
+TEST(AggregateTest, SumAtTheLimitsFits) {
+  BoundAggregate sum = IntAgg(AggFn::kSum);
+  AggState hi, lo;
+  AggUpdateInt(sum, INT64_MAX - 1, &hi);
+  AggUpdateInt(sum, 1, &hi);
+  AggUpdateInt(sum, INT64_MIN + 1, &lo);
+  AggUpdateInt(sum, -1, &lo);
+  EXPECT_EQ(AggFinalize(sum, hi)->as_int(), INT64_MAX);
+  EXPECT_EQ(AggFinalize(sum, lo)->as_int(), INT64_MIN);
+  AggUpdateInt(sum, 1, &hi);
+  AggUpdateInt(sum, -1, &lo);
+  EXPECT_FALSE(AggFinalize(sum, hi).ok());
+  EXPECT_FALSE(AggFinalize(sum, lo).ok());
+}
+
+TEST(AggregateTest, AvgOfExtremesUsesTheExactSum) {
+  BoundAggregate avg = IntAgg(AggFn::kAvg);
+  AggState s;
+  AggUpdateInt(avg, INT64_MAX, &s);
+  AggUpdateInt(avg, INT64_MAX, &s);
+  EXPECT_EQ(AggFinalize(avg, s)->as_double(), static_cast<double>(INT64_MAX));
+  AggState n;
+  AggUpdateInt(avg, INT64_MIN, &n);
+  AggUpdateInt(avg, INT64_MIN, &n);
+  AggUpdateInt(avg, INT64_MIN, &n);
+  EXPECT_EQ(AggFinalize(avg, n)->as_double(), static_cast<double>(INT64_MIN));
+}
+
+TEST(AggregateTest, ExactIntMeanRoundsOnce) {
+  EXPECT_EQ(ExactIntMean(7, 2), 3.5);
+  EXPECT_EQ(ExactIntMean(-7, 2), -3.5);
+  EXPECT_EQ(ExactIntMean(1, 3), 1.0 / 3.0);
+  EXPECT_EQ(ExactIntMean(-1, 3), -1.0 / 3.0);
+  // (INT64_MIN + 1 - 1 - 2) / 3, correctly rounded.
+  __int128 sum = static_cast<__int128>(INT64_MIN + 1) - 1 - 2;
+  EXPECT_EQ(ExactIntMean(sum, 3), -3.0744573456182584e18);
+  // Epoch-millisecond timestamps: 10M rows of ~1.7e12 overflow int64, not the exact sum.
+  __int128 big = static_cast<__int128>(1700000000000LL) * 10000000;
+  EXPECT_EQ(ExactIntMean(big, 10000000), 1700000000000.0);
+}
+
+TEST(AggregateTest, CombineKeepsTheExactSum) {
+  BoundAggregate sum = IntAgg(AggFn::kSum), avg = IntAgg(AggFn::kAvg);
+  AggState total_sum, total_avg;
+  for (int part = 0; part < 4; ++part) {
+    AggState p_sum, p_avg;
+    AggUpdateInt(sum, INT64_MAX, &p_sum);
+    AggUpdateInt(avg, INT64_MAX, &p_avg);
+    if (part % 2 == 1) {
+      AggUpdateInt(sum, INT64_MIN, &p_sum);
+      AggUpdateInt(avg, INT64_MIN, &p_avg);
+    }
+    AggCombine(sum, p_sum, &total_sum);
+    AggCombine(avg, p_avg, &total_avg);
+  }
+  // 4 * MAX + 2 * MIN = 2 * MAX + 2 * (MAX + MIN) = 2 * MAX - 2: does not fit.
+  EXPECT_FALSE(AggFinalize(sum, total_sum).ok());
+  EXPECT_EQ(total_avg.count, 6);
+  __int128 exact = 4 * static_cast<__int128>(INT64_MAX) + 2 * static_cast<__int128>(INT64_MIN);
+  EXPECT_EQ(AggFinalize(avg, total_avg)->as_double(), ExactIntMean(exact, 6));
+}
+
+TEST(AggregateTest, MinMaxOfDoublesWithNanDoNotDependOnOrder) {
+  BoundAggregate mn = IntAgg(AggFn::kMin), mx = IntAgg(AggFn::kMax);
+  mn.arg.type = mx.arg.type = ColumnType::kDouble;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (bool nan_first : {true, false}) {
+    AggState a, b;
+    for (double v : nan_first ? std::vector<double>{nan, 2.0, -1.0} : std::vector<double>{2.0, -1.0, nan}) {
+      AggUpdateDouble(mn, v, &a);
+      AggUpdateDouble(mx, v, &b);
+    }
+    EXPECT_EQ(AggFinalize(mn, a)->as_double(), -1.0) << nan_first;
+    EXPECT_TRUE(std::isnan(AggFinalize(mx, b)->as_double())) << nan_first;
+  }
+  // The same through Combine, in both orders.
+  AggState p1, p2;
+  AggUpdateDouble(mn, nan, &p1);
+  AggUpdateDouble(mn, 5.0, &p2);
+  AggState x = p1, y = p2;
+  AggCombine(mn, p2, &x);
+  AggCombine(mn, p1, &y);
+  EXPECT_EQ(AggFinalize(mn, x)->as_double(), 5.0);
+  EXPECT_EQ(AggFinalize(mn, y)->as_double(), 5.0);
+}
+
+TEST(AggregateTest, EmptyStatesFinalizeToNullOrZero) {
+  AggState s;
+  EXPECT_TRUE(AggFinalize(IntAgg(AggFn::kSum), s)->is_null());
+  EXPECT_TRUE(AggFinalize(IntAgg(AggFn::kAvg), s)->is_null());
+  EXPECT_EQ(AggFinalize(IntAgg(AggFn::kCount), s)->as_int(), 0);
+}
+
+}  // namespace
+}  // namespace quanta::exec
