@@ -311,6 +311,9 @@ Status TsService::Query(std::string_view sql, const QueryOptions& options,
     QUANTA_RETURN_IF_ERROR(memory->Grow(parse_bytes, "parsing the statement"));
     auto parsed = sql::Parse(sql);
     if (!parsed.ok()) return parsed.error();
+    // The tokens are gone; the syntax tree stays while the statement runs.
+    memory->Shrink(static_cast<int64_t>(sql.size()) *
+                   (sql::kParseBytesPerInputByte - sql::kAstBytesPerInputByte));
     return impl_->Dispatch(parsed.value(), options, memory, outcome);
   }();
   impl_->stats.Count(Op::kQuery, st.ok());

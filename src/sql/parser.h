@@ -25,6 +25,9 @@ namespace quanta::sql {
 // Nesting is bounded separately: 100 levels of parentheses/function calls and expression or
 // condition trees 500 high (parser_impl.h), both 1020 errors.
 inline constexpr int64_t kParseBytesPerInputByte = 224;
+// What stays held once Parse() has returned: the syntax tree without the tokens (56 bytes per
+// input byte at most), which callers keep reserved while the statement runs.
+inline constexpr int64_t kAstBytesPerInputByte = kParseBytesPerInputByte - 56;
 
 Result<Statement> Parse(std::string_view sql);
 
