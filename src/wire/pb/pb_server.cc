@@ -35,9 +35,6 @@ constexpr size_t kReadChunk = 64 << 10;
 constexpr size_t kMaxGather = 64;
 // A frame buffer larger than this is given back between requests.
 constexpr size_t kKeepFrameBufferBytes = 256 << 10;
-// Replies up to this size are queued even when the memory account refuses them (error replies
-// must reach the client; bigger replies are charged by the request that produced them).
-constexpr size_t kAlwaysQueuedBytes = 64 << 10;
 }  // namespace
 
 class Connection;
@@ -72,6 +69,21 @@ struct ServerState {
   std::mutex mu;
   std::condition_variable cv;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;  // GUARDED_BY(mu)
+  // Admission callbacks the query gate has not called yet (Stop waits for them: they post to
+  // the strands and the worker pool).
+  int admissions_pending = 0;  // GUARDED_BY(mu)
+
+  void AdmissionStarted() {
+    std::lock_guard lock(mu);
+    ++admissions_pending;
+  }
+  void AdmissionDone() {
+    {
+      std::lock_guard lock(mu);
+      --admissions_pending;
+    }
+    cv.notify_all();
+  }
 };
 
 // One reply frame queued for the socket, with the memory charge it holds until written.
@@ -155,12 +167,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
  private:
-  // A frame not charged by the request that produced it: the connection charges it.
+  // A frame not charged by the request that produced it (errors, acknowledgements, key/value
+  // replies, list-keys batches: all bounded by the object size or the flow control): the
+  // connection charges it. A reply is never dropped for the account: if it refuses, the frame
+  // goes out uncharged (and the refusal is counted).
   OutFrame Charge(std::string frame) {
     OutFrame f{std::move(frame), server_.ConnectionReservation()};
-    Status st = f.charge.Grow(static_cast<int64_t>(f.bytes.size()), "the reply");
-    // Small replies (errors, acknowledgements) always go out; see kAlwaysQueuedBytes.
-    (void)st;
+    f.charge.Grow(static_cast<int64_t>(f.bytes.size()), "the reply").IgnoreError();
     return f;
   }
 
@@ -265,18 +278,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (RequestHandler::IsQuery(code, payload)) {
       // Admission before work: the query reaches the worker pool only with a slot; overload
       // and the queue timeout are answered from here.
+      server_.AdmissionStarted();
       server_.service.AdmitQuery(
           [self = shared_from_this(), code, payload](Result<service::QuerySlot> slot) {
             if (slot.ok()) {
               self->RunOnWorker(code, payload, std::move(slot).value());
-              return;
+            } else {
+              Status st = slot.error();
+              asio::post(self->socket_.get_executor(), [self, code, st] {
+                auto enc = code == code::kTsTtbMsg ? RequestEncoding::kTtb : RequestEncoding::kPb;
+                self->SendInline(self->Charge(ErrorReplyFrame(st, enc)));
+                self->RequestDone(RequestHandler::After::kKeepOpen);
+              });
             }
-            Status st = slot.error();
-            asio::post(self->socket_.get_executor(), [self, code, st] {
-              auto enc = code == code::kTsTtbMsg ? RequestEncoding::kTtb : RequestEncoding::kPb;
-              self->SendInline(self->Charge(ErrorReplyFrame(st, enc)));
-              self->RequestDone(RequestHandler::After::kKeepOpen);
-            });
+            self->server_.AdmissionDone();
           });
       return true;
     }
@@ -608,6 +623,13 @@ void PbServer::Stop() {
   {
     std::unique_lock lock(s.mu);
     s.cv.wait_for(lock, std::chrono::seconds(5), [&s] { return s.connections.empty(); });
+  }
+  {
+    // Queries still waiting for a slot get one or their 1013 within the query timeout.
+    std::unique_lock lock(s.mu);
+    int64_t timeout_ms = std::max<int64_t>(0, s.service.options().query_timeout_ms);
+    auto limit = std::chrono::milliseconds(timeout_ms) + std::chrono::seconds(2);
+    s.cv.wait_for(lock, limit, [&s] { return s.admissions_pending == 0; });
   }
   // Requests still running finish here (their output goes nowhere once the socket is closed).
   s.workers->join();

@@ -303,8 +303,8 @@ Value ValueFromCellView(const TsCellView& c) {
 // it happens, so that a key of millions of empty cells is refused instead of built.
 Status ChargeKeyDecode(std::string_view payload, MemoryReservation* memory) {
   size_t cells = CountFields(payload, 2);
-  return memory->Grow(static_cast<int64_t>(payload.size() + cells * (sizeof(TsCell) + sizeof(Value))),
-                      "decoding the key");
+  size_t bytes = payload.size() + cells * (sizeof(TsCell) + sizeof(Value));
+  return memory->Grow(static_cast<int64_t>(bytes), "decoding the key");
 }
 
 }  // namespace
