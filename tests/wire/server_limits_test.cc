@@ -242,6 +242,21 @@ TEST_F(LimitsTest, NonReadingListKeysClientsDoNotBlockOthers) {
       << "connections " << Connections() << ", memory used " << MemoryUsed();
 }
 
+// The buffer of a large frame is charged while the frame arrives and given back once the
+// connection idles; the connection stays usable.
+TEST_F(LimitsTest, LargeFrameBufferIsChargedThenGivenBackWhenIdle) {
+  auto c = Connect();
+  ASSERT_TRUE(c->Ping().ok());
+  const int64_t baseline = MemoryUsed();
+  auto e = ErrorOf(MustCall(*c, 42, std::string(8 << 20, 'x')));
+  EXPECT_EQ(e.errmsg, "Unknown message code: 42");
+  EXPECT_GE(service_->memory().peak(), baseline + (8 << 20));
+  EXPECT_TRUE(WaitFor([&] { return MemoryUsed() < baseline + (1 << 20); },
+                      std::chrono::seconds(10)))
+      << "memory used " << MemoryUsed() << " (baseline " << baseline << ")";
+  EXPECT_TRUE(c->Ping().ok());
+}
+
 std::string EmptyRowsPut(size_t rows) {
   std::string p = FromHex("0A 02 74 31");  // table "t1"
   p.reserve(p.size() + 2 * rows);

@@ -33,8 +33,10 @@ constexpr size_t kMaxPendingBytes = 4 << 20;
 constexpr size_t kReadChunk = 64 << 10;
 // Frames gathered into one socket write.
 constexpr size_t kMaxGather = 64;
-// A frame buffer larger than this is given back between requests.
+// A frame buffer larger than this is given back once its connection has been idle for
+// kShrinkAfterIdle (a client sending a stream of large puts keeps its buffer meanwhile).
 constexpr size_t kKeepFrameBufferBytes = 256 << 10;
+constexpr auto kShrinkAfterIdle = std::chrono::seconds(1);
 }  // namespace
 
 class Connection;
@@ -323,11 +325,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void RequestDone(RequestHandler::After after) {
     busy_ = false;
-    // A large request frame's buffer goes back now rather than when the connection closes.
-    frames_.ShrinkIfLarge(kKeepFrameBufferBytes);
-    if (in_mem_.held() > static_cast<int64_t>(frames_.capacity())) {
-      in_mem_.Resize(static_cast<int64_t>(frames_.capacity()), "").IgnoreError();
-    }
     if (after == RequestHandler::After::kClose) close_after_flush_ = true;
     if (!writing_) ContinueReading();
   }
@@ -395,19 +392,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
-  // Between frames the idle timeout runs from now; once a frame has started, its deadline is
-  // fixed at its start plus min(read timeout, idle timeout).
+  // Between frames the idle timeout runs from now (with an earlier wake-up to give back a large
+  // frame buffer); once a frame has started, its deadline is fixed at its start plus
+  // min(read timeout, idle timeout).
   void ArmReadTimer() {
     using Clock = std::chrono::steady_clock;
     const auto& o = server_.options;
     Clock::time_point deadline;
+    bool shrink_wake = false;
     if (frames_.buffered() == 0) {
       frame_started_ = false;
-      if (o.idle_timeout_seconds <= 0) {
+      bool large = frames_.capacity() > kKeepFrameBufferBytes;
+      if (o.idle_timeout_seconds <= 0 && !large) {
         CancelReadTimer();
         return;
       }
-      deadline = Clock::now() + std::chrono::seconds(o.idle_timeout_seconds);
+      deadline = o.idle_timeout_seconds > 0
+                     ? Clock::now() + std::chrono::seconds(o.idle_timeout_seconds)
+                     : Clock::time_point::max();
+      idle_deadline_ = deadline;
+      if (large && Clock::now() + kShrinkAfterIdle < deadline) {
+        deadline = Clock::now() + kShrinkAfterIdle;
+        shrink_wake = true;
+      }
     } else {
       if (!frame_started_) {
         frame_started_ = true;
@@ -425,13 +432,30 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (read_timer_armed_ && armed_deadline_ == frame_deadline_) return;
       deadline = frame_deadline_;
     }
+    StartReadTimer(deadline, shrink_wake);
+  }
+
+  void StartReadTimer(std::chrono::steady_clock::time_point deadline, bool shrink_wake) {
     uint64_t gen = ++read_gen_;
     read_timer_armed_ = true;
     armed_deadline_ = deadline;
     read_timer_.expires_at(deadline);
-    read_timer_.async_wait([self = shared_from_this(), gen](const error_code& ec) {
+    read_timer_.async_wait([self = shared_from_this(), gen, shrink_wake](const error_code& ec) {
       if (ec || gen != self->read_gen_ || self->busy_ || self->closed_) return;
-      self->Close();
+      if (!shrink_wake) {
+        self->Close();
+        return;
+      }
+      // Idle for a while: the large frame buffer goes back, then the idle timeout runs on.
+      if (self->frames_.buffered() == 0) {
+        self->frames_.ShrinkIfLarge(kKeepFrameBufferBytes);
+        self->in_mem_.Resize(static_cast<int64_t>(self->frames_.capacity()), "").IgnoreError();
+      }
+      if (self->idle_deadline_ == std::chrono::steady_clock::time_point::max()) {
+        self->read_timer_armed_ = false;
+        return;
+      }
+      self->StartReadTimer(self->idle_deadline_, false);
     });
   }
 
@@ -481,6 +505,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool frame_started_ = false;
   bool read_timer_armed_ = false;
   std::chrono::steady_clock::time_point frame_deadline_{};
+  std::chrono::steady_clock::time_point idle_deadline_{};
   std::chrono::steady_clock::time_point armed_deadline_{};
   uint64_t read_gen_ = 0;
   uint64_t write_gen_ = 0;

@@ -248,6 +248,7 @@ class PutRowCollector {
       if (++invalid_ <= service::kMaxListedRowIndexes) listed_.push_back(index_);
       if (invalid_ == 1) {
         std::vector<Row>().swap(rows_);  // nothing of this put will be written
+        uncharged_ = 0;
         memory_->ReleaseAll();
       }
       return Status::OK();
@@ -256,26 +257,36 @@ class PutRowCollector {
     if (rows_.size() == rows_.capacity()) {
       size_t cap = std::min(std::max<size_t>(16, 2 * rows_.capacity()), expected_);
       cap = std::max(cap, rows_.size() + 1);
-      QUANTA_RETURN_IF_ERROR(memory_->Grow(
-          static_cast<int64_t>((cap - rows_.capacity()) * sizeof(Row)), "decoding the rows"));
+      QUANTA_RETURN_IF_ERROR(Charge((cap - rows_.capacity()) * sizeof(Row)));
       rows_.reserve(cap);
     }
-    QUANTA_RETURN_IF_ERROR(
-        memory_->Grow(static_cast<int64_t>(ApproxRowMemory(scratch_) - sizeof(Row)),
-                      "decoding the rows"));
+    QUANTA_RETURN_IF_ERROR(Charge(ApproxRowMemory(scratch_) - sizeof(Row)));
     rows_.push_back(std::move(scratch_));
     scratch_ = Row();
     scratch_.reserve(table_.columns.size());
     return Status::OK();
   }
 
-  // The 1003 status when a row was invalid, else OK.
-  Status Validity() const {
-    return invalid_ == 0 ? Status::OK() : service::InvalidRowsError(listed_, invalid_);
+  // After the last row: the 1003 status when a row was invalid, else the rows' final charge.
+  Status Finish() {
+    if (invalid_ > 0) return service::InvalidRowsError(listed_, invalid_);
+    return Flush();
   }
   std::vector<Row> TakeRows() { return std::move(rows_); }
 
  private:
+  // Charges go to the shared account in chunks (one atomic update per ~64 KiB, not per row).
+  static constexpr size_t kChargeChunk = 64 << 10;
+  Status Charge(size_t bytes) {
+    uncharged_ += bytes;
+    return uncharged_ < kChargeChunk ? Status::OK() : Flush();
+  }
+  Status Flush() {
+    int64_t bytes = static_cast<int64_t>(uncharged_);
+    uncharged_ = 0;
+    return memory_->Grow(bytes, "decoding the rows");
+  }
+
   const schema::TableDef& table_;
   const size_t expected_;
   MemoryReservation* memory_;
@@ -285,6 +296,7 @@ class PutRowCollector {
   size_t index_ = 0;
   size_t invalid_ = 0;
   std::vector<size_t> listed_;
+  size_t uncharged_ = 0;  // estimated bytes kept but not yet charged (< kChargeChunk)
 };
 
 Value ValueFromCellView(const TsCellView& c) {
@@ -328,7 +340,7 @@ After RequestHandler::TsPut(std::string_view payload, FrameSink& sink) {
     }));
     return rows.EndRow();
   });
-  if (st.ok()) st = rows.Validity();
+  if (st.ok()) st = rows.Finish();
   if (st.ok()) st = service_.Put(table_name, rows.TakeRows());
   if (!st.ok()) return SendError(sink, KvError(st, table_name), RequestEncoding::kPb);
   sink.Send(EncodeFrame(code::kTsPutResp, ""));
@@ -505,7 +517,7 @@ After RequestHandler::TtbPut(std::string_view payload, FrameSink& sink) {
         ++cell_index;
       },
       [&] { return rows.EndRow(); });
-  if (st.ok()) st = rows.Validity();
+  if (st.ok()) st = rows.Finish();
   if (st.ok()) st = service_.Put(table_name, rows.TakeRows());
   if (!st.ok()) return SendError(sink, KvError(st, table_name), RequestEncoding::kTtb);
   sink.Send(EncodeFrame(code::kTsTtbMsg, ttb::EncodeTtbPutResp()));
