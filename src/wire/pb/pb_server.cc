@@ -354,7 +354,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void OnWrite(const error_code& ec, size_t written) {
     writing_ = false;
-    if (closed_) return;  // Close() dropped the queue and woke the workers
+    if (closed_) {  // Close() woke the workers; the queue goes now that no write uses it
+      out_.clear();
+      out_offset_ = 0;
+      return;
+    }
     {
       std::lock_guard lock(flow_mu_);
       pending_bytes_ -= std::min(pending_bytes_, written);
@@ -482,8 +486,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
       pending_bytes_ = 0;
     }
     flow_cv_.notify_all();
-    out_.clear();  // releases the queued replies' charges
-    out_offset_ = 0;
+    // The queued replies (and their charges) go now, or when the aborted write completes.
+    if (!writing_) {
+      out_.clear();
+      out_offset_ = 0;
+    }
     server_.Unregister(this);
   }
 
