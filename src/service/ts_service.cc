@@ -41,9 +41,6 @@ size_t ApproxRowBytes(const Row& row) {
   return n;
 }
 
-// At most this many row indexes are listed in a 1003 message (docs/compatibility.md).
-constexpr size_t kMaxListedRowIndexes = 100;
-
 std::string RowIndexList(const std::vector<size_t>& idx, size_t total) {
   std::string s;
   for (size_t i = 0; i < idx.size(); ++i) s += (i ? ", " : "") + std::to_string(idx[i]);
@@ -52,6 +49,12 @@ std::string RowIndexList(const std::vector<size_t>& idx, size_t total) {
 }
 
 }  // namespace
+
+// At most kMaxListedRowIndexes row indexes are listed in a 1003 message (docs/compatibility.md).
+Status InvalidRowsError(const std::vector<size_t>& listed, size_t total) {
+  return Status(ErrorCode::kIrregular,
+                "Invalid data found at row index(es) " + RowIndexList(listed, total));
+}
 
 struct TsService::Impl {
   ServiceOptions options;
@@ -108,10 +111,7 @@ struct TsService::Impl {
         if (++n_invalid <= kMaxListedRowIndexes) invalid.push_back(i + 1);
       }
     }
-    if (n_invalid > 0) {
-      return Status(ErrorCode::kIrregular,
-                    "Invalid data found at row index(es) " + RowIndexList(invalid, n_invalid));
-    }
+    if (n_invalid > 0) return InvalidRowsError(invalid, n_invalid);
     size_t too_big = 0;
     for (const auto& r : rows) {
       if (static_cast<int64_t>(ApproxRowBytes(r)) > options.max_object_size) ++too_big;

@@ -102,6 +102,12 @@ struct CoverageEntry {
   std::string desc;
 };
 
+// The 1003 reply for a put with invalid rows: `listed` holds the first invalid row indexes
+// (1-based, at most kMaxListedRowIndexes of them), `total` how many rows were invalid.
+// Transports that validate rows while decoding them use it to answer exactly as Put() would.
+inline constexpr size_t kMaxListedRowIndexes = 100;
+Status InvalidRowsError(const std::vector<size_t>& listed, size_t total);
+
 struct Stats;  // counters (service/stats.h)
 
 class TsService {

@@ -41,7 +41,49 @@ void RoundTrip(std::string_view payload) {
   (void)pb::ToString(m);
 }
 
+// The server's bounded-memory decoders accept and reject what Decode() does.
+void CheckServerDecoders(uint8_t code, std::string_view payload) {
+  if (code == pb::code::kTsPutReq) {
+    pb::TsPutReq full;
+    quanta::Status d = pb::Decode(payload, &full);
+    std::string table;
+    size_t rows = 0;
+    quanta::Status s = pb::ScanTsPutReq(payload, &table, &rows);
+    if (s.ok() != d.ok() || (!s.ok() && s.message() != d.message())) {
+      Fail("ScanTsPutReq and Decode(TsPutReq) disagree");
+    }
+    if (!s.ok()) return;
+    if (table != full.table || rows != full.rows.size()) Fail("ScanTsPutReq: table or rows");
+    size_t r = 0;
+    quanta::Status walk = pb::ForEachTsPutRow(payload, [&](std::string_view row) {
+      size_t c = 0;
+      quanta::Status cells = pb::ForEachTsCell(row, [&](const pb::TsCellView& v) {
+        if (r >= full.rows.size() || c >= full.rows[r].size() ||
+            v.field != full.rows[r][c].field) {
+          Fail("ForEachTsCell differs from the decoded rows");
+        }
+        ++c;
+        return quanta::Status::OK();
+      });
+      ++r;
+      return cells;
+    });
+    if (!walk.ok() || r != rows) Fail("ForEachTsPutRow differs from the decoded rows");
+  } else if (code == pb::code::kTsQueryReq) {
+    pb::TsQueryReq full, server;
+    if (pb::Decode(payload, &full).ok() != pb::DecodeForServer(payload, &server).ok()) {
+      Fail("DecodeForServer(TsQueryReq) and Decode disagree");
+    }
+  } else if (code == pb::code::kTsCoverageReq) {
+    pb::TsCoverageReq full, server;
+    if (pb::Decode(payload, &full).ok() != pb::DecodeForServer(payload, &server).ok()) {
+      Fail("DecodeForServer(TsCoverageReq) and Decode disagree");
+    }
+  }
+}
+
 void DecodeFrame(uint8_t code, std::string_view payload) {
+  CheckServerDecoders(code, payload);
   auto described = pb::DescribePbMessage(code, payload);
   if (!described.ok() && code != 42) CheckError(described.error());
   switch (code) {

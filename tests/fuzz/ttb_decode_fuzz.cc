@@ -1,6 +1,9 @@
 // libFuzzer target for the TTB (Erlang External Term Format) decoder and the TS message mapping.
 // Invariants: nothing crashes; errors carry a message and Riak errcode 0; a decoded term
-// re-encodes to bytes that decode to an equal term, and re-encoding is a fixed point.
+// re-encodes to bytes that decode to an equal term, and re-encoding is a fixed point. The
+// bounded-memory paths agree with the whole-term ones: ValidateTerm gives DecodeTerm's verdict
+// and message, the streaming put walk DecodeTtbRequest's verdict, message and cells, and the
+// direct query-reply encoder EncodeTtbQueryResp's bytes.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -35,6 +38,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!(*again == *term)) Fail("round trip changed the term");
     if (ttb::EncodeTerm(*again) != once) Fail("encoding is not a fixed point");
   }
+  quanta::Status valid = ttb::ValidateTerm(input);
+  if (valid.ok() != term.ok()) Fail("ValidateTerm and DecodeTerm disagree");
+  if (!valid.ok() && valid.message() != term.error().message()) {
+    Fail("ValidateTerm and DecodeTerm report different errors");
+  }
   auto req = ttb::DecodeTtbRequest(input);
   if (!req.ok() && req.error().message().empty()) Fail("request error without a message");
   if (req.ok()) {
@@ -44,10 +52,43 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
   }
+  if (valid.ok() && ttb::PeekTtbRequestName(input) == "tsputreq") {
+    std::string table;
+    size_t rows = 0;
+    quanta::Status scan = ttb::ScanTtbPutReq(input, &table, &rows);
+    auto* p = req.ok() ? std::get_if<ttb::TtbPutReq>(&*req) : nullptr;
+    if (scan.ok() != (p != nullptr)) Fail("ScanTtbPutReq and DecodeTtbRequest disagree");
+    if (!scan.ok() && scan.message() != req.error().message()) {
+      Fail("ScanTtbPutReq and DecodeTtbRequest report different errors");
+    }
+    if (p != nullptr) {
+      if (table != p->table || rows != p->rows.size()) Fail("ScanTtbPutReq: table or row count");
+      size_t r = 0, c = 0;
+      bool same = true;
+      quanta::Status walk = ttb::ForEachTtbPutCell(
+          input, [&] { c = 0; },
+          [&](std::optional<quanta::Value> v) {
+            same = same && r < p->rows.size() && c < p->rows[r].size() &&
+                   v == ttb::TermToValue(p->rows[r][c]);
+            ++c;
+          },
+          [&] {
+            same = same && c == p->rows[r].size();
+            ++r;
+            return quanta::Status::OK();
+          });
+      if (!walk.ok() || !same || r != rows) Fail("ForEachTtbPutCell differs from the decoded rows");
+    }
+  }
   auto resp = ttb::DecodeTtbResponse(input);
   if (resp.ok() && resp->kind != ttb::TtbResponse::Kind::kError) {
-    // A decoded result re-encodes as a query response.
-    (void)ttb::EncodeTtbQueryResp(resp->result);
+    // A decoded result re-encodes as a query response, directly or through terms alike.
+    std::string want = ttb::EncodeTtbQueryResp(resp->result);
+    std::string direct;
+    quanta::ResultSet copy = resp->result;
+    if (!ttb::AppendTtbQueryResp(&copy, nullptr, &direct).ok() || direct != want) {
+      Fail("AppendTtbQueryResp differs from EncodeTtbQueryResp");
+    }
   }
   return 0;
 }

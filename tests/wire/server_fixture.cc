@@ -30,6 +30,18 @@ void ServerTest::StartServer(pb::PbServerOptions options) {
   ASSERT_NE(port_, 0);
 }
 
+void ServerTest::RestartService(service::ServiceOptions so, pb::PbServerOptions po) {
+  if (server_) server_->Stop();
+  server_.reset();
+  if (service_) service_->Close().IgnoreError();
+  service_.reset();
+  so.data_dir = dir_;
+  auto svc = service::TsService::Open(so);
+  ASSERT_TRUE(svc.ok()) << svc.error().ToString();
+  service_ = std::move(svc).value();
+  StartServer(po);
+}
+
 void ServerTest::TearDown() {
   if (server_) server_->Stop();
   server_.reset();

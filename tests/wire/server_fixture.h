@@ -28,6 +28,9 @@ class ServerTest : public ::testing::Test {
 
   // Starts (or restarts) the server with `options` (port forced to 0).
   void StartServer(pb::PbServerOptions options);
+  // Stops the server, reopens the service on the same directory with `so` (data_dir forced),
+  // and starts the server again with `po`.
+  void RestartService(service::ServiceOptions so, pb::PbServerOptions po);
   std::unique_ptr<pb::PbClient> Connect(bool use_ttb = false);
   // Runs a statement that must succeed.
   void Exec(const std::string& sql);

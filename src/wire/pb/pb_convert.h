@@ -10,7 +10,11 @@
 
 #include <vector>
 
+#include <string>
+
+#include "common/memory.h"
 #include "common/result_set.h"
+#include "common/status.h"
 #include "common/value.h"
 #include "wire/pb/pb_messages.h"
 
@@ -30,6 +34,18 @@ TsRow CellsFromValues(const Row& row);
 
 std::vector<TsColumnDescription> ColumnDescriptions(const std::vector<ColumnDesc>& columns);
 std::vector<ColumnType> ColumnTypes(const std::vector<ColumnDesc>& columns);
+
+// The complete TsQueryResp frame (header included) for `result`, written straight from its rows:
+// the same bytes as EncodeFrame(kTsQueryResp, Encode(resp)) for the TsQueryResp built with
+// ColumnDescriptions/CellsFromRow (no columns when there are no rows), without the
+// intermediate message and string copies. The frame is charged to `memory` (may be null) as
+// it fills and each row is freed (and its estimated size given back) once encoded, so the peak
+// is about the result plus the frame; on return `memory` holds about the frame. On a refusal
+// (kMemoryLimit) some rows may already be freed: the result is then only fit for an error.
+Status EncodeQueryRespFrame(ResultSet* result, MemoryReservation* memory, std::string* frame);
+
+// Estimated heap bytes a row holds (vector, values, out-of-line strings).
+size_t ApproxRowMemory(const Row& row);
 
 // A PB response (columns + rows) as a ResultSet.
 ResultSet ResultSetFromPb(const std::vector<TsColumnDescription>& columns,

@@ -1,5 +1,7 @@
 #include "wire/pb/pb_frame.h"
 
+#include <algorithm>
+
 #include "common/coding.h"
 
 namespace quanta::wire::pb {
@@ -53,17 +55,65 @@ std::string EncodeFrame(uint8_t c, std::string_view payload) {
   return out;
 }
 
+namespace {
+constexpr size_t kMinBufferBytes = 4 << 10;
+// Consumed bytes are dropped once they dominate the buffer, so it does not grow without bound.
+constexpr size_t kCompactAfterBytes = 64 << 10;
+}  // namespace
+
+size_t FrameReassembler::CapacityFor(size_t n) const {
+  size_t cap = buf_.capacity();
+  if (buf_.size() + n <= cap) return cap;
+  size_t live = buf_.size() - pos_;
+  size_t need = live + n;
+  if (need <= cap) return cap;  // compacting in place is enough
+  size_t grown = std::max({need, 2 * cap, kMinBufferBytes});
+  // The frame being assembled bounds the growth: no doubling past its last byte.
+  if (live >= kFrameHeaderBytes) {
+    uint64_t length = coding::DecodeFixed32BE(buf_.data() + pos_);
+    if (length > 0 && length - 1 <= max_payload_) {
+      size_t frame_end = kFrameHeaderBytes + static_cast<size_t>(length);
+      if (need <= frame_end) grown = std::min(grown, frame_end);
+    }
+  }
+  return std::max(grown, need);
+}
+
 void FrameReassembler::Append(std::string_view bytes) {
-  // Drop consumed bytes once they dominate the buffer, so it does not grow without bound.
-  if (pos_ > 0 && (pos_ >= buf_.size() || pos_ > (64 << 10))) {
-    buf_.erase(0, pos_);
+  if (buf_.size() + bytes.size() > buf_.capacity()) {
+    size_t cap = CapacityFor(bytes.size());
+    if (cap == buf_.capacity()) {
+      buf_.erase(0, pos_);
+    } else {
+      // Rebuild at exactly `cap` (std::string::reserve may round up to twice the old size).
+      std::string next;
+      next.reserve(cap);
+      next.append(buf_, pos_, std::string::npos);
+      buf_.swap(next);
+    }
     pos_ = 0;
   }
   buf_.append(bytes.data(), bytes.size());
 }
 
+void FrameReassembler::ShrinkIfLarge(size_t keep_bytes) {
+  if (buf_.capacity() <= keep_bytes) return;
+  size_t live = buf_.size() - pos_;
+  if (live > keep_bytes / 2) return;
+  std::string next;
+  next.reserve(std::max(live, kMinBufferBytes));
+  next.append(buf_, pos_, std::string::npos);
+  buf_.swap(next);
+  pos_ = 0;
+}
+
 FrameReassembler::Result FrameReassembler::Next(FrameView* frame) {
   if (sticky_ != Result::kNeedMore) return sticky_;
+  // The previous frame's view ends here: drop consumed bytes once they dominate the buffer.
+  if (pos_ > 0 && (pos_ >= buf_.size() || pos_ > kCompactAfterBytes)) {
+    buf_.erase(0, pos_);
+    pos_ = 0;
+  }
   size_t avail = buf_.size() - pos_;
   if (avail < kFrameHeaderBytes) return Result::kNeedMore;
   uint32_t length = coding::DecodeFixed32BE(buf_.data() + pos_);

@@ -74,7 +74,16 @@ class FrameReassembler {
 
   explicit FrameReassembler(size_t max_payload_bytes) : max_payload_(max_payload_bytes) {}
 
+  // Appends bytes. The buffer grows geometrically but never past the end of the frame being
+  // assembled (once its header is known), so a frame of N bytes costs about N bytes of buffer.
   void Append(std::string_view bytes);
+  // The buffer capacity Append() of `n` more bytes would leave, so that callers can charge it
+  // to a memory account before the allocation happens.
+  size_t CapacityFor(size_t n) const;
+  // Current buffer capacity (what the reassembler holds in memory).
+  size_t capacity() const { return buf_.capacity(); }
+  // Gives back a large buffer once no large frame is being assembled (call between requests).
+  void ShrinkIfLarge(size_t keep_bytes);
   // Extracts the next complete frame, if any. After kEmptyFrame/kTooLarge the stream is
   // unusable; the reassembler keeps returning the same result.
   Result Next(FrameView* frame);

@@ -85,8 +85,10 @@ std::string EncodeCell(const TsCell& c) {
   return out;
 }
 
-Status DecodeCell(std::string_view in, TsCell* c) {
-  *c = TsCell();
+}  // namespace
+
+Status DecodeCellView(std::string_view in, TsCellView* c) {
+  *c = TsCellView();
   return ForEachField(in, [&](const ProtoField& f) -> Status {
     TsCell::Field which;
     switch (f.number) {
@@ -103,7 +105,7 @@ Status DecodeCell(std::string_view in, TsCell* c) {
     }
     c->field = which;
     switch (which) {
-      case TsCell::Field::kVarchar: return ReadString(f, &c->varchar_value);
+      case TsCell::Field::kVarchar: return f.AsBytes(&c->varchar_value);
       case TsCell::Field::kSint64:
       case TsCell::Field::kTimestamp: return f.AsSint64(&c->int_value);
       case TsCell::Field::kBoolean: return f.AsBool(&c->boolean_value);
@@ -112,6 +114,20 @@ Status DecodeCell(std::string_view in, TsCell* c) {
     }
     return Status::OK();
   });
+}
+
+namespace {
+
+Status DecodeCell(std::string_view in, TsCell* c) {
+  TsCellView v;
+  RETURN_IF_ERROR(DecodeCellView(in, &v));
+  *c = TsCell();
+  c->field = v.field;
+  c->varchar_value.assign(v.varchar_value.data(), v.varchar_value.size());
+  c->int_value = v.int_value;
+  c->boolean_value = v.boolean_value;
+  c->double_value = v.double_value;
+  return Status::OK();
 }
 
 std::string EncodeRow(const TsRow& row) {
@@ -162,6 +178,7 @@ std::string EncodeColumn(const TsColumnDescription& c) {
   return out;
 }
 
+// `cols` null: checked, not kept.
 Status DecodeColumnField(const ProtoField& outer, std::vector<TsColumnDescription>* cols) {
   std::string_view body;
   RETURN_IF_ERROR(outer.AsBytes(&body));
@@ -181,7 +198,7 @@ Status DecodeColumnField(const ProtoField& outer, std::vector<TsColumnDescriptio
       default: return Status::OK();
     }
   }));
-  cols->push_back(std::move(c));
+  if (cols != nullptr) cols->push_back(std::move(c));
   return Status::OK();
 }
 
@@ -201,7 +218,9 @@ std::string EncodeInterpolation(const TsInterpolation& q) {
   return out;
 }
 
-Status DecodeInterpolation(const ProtoField& outer, std::optional<TsInterpolation>* out) {
+// `keep_pairs` false: the pairs are checked but not kept (the server ignores them).
+Status DecodeInterpolation(const ProtoField& outer, std::optional<TsInterpolation>* out,
+                           bool keep_pairs = true) {
   std::string_view body;
   RETURN_IF_ERROR(outer.AsBytes(&body));
   TsInterpolation q;
@@ -218,7 +237,7 @@ Status DecodeInterpolation(const ProtoField& outer, std::optional<TsInterpolatio
           if (pf.number == 2) return ReadOptString(pf, &p.value);
           return Status::OK();
         }));
-        q.interpolations.push_back(std::move(p));
+        if (keep_pairs) q.interpolations.push_back(std::move(p));
         return Status::OK();
       }
       default: return Status::OK();
@@ -713,6 +732,92 @@ Status Decode(std::string_view in, TsCoverageResp* m) {
     }));
     m->entries.push_back(std::move(e));
     return Status::OK();
+  });
+}
+
+// ---- server-side decoding with bounded memory ----
+
+Status DecodeForServer(std::string_view in, TsQueryReq* m) {
+  *m = {};
+  return ForEachField(in, [&](const ProtoField& f) -> Status {
+    switch (f.number) {
+      case 1: return DecodeInterpolation(f, &m->query, /*keep_pairs=*/false);
+      case 2: return ReadOptBool(f, &m->stream);
+      case 3: return ReadOptString(f, &m->cover_context);
+      default: return Status::OK();
+    }
+  });
+}
+
+Status DecodeForServer(std::string_view in, TsCoverageReq* m) {
+  *m = {};
+  bool has_table = false;
+  RETURN_IF_ERROR(ForEachField(in, [&](const ProtoField& f) -> Status {
+    switch (f.number) {
+      case 1: return DecodeInterpolation(f, &m->query, /*keep_pairs=*/false);
+      case 2: has_table = true; return ReadString(f, &m->table);
+      case 3: return ReadOptString(f, &m->replace_cover);
+      case 4: {
+        std::string_view v;
+        return f.AsBytes(&v);  // checked, not kept: the server ignores unavailable_cover
+      }
+      default: return Status::OK();
+    }
+  }));
+  if (!has_table) return Missing("TsCoverageReq", "table");
+  return Status::OK();
+}
+
+size_t CountFields(std::string_view in, uint32_t number) {
+  size_t n = 0;
+  ProtoReader r(in);
+  while (r.HasNext()) {
+    ProtoField f;
+    if (!r.Next(&f).ok()) break;
+    if (f.number == number) ++n;
+  }
+  return n;
+}
+
+Status ScanTsPutReq(std::string_view in, std::string* table, size_t* rows) {
+  table->clear();
+  *rows = 0;
+  bool has_table = false;
+  RETURN_IF_ERROR(ForEachField(in, [&](const ProtoField& f) -> Status {
+    switch (f.number) {
+      case 1: has_table = true; return ReadString(f, table);
+      case 2: return DecodeColumnField(f, nullptr);
+      case 3: {
+        std::string_view body;
+        RETURN_IF_ERROR(f.AsBytes(&body));
+        ++*rows;
+        return ForEachTsCell(body, [](const TsCellView&) { return Status::OK(); });
+      }
+      default: return Status::OK();
+    }
+  }));
+  if (!has_table) return Missing("TsPutReq", "table");
+  return Status::OK();
+}
+
+Status ForEachTsPutRow(std::string_view in,
+                       const std::function<Status(std::string_view row)>& fn) {
+  return ForEachField(in, [&](const ProtoField& f) -> Status {
+    if (f.number != 3) return Status::OK();
+    std::string_view body;
+    RETURN_IF_ERROR(f.AsBytes(&body));
+    return fn(body);
+  });
+}
+
+Status ForEachTsCell(std::string_view row, const std::function<Status(const TsCellView&)>& fn) {
+  return ForEachField(row, [&](const ProtoField& f) -> Status {
+    if (f.number != 1) return Status::OK();
+    std::string_view body;
+    RETURN_IF_ERROR(f.AsBytes(&body));
+    TsCellView c;
+    RETURN_IF_ERROR(DecodeCellView(body, &c));
+    return fn(c);
   });
 }
 

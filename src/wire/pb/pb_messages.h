@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -257,6 +258,37 @@ std::string ToString(const TsRow& r);
 // the decode error. Used by golden tests and debugging tools. Code 104 is not handled here
 // (see ttb_messages.h).
 Result<std::string> DescribePbMessage(uint8_t code, std::string_view payload);
+
+// ---- server-side decoding with bounded memory ----
+// The server never materialises what it ignores or what a hostile frame could multiply: these
+// accept and reject exactly what Decode() does (same errors), but keep less.
+
+// As Decode(), without keeping the interpolation pairs (and, for coverage, unavailable_cover):
+// the server ignores them, and a frame of empty pairs would otherwise cost ~36x its size.
+Status DecodeForServer(std::string_view in, TsQueryReq* m);
+Status DecodeForServer(std::string_view in, TsCoverageReq* m);
+
+// Number of top-level fields numbered `number` (stops quietly at malformed input).
+size_t CountFields(std::string_view in, uint32_t number);
+
+// A TsCell as views into the message (no copies).
+struct TsCellView {
+  TsCell::Field field = TsCell::Field::kNull;
+  std::string_view varchar_value;
+  int64_t int_value = 0;
+  bool boolean_value = false;
+  double double_value = 0;
+};
+Status DecodeCellView(std::string_view in, TsCellView* c);
+
+// Checks a whole TsPutReq as Decode() does, without building it: the table name and the number
+// of rows come back. After it succeeded, ForEachTsPutRow/ForEachTsCell walk the same message
+// and cannot fail on their own (errors are then only those the callbacks return).
+Status ScanTsPutReq(std::string_view in, std::string* table, size_t* rows);
+// Calls fn(row body) for each row in order; stops at the first error fn returns.
+Status ForEachTsPutRow(std::string_view in, const std::function<Status(std::string_view row)>& fn);
+// Calls fn(cell) for each cell of one row body in order.
+Status ForEachTsCell(std::string_view row, const std::function<Status(const TsCellView&)>& fn);
 
 // Quoted, escaped rendering of bytes used by the ToString functions: "a\x00b".
 std::string QuoteBytes(std::string_view bytes);

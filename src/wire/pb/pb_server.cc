@@ -28,9 +28,15 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 namespace {
-// Bytes a list-keys worker may have queued ahead of the socket before it waits.
+// Bytes a worker may have queued ahead of the socket before it waits (list-keys streams).
 constexpr size_t kMaxPendingBytes = 4 << 20;
 constexpr size_t kReadChunk = 64 << 10;
+// Frames gathered into one socket write.
+constexpr size_t kMaxGather = 64;
+// A frame buffer larger than this is given back once its connection has been idle for
+// kShrinkAfterIdle (a client sending a stream of large puts keeps its buffer meanwhile).
+constexpr size_t kKeepFrameBufferBytes = 256 << 10;
+constexpr auto kShrinkAfterIdle = std::chrono::seconds(1);
 }  // namespace
 
 class Connection;
@@ -44,6 +50,8 @@ struct ServerState {
   void Register(const std::shared_ptr<Connection>& c);
   void Unregister(Connection* c);
   std::vector<std::shared_ptr<Connection>> Snapshot();
+  // A reservation on the service's account without the per-request cap (connection buffers).
+  MemoryReservation ConnectionReservation() { return MemoryReservation(&service.memory(), 0); }
 
   service::TsService& service;
   PbServerOptions options;
@@ -63,17 +71,48 @@ struct ServerState {
   std::mutex mu;
   std::condition_variable cv;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;  // GUARDED_BY(mu)
+  // Admission callbacks the query gate has not called yet (Stop waits for them: they post to
+  // the strands and the worker pool).
+  int admissions_pending = 0;  // GUARDED_BY(mu)
+
+  void AdmissionStarted() {
+    std::lock_guard lock(mu);
+    ++admissions_pending;
+  }
+  void AdmissionDone() {
+    {
+      std::lock_guard lock(mu);
+      --admissions_pending;
+    }
+    cv.notify_all();
+  }
+};
+
+// One reply frame queued for the socket, with the memory charge it holds until written.
+struct OutFrame {
+  std::string bytes;
+  MemoryReservation charge;
 };
 
 // One client socket. All members except the flow-control block are touched only on the
 // socket's strand; a worker running this connection's request talks to it through post().
+//
+// Deadlines: between requests the idle timeout applies; once a frame's first byte has arrived
+// the whole frame must arrive within pb.read_timeout (or the idle timeout, if shorter); every
+// socket write must make progress within pb.write_timeout, and a worker waiting for the client
+// to take queued output waits at most that long. Each expiry closes the connection.
+//
+// Memory: the frame buffer and every queued reply are charged to the service's memory account
+// until the reply is written or the connection closes (OutFrame::charge, in_mem_).
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(ServerState& server, tcp::socket socket)
       : server_(server),
         socket_(std::move(socket)),
-        idle_timer_(socket_.get_executor()),
-        frames_(server.options.max_frame_bytes) {
+        read_timer_(socket_.get_executor()),
+        write_timer_(socket_.get_executor()),
+        frames_(server.options.max_frame_bytes),
+        in_mem_(server.ConnectionReservation()) {
     session_.client_id = RequestHandler::NewClientId();
   }
 
@@ -92,14 +131,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
     asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
   }
 
-  // Called by a worker thread: waits while too much output is queued, then hands the frame
-  // to the strand. False once the connection is closed.
-  bool SendFromWorker(std::string frame) {
+  // Called by a worker thread: waits while too much output is queued (at most the write
+  // timeout; then the connection is closed), then hands the frame to the strand. False once
+  // the connection is closed.
+  bool SendFromWorker(OutFrame frame) {
     {
       std::unique_lock lock(flow_mu_);
-      flow_cv_.wait(lock, [&] { return gone_ || pending_bytes_ < kMaxPendingBytes; });
+      auto ready = [&] { return gone_ || pending_bytes_ < kMaxPendingBytes; };
+      int timeout = server_.options.write_timeout_seconds;
+      if (timeout > 0) {
+        if (!flow_cv_.wait_for(lock, std::chrono::seconds(timeout), ready)) {
+          lock.unlock();
+          ForceClose();  // the client stopped reading
+          return false;
+        }
+      } else {
+        flow_cv_.wait(lock, ready);
+      }
       if (gone_) return false;
-      pending_bytes_ += frame.size();
+      pending_bytes_ += frame.bytes.size();
     }
     asio::post(socket_.get_executor(), [self = shared_from_this(), f = std::move(frame)]() mutable {
       self->Enqueue(std::move(f));
@@ -108,21 +158,34 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   // Called on the strand (cheap requests run inline).
-  bool SendInline(std::string frame) {
+  bool SendInline(OutFrame frame) {
     if (closed_) return false;
     {
       std::lock_guard lock(flow_mu_);
-      pending_bytes_ += frame.size();
+      pending_bytes_ += frame.bytes.size();
     }
     Enqueue(std::move(frame));
     return true;
   }
 
  private:
+  // A frame not charged by the request that produced it (errors, acknowledgements, key/value
+  // replies, list-keys batches: all bounded by the object size or the flow control): the
+  // connection charges it. A reply is never dropped for the account: if it refuses, the frame
+  // goes out uncharged (and the refusal is counted).
+  OutFrame Charge(std::string frame) {
+    OutFrame f{std::move(frame), server_.ConnectionReservation()};
+    f.charge.Grow(static_cast<int64_t>(f.bytes.size()), "the reply").IgnoreError();
+    return f;
+  }
+
   class WorkerSink : public FrameSink {
    public:
     explicit WorkerSink(Connection& c) : c_(c) {}
-    bool Send(std::string frame) override { return c_.SendFromWorker(std::move(frame)); }
+    bool Send(std::string frame) override { return c_.SendFromWorker(c_.Charge(std::move(frame))); }
+    bool SendCharged(std::string frame, MemoryReservation charge) override {
+      return c_.SendFromWorker(OutFrame{std::move(frame), std::move(charge)});
+    }
 
    private:
     Connection& c_;
@@ -131,7 +194,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   class InlineSink : public FrameSink {
    public:
     explicit InlineSink(Connection& c) : c_(c) {}
-    bool Send(std::string frame) override { return c_.SendInline(std::move(frame)); }
+    bool Send(std::string frame) override { return c_.SendInline(c_.Charge(std::move(frame))); }
+    bool SendCharged(std::string frame, MemoryReservation charge) override {
+      return c_.SendInline(OutFrame{std::move(frame), std::move(charge)});
+    }
 
    private:
     Connection& c_;
@@ -145,7 +211,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return;
     }
     if (DispatchBuffered()) return;
-    ArmIdleTimer();
+    ArmReadTimer();
     if (reading_) return;
     reading_ = true;
     socket_.async_read_some(asio::buffer(read_buf_),
@@ -160,6 +226,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec) {
       Close();
       return;
+    }
+    // The frame buffer is charged before it grows.
+    size_t cap = frames_.CapacityFor(n);
+    if (static_cast<int64_t>(cap) > in_mem_.held()) {
+      Status st = in_mem_.Resize(static_cast<int64_t>(cap), "the request frame");
+      if (!st.ok()) {
+        CancelReadTimer();
+        SendInline(Charge(ErrorReplyFrame(st, RequestEncoding::kPb)));
+        close_after_flush_ = true;
+        return;
+      }
     }
     frames_.Append(std::string_view(read_buf_.data(), n));
     ContinueReading();
@@ -177,35 +254,73 @@ class Connection : public std::enable_shared_from_this<Connection> {
         Close();
         return true;
       case FrameReassembler::Result::kTooLarge: {
-        CancelIdleTimer();
+        CancelReadTimer();
         Status st(ErrorCode::kGeneric,
                   "Message too large: frame length " + std::to_string(frames_.bad_length()) +
                       " exceeds the maximum of " +
                       std::to_string(server_.options.max_frame_bytes + 1));
-        SendInline(ErrorReplyFrame(st, RequestEncoding::kPb));
+        SendInline(Charge(ErrorReplyFrame(st, RequestEncoding::kPb)));
         close_after_flush_ = true;
         return true;
       }
       case FrameReassembler::Result::kFrame:
         break;
     }
-    CancelIdleTimer();
+    CancelReadTimer();
     busy_ = true;
     uint8_t code = f.code;
+    // The payload views frames_, which is not touched until RequestDone (no reads while busy).
+    std::string_view payload = f.payload;
     if (RequestHandler::IsCheap(code)) {
       InlineSink sink(*this);
-      auto after = server_.handler.Handle(code, f.payload, session_, sink);
+      auto after = server_.handler.Handle(code, payload, session_, sink);
       RequestDone(after);
       return true;
     }
+    if (RequestHandler::IsQuery(code, payload)) {
+      // Admission before work: the query reaches the worker pool only with a slot; overload
+      // and the queue timeout are answered from here.
+      server_.AdmissionStarted();
+      server_.service.AdmitQuery(
+          [self = shared_from_this(), code, payload](Result<service::QuerySlot> slot) {
+            if (slot.ok()) {
+              self->RunOnWorker(code, payload, std::move(slot).value());
+            } else {
+              Status st = slot.error();
+              asio::post(self->socket_.get_executor(), [self, code, st] {
+                auto enc = code == code::kTsTtbMsg ? RequestEncoding::kTtb : RequestEncoding::kPb;
+                self->SendInline(self->Charge(ErrorReplyFrame(st, enc)));
+                self->RequestDone(RequestHandler::After::kKeepOpen);
+              });
+            }
+            self->server_.AdmissionDone();
+          });
+      return true;
+    }
+    RunOnWorker(code, payload, service::QuerySlot());
+    return true;
+  }
+
+  // Any thread.
+  void RunOnWorker(uint8_t code, std::string_view payload, service::QuerySlot slot) {
     asio::post(*server_.workers,
-               [self = shared_from_this(), code, payload = std::string(f.payload)] {
-                 WorkerSink sink(*self);
-                 auto after = self->server_.handler.Handle(code, payload, self->session_, sink);
+               [self = shared_from_this(), code, payload, slot = std::move(slot)]() mutable {
+                 auto after = RequestHandler::After::kClose;
+                 if (!self->Gone()) {  // a client that left while queued costs no work
+                   WorkerSink sink(*self);
+                   after = self->server_.handler.Handle(code, payload, self->session_, sink,
+                                                        slot.held() ? &slot : nullptr);
+                 }
+                 slot.Release();
                  asio::post(self->socket_.get_executor(),
                             [self, after] { self->RequestDone(after); });
                });
-    return true;
+  }
+
+  // Any thread.
+  bool Gone() {
+    std::lock_guard lock(flow_mu_);
+    return gone_;
   }
 
   void RequestDone(RequestHandler::After after) {
@@ -214,55 +329,147 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!writing_) ContinueReading();
   }
 
-  void Enqueue(std::string frame) {
+  void Enqueue(OutFrame frame) {
     if (closed_) return;
     out_.push_back(std::move(frame));
     if (!writing_) DoWrite();
   }
 
+  // Writes from the queued frames directly (no copy into one buffer).
   void DoWrite() {
-    write_buf_.clear();
-    for (auto& f : out_) write_buf_ += f;
-    out_.clear();
+    std::vector<asio::const_buffer> bufs;
+    bufs.reserve(std::min(out_.size(), kMaxGather));
+    for (auto& f : out_) {
+      if (bufs.size() == kMaxGather) break;
+      size_t skip = bufs.empty() ? out_offset_ : 0;
+      bufs.push_back(asio::buffer(f.bytes.data() + skip, f.bytes.size() - skip));
+    }
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(write_buf_),
-                      [self = shared_from_this()](const error_code& ec, size_t n) {
-                        self->OnWrite(ec, n);
-                      });
+    ArmWriteTimer();
+    socket_.async_write_some(bufs,
+                             [self = shared_from_this()](const error_code& ec, size_t written) {
+                               self->OnWrite(ec, written);
+                             });
   }
 
-  void OnWrite(const error_code& ec, size_t) {
+  void OnWrite(const error_code& ec, size_t written) {
     writing_ = false;
+    if (closed_) {  // Close() woke the workers; the queue goes now that no write uses it
+      out_.clear();
+      out_offset_ = 0;
+      return;
+    }
     {
       std::lock_guard lock(flow_mu_);
-      pending_bytes_ -= std::min(pending_bytes_, write_buf_.size());
+      pending_bytes_ -= std::min(pending_bytes_, written);
     }
     flow_cv_.notify_all();
-    if (closed_) return;
     if (ec) {
       Close();
       return;
     }
+    while (written > 0 && !out_.empty()) {
+      size_t left = out_.front().bytes.size() - out_offset_;
+      if (written < left) {
+        out_offset_ += written;
+        break;
+      }
+      written -= left;
+      out_offset_ = 0;
+      out_.pop_front();  // releases the frame's memory charge
+    }
     if (!out_.empty()) {
       DoWrite();
-    } else if (!busy_) {
-      ContinueReading();
+      return;
     }
+    write_timer_.cancel();
+    if (!busy_) ContinueReading();
   }
 
-  void ArmIdleTimer() {
-    if (server_.options.idle_timeout_seconds <= 0) return;
-    uint64_t gen = ++idle_gen_;
-    idle_timer_.expires_after(std::chrono::seconds(server_.options.idle_timeout_seconds));
-    idle_timer_.async_wait([self = shared_from_this(), gen](const error_code& ec) {
-      if (ec || gen != self->idle_gen_ || self->busy_ || self->closed_) return;
-      self->Close();
+  void ArmWriteTimer() {
+    if (server_.options.write_timeout_seconds <= 0) return;
+    uint64_t gen = ++write_gen_;
+    write_timer_.expires_after(std::chrono::seconds(server_.options.write_timeout_seconds));
+    write_timer_.async_wait([self = shared_from_this(), gen](const error_code& ec) {
+      if (ec || gen != self->write_gen_ || self->closed_ || !self->writing_) return;
+      self->Close();  // the client took nothing for write_timeout
     });
   }
 
-  void CancelIdleTimer() {
-    ++idle_gen_;
-    idle_timer_.cancel();
+  // Between frames the idle timeout runs from now (with an earlier wake-up to give back a large
+  // frame buffer); once a frame has started, its deadline is fixed at its start plus
+  // min(read timeout, idle timeout).
+  void ArmReadTimer() {
+    using Clock = std::chrono::steady_clock;
+    const auto& o = server_.options;
+    Clock::time_point deadline;
+    bool shrink_wake = false;
+    if (frames_.buffered() == 0) {
+      frame_started_ = false;
+      bool large = frames_.capacity() > kKeepFrameBufferBytes;
+      if (o.idle_timeout_seconds <= 0 && !large) {
+        CancelReadTimer();
+        return;
+      }
+      deadline = o.idle_timeout_seconds > 0
+                     ? Clock::now() + std::chrono::seconds(o.idle_timeout_seconds)
+                     : Clock::time_point::max();
+      idle_deadline_ = deadline;
+      if (large && Clock::now() + kShrinkAfterIdle < deadline) {
+        deadline = Clock::now() + kShrinkAfterIdle;
+        shrink_wake = true;
+      }
+    } else {
+      if (!frame_started_) {
+        frame_started_ = true;
+        int limit = o.read_timeout_seconds;
+        if (o.idle_timeout_seconds > 0 && (limit <= 0 || o.idle_timeout_seconds < limit)) {
+          limit = o.idle_timeout_seconds;
+        }
+        frame_deadline_ = limit > 0 ? Clock::now() + std::chrono::seconds(limit)
+                                    : Clock::time_point::max();
+      }
+      if (frame_deadline_ == Clock::time_point::max()) {
+        CancelReadTimer();
+        return;
+      }
+      if (read_timer_armed_ && armed_deadline_ == frame_deadline_) return;
+      deadline = frame_deadline_;
+    }
+    StartReadTimer(deadline, shrink_wake);
+  }
+
+  void StartReadTimer(std::chrono::steady_clock::time_point deadline, bool shrink_wake) {
+    uint64_t gen = ++read_gen_;
+    read_timer_armed_ = true;
+    armed_deadline_ = deadline;
+    read_timer_.expires_at(deadline);
+    read_timer_.async_wait([self = shared_from_this(), gen, shrink_wake](const error_code& ec) {
+      if (ec || gen != self->read_gen_ || self->busy_ || self->closed_) return;
+      if (!shrink_wake) {
+        self->Close();
+        return;
+      }
+      // Idle for a while: the large frame buffer goes back, then the idle timeout runs on.
+      if (self->frames_.buffered() == 0) {
+        self->frames_.ShrinkIfLarge(kKeepFrameBufferBytes);
+        self->in_mem_.Resize(static_cast<int64_t>(self->frames_.capacity()), "").IgnoreError();
+      }
+      if (self->idle_deadline_ == std::chrono::steady_clock::time_point::max()) {
+        self->read_timer_armed_ = false;
+        return;
+      }
+      self->StartReadTimer(self->idle_deadline_, false);
+    });
+  }
+
+  void CancelReadTimer() {
+    ++read_gen_;
+    frame_started_ = false;
+    if (read_timer_armed_) {
+      read_timer_armed_ = false;
+      read_timer_.cancel();
+    }
   }
 
   void Close() {
@@ -271,30 +478,44 @@ class Connection : public std::enable_shared_from_this<Connection> {
     error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
-    idle_timer_.cancel();
+    read_timer_.cancel();
+    write_timer_.cancel();
     {
       std::lock_guard lock(flow_mu_);
       gone_ = true;
+      pending_bytes_ = 0;
     }
     flow_cv_.notify_all();
-    out_.clear();
+    // The queued replies (and their charges) go now, or when the aborted write completes.
+    if (!writing_) {
+      out_.clear();
+      out_offset_ = 0;
+    }
     server_.Unregister(this);
   }
 
   ServerState& server_;
   tcp::socket socket_;
-  asio::steady_timer idle_timer_;
+  asio::steady_timer read_timer_;
+  asio::steady_timer write_timer_;
   FrameReassembler frames_;
+  MemoryReservation in_mem_;  // charges frames_' buffer
   std::array<char, kReadChunk> read_buf_;
   Session session_;
-  std::deque<std::string> out_;
-  std::string write_buf_;
+  std::deque<OutFrame> out_;
+  size_t out_offset_ = 0;  // bytes of out_.front() already written
   bool reading_ = false;
   bool writing_ = false;
   bool busy_ = false;               // a request is being served
   bool close_after_flush_ = false;
   bool closed_ = false;
-  uint64_t idle_gen_ = 0;
+  bool frame_started_ = false;
+  bool read_timer_armed_ = false;
+  std::chrono::steady_clock::time_point frame_deadline_{};
+  std::chrono::steady_clock::time_point idle_deadline_{};
+  std::chrono::steady_clock::time_point armed_deadline_{};
+  uint64_t read_gen_ = 0;
+  uint64_t write_gen_ = 0;
 
   std::mutex flow_mu_;
   std::condition_variable flow_cv_;
@@ -387,8 +608,12 @@ Status PbServer::Start() {
                                       : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::max(threads, 1);
   int io_threads = std::max(1, threads / 4);
-  // Workers mostly wait on storage or the query gate, so there are more of them than cores.
-  int worker_threads = std::max(8, 2 * threads);
+  // Workers mostly wait on storage or on slow clients, so there are more of them than cores:
+  // room for every admitted query and every list-keys stream the service allows at once, plus
+  // a share that only key/value requests can be left to use.
+  const auto& so = s.service.options();
+  int worker_threads = std::max(0, so.max_concurrent_queries) +
+                       std::max(0, so.max_concurrent_list_keys) + std::max(4, 2 * threads);
   s.workers = std::make_unique<asio::thread_pool>(worker_threads);
   s.accept_retry.emplace(s.acceptor.get_executor());
   s.work.emplace(s.io.get_executor());
@@ -430,6 +655,13 @@ void PbServer::Stop() {
   {
     std::unique_lock lock(s.mu);
     s.cv.wait_for(lock, std::chrono::seconds(5), [&s] { return s.connections.empty(); });
+  }
+  {
+    // Queries still waiting for a slot get one or their 1013 within the query timeout.
+    std::unique_lock lock(s.mu);
+    int64_t timeout_ms = std::max<int64_t>(0, s.service.options().query_timeout_ms);
+    auto limit = std::chrono::milliseconds(timeout_ms) + std::chrono::seconds(2);
+    s.cv.wait_for(lock, limit, [&s] { return s.admissions_pending == 0; });
   }
   // Requests still running finish here (their output goes nowhere once the socket is closed).
   s.workers->join();

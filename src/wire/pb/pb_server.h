@@ -12,6 +12,20 @@
 // connection reads its next request only after the previous reply has been written, which keeps
 // replies in request order and bounds memory per connection; list-keys streams apply
 // back-pressure to the worker when the client reads slowly.
+//
+// Resource bounds (issue 9, docs/operations.md):
+//  * Admission before work: SQL queries (TsQueryReq, TTB tsqueryreq) ask TsService::AdmitQuery
+//    for a slot on the I/O thread and reach the worker pool only with one; overload (1001) and
+//    the queue timeout (1013) are answered without a worker. The pool has room for every
+//    admitted query and list-keys stream the service allows, plus max(4, 2 * threads) workers
+//    that only key/value requests can be left to use.
+//  * Deadlines: a started frame must arrive within read_timeout_seconds (or the idle timeout
+//    if shorter); every socket write must make progress within write_timeout_seconds; a worker
+//    waits at most write_timeout_seconds for a slow client to take queued output. Each expiry
+//    closes the connection (and gives back what it held).
+//  * Memory: the frame buffer (grown no further than the frame being assembled) and every
+//    queued reply are charged to the service's memory account until written or the connection
+//    closes; replies to queries are charged by the request that produced them.
 #pragma once
 
 #include <cstddef>
@@ -34,7 +48,7 @@ struct PbServerOptions {
   int idle_timeout_seconds = 3600;   // idle connections are closed after this
   int read_timeout_seconds = 30;     // a frame whose first byte arrived must complete within this
   int write_timeout_seconds = 30;    // queued output must be taken by the client within this
-  int threads = 0;                   // I/O + worker threads; 0 = hardware concurrency
+  int threads = 0;                   // sizes the I/O and worker pools; 0 = hardware concurrency
   int shutdown_grace_seconds = 30;   // Stop(): wait this long for requests in flight
 };
 

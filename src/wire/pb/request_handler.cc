@@ -4,11 +4,13 @@
 #include <exception>
 
 #include "common/coding.h"
+#include "schema/table_def.h"
 #include "service/ts_service.h"
 #include "wire/error_map.h"
 #include "wire/pb/pb_convert.h"
 #include "wire/pb/pb_frame.h"
 #include "wire/pb/pb_messages.h"
+#include "wire/ttb/ttb_codec.h"
 #include "wire/ttb/ttb_messages.h"
 
 namespace quanta::wire::pb {
@@ -98,11 +100,16 @@ std::string RequestHandler::NewClientId() {
   return id;
 }
 
+bool RequestHandler::IsQuery(uint8_t c, std::string_view payload) {
+  if (c == code::kTsQueryReq) return true;
+  return c == code::kTsTtbMsg && ttb::PeekTtbRequestName(payload) == "tsqueryreq";
+}
+
 After RequestHandler::Handle(uint8_t c, std::string_view payload, Session& session,
-                             FrameSink& sink) {
+                             FrameSink& sink, service::QuerySlot* slot) {
   // The single top-level catch: a stray exception becomes Riak's crash reply, then close.
   try {
-    return HandleUnsafe(c, payload, session, sink);
+    return HandleUnsafe(c, payload, session, sink, slot);
   } catch (const std::exception& e) {
     sink.Send(ErrorReplyFrame(ProcessingError(e.what()), RequestEncoding::kPb));
   } catch (...) {
@@ -112,7 +119,7 @@ After RequestHandler::Handle(uint8_t c, std::string_view payload, Session& sessi
 }
 
 After RequestHandler::HandleUnsafe(uint8_t c, std::string_view payload, Session& session,
-                                   FrameSink& sink) {
+                                   FrameSink& sink, service::QuerySlot* slot) {
   switch (c) {
     case code::kPingReq:
       sink.Send(EncodeFrame(code::kPingResp, ""));
@@ -144,13 +151,13 @@ After RequestHandler::HandleUnsafe(uint8_t c, std::string_view payload, Session&
     case code::kGetBucketReq:
     case code::kGetBucketTypeReq:
       return BucketProps(c, payload, sink);
-    case code::kTsQueryReq: return TsQuery(payload, sink);
+    case code::kTsQueryReq: return TsQuery(payload, sink, slot);
     case code::kTsPutReq: return TsPut(payload, sink);
     case code::kTsDelReq: return TsDel(payload, sink);
     case code::kTsGetReq: return TsGet(payload, sink);
     case code::kTsListKeysReq: return TsListKeys(payload, sink);
     case code::kTsCoverageReq: return TsCoverage(payload, sink);
-    case code::kTsTtbMsg: return Ttb(payload, sink);
+    case code::kTsTtbMsg: return Ttb(payload, sink, slot);
     case code::kStartTls:
       return SendError(sink, StartTlsRefused(), RequestEncoding::kPb);
     default:
@@ -185,45 +192,167 @@ After RequestHandler::BucketProps(uint8_t c, std::string_view payload, FrameSink
   return After::kKeepOpen;
 }
 
-After RequestHandler::TsQuery(std::string_view payload, FrameSink& sink) {
+After RequestHandler::TsQuery(std::string_view payload, FrameSink& sink,
+                             service::QuerySlot* slot) {
   TsQueryReq req;
-  Status st = Decode(payload, &req);
+  Status st = DecodeForServer(payload, &req);
   if (!st.ok()) return SendMalformed(sink, st);
+  // The request's memory: parsing, execution and the result set, then the encoded reply,
+  // which keeps its charge until the connection has written it.
+  MemoryReservation memory = service_.NewReservation();
   service::QueryOptions qopts;
   qopts.cover_context = req.cover_context;
+  qopts.slot = slot;
+  qopts.memory = &memory;
   service::QueryOutcome outcome;
   // `stream` and `interpolations` are ignored, as in Riak TS 1.5.2: one response per request.
   st = service_.Query(req.query ? req.query->base : std::string(), qopts, &outcome);
   if (!st.ok()) return SendError(sink, st, RequestEncoding::kPb);
-  TsQueryResp resp;
-  if (!outcome.result.rows.empty()) {
-    resp.columns = ColumnDescriptions(outcome.result.columns);
-    auto types = ColumnTypes(outcome.result.columns);
-    resp.rows.reserve(outcome.result.rows.size());
-    for (const Row& r : outcome.result.rows) resp.rows.push_back(CellsFromRow(r, types));
-  }
-  SendMessage(sink, code::kTsQueryResp, resp);
+  std::string frame;
+  st = EncodeQueryRespFrame(&outcome.result, &memory, &frame);
+  if (!st.ok()) return SendError(sink, st, RequestEncoding::kPb);
+  sink.SendCharged(std::move(frame), std::move(memory));
   return After::kKeepOpen;
 }
 
+namespace {
+
+// Rows of a put, decoded and validated as they stream out of the frame: while every row so far
+// is valid they are kept (each charged to the request's reservation before it is kept); from the
+// first invalid row on nothing more is kept and the rest are only checked, so that the 1003
+// reply lists the same rows as a full validation would.
+class PutRowCollector {
+ public:
+  PutRowCollector(const schema::TableDef& table, size_t expected_rows, MemoryReservation* memory)
+      : table_(table), expected_(expected_rows), memory_(memory) {
+    scratch_.reserve(table.columns.size());
+  }
+
+  // Starts the next row.
+  void BeginRow() {
+    ++index_;
+    scratch_.clear();
+    too_wide_ = false;
+  }
+  // Adds one cell of the current row (a cell beyond the table's width only marks it invalid).
+  void Cell(Value v) {
+    if (scratch_.size() >= table_.columns.size()) {
+      too_wide_ = true;
+      return;
+    }
+    scratch_.push_back(std::move(v));
+  }
+  // Ends the current row: validates it and keeps it if all rows so far are valid.
+  Status EndRow() {
+    if (too_wide_ || !schema::RowIsValid(table_, scratch_)) {
+      if (++invalid_ <= service::kMaxListedRowIndexes) listed_.push_back(index_);
+      if (invalid_ == 1) {
+        std::vector<Row>().swap(rows_);  // nothing of this put will be written
+        uncharged_ = 0;
+        memory_->ReleaseAll();
+      }
+      return Status::OK();
+    }
+    if (invalid_ > 0) return Status::OK();
+    if (rows_.size() == rows_.capacity()) {
+      size_t cap = std::min(std::max<size_t>(16, 2 * rows_.capacity()), expected_);
+      cap = std::max(cap, rows_.size() + 1);
+      QUANTA_RETURN_IF_ERROR(Charge((cap - rows_.capacity()) * sizeof(Row)));
+      rows_.reserve(cap);
+    }
+    QUANTA_RETURN_IF_ERROR(Charge(ApproxRowMemory(scratch_) - sizeof(Row)));
+    rows_.push_back(std::move(scratch_));
+    scratch_ = Row();
+    scratch_.reserve(table_.columns.size());
+    return Status::OK();
+  }
+
+  // After the last row: the 1003 status when a row was invalid, else the rows' final charge.
+  Status Finish() {
+    if (invalid_ > 0) return service::InvalidRowsError(listed_, invalid_);
+    return Flush();
+  }
+  std::vector<Row> TakeRows() { return std::move(rows_); }
+
+ private:
+  // Charges go to the shared account in chunks (one atomic update per ~64 KiB, not per row).
+  static constexpr size_t kChargeChunk = 64 << 10;
+  Status Charge(size_t bytes) {
+    uncharged_ += bytes;
+    return uncharged_ < kChargeChunk ? Status::OK() : Flush();
+  }
+  Status Flush() {
+    int64_t bytes = static_cast<int64_t>(uncharged_);
+    uncharged_ = 0;
+    return memory_->Grow(bytes, "decoding the rows");
+  }
+
+  const schema::TableDef& table_;
+  const size_t expected_;
+  MemoryReservation* memory_;
+  std::vector<Row> rows_;
+  Row scratch_;
+  bool too_wide_ = false;
+  size_t index_ = 0;
+  size_t invalid_ = 0;
+  std::vector<size_t> listed_;
+  size_t uncharged_ = 0;  // estimated bytes kept but not yet charged (< kChargeChunk)
+};
+
+Value ValueFromCellView(const TsCellView& c) {
+  switch (c.field) {
+    case TsCell::Field::kNull: return Value::Null();
+    case TsCell::Field::kVarchar: return Value::Bytes(std::string(c.varchar_value));
+    case TsCell::Field::kSint64:
+    case TsCell::Field::kTimestamp: return Value::Int(c.int_value);
+    case TsCell::Field::kBoolean: return Value::Bool(c.boolean_value);
+    case TsCell::Field::kDouble: return Value::Double(c.double_value);
+  }
+  return Value::Null();
+}
+
+// Charges decoding a key request (TsGetReq/TsDelReq: cells as messages, then as Values) before
+// it happens, so that a key of millions of empty cells is refused instead of built.
+Status ChargeKeyDecode(std::string_view payload, MemoryReservation* memory) {
+  size_t cells = CountFields(payload, 2);
+  size_t bytes = payload.size() + cells * (sizeof(TsCell) + sizeof(Value));
+  return memory->Grow(static_cast<int64_t>(bytes), "decoding the key");
+}
+
+}  // namespace
+
 After RequestHandler::TsPut(std::string_view payload, FrameSink& sink) {
-  TsPutReq req;
-  Status st = Decode(payload, &req);
+  // Checked whole first (a malformed frame is reported as such whatever else is wrong), but
+  // never materialised as messages: rows go from the frame to Values one at a time.
+  std::string table_name;
+  size_t row_count = 0;
+  Status st = ScanTsPutReq(payload, &table_name, &row_count);
   if (!st.ok()) return SendMalformed(sink, st);
-  auto table = KvTable(service_, req.table);
+  auto table = KvTable(service_, table_name);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
-  std::vector<Row> rows;
-  rows.reserve(req.rows.size());
-  for (TsRow& r : req.rows) rows.push_back(RowFromCells(std::move(r)));
-  st = service_.Put(req.table, std::move(rows));
-  if (!st.ok()) return SendError(sink, KvError(st, req.table), RequestEncoding::kPb);
+  MemoryReservation memory = service_.NewReservation();
+  PutRowCollector rows(**table, row_count, &memory);
+  st = ForEachTsPutRow(payload, [&](std::string_view row) -> Status {
+    rows.BeginRow();
+    QUANTA_RETURN_IF_ERROR(ForEachTsCell(row, [&](const TsCellView& c) -> Status {
+      rows.Cell(ValueFromCellView(c));
+      return Status::OK();
+    }));
+    return rows.EndRow();
+  });
+  if (st.ok()) st = rows.Finish();
+  if (st.ok()) st = service_.Put(table_name, rows.TakeRows());
+  if (!st.ok()) return SendError(sink, KvError(st, table_name), RequestEncoding::kPb);
   sink.Send(EncodeFrame(code::kTsPutResp, ""));
   return After::kKeepOpen;
 }
 
 After RequestHandler::TsGet(std::string_view payload, FrameSink& sink) {
+  MemoryReservation memory = service_.NewReservation();
+  Status st = ChargeKeyDecode(payload, &memory);
+  if (!st.ok()) return SendError(sink, st, RequestEncoding::kPb);
   TsGetReq req;
-  Status st = Decode(payload, &req);
+  st = Decode(payload, &req);
   if (!st.ok()) return SendMalformed(sink, st);
   auto table = KvTable(service_, req.table);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
@@ -240,8 +369,11 @@ After RequestHandler::TsGet(std::string_view payload, FrameSink& sink) {
 }
 
 After RequestHandler::TsDel(std::string_view payload, FrameSink& sink) {
+  MemoryReservation memory = service_.NewReservation();
+  Status st = ChargeKeyDecode(payload, &memory);
+  if (!st.ok()) return SendError(sink, st, RequestEncoding::kPb);
   TsDelReq req;
-  Status st = Decode(payload, &req);
+  st = Decode(payload, &req);
   if (!st.ok()) return SendMalformed(sink, st);
   auto table = KvTable(service_, req.table);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
@@ -279,7 +411,7 @@ After RequestHandler::TsListKeys(std::string_view payload, FrameSink& sink) {
 
 After RequestHandler::TsCoverage(std::string_view payload, FrameSink& sink) {
   TsCoverageReq req;
-  Status st = Decode(payload, &req);
+  Status st = DecodeForServer(payload, &req);
   if (!st.ok()) return SendMalformed(sink, st);
   auto table = KvTable(service_, req.table);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
@@ -296,22 +428,45 @@ After RequestHandler::TsCoverage(std::string_view payload, FrameSink& sink) {
   return After::kKeepOpen;
 }
 
-After RequestHandler::Ttb(std::string_view payload, FrameSink& sink) {
+After RequestHandler::Ttb(std::string_view payload, FrameSink& sink, service::QuerySlot* slot) {
+  if (ttb::PeekTtbRequestName(payload) == "tsputreq") return TtbPut(payload, sink);
+  // Queries and gets are small terms; building them is charged first (a term costs far more
+  // than its bytes on the wire), so a frame of millions of empty terms is refused, not built.
+  size_t estimate = 0;
+  Status checked = ttb::ValidateTerm(payload, &estimate);
+  if (!checked.ok()) return SendMalformed(sink, checked);
+  MemoryReservation decode_memory = service_.NewReservation();
+  Status st = decode_memory.Grow(static_cast<int64_t>(estimate), "decoding the request");
+  if (!st.ok()) return SendError(sink, st, RequestEncoding::kTtb);
   auto decoded = ttb::DecodeTtbRequest(payload);
   if (!decoded.ok()) return SendMalformed(sink, decoded.error());
   auto send = [&](std::string body) { sink.Send(EncodeFrame(code::kTsTtbMsg, body)); };
 
   if (auto* q = std::get_if<ttb::TtbQueryReq>(&*decoded)) {
+    MemoryReservation memory = service_.NewReservation();
     service::QueryOptions qopts;
     qopts.cover_context = q->cover_context;
+    qopts.slot = slot;
+    qopts.memory = &memory;
     service::QueryOutcome outcome;
-    Status st = service_.Query(q->sql, qopts, &outcome);
+    st = service_.Query(q->sql, qopts, &outcome);
     if (!st.ok()) return SendError(sink, st, RequestEncoding::kTtb);
+    decoded = ttb::TtbRequest();  // the request is no longer needed
+    decode_memory.ReleaseAll();
     if (outcome.kind == service::StatementKind::kCreateTable) {
       send(ttb::EncodeTtbCreateTableResp());
-    } else {
-      send(ttb::EncodeTtbQueryResp(outcome.result));
+      return After::kKeepOpen;
     }
+    // Straight into the frame: the header is patched once the body is there.
+    std::string frame(kFrameHeaderBytes, '\0');
+    frame.push_back(static_cast<char>(code::kTsTtbMsg));
+    st = ttb::AppendTtbQueryResp(&outcome.result, &memory, &frame);
+    if (!st.ok()) return SendError(sink, st, RequestEncoding::kTtb);
+    std::string length;
+    coding::PutFixed32BE(&length, static_cast<uint32_t>(frame.size() - kFrameHeaderBytes));
+    frame.replace(0, kFrameHeaderBytes, length);
+    memory.Resize(static_cast<int64_t>(frame.size()), "the reply").IgnoreError();
+    sink.SendCharged(std::move(frame), std::move(memory));
     return After::kKeepOpen;
   }
 
@@ -330,24 +485,42 @@ After RequestHandler::Ttb(std::string_view payload, FrameSink& sink) {
     }
     return After::kKeepOpen;
   }
+  // DecodeTtbRequest only returns a put for "tsputreq", which TtbPut handles.
+  return SendMalformed(sink, Status(ErrorCode::kGeneric, "unsupported TTB request"));
+}
 
-  auto& p = std::get<ttb::TtbPutReq>(*decoded);
-  auto table = KvTable(service_, p.table);
+After RequestHandler::TtbPut(std::string_view payload, FrameSink& sink) {
+  // As for PB puts: the whole term is checked first, then rows go from the frame to Values one
+  // at a time without a term tree (which costs ~80 bytes per term).
+  Status st = ttb::ValidateTerm(payload);
+  if (!st.ok()) return SendMalformed(sink, st);
+  std::string table_name;
+  size_t row_count = 0;
+  st = ttb::ScanTtbPutReq(payload, &table_name, &row_count);
+  if (!st.ok()) return SendMalformed(sink, st);
+  auto table = KvTable(service_, table_name);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kTtb);
-  std::vector<Row> rows;
-  rows.reserve(p.rows.size());
-  for (const auto& cells : p.rows) {
-    Row row;
-    row.reserve(cells.size());
-    for (size_t i = 0; i < cells.size(); ++i) {
-      auto v = ttb::TermToValue(cells[i]);
-      row.push_back(v ? std::move(*v) : InvalidValueFor(**table, i));
-    }
-    rows.push_back(std::move(row));
-  }
-  Status st = service_.Put(p.table, std::move(rows));
-  if (!st.ok()) return SendError(sink, KvError(st, p.table), RequestEncoding::kTtb);
-  send(ttb::EncodeTtbPutResp());
+  const schema::TableDef& def = **table;
+  MemoryReservation memory = service_.NewReservation();
+  PutRowCollector rows(def, row_count, &memory);
+  size_t cell_index = 0;
+  st = ttb::ForEachTtbPutCell(
+      payload,
+      [&] {
+        rows.BeginRow();
+        cell_index = 0;
+      },
+      [&](std::optional<Value> v) {
+        // A cell that is not a valid value (e.g. `undefined`) must fail put validation as in
+        // Riak: it stands in as a value of the wrong kind for its column.
+        rows.Cell(v ? std::move(*v) : InvalidValueFor(def, cell_index));
+        ++cell_index;
+      },
+      [&] { return rows.EndRow(); });
+  if (st.ok()) st = rows.Finish();
+  if (st.ok()) st = service_.Put(table_name, rows.TakeRows());
+  if (!st.ok()) return SendError(sink, KvError(st, table_name), RequestEncoding::kTtb);
+  sink.Send(EncodeFrame(code::kTsTtbMsg, ttb::EncodeTtbPutResp()));
   return After::kKeepOpen;
 }
 

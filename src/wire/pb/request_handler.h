@@ -13,10 +13,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/memory.h"
 #include "common/status.h"
 
 namespace quanta::service {
 class TsService;
+class QuerySlot;
 }
 
 namespace quanta::wire::pb {
@@ -33,6 +35,12 @@ class FrameSink {
   // Queues a frame for the client. May block for flow control (list keys streams). Returns
   // false when the connection is gone; the handler then stops producing frames.
   virtual bool Send(std::string frame) = 0;
+  // The same for a frame whose bytes are charged to `charge` (a memory reservation): the sink
+  // holds the charge until the frame has been written or dropped.
+  virtual bool SendCharged(std::string frame, MemoryReservation charge) {
+    (void)charge;
+    return Send(std::move(frame));
+  }
 };
 
 struct RequestHandlerOptions {
@@ -50,7 +58,14 @@ class RequestHandler {
   // Serves one request. Exactly one reply (or one complete list-keys stream) goes to `sink`
   // unless the sink reports the connection gone. kClose after a request that could not be
   // decoded or crashed ("Error processing incoming message: ..."), as Riak does.
-  After Handle(uint8_t code, std::string_view payload, Session& session, FrameSink& sink);
+  // `slot`: for SQL queries (IsQuery), the slot the transport got from TsService::AdmitQuery
+  // before it queued the request; null makes the query wait for one on the calling thread.
+  After Handle(uint8_t code, std::string_view payload, Session& session, FrameSink& sink,
+               service::QuerySlot* slot = nullptr);
+
+  // True for requests that run SQL (TsQueryReq and TTB tsqueryreq): transports admit them
+  // through TsService::AdmitQuery before they queue them for a worker.
+  static bool IsQuery(uint8_t code, std::string_view payload);
 
   // True for requests answered without touching storage or running SQL (ping, server info,
   // client id, STARTTLS, unknown codes, bucket-type probes). The server may run them on its I/O
@@ -61,14 +76,16 @@ class RequestHandler {
   static std::string NewClientId();
 
  private:
-  After HandleUnsafe(uint8_t code, std::string_view payload, Session& session, FrameSink& sink);
-  After TsQuery(std::string_view payload, FrameSink& sink);
+  After HandleUnsafe(uint8_t code, std::string_view payload, Session& session, FrameSink& sink,
+                     service::QuerySlot* slot);
+  After TsQuery(std::string_view payload, FrameSink& sink, service::QuerySlot* slot);
   After TsPut(std::string_view payload, FrameSink& sink);
   After TsGet(std::string_view payload, FrameSink& sink);
   After TsDel(std::string_view payload, FrameSink& sink);
   After TsListKeys(std::string_view payload, FrameSink& sink);
   After TsCoverage(std::string_view payload, FrameSink& sink);
-  After Ttb(std::string_view payload, FrameSink& sink);
+  After Ttb(std::string_view payload, FrameSink& sink, service::QuerySlot* slot);
+  After TtbPut(std::string_view payload, FrameSink& sink);
   After BucketProps(uint8_t code, std::string_view payload, FrameSink& sink);
 
   service::TsService& service_;

@@ -69,8 +69,12 @@ class Decoder {
  public:
   explicit Decoder(std::string_view in) : in_(in) {}
 
+  // `out` null: the term is checked (same errors) but not built.
   Status Term(int depth, ttb::Term* out);
   bool done() const { return in_.empty(); }
+  std::string_view rest() const { return in_; }
+  size_t terms() const { return terms_; }
+  size_t payload_bytes() const { return payload_bytes_; }
 
  private:
   bool Take(size_t n, std::string_view* out) {
@@ -102,7 +106,19 @@ class Decoder {
 
   std::string_view in_;
   size_t terms_ = 0;
+  size_t payload_bytes_ = 0;  // atom, binary and string bytes (ValidateTerm's estimate)
 };
+
+// True when the (valid) term at the start of `t` is [] in any of its encodings.
+bool IsEmptyList(std::string_view t) {
+  if (t.empty()) return false;
+  switch (static_cast<uint8_t>(t[0])) {
+    case kNil: return true;
+    case kString: return t.size() >= 3 && t[1] == 0 && t[2] == 0;
+    case kList: return t.size() >= 5 && coding::DecodeFixed32BE(t.data() + 1) == 0;
+    default: return false;
+  }
+}
 
 Status Decoder::Big(size_t n, ttb::Term* out) {
   uint8_t sign;
@@ -122,10 +138,10 @@ Status Decoder::Big(size_t n, ttb::Term* out) {
   constexpr uint64_t kMaxPos = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   if (sign == 0) {
     if (mag > kMaxPos) return Bad("integer does not fit in 64 bits");
-    *out = ttb::Term::Int(static_cast<int64_t>(mag));
+    if (out) *out = ttb::Term::Int(static_cast<int64_t>(mag));
   } else {
     if (mag > kMaxPos + 1) return Bad("integer does not fit in 64 bits");
-    *out = ttb::Term::Int(static_cast<int64_t>(0 - mag));
+    if (out) *out = ttb::Term::Int(static_cast<int64_t>(0 - mag));
   }
   return Status::OK();
 }
@@ -134,6 +150,10 @@ Status Decoder::Elements(size_t count, int depth, std::vector<ttb::Term>* out) {
   // Every element takes at least one byte: a count beyond the input is malformed, and this bound
   // keeps a hostile count from reserving memory.
   if (count > in_.size()) return Bad("element count exceeds input");
+  if (out == nullptr) {
+    for (size_t i = 0; i < count; ++i) QUANTA_RETURN_IF_ERROR(Term(depth + 1, nullptr));
+    return Status::OK();
+  }
   out->reserve(count);
   for (size_t i = 0; i < count; ++i) {
     ttb::Term t;
@@ -152,13 +172,13 @@ Status Decoder::Term(int depth, ttb::Term* out) {
     case kSmallInteger: {
       uint8_t v;
       if (!U8(&v)) return Bad("truncated integer");
-      *out = ttb::Term::Int(v);
+      if (out) *out = ttb::Term::Int(v);
       return Status::OK();
     }
     case kInteger: {
       uint32_t v;
       if (!U32(&v)) return Bad("truncated integer");
-      *out = ttb::Term::Int(static_cast<int32_t>(v));
+      if (out) *out = ttb::Term::Int(static_cast<int32_t>(v));
       return Status::OK();
     }
     case kSmallBig: {
@@ -174,7 +194,7 @@ Status Decoder::Term(int depth, ttb::Term* out) {
     case kNewFloat: {
       std::string_view b;
       if (!Take(8, &b)) return Bad("truncated float");
-      *out = ttb::Term::Float(coding::BitsToDouble(coding::DecodeFixed64BE(b.data())));
+      if (out) *out = ttb::Term::Float(coding::BitsToDouble(coding::DecodeFixed64BE(b.data())));
       return Status::OK();
     }
     case kFloat: {
@@ -190,7 +210,7 @@ Status Decoder::Term(int depth, ttb::Term* out) {
       for (const char* p = ptr; p < b.data() + b.size(); ++p) {
         if (*p != '\0' && *p != ' ') return Bad("bad float text");
       }
-      *out = ttb::Term::Float(d);
+      if (out) *out = ttb::Term::Float(d);
       return Status::OK();
     }
     case kAtom:
@@ -198,7 +218,8 @@ Status Decoder::Term(int depth, ttb::Term* out) {
       uint16_t n;
       std::string_view s;
       if (!U16(&n) || !Take(n, &s)) return Bad("truncated atom");
-      *out = ttb::Term::Atom(tag == kAtom ? Latin1ToUtf8(s) : std::string(s));
+      payload_bytes_ += n;
+      if (out) *out = ttb::Term::Atom(tag == kAtom ? Latin1ToUtf8(s) : std::string(s));
       return Status::OK();
     }
     case kSmallAtom:
@@ -206,14 +227,16 @@ Status Decoder::Term(int depth, ttb::Term* out) {
       uint8_t n;
       std::string_view s;
       if (!U8(&n) || !Take(n, &s)) return Bad("truncated atom");
-      *out = ttb::Term::Atom(tag == kSmallAtom ? Latin1ToUtf8(s) : std::string(s));
+      payload_bytes_ += n;
+      if (out) *out = ttb::Term::Atom(tag == kSmallAtom ? Latin1ToUtf8(s) : std::string(s));
       return Status::OK();
     }
     case kBinary: {
       uint32_t n;
       std::string_view s;
       if (!U32(&n) || !Take(n, &s)) return Bad("truncated binary");
-      *out = ttb::Term::Binary(std::string(s));
+      payload_bytes_ += n;
+      if (out) *out = ttb::Term::Binary(std::string(s));
       return Status::OK();
     }
     case kSmallTuple:
@@ -226,19 +249,22 @@ Status Decoder::Term(int depth, ttb::Term* out) {
       } else if (!U32(&n)) {
         return Bad("truncated tuple");
       }
+      if (out == nullptr) return Elements(n, depth, nullptr);
       std::vector<ttb::Term> elems;
       QUANTA_RETURN_IF_ERROR(Elements(n, depth, &elems));
       *out = ttb::Term::Tuple(std::move(elems));
       return Status::OK();
     }
     case kNil:
-      *out = ttb::Term::Nil();
+      if (out) *out = ttb::Term::Nil();
       return Status::OK();
     case kString: {
       // A list of small integers written compactly (Erlang term_to_binary of [1,2,3]).
       uint16_t n;
       std::string_view s;
       if (!U16(&n) || !Take(n, &s)) return Bad("truncated string");
+      payload_bytes_ += static_cast<size_t>(n) * sizeof(ttb::Term);  // one term per byte
+      if (out == nullptr) return Status::OK();
       std::vector<ttb::Term> elems;
       elems.reserve(n);
       for (unsigned char c : s) elems.push_back(ttb::Term::Int(c));
@@ -248,6 +274,14 @@ Status Decoder::Term(int depth, ttb::Term* out) {
     case kList: {
       uint32_t n;
       if (!U32(&n)) return Bad("truncated list");
+      if (out == nullptr) {
+        QUANTA_RETURN_IF_ERROR(Elements(n, depth, nullptr));
+        // The tail must be [] (checked as a term first, for the same error on bad input).
+        std::string_view tail = in_;
+        QUANTA_RETURN_IF_ERROR(Term(depth + 1, nullptr));
+        if (!IsEmptyList(tail)) return Bad("improper list");
+        return Status::OK();
+      }
       std::vector<ttb::Term> elems;
       QUANTA_RETURN_IF_ERROR(Elements(n, depth, &elems));
       ttb::Term tail;
@@ -298,6 +332,97 @@ Result<Term> DecodeTerm(std::string_view bytes) {
   QUANTA_RETURN_IF_ERROR(d.Term(0, &t));
   if (!d.done()) return Bad("trailing bytes after term");
   return t;
+}
+
+Status ValidateTerm(std::string_view bytes, size_t* estimate) {
+  if (bytes.empty()) return Bad("empty input");
+  if (static_cast<uint8_t>(bytes[0]) != kVersionByte) return Bad("missing version byte 131");
+  Decoder d(bytes.substr(1));
+  QUANTA_RETURN_IF_ERROR(d.Term(0, nullptr));
+  if (!d.done()) return Bad("trailing bytes after term");
+  if (estimate) *estimate = d.terms() * sizeof(Term) + d.payload_bytes();
+  return Status::OK();
+}
+
+bool TermReader::AtTuple() const { return tag() == kSmallTuple || tag() == kLargeTuple; }
+
+bool TermReader::AtList() const { return tag() == kNil || tag() == kList || tag() == kString; }
+
+bool TermReader::Enter(Container* c) {
+  *c = Container();
+  std::string_view in = in_;
+  auto u32 = [&](size_t* v) {
+    if (in.size() < 5) return false;
+    *v = coding::DecodeFixed32BE(in.data() + 1);
+    in.remove_prefix(5);
+    return true;
+  };
+  switch (tag()) {
+    case kSmallTuple:
+      if (in.size() < 2) return false;
+      c->tuple = true;
+      c->count = static_cast<uint8_t>(in[1]);
+      in.remove_prefix(2);
+      break;
+    case kLargeTuple:
+      c->tuple = true;
+      if (!u32(&c->count)) return false;
+      break;
+    case kNil:
+      in.remove_prefix(1);
+      break;
+    case kList:
+      if (!u32(&c->count)) return false;
+      c->needs_tail = true;
+      break;
+    case kString: {
+      if (in.size() < 3) return false;
+      size_t n = (static_cast<uint8_t>(in[1]) << 8) | static_cast<uint8_t>(in[2]);
+      if (in.size() < 3 + n) return false;
+      c->string = true;
+      c->count = n;
+      c->string_bytes = in.substr(3, n);
+      in.remove_prefix(3 + n);
+      break;
+    }
+    default:
+      return false;
+  }
+  in_ = in;
+  return true;
+}
+
+Status TermReader::Leave(const Container& c) {
+  if (!c.needs_tail) return Status::OK();
+  return Skip();
+}
+
+Status TermReader::Read(Term* out) {
+  Decoder d(in_);
+  QUANTA_RETURN_IF_ERROR(d.Term(0, out));
+  in_ = d.rest();
+  return Status::OK();
+}
+
+Status TermReader::Skip() { return Read(nullptr); }
+
+std::string PeekRequestName(std::string_view payload) {
+  if (payload.size() < 2 || static_cast<uint8_t>(payload[0]) != kVersionByte) return "";
+  TermReader r(payload.substr(1));
+  TermReader::Container c;
+  if (!r.AtTuple() || !r.Enter(&c) || c.count == 0) return "";
+  switch (r.tag()) {
+    case kAtom:
+    case kAtomUtf8:
+    case kSmallAtom:
+    case kSmallAtomUtf8: {
+      Term t;
+      if (!r.Read(&t).ok()) return "";
+      return t.atom();
+    }
+    default:
+      return "";
+  }
 }
 
 void AppendTermBody(const Term& t, std::string* out) {

@@ -1,5 +1,9 @@
 #include "wire/ttb/ttb_messages.h"
 
+#include <algorithm>
+#include <cstdint>
+
+#include "common/coding.h"
 #include "wire/ttb/ttb_codec.h"
 
 namespace quanta::wire::ttb {
@@ -152,7 +156,237 @@ Status DecodeTable(const Term& t, ResultSet* out) {
   return Status::OK();
 }
 
+// ---- streaming put ----
+
+// A table name given as a binary or a list of bytes (TermToBytes without the term tree).
+bool ReadBytesLike(TermReader& r, std::string* out) {
+  out->clear();
+  if (r.tag() == 109 /* BINARY_EXT */) {
+    Term t;
+    if (!r.Read(&t).ok()) return false;
+    *out = t.binary();
+    return true;
+  }
+  TermReader::Container c;
+  if (!r.AtList() || !r.Enter(&c)) return false;
+  if (c.string) {
+    out->assign(c.string_bytes.data(), c.string_bytes.size());
+    return true;
+  }
+  for (size_t i = 0; i < c.count; ++i) {
+    uint8_t tag = r.tag();
+    if (tag != 97 && tag != 98 && tag != 110 && tag != 111) return false;  // integers
+    Term t;
+    if (!r.Read(&t).ok() || t.int_value() < 0 || t.int_value() > 255) return false;
+    out->push_back(static_cast<char>(t.int_value()));
+  }
+  return r.Leave(c).ok();
+}
+
+// Positions `r` at the rows list of a tsputreq, checking the shape as DecodePut does.
+Status EnterPutRows(std::string_view payload, TermReader* r, std::string* table,
+                    TermReader::Container* rows) {
+  TermReader::Container top;
+  if (payload.empty() || !r->AtTuple() || !r->Enter(&top) || top.count == 0) {
+    return BadRequest("unsupported TTB request");
+  }
+  if (top.count < 4) return BadRequest("tsputreq: bad arity");
+  QUANTA_RETURN_IF_ERROR(r->Skip());  // the atom
+  if (!ReadBytesLike(*r, table)) return BadRequest("tsputreq: table is not a binary");
+  QUANTA_RETURN_IF_ERROR(r->Skip());  // columns: ignored
+  if (!r->AtList() || !r->Enter(rows)) return BadRequest("tsputreq: rows is not a list");
+  return Status::OK();
+}
+
+// One cell as TermToValue would see it, skipping what it rejects without building it.
+std::optional<Value> ReadCell(TermReader& r) {
+  if (r.AtTuple()) {
+    r.Skip().IgnoreError();
+    return std::nullopt;
+  }
+  if (r.AtList()) {
+    TermReader::Container c;
+    if (!r.Enter(&c)) return std::nullopt;
+    bool empty = c.count == 0;
+    if (!c.string) {
+      for (size_t i = 0; i < c.count; ++i) r.Skip().IgnoreError();
+    }
+    r.Leave(c).IgnoreError();
+    if (empty) return Value::Null();
+    return std::nullopt;
+  }
+  Term t;
+  if (!r.Read(&t).ok()) return std::nullopt;
+  return TermToValue(t);
+}
+
 }  // namespace
+
+Status ScanTtbPutReq(std::string_view payload, std::string* table, size_t* rows) {
+  *rows = 0;
+  TermReader r(payload.substr(payload.empty() ? 0 : 1));
+  TermReader::Container c;
+  QUANTA_RETURN_IF_ERROR(EnterPutRows(payload, &r, table, &c));
+  if (c.string) {
+    if (c.count > 0) return BadRequest("tsputreq: row is not a tuple");
+    return Status::OK();
+  }
+  for (size_t i = 0; i < c.count; ++i) {
+    if (!r.AtTuple() && !r.AtList()) return BadRequest("tsputreq: row is not a tuple");
+    QUANTA_RETURN_IF_ERROR(r.Skip());
+  }
+  *rows = c.count;
+  return Status::OK();
+}
+
+Status ForEachTtbPutCell(std::string_view payload, const std::function<void()>& begin_row,
+                         const std::function<void(std::optional<Value>)>& cell,
+                         const std::function<Status()>& end_row) {
+  TermReader r(payload.substr(payload.empty() ? 0 : 1));
+  TermReader::Container rows;
+  std::string table;
+  QUANTA_RETURN_IF_ERROR(EnterPutRows(payload, &r, &table, &rows));
+  if (rows.string) return Status::OK();  // only an empty one passes ScanTtbPutReq
+  for (size_t i = 0; i < rows.count; ++i) {
+    TermReader::Container row;
+    if (!r.Enter(&row)) return BadRequest("tsputreq: row is not a tuple");
+    begin_row();
+    if (row.string) {
+      for (unsigned char b : row.string_bytes) cell(Value::Int(b));
+    } else {
+      for (size_t j = 0; j < row.count; ++j) cell(ReadCell(r));
+    }
+    QUANTA_RETURN_IF_ERROR(r.Leave(row));
+    QUANTA_RETURN_IF_ERROR(end_row());
+  }
+  return Status::OK();
+}
+
+std::string PeekTtbRequestName(std::string_view payload) { return PeekRequestName(payload); }
+
+namespace {
+
+// ---- direct query response encoding (sizes as AppendTermBody writes them) ----
+
+size_t IntTermSize(int64_t v) {
+  if (v >= 0 && v <= 255) return 2;
+  if (v >= INT32_MIN && v <= INT32_MAX) return 5;
+  uint64_t mag = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  size_t n = 0;
+  while (mag != 0) {
+    ++n;
+    mag >>= 8;
+  }
+  return 3 + n;
+}
+
+size_t ValueTermSize(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: return 1;
+    case Value::Kind::kInt: return IntTermSize(v.as_int());
+    case Value::Kind::kDouble: return 9;
+    case Value::Kind::kBytes: return 5 + v.as_bytes().size();
+    case Value::Kind::kBool: return v.as_bool() ? 7 : 8;
+  }
+  return 1;
+}
+
+size_t ListSize(size_t count, size_t elements_bytes) {
+  return count == 0 ? 1 : 5 + elements_bytes + 1;
+}
+
+size_t TupleHeaderSize(size_t arity) { return arity <= 255 ? 2 : 5; }
+
+size_t RowTermSize(const Row& row) {
+  size_t n = TupleHeaderSize(row.size());
+  for (const Value& v : row) n += ValueTermSize(v);
+  return n;
+}
+
+void AppendTupleHeader(size_t arity, std::string* out) {
+  if (arity <= 255) {
+    out->push_back(static_cast<char>(104));
+    out->push_back(static_cast<char>(arity));
+  } else {
+    out->push_back(static_cast<char>(105));
+    coding::PutFixed32BE(out, static_cast<uint32_t>(arity));
+  }
+}
+
+void AppendListHeader(size_t count, std::string* out) {
+  out->push_back(static_cast<char>(108));
+  coding::PutFixed32BE(out, static_cast<uint32_t>(count));
+}
+
+void AppendValue(const Value& v, std::string* out) {
+  switch (v.kind()) {
+    case Value::Kind::kBytes:
+      out->push_back(static_cast<char>(109));
+      coding::PutFixed32BE(out, static_cast<uint32_t>(v.as_bytes().size()));
+      out->append(v.as_bytes());
+      return;
+    default:
+      AppendTermBody(ValueToTerm(v), out);  // scalars: no heap
+      return;
+  }
+}
+
+size_t ApproxRowHeap(const Row& row) {
+  size_t n = sizeof(Row) + row.capacity() * sizeof(Value);
+  for (const Value& v : row) {
+    if (v.is_bytes() && v.as_bytes().capacity() > 15) n += v.as_bytes().capacity() + 1;
+  }
+  return n;
+}
+
+}  // namespace
+
+Status AppendTtbQueryResp(ResultSet* result, MemoryReservation* memory, std::string* out) {
+  if (result->rows.empty()) {
+    out->append(EncodeTtbQueryResp(*result));
+    if (memory != nullptr) return memory->Grow(static_cast<int64_t>(out->size()), "the reply");
+    return Status::OK();
+  }
+  const auto& cols = result->columns;
+  Term names = ColumnNames(cols);
+  Term types = ColumnTypes(cols);
+  std::string head;
+  head.push_back(static_cast<char>(kVersionByte));
+  AppendTupleHeader(2, &head);
+  AppendTermBody(Term::Atom("tsqueryresp"), &head);
+  AppendTupleHeader(3, &head);
+  AppendTermBody(names, &head);
+  AppendTermBody(types, &head);
+  size_t rows_bytes = 0;
+  for (const Row& r : result->rows) rows_bytes += RowTermSize(r);
+  size_t total = head.size() + ListSize(result->rows.size(), rows_bytes);
+  int64_t charged = 0;
+  auto grow = [&](size_t bytes) -> Status {
+    if (memory == nullptr) return Status::OK();
+    QUANTA_RETURN_IF_ERROR(memory->Grow(static_cast<int64_t>(bytes), "the reply"));
+    charged += static_cast<int64_t>(bytes);
+    return Status::OK();
+  };
+  QUANTA_RETURN_IF_ERROR(grow(head.size() + 6));
+  out->reserve(out->size() + total);
+  out->append(head);
+  AppendListHeader(result->rows.size(), out);
+  for (Row& r : result->rows) {
+    QUANTA_RETURN_IF_ERROR(grow(RowTermSize(r)));
+    AppendTupleHeader(r.size(), out);
+    for (const Value& v : r) AppendValue(v, out);
+    if (memory != nullptr) {
+      int64_t freed = static_cast<int64_t>(ApproxRowHeap(r));
+      memory->Shrink(std::min(freed, memory->held() - charged));
+    }
+    Row().swap(r);
+  }
+  out->push_back(static_cast<char>(106));  // the rows list's [] tail
+  result->rows.clear();
+  result->rows.shrink_to_fit();
+  if (memory != nullptr) memory->Shrink(memory->held() - charged);
+  return Status::OK();
+}
 
 Result<TtbRequest> DecodeTtbRequest(std::string_view payload) {
   auto term = DecodeTerm(payload);

@@ -5,12 +5,14 @@
 // All payloads here include the leading version byte 0x83. Thread safety: stateless.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "common/memory.h"
 #include "common/result_set.h"
 #include "common/status.h"
 #include "common/value.h"
@@ -42,6 +44,20 @@ using TtbRequest = std::variant<TtbQueryReq, TtbGetReq, TtbPutReq>;
 // wrong arity, wrong field kinds) is an error (kGeneric) whose message describes the problem.
 Result<TtbRequest> DecodeTtbRequest(std::string_view payload);
 
+// The request atom of a 104 payload ("tsqueryreq", "tsputreq", ...) or "" (see
+// PeekRequestName in ttb_codec.h).
+std::string PeekTtbRequestName(std::string_view payload);
+
+// Streaming put decoding (bounded memory): ScanTtbPutReq checks a tsputreq payload exactly as
+// DecodeTtbRequest does (same errors, same order) without building its rows, and returns the
+// table and the row count. ForEachTtbPutCell then walks the rows: begin_row(), cell(value) for
+// each cell (nullopt for a cell TermToValue rejects), end_row(); it stops at the first error
+// end_row returns. REQUIRES for ForEachTtbPutCell: ScanTtbPutReq accepted the payload.
+Status ScanTtbPutReq(std::string_view payload, std::string* table, size_t* rows);
+Status ForEachTtbPutCell(std::string_view payload, const std::function<void()>& begin_row,
+                         const std::function<void(std::optional<Value>)>& cell,
+                         const std::function<Status()>& end_row);
+
 // A request cell as a Value: binary -> bytes, integer -> int, float -> double, true/false ->
 // bool, [] -> NULL. nullopt for anything else (e.g. `undefined`, which Riak's put validation
 // rejects, or a nested tuple).
@@ -57,6 +73,11 @@ std::string EncodeTtbPutReq(std::string_view table, const std::vector<Row>& rows
 
 // {tsqueryresp, {Names, Types, Rows}}; zero rows -> {tsqueryresp, {[], [], []}}.
 std::string EncodeTtbQueryResp(const ResultSet& result);
+// The same bytes, appended to `out` straight from the rows (no term tree): the exact size is
+// computed first and `out` grows once; the appended bytes are charged to `memory` (may be null)
+// as they are written and each row is freed (its estimated size given back) once encoded. On a
+// refusal (kMemoryLimit) rows may already be freed: the result is then only fit for an error.
+Status AppendTtbQueryResp(ResultSet* result, MemoryReservation* memory, std::string* out);
 // The bare atom tsqueryresp (CREATE TABLE success).
 std::string EncodeTtbCreateTableResp();
 // {tsgetresp, {Names, Types, [Row]}} or, when `row` is null, {tsgetresp, {[], [], []}}.
