@@ -3,12 +3,42 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace quanta {
 
 namespace {
 std::atomic<int64_t> g_trim_threshold{64LL << 20};
 }  // namespace
+
+MemoryAccount::MemoryAccount(int64_t limit_bytes) : limit_(limit_bytes) {
+  trimmer_ = std::thread([this] { TrimLoop(); });
+}
+
+MemoryAccount::~MemoryAccount() {
+  {
+    std::lock_guard lock(trim_mu_);
+    stopping_ = true;
+  }
+  trim_cv_.notify_all();
+  trimmer_.join();
+}
+
+void MemoryAccount::TrimLoop() {
+  std::unique_lock lock(trim_mu_);
+  while (!stopping_) {
+    trim_cv_.wait_for(lock, std::chrono::seconds(1));
+    if (stopping_) break;
+    int64_t threshold = g_trim_threshold.load(std::memory_order_relaxed);
+    if (threshold <= 0) continue;
+    if (released_since_trim_.load(std::memory_order_relaxed) < threshold) continue;
+    released_since_trim_.store(0, std::memory_order_relaxed);
+    lock.unlock();
+    malloc_trim(0);
+    trims_.fetch_add(1, std::memory_order_relaxed);
+    lock.lock();
+  }
+}
 
 bool MemoryAccount::TryReserve(int64_t bytes) {
   if (bytes <= 0) return true;
@@ -31,21 +61,11 @@ bool MemoryAccount::TryReserve(int64_t bytes) {
 void MemoryAccount::Release(int64_t bytes) {
   if (bytes <= 0) return;
   used_.fetch_sub(bytes, std::memory_order_relaxed);
-  MaybeTrim(bytes);
+  released_since_trim_.fetch_add(bytes, std::memory_order_relaxed);
 }
 
 void MemoryAccount::set_trim_threshold(int64_t bytes) {
   g_trim_threshold.store(bytes, std::memory_order_relaxed);
-}
-
-void MemoryAccount::MaybeTrim(int64_t released) {
-  int64_t threshold = g_trim_threshold.load(std::memory_order_relaxed);
-  if (threshold <= 0) return;
-  int64_t total = released_since_trim_.fetch_add(released, std::memory_order_relaxed) + released;
-  if (total < threshold) return;
-  // One thread trims; the others carry on.
-  if (released_since_trim_.exchange(0, std::memory_order_relaxed) < threshold) return;
-  malloc_trim(0);
 }
 
 Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit) {

@@ -13,7 +13,10 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
+#include <thread>
 #include <string>
 #include <string_view>
 
@@ -24,7 +27,8 @@ namespace quanta {
 class MemoryAccount {
  public:
   // `limit_bytes` <= 0 means unlimited (still counted).
-  explicit MemoryAccount(int64_t limit_bytes) : limit_(limit_bytes) {}
+  explicit MemoryAccount(int64_t limit_bytes);
+  ~MemoryAccount();
   MemoryAccount(const MemoryAccount&) = delete;
   MemoryAccount& operator=(const MemoryAccount&) = delete;
 
@@ -38,10 +42,11 @@ class MemoryAccount {
   int64_t peak() const { return peak_.load(std::memory_order_relaxed); }
   uint64_t refusals() const { return refusals_.load(std::memory_order_relaxed); }
 
-  // Called after large releases: returns freed heap pages to the OS when at least
-  // `trim_threshold` bytes were released since the last trim (glibc malloc_trim).
-  void MaybeTrim(int64_t released);
+  // Freed heap pages go back to the OS (glibc malloc_trim) once at least `trim_threshold`
+  // bytes were released since the last trim; a background thread checks once a second, so a
+  // burst of small requests never pays for a trim each. 0 = never trim.
   static void set_trim_threshold(int64_t bytes);
+  uint64_t trims() const { return trims_.load(std::memory_order_relaxed); }
 
  private:
   const int64_t limit_;
@@ -49,6 +54,13 @@ class MemoryAccount {
   std::atomic<int64_t> peak_{0};
   std::atomic<uint64_t> refusals_{0};
   std::atomic<int64_t> released_since_trim_{0};
+  std::atomic<uint64_t> trims_{0};
+
+  void TrimLoop();
+  std::mutex trim_mu_;
+  std::condition_variable trim_cv_;
+  bool stopping_ = false;  // GUARDED_BY(trim_mu_)
+  std::thread trimmer_;
 };
 
 // A request's share of an account. Releases what it holds when destroyed. A default-constructed
