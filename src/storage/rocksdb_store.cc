@@ -571,7 +571,8 @@ class RocksDbStore final : public Store {
   Status Write(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch,
                const std::string& what) {
     if (read_only_.load()) return NoSpace();
-    // WAL record plus slack for its block headers and the memtable's later flush output.
+    // The WAL record plus slack for its block headers (the memtable's later flush output and
+    // compactions are what the reserve is for).
     const uint64_t need = batch->GetDataSize() + 4096;
     const uint64_t before = pending_bytes_.fetch_add(need, std::memory_order_relaxed);
     struct Pending {
