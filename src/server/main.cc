@@ -63,6 +63,14 @@ int main(int argc, char** argv) {
                 1);
   }
 
+  if (storage::StoreStats ss = (*service)->store().Stats(); ss.read_only || !ss.writable) {
+    std::cerr << "quantad: the data directory's disk is full (" << (ss.free_bytes >> 20)
+              << " MiB free, storage.min_free_space is "
+              << (config.service.min_free_space_bytes >> 20)
+              << " MiB): serving reads, refusing writes with 'disk full' until space returns"
+              << (ss.read_only ? " (opened read-only, reopens by itself)" : "") << std::endl;
+  }
+
   std::unique_ptr<wire::pb::PbServer> pb;
   if (config.pb_enabled) {
     wire::pb::PbServerOptions o;
@@ -97,13 +105,6 @@ int main(int argc, char** argv) {
   if (pb) std::cerr << ", PB on " << config.pb_host << ":" << pb->port();
   if (web) std::cerr << ", HTTP on " << config.http_host << ":" << web->port();
   std::cerr << std::endl;
-  if (storage::StoreStats ss = (*service)->store().Stats(); ss.read_only || !ss.writable) {
-    std::cerr << "quantad: the data directory's disk is full (" << (ss.free_bytes >> 20)
-              << " MiB free, storage.min_free_space is "
-              << (config.service.min_free_space_bytes >> 20)
-              << " MiB): serving reads, refusing writes with 'disk full' until space returns"
-              << (ss.read_only ? " (opened read-only, reopens by itself)" : "") << std::endl;
-  }
 
   int sig = 0;
   sigwait(&signals, &sig);

@@ -297,6 +297,7 @@ class RocksDbStore final : public Store {
   RocksDbStore(const StoreOptions& options, rocksdb::Options rocks_options,
                std::shared_ptr<Counters> counters, DbPtr db, bool read_only)
       : options_(options),
+        reserve_(ReserveFor(options)),
         rocks_options_(std::move(rocks_options)),
         counters_(std::move(counters)),
         db_(std::move(db)),
@@ -534,7 +535,7 @@ class RocksDbStore final : public Store {
     // A full merge writes a second copy of everything before it deletes the first.
     uint64_t sst = 0;
     db->GetIntProperty(rocksdb::DB::Properties::kTotalSstFilesSize, &sst);
-    if (FreeBytes(options_.data_dir) < sst + options_.min_free_space_bytes) return NoSpace();
+    if (FreeBytes(options_.data_dir) < sst + reserve_) return NoSpace();
     rocksdb::Status s = db->Flush(rocksdb::FlushOptions());
     if (!s.ok()) return FromRocks(s, "flush");
     rocksdb::CompactRangeOptions co;
@@ -581,7 +582,7 @@ class RocksDbStore final : public Store {
       ~Pending() { n.fetch_sub(bytes, std::memory_order_relaxed); }
     } pending{pending_bytes_, need};
     const uint64_t free = FreeEstimate();
-    if (free < options_.min_free_space_bytes + before + need) {
+    if (free < reserve_ + before + need) {
       refusing_.store(true, std::memory_order_relaxed);
       return NoSpace();
     }
@@ -604,7 +605,7 @@ class RocksDbStore final : public Store {
     if (age >= 0 &&
         age < std::chrono::duration_cast<Clock::duration>(
                   std::chrono::milliseconds(kStatvfsIntervalMs)).count() &&
-        estimate / 2 >= options_.min_free_space_bytes) {
+        estimate / 2 >= reserve_) {
       return estimate;
     }
     const uint64_t free = FreeBytes(options_.data_dir);
@@ -672,7 +673,7 @@ class RocksDbStore final : public Store {
       if (read_only_.load()) {
         TryReopenWritable(free);
       } else {
-        if (counters_->background_error.load() && free >= options_.min_free_space_bytes) {
+        if (counters_->background_error.load() && free >= reserve_) {
           counters_->background_error.store(false);
           rocksdb::Status s = Db()->Resume();
           if (!s.ok()) counters_->background_error.store(true);
@@ -685,7 +686,7 @@ class RocksDbStore final : public Store {
   }
 
   void TryReopenWritable(uint64_t free) {
-    if (free < options_.min_free_space_bytes + WalBytes(options_.data_dir) + kOpenHeadroom) {
+    if (free < reserve_ + WalBytes(options_.data_dir) + kOpenHeadroom) {
       return;
     }
     rocksdb::DB* raw = nullptr;
@@ -701,7 +702,7 @@ class RocksDbStore final : public Store {
     // The largest compaction RocksDB may pick: every file at most, two max-sized ones at least.
     const uint64_t largest =
         std::min<uint64_t>(shape.total, 2 * rocks_options_.max_compaction_bytes);
-    const bool pause = free < options_.min_free_space_bytes + largest;
+    const bool pause = free < reserve_ + largest;
     if (pause == compactions_paused_) return;
     rocksdb::Status s =
         Db()->SetOptions({{"disable_auto_compactions", pause ? "true" : "false"}});
@@ -725,13 +726,23 @@ class RocksDbStore final : public Store {
     written_since_compaction_.store(0, std::memory_order_relaxed);
     Shape shape = ShapeOf(*Db());
     if (shape.runs < 2 || shape.upper * kFullMergeRatio < shape.bottom) return;
-    if (free < shape.total + options_.min_free_space_bytes) return;
+    if (free < shape.total + reserve_) return;
     if (Compact().ok()) idle_compactions_.fetch_add(1, std::memory_order_relaxed);
   }
 
   static constexpr uint64_t kFullMergeRatio = 4;
 
+  // StoreOptions::min_free_space_bytes, but at least two memtables: two flushes may run at
+  // once, and a flush that fills the disk while a write passes the check would leave that
+  // write's WAL append failing (the asserting path). 0 turns the guard off.
+  static uint64_t ReserveFor(const StoreOptions& o) {
+    if (o.min_free_space_bytes == 0) return 0;
+    return std::max<uint64_t>(o.min_free_space_bytes,
+                              2 * (static_cast<uint64_t>(std::max<size_t>(o.write_buffer_mb, 1)) << 20));
+  }
+
   const StoreOptions options_;
+  const uint64_t reserve_;  // free bytes writes leave to RocksDB's background work
   const rocksdb::Options rocks_options_;
   const std::shared_ptr<Counters> counters_;
   std::atomic<DbPtr> db_;

@@ -40,7 +40,8 @@ struct StoreOptions {
   int idle_compaction_ms = 2000;
   // Writes are refused (kNoSpace) while the data directory's file system has less than this
   // many bytes free, so that RocksDB itself never runs out of space (its flushes, compactions
-  // and manifest need the reserve). Should be at least twice write_buffer_mb.
+  // and manifest need the reserve). At least twice write_buffer_mb is used; 0 turns the guard
+  // off (RocksDB then meets a full disk itself, which Debian's librocksdb may abort on).
   uint64_t min_free_space_bytes = 128ull << 20;
 };
 
