@@ -7,7 +7,8 @@
 //   1. writers POST batches until the server refuses them: every refusal must be HTTP 507
 //      "... disk full" without a file path, the server must not exit, a refused batch must be
 //      absent (all or nothing);
-//   2. while the disk is full every acknowledged batch is read back (SELECT and GET);
+//   2. while the disk is full every acknowledged batch is read back (SELECT and GET), and the
+//      PB port answers a put with 1004 and an INSERT with 1001 "... disk full" (PB and TTB);
 //   3. the ballast is deleted: writes must succeed again within 20 s, without a restart;
 //   4. the server is stopped, the file system filled to the last byte, and the server started
 //      again: it must start (read-only, and say so in its log), serve every acknowledged row
@@ -34,6 +35,7 @@
 #include "dur_model.h"
 #include "mini_http.h"
 #include "server_harness.h"
+#include "wire/pb/pb_client.h"
 
 namespace fs = std::filesystem;
 using namespace quanta;
@@ -131,6 +133,43 @@ struct Ledger {
   uint64_t acked_rows = 0;
   uint64_t refusals = 0;
 };
+
+// On the PB port, with the disk full: puts (PB and TTB) get 1004, INSERT 1001, both "Failed to
+// put N record(s): disk full"; a SELECT works.
+void CheckPbWhileFull(uint16_t port, std::vector<std::string>* f) {
+  for (bool ttb : {false, true}) {
+    const std::string enc = ttb ? "TTB" : "PB";
+    wire::pb::PbClientOptions o;
+    o.use_ttb = ttb;
+    o.io_timeout_ms = 20000;
+    auto c = wire::pb::PbClient::Connect("127.0.0.1", port, o);
+    if (!c.ok()) {
+      f->push_back(enc + " connect: " + c.error().message());
+      return;
+    }
+    BatchId b{0, 9, 0};  // a writer the HTTP writers never use
+    std::vector<Row> rows = {MakeRow(b, 0), MakeRow(b, 1)};
+    Status st = (*c)->Put(kTable, rows);
+    if (st.riak_code() != 1004 || st.message() != "Failed to put 2 record(s): disk full") {
+      f->push_back(enc + " put on a full disk: expected 1004 \"Failed to put 2 record(s): disk "
+                   "full\", got " + std::to_string(st.riak_code()) + " " + st.message());
+    }
+    auto ins = (*c)->Query("INSERT INTO dur (host, ts) VALUES ('" + Host(b) + "', " +
+                           std::to_string(Ts(b, 5)) + ")");
+    if (ins.ok() || ins.error().riak_code() != 1001 ||
+        ins.error().message() != "Failed to put 1 record(s): disk full") {
+      f->push_back(enc + " INSERT on a full disk: expected 1001 \"Failed to put 1 record(s): "
+                   "disk full\", got " +
+                   (ins.ok() ? std::string("success")
+                             : std::to_string(ins.error().riak_code()) + " " +
+                                   ins.error().message()));
+    }
+    auto sel = (*c)->Query("SELECT host FROM dur WHERE host = 'c0w0' AND ts >= " +
+                           std::to_string(kBaseTs) + " AND ts < " +
+                           std::to_string(kBaseTs + 60000));
+    if (!sel.ok()) f->push_back(enc + " SELECT on a full disk: " + sel.error().message());
+  }
+}
 
 // Sends batch `next` of writer w once; true when acknowledged.
 bool SendOnce(HttpClient& c, Ledger* ledger, int w, std::vector<std::string>* f,
@@ -283,6 +322,7 @@ int main(int argc, char** argv) {
     if (!check_alive("the fill")) return;
     // 2. Reads on a full disk.
     VerifyAll(server.http_port, &ledger, &failures);
+    CheckPbWhileFull(server.pb_port, &failures);
     if (!check_alive("reads on a full disk")) return;
     // 3. Space returns.
     fs::remove(mnt + "/ballast");

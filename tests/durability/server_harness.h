@@ -112,6 +112,7 @@ inline bool CellMatches(const Json& cell, const Value& want, ColumnType type) {
 struct Server {
   pid_t pid = -1;
   uint16_t http_port = 0;
+  uint16_t pb_port = 0;
 };
 
 // Starts quantad on `dir` with `extra_args` (e.g. "--sync", "--set", "k=v"), its output appended
@@ -145,6 +146,7 @@ inline bool StartServer(const std::string& quantad, const std::string& dir,
   }
   s->pid = pid;
   s->http_port = http;
+  s->pb_port = pb;
   auto t0 = Clock::now();
   while (Seconds(Clock::now() - t0) < 60) {
     int st;
