@@ -4,6 +4,7 @@ namespace quanta {
 
 int RiakErrorCode(ErrorCode code) {
   if (code == ErrorCode::kMemoryLimit) return static_cast<int>(ErrorCode::kSubmit);
+  if (code == ErrorCode::kNoSpace) return static_cast<int>(ErrorCode::kPut);
   int n = static_cast<int>(code);
   if (n >= 1000 && n < 2000) return n;
   return 0;

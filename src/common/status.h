@@ -50,10 +50,11 @@ enum class ErrorCode : int {
   kCorruption = 2003,       // stored data could not be decoded
   kInvalidArgument = 2004,  // bad configuration or API misuse (not user SQL)
   kMemoryLimit = 2005,      // a request would pass the memory account (common/memory.h); Riak 1001
+  kNoSpace = 2006,          // a write refused: the data directory's disk is full; Riak 1004
 };
 
 // Riak numeric code sent on the wire for `code` (0 for API-level/internal errors; 1001 for
-// kMemoryLimit, a refused request like Riak's "overload").
+// kMemoryLimit, a refused request like Riak's "overload"; 1004 (E_PUT) for kNoSpace).
 int RiakErrorCode(ErrorCode code);
 
 class [[nodiscard]] Status {

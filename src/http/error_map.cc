@@ -75,6 +75,9 @@ HttpError MapStatus(const Status& status, const ErrorContext& context) {
     case ErrorCode::kTimeout:
       return Make(503, context.endpoint == Endpoint::kQuery ? "Query worker timeout"
                                                             : "Storage backend timeout");
+    case ErrorCode::kNoSpace:
+      // 507 Insufficient Storage: the request was fine, retry once space is freed.
+      return Make(507, status.message());
     default:
       break;
   }

@@ -204,6 +204,7 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
     s.idle_compaction_ms = static_cast<int>(std::min<int64_t>(ms, 1LL << 30));
     return Status::OK();
   }
+  if (key == "storage.min_free_space") return set_bytes(&s.min_free_space_bytes);
   if (key == "nodename") { s.node_name = v; return Status::OK(); }
   if (key == "pb.max_frame_bytes") return set_bytes(&c->pb_max_frame_bytes);
   if (key == "pb.idle_timeout") {

@@ -11,6 +11,7 @@
 #include "http/http_server.h"
 #include "server/config.h"
 #include "service/ts_service.h"
+#include "storage/store.h"
 #include "wire/pb/pb_server.h"
 
 namespace {
@@ -60,6 +61,14 @@ int main(int argc, char** argv) {
     return Fail("cannot open data directory '" + config.service.data_dir +
                     "': " + service.error().message(),
                 1);
+  }
+
+  if (storage::StoreStats ss = (*service)->store().Stats(); ss.read_only || !ss.writable) {
+    std::cerr << "quantad: the data directory's disk is full (" << (ss.free_bytes >> 20)
+              << " MiB free, storage.min_free_space is "
+              << (config.service.min_free_space_bytes >> 20)
+              << " MiB): serving reads, refusing writes with 'disk full' until space returns"
+              << (ss.read_only ? " (opened read-only, reopens by itself)" : "") << std::endl;
   }
 
   std::unique_ptr<wire::pb::PbServer> pb;

@@ -102,7 +102,8 @@ struct TsService::Impl {
   }
 
   // Validates and writes rows. Errors: 1003 invalid rows; kPut when a row exceeds the object
-  // size limit (the caller picks the Riak code: 1004 for PB put, 1001 for INSERT).
+  // size limit, kNoSpace when the disk is full (the caller picks the Riak code: 1004 for PB
+  // put, 1001 for INSERT).
   Status WriteRows(const schema::TableDef& table, const std::vector<Row>& rows) {
     std::vector<size_t> invalid;
     size_t n_invalid = 0;
@@ -120,7 +121,12 @@ struct TsService::Impl {
       return Status(ErrorCode::kPut, "Failed to put " + std::to_string(too_big) + " record(s)");
     }
     if (rows.empty()) return Status::OK();
-    QUANTA_RETURN_IF_ERROR(store->Put(table, rows));
+    Status put = store->Put(table, rows);
+    if (put.code() == ErrorCode::kNoSpace) {
+      return Status(ErrorCode::kNoSpace,
+                    "Failed to put " + std::to_string(rows.size()) + " record(s): disk full");
+    }
+    QUANTA_RETURN_IF_ERROR(put);
     stats.rows_written.fetch_add(rows.size(), std::memory_order_relaxed);
     return Status::OK();
   }
@@ -221,7 +227,10 @@ struct TsService::Impl {
       QUANTA_ASSIGN_OR_RETURN(std::vector<Row> rows,
                               exec::AnalyzeInsert(*s, *table, analyzer_options()));
       Status st = WriteRows(*table, rows);
-      if (st.code() == ErrorCode::kPut) return SubmitError(st.message());
+      // As Riak answers INSERT failures: 1001 (a PB put answers 1004).
+      if (st.code() == ErrorCode::kPut || st.code() == ErrorCode::kNoSpace) {
+        return SubmitError(st.message());
+      }
       return st;
     }
     if (auto* s = std::get_if<sql::DeleteStmt>(&stmt)) {
@@ -281,6 +290,7 @@ Result<std::unique_ptr<TsService>> TsService::Open(const ServiceOptions& options
   so.write_buffer_mb = options.write_buffer_mb;
   so.compression = options.compression;
   so.idle_compaction_ms = options.idle_compaction_ms;
+  so.min_free_space_bytes = static_cast<uint64_t>(std::max<int64_t>(0, options.min_free_space_bytes));
   QUANTA_ASSIGN_OR_RETURN(auto store, storage::OpenRocksDbStore(so));
   return OpenWithStore(options, std::move(store));
 }

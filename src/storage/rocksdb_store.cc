@@ -5,7 +5,10 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
+#include <rocksdb/listener.h>
+#include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
+#include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -19,6 +22,8 @@
 #include <numeric>
 #include <thread>
 
+#include <sys/statvfs.h>
+
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
 
@@ -29,7 +34,17 @@ namespace {
 constexpr size_t kListKeysBatch = 1000;
 constexpr size_t kDefaultBatchRows = 1024;
 
+// The client-facing error for a refused write (the service adds what failed to it).
+Status NoSpace() { return Status(ErrorCode::kNoSpace, "disk full"); }
+
+bool IsOutOfSpace(const rocksdb::Status& s) {
+  return s.IsNoSpace() ||
+         (s.code() == rocksdb::Status::kIOError && s.subcode() == rocksdb::Status::kSpaceLimit);
+}
+
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  // RocksDB's message names files; a full disk is reported without them.
+  if (IsOutOfSpace(s)) return NoSpace();
   std::string msg = "storage: " + std::string(what) + ": " + s.ToString();
   if (s.IsCorruption()) return Status(ErrorCode::kCorruption, std::move(msg));
   return Status(ErrorCode::kIoError, std::move(msg));
@@ -73,15 +88,58 @@ rocksdb::CompressionType Pick(std::initializer_list<rocksdb::CompressionType> pr
   return rocksdb::kNoCompression;
 }
 
+// Free bytes for unprivileged writers on the file system holding `dir`; max when unknown (a
+// failing statvfs must not stop writes).
+uint64_t FreeBytes(const std::string& dir) {
+  struct statvfs st{};
+  if (::statvfs(dir.c_str(), &st) != 0) return std::numeric_limits<uint64_t>::max();
+  return static_cast<uint64_t>(st.f_bavail) * static_cast<uint64_t>(st.f_frsize);
+}
+
+// Bytes of write-ahead log in `dir` (replayed, and flushed by a read-write open).
+uint64_t WalBytes(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.path().extension() == ".log") total += e.file_size(ec);
+  }
+  return total;
+}
+
+// Counts the bytes flushes and compactions write, and notes background errors (a flush or
+// compaction that failed stops RocksDB's writes until DB::Resume()).
+class Counters final : public rocksdb::EventListener {
+ public:
+  void OnFlushCompleted(rocksdb::DB*, const rocksdb::FlushJobInfo& info) override {
+    const auto& tp = info.table_properties;
+    flush_bytes.fetch_add(tp.data_size + tp.index_size + tp.filter_size, std::memory_order_relaxed);
+  }
+  void OnCompactionCompleted(rocksdb::DB*, const rocksdb::CompactionJobInfo& info) override {
+    compaction_bytes.fetch_add(info.stats.total_output_bytes, std::memory_order_relaxed);
+  }
+  void OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status* error) override {
+    if (error != nullptr && !error->ok()) background_error.store(true, std::memory_order_relaxed);
+  }
+
+  std::atomic<uint64_t> flush_bytes{0};
+  std::atomic<uint64_t> compaction_bytes{0};
+  std::atomic<bool> background_error{false};
+};
+
 Result<rocksdb::Options> MakeOptions(const StoreOptions& so) {
   rocksdb::Options o;
   o.create_if_missing = true;
+  // RocksDB's info log lives in the data directory: keep it small (a full disk is our concern).
+  o.keep_log_file_num = 4;
+  o.max_log_file_size = 16 << 20;
   // Background flushes and compactions; the machine is shared, so stay modest.
   int cores = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   o.IncreaseParallelism(std::min(cores, 8));
   o.write_buffer_size = std::max<size_t>(so.write_buffer_mb, 1) << 20;
   o.max_write_buffer_number = 4;
   o.level_compaction_dynamic_level_bytes = true;
+  // RocksDB's default, made explicit: the store pauses compactions that might not fit on disk.
+  o.max_compaction_bytes = o.target_file_size_base * 25;
   o.bytes_per_sync = 1 << 20;
   o.wal_bytes_per_sync = 0;
   // Concurrent writers: the WAL write of one group overlaps the memtable insert of the previous.
@@ -148,18 +206,19 @@ class RocksScanCursor final : public ScanCursor {
   }
 
   // Starts the iterator over [lower, upper). An empty range (lower >= upper) yields nothing.
-  void Start(rocksdb::DB* db, std::string lower, std::string upper) {
+  void Start(std::shared_ptr<rocksdb::DB> db, std::string lower, std::string upper) {
     if (lower >= upper) {
       done_ = true;
       return;
     }
+    db_ = std::move(db);
     lower_ = std::move(lower);
     upper_ = std::move(upper);
     upper_slice_ = ToSlice(upper_);
     rocksdb::ReadOptions ro;
     ro.iterate_upper_bound = &upper_slice_;
     ro.adaptive_readahead = true;
-    it_.reset(db->NewIterator(ro));
+    it_.reset(db_->NewIterator(ro));
     it_->Seek(ToSlice(lower_));
   }
 
@@ -214,19 +273,38 @@ class RocksScanCursor final : public ScanCursor {
   std::vector<std::pair<int, Value>> constant_columns_;
   std::string lower_, upper_;
   rocksdb::Slice upper_slice_;  // must outlive it_ (ReadOptions keeps a pointer)
+  std::shared_ptr<rocksdb::DB> db_;  // must outlive it_ (the store may swap its DB meanwhile)
   std::unique_ptr<rocksdb::Iterator> it_;
   bool done_ = false;
 };
 
 // ---- Store ----------------------------------------------------------------------------------
 
+// Closes and deletes a DB once its last user (the store or a scan cursor) lets go of it.
+struct CloseDb {
+  void operator()(rocksdb::DB* db) const {
+    db->Close().PermitUncheckedError();
+    delete db;
+  }
+};
+using DbPtr = std::shared_ptr<rocksdb::DB>;
+
+// Headroom a read-write open needs beyond the WAL it flushes: a new MANIFEST, OPTIONS, LOG.
+constexpr uint64_t kOpenHeadroom = 4 << 20;
+
 class RocksDbStore final : public Store {
  public:
-  RocksDbStore(std::unique_ptr<rocksdb::DB> db, bool sync, int idle_compaction_ms)
-      : db_(std::move(db)), idle_compaction_ms_(idle_compaction_ms) {
-    write_options_.sync = sync;
+  RocksDbStore(const StoreOptions& options, rocksdb::Options rocks_options,
+               std::shared_ptr<Counters> counters, DbPtr db, bool read_only)
+      : options_(options),
+        reserve_(ReserveFor(options)),
+        rocks_options_(std::move(rocks_options)),
+        counters_(std::move(counters)),
+        db_(std::move(db)),
+        read_only_(read_only) {
+    write_options_.sync = options.sync;
     meta_write_options_.sync = true;
-    if (idle_compaction_ms_ > 0) maintenance_ = std::thread([this] { MaintenanceLoop(); });
+    maintenance_ = std::thread([this] { MaintenanceLoop(); });
   }
 
   ~RocksDbStore() override {
@@ -236,11 +314,9 @@ class RocksDbStore final : public Store {
     }
     maintenance_cv_.notify_all();
     // A running idle-time compaction must not hold up shutdown: abort it (the data stays valid).
-    if (maintenance_.joinable()) {
-      db_->DisableManualCompaction();
-      maintenance_.join();
-    }
-    if (db_) db_->Close().PermitUncheckedError();
+    if (!read_only_.load()) Db()->DisableManualCompaction();
+    maintenance_.join();
+    db_.store(nullptr);  // closes it unless a (stray) cursor still holds it
   }
 
   Status Put(const schema::TableDef& table, std::span<const Row> rows) override {
@@ -274,8 +350,7 @@ class RocksDbStore final : public Store {
       rocksdb::Status s = batch.Put(ToSlice(encoded_keys[i]), ToSlice(encoded_values[i]));
       if (!s.ok()) return FromRocks(s, "put into " + table.name);
     }
-    rocksdb::Status s = db_->Write(write_options_, &batch);
-    if (!s.ok()) return FromRocks(s, "put into " + table.name);
+    QUANTA_RETURN_IF_ERROR(Write(write_options_, &batch, "put into " + table.name));
     NoteWrite(bytes);
     return Status::OK();
   }
@@ -283,9 +358,10 @@ class RocksDbStore final : public Store {
   Result<std::optional<Row>> Get(const schema::TableDef& table, const Row& lk) override {
     KeyCodec keys(table);
     QUANTA_ASSIGN_OR_RETURN(std::string key, keys.EncodeLocalKey(lk));
+    DbPtr db = Db();
     rocksdb::PinnableSlice value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
-                                 ToSlice(key), &value);
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), db->DefaultColumnFamily(),
+                                ToSlice(key), &value);
     if (s.IsNotFound()) return std::optional<Row>();
     if (!s.ok()) return FromRocks(s, "get from " + table.name);
     Row row(table.columns.size());
@@ -298,13 +374,16 @@ class RocksDbStore final : public Store {
   Result<bool> Delete(const schema::TableDef& table, const Row& lk) override {
     KeyCodec keys(table);
     QUANTA_ASSIGN_OR_RETURN(std::string key, keys.EncodeLocalKey(lk));
+    DbPtr db = Db();
     rocksdb::PinnableSlice value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), db_->DefaultColumnFamily(),
-                                 ToSlice(key), &value);
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), db->DefaultColumnFamily(),
+                                ToSlice(key), &value);
     if (s.IsNotFound()) return false;
     if (!s.ok()) return FromRocks(s, "delete from " + table.name);
-    s = db_->Delete(write_options_, ToSlice(key));
+    rocksdb::WriteBatch batch;
+    s = batch.Delete(ToSlice(key));
     if (!s.ok()) return FromRocks(s, "delete from " + table.name);
+    QUANTA_RETURN_IF_ERROR(Write(write_options_, &batch, "delete from " + table.name));
     return true;
   }
 
@@ -351,9 +430,9 @@ class RocksDbStore final : public Store {
     auto cursor = std::make_unique<RocksScanCursor>(table, std::move(keys), prefix,
                                                     range.partition, options);
     if (empty) {
-      cursor->Start(db_.get(), "", "");
+      cursor->Start(nullptr, "", "");
     } else {
-      cursor->Start(db_.get(), std::move(lower), std::move(upper));
+      cursor->Start(Db(), std::move(lower), std::move(upper));
     }
     return std::unique_ptr<ScanCursor>(std::move(cursor));
   }
@@ -367,7 +446,8 @@ class RocksDbStore final : public Store {
     rocksdb::ReadOptions ro;
     ro.iterate_upper_bound = &upper_slice;
     ro.fill_cache = false;  // a full-table walk should not evict the working set
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    DbPtr db = Db();
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
     std::vector<Row> batch;
     batch.reserve(kListKeysBatch);
     for (it->Seek(ToSlice(lower)); it->Valid(); it->Next()) {
@@ -388,21 +468,22 @@ class RocksDbStore final : public Store {
   Status DropTableData(const schema::TableDef& table) override {
     std::string lower = TablePrefix(table.id);
     std::string upper = PrefixSuccessor(lower);
-    rocksdb::Status s = db_->DeleteRange(write_options_, db_->DefaultColumnFamily(),
-                                         ToSlice(lower), ToSlice(upper));
+    rocksdb::WriteBatch batch;
+    rocksdb::Status s = batch.DeleteRange(ToSlice(lower), ToSlice(upper));
     if (!s.ok()) return FromRocks(s, "drop data of " + table.name);
-    return Status::OK();
+    return Write(write_options_, &batch, "drop data of " + table.name);
   }
 
   Status PutMeta(const std::string& key, const std::string& value) override {
-    rocksdb::Status s = db_->Put(meta_write_options_, ToSlice(MetaKey(key)), ToSlice(value));
+    rocksdb::WriteBatch batch;
+    rocksdb::Status s = batch.Put(ToSlice(MetaKey(key)), ToSlice(value));
     if (!s.ok()) return FromRocks(s, "put metadata '" + key + "'");
-    return Status::OK();
+    return Write(meta_write_options_, &batch, "put metadata '" + key + "'");
   }
 
   Result<std::optional<std::string>> GetMeta(const std::string& key) override {
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ToSlice(MetaKey(key)), &value);
+    rocksdb::Status s = Db()->Get(rocksdb::ReadOptions(), ToSlice(MetaKey(key)), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     if (!s.ok()) return FromRocks(s, "get metadata '" + key + "'");
     return std::optional<std::string>(std::move(value));
@@ -415,7 +496,8 @@ class RocksDbStore final : public Store {
     rocksdb::Slice upper_slice = ToSlice(upper);
     rocksdb::ReadOptions ro;
     ro.iterate_upper_bound = &upper_slice;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    DbPtr db = Db();
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
     std::vector<std::pair<std::string, std::string>> out;
     for (it->Seek(ToSlice(lower)); it->Valid(); it->Next()) {
       std::string_view k = ToView(it->key());
@@ -427,76 +509,256 @@ class RocksDbStore final : public Store {
   }
 
   Status Flush() override {
+    if (read_only_.load()) return Status::OK();  // nothing unflushed was written since open
     rocksdb::FlushOptions fo;
     fo.wait = true;
-    rocksdb::Status s = db_->Flush(fo);
+    rocksdb::Status s = Db()->Flush(fo);
     if (!s.ok()) return FromRocks(s, "flush");
     return Status::OK();
   }
 
   uint64_t ApproximateDiskBytes() override {
+    DbPtr db = Db();
     uint64_t sst = 0;
-    db_->GetIntProperty(rocksdb::DB::Properties::kTotalSstFilesSize, &sst);
+    db->GetIntProperty(rocksdb::DB::Properties::kTotalSstFilesSize, &sst);
     uint64_t wal = 0;
     rocksdb::VectorLogPtr files;
-    if (db_->GetSortedWalFiles(files).ok()) {
+    if (db->GetSortedWalFiles(files).ok()) {
       for (const auto& f : files) wal += f->SizeFileBytes();
     }
     return sst + wal;
   }
 
   Status Compact() override {
-    rocksdb::Status s = db_->Flush(rocksdb::FlushOptions());
+    if (read_only_.load()) return NoSpace();
+    DbPtr db = Db();
+    // A full merge writes a second copy of everything before it deletes the first.
+    uint64_t sst = 0;
+    db->GetIntProperty(rocksdb::DB::Properties::kTotalSstFilesSize, &sst);
+    if (FreeBytes(options_.data_dir) < sst + reserve_) return NoSpace();
+    rocksdb::Status s = db->Flush(rocksdb::FlushOptions());
     if (!s.ok()) return FromRocks(s, "flush");
     rocksdb::CompactRangeOptions co;
     co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
-    s = db_->CompactRange(co, nullptr, nullptr);
+    s = db->CompactRange(co, nullptr, nullptr);
     if (!s.ok()) return FromRocks(s, "compact");
     return Status::OK();
   }
 
+  StoreStats Stats() override {
+    StoreStats st;
+    st.read_only = read_only_.load();
+    st.free_bytes = FreeBytes(options_.data_dir);
+    st.writable = !st.read_only && !refusing_.load(std::memory_order_relaxed);
+    st.flush_bytes_written = counters_->flush_bytes.load();
+    st.compaction_bytes_written = counters_->compaction_bytes.load();
+    st.idle_compactions = idle_compactions_.load();
+    Shape shape = ShapeOf(*Db());
+    st.sst_bytes = shape.total;
+    st.sorted_runs = shape.runs;
+    return st;
+  }
+
  private:
   using Clock = std::chrono::steady_clock;
+
+  DbPtr Db() const { return db_.load(); }
+
+  // Every write goes through here: it is refused, before RocksDB sees it, while the file system
+  // has less than min_free_space_bytes free (counting writes in flight). RocksDB 7.8 as Debian
+  // ships it has assertions on, and a write-ahead-log append that fails for lack of space
+  // leaves a writer that aborts the process when it is used again (the `sync_without_flush_
+  // called_` assertion); refusing early keeps RocksDB from ever failing that way.
+  Status Write(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch,
+               const std::string& what) {
+    if (read_only_.load()) return NoSpace();
+    // The WAL record plus slack for its block headers (the memtable's later flush output and
+    // compactions are what the reserve is for).
+    const uint64_t need = batch->GetDataSize() + 4096;
+    const uint64_t before = pending_bytes_.fetch_add(need, std::memory_order_relaxed);
+    struct Pending {
+      std::atomic<uint64_t>& n;
+      uint64_t bytes;
+      ~Pending() { n.fetch_sub(bytes, std::memory_order_relaxed); }
+    } pending{pending_bytes_, need};
+    const uint64_t free = FreeEstimate();
+    if (free < reserve_ + before + need) {
+      refusing_.store(true, std::memory_order_relaxed);
+      return NoSpace();
+    }
+    refusing_.store(false, std::memory_order_relaxed);
+    written_since_statvfs_.fetch_add(need, std::memory_order_relaxed);
+    rocksdb::Status s = Db()->Write(wo, batch);
+    if (!s.ok()) return FromRocks(s, what);
+    return Status::OK();
+  }
+
+  // Free bytes: statvfs costs microseconds (4 us measured on ext4), as much as a small put, so
+  // it is asked at most every kStatvfsIntervalMs while far from the reserve, and the bytes
+  // written since are subtracted; within twice the reserve it is asked on every write.
+  uint64_t FreeEstimate() {
+    const int64_t now = Clock::now().time_since_epoch().count();
+    const uint64_t cached = cached_free_.load(std::memory_order_relaxed);
+    const uint64_t since = written_since_statvfs_.load(std::memory_order_relaxed);
+    const uint64_t estimate = cached > since ? cached - since : 0;
+    const int64_t age = now - cached_free_at_.load(std::memory_order_relaxed);
+    if (age >= 0 &&
+        age < std::chrono::duration_cast<Clock::duration>(
+                  std::chrono::milliseconds(kStatvfsIntervalMs)).count() &&
+        estimate / 2 >= reserve_) {
+      return estimate;
+    }
+    const uint64_t free = FreeBytes(options_.data_dir);
+    written_since_statvfs_.store(0, std::memory_order_relaxed);
+    cached_free_.store(free, std::memory_order_relaxed);
+    cached_free_at_.store(now, std::memory_order_relaxed);
+    return free;
+  }
 
   void NoteWrite(size_t bytes) {
     written_since_compaction_.fetch_add(bytes, std::memory_order_relaxed);
     last_write_ns_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
   }
 
-  // Idle-time maintenance: once writes have paused for idle_compaction_ms_, flush the memtable
-  // and compact everything into the bottom level (one sorted run, the strongest compression),
-  // so that scans read one file per range and the WAL is retired. To bound write
-  // amplification it only runs when the data written since the last compaction is at least a
-  // tenth of what is stored (and at least 1 MiB).
+  // The LSM tree's shape in bytes on disk (the same unit for every level).
+  struct Shape {
+    uint64_t total = 0;
+    uint64_t upper = 0;   // L0 and every level above the bottom non-empty one
+    uint64_t bottom = 0;  // the bottom non-empty level (0 when all data is in L0)
+    uint64_t runs = 0;    // sorted runs: one per L0 file, one per non-empty level below
+  };
+  static Shape ShapeOf(rocksdb::DB& db) {
+    rocksdb::ColumnFamilyMetaData md;
+    db.GetColumnFamilyMetaData(&md);
+    Shape shape;
+    int bottom = -1;
+    for (const auto& level : md.levels) {
+      if (level.level > 0 && level.size > 0) bottom = level.level;
+    }
+    for (const auto& level : md.levels) {
+      shape.total += level.size;
+      if (level.level == 0) {
+        shape.runs += level.files.size();
+        shape.upper += level.size;
+      } else if (level.size > 0) {
+        shape.runs += 1;
+        if (level.level == bottom) {
+          shape.bottom += level.size;
+        } else {
+          shape.upper += level.size;
+        }
+      }
+    }
+    return shape;
+  }
+
+  // Background maintenance, every tick:
+  //  - a store opened read-only on a full disk reopens read-write once there is room;
+  //  - after a background error (a flush or compaction that failed, e.g. for lack of space,
+  //    stops RocksDB's writes) it calls DB::Resume() once free space is back;
+  //  - RocksDB's own compactions are paused while a compaction might not fit in the free space
+  //    above the reserve (no write stall follows: L0 stall triggers only apply while they run);
+  //  - once writes have paused for idle_compaction_ms, it merges everything into one sorted
+  //    run (the bottom level, strongest compression) when that pays, see IdleCompaction().
   void MaintenanceLoop() {
+    const int tick_ms = options_.idle_compaction_ms > 0
+                            ? std::clamp(options_.idle_compaction_ms / 4, 20, 500)
+                            : 500;
     std::unique_lock lock(maintenance_mu_);
     while (!stopping_) {
-      maintenance_cv_.wait_for(lock, std::chrono::milliseconds(500));
+      maintenance_cv_.wait_for(lock, std::chrono::milliseconds(tick_ms));
       if (stopping_) break;
-      const uint64_t written = written_since_compaction_.load(std::memory_order_relaxed);
-      if (written < (1u << 20)) continue;
-      const auto idle = Clock::now().time_since_epoch().count() -
-                        last_write_ns_.load(std::memory_order_relaxed);
-      if (idle < std::chrono::duration_cast<Clock::duration>(
-                     std::chrono::milliseconds(idle_compaction_ms_)).count()) {
-        continue;
-      }
-      uint64_t stored = 0;
-      db_->GetIntProperty(rocksdb::DB::Properties::kTotalSstFilesSize, &stored);
-      if (written * 10 < stored) continue;
-      written_since_compaction_.fetch_sub(written, std::memory_order_relaxed);
       lock.unlock();
-      Compact().IgnoreError();
+      const uint64_t free = FreeBytes(options_.data_dir);
+      if (read_only_.load()) {
+        TryReopenWritable(free);
+      } else {
+        if (counters_->background_error.load() && free >= reserve_) {
+          counters_->background_error.store(false);
+          rocksdb::Status s = Db()->Resume();
+          if (!s.ok()) counters_->background_error.store(true);
+        }
+        PauseCompactionsIfNoRoom(free);
+        if (options_.idle_compaction_ms > 0) IdleCompaction(free);
+      }
       lock.lock();
     }
   }
 
-  std::unique_ptr<rocksdb::DB> db_;
+  void TryReopenWritable(uint64_t free) {
+    if (free < reserve_ + WalBytes(options_.data_dir) + kOpenHeadroom) {
+      return;
+    }
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s = rocksdb::DB::Open(rocks_options_, options_.data_dir, &raw);
+    if (!s.ok()) return;  // tried again next tick
+    // Cursors on the read-only instance keep it (and the files it has open) until they finish.
+    db_.store(DbPtr(raw, CloseDb()));
+    read_only_.store(false);
+  }
+
+  void PauseCompactionsIfNoRoom(uint64_t free) {
+    Shape shape = ShapeOf(*Db());
+    // The largest compaction RocksDB may pick: every file at most, two max-sized ones at least.
+    const uint64_t largest =
+        std::min<uint64_t>(shape.total, 2 * rocks_options_.max_compaction_bytes);
+    const bool pause = free < reserve_ + largest;
+    if (pause == compactions_paused_) return;
+    rocksdb::Status s =
+        Db()->SetOptions({{"disable_auto_compactions", pause ? "true" : "false"}});
+    if (s.ok()) compactions_paused_ = pause;
+  }
+
+  // Idle-time full merge. It pays when the data above the bottom level (L0 files and the
+  // middle levels, compared in bytes on disk like the bottom level) is at least a quarter of
+  // the bottom level: a merge then rewrites at most five times the data it merges in, so its
+  // write amplification stays bounded (about 5x) however small and frequent the bursts are.
+  // Smaller increments are left to RocksDB's leveled compaction and, for the newest rows, the
+  // memtable (which is not flushed for this: a scan reads it from memory).
+  void IdleCompaction(uint64_t free) {
+    if (written_since_compaction_.load(std::memory_order_relaxed) == 0) return;
+    const auto idle = Clock::now().time_since_epoch().count() -
+                      last_write_ns_.load(std::memory_order_relaxed);
+    if (idle < std::chrono::duration_cast<Clock::duration>(
+                   std::chrono::milliseconds(options_.idle_compaction_ms)).count()) {
+      return;
+    }
+    written_since_compaction_.store(0, std::memory_order_relaxed);
+    Shape shape = ShapeOf(*Db());
+    if (shape.runs < 2 || shape.upper * kFullMergeRatio < shape.bottom) return;
+    if (free < shape.total + reserve_) return;
+    if (Compact().ok()) idle_compactions_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  static constexpr uint64_t kFullMergeRatio = 4;
+
+  // StoreOptions::min_free_space_bytes, but at least two memtables: two flushes may run at
+  // once, and a flush that fills the disk while a write passes the check would leave that
+  // write's WAL append failing (the asserting path). 0 turns the guard off.
+  static uint64_t ReserveFor(const StoreOptions& o) {
+    if (o.min_free_space_bytes == 0) return 0;
+    return std::max<uint64_t>(o.min_free_space_bytes,
+                              2 * (static_cast<uint64_t>(std::max<size_t>(o.write_buffer_mb, 1)) << 20));
+  }
+
+  const StoreOptions options_;
+  const uint64_t reserve_;  // free bytes writes leave to RocksDB's background work
+  const rocksdb::Options rocks_options_;
+  const std::shared_ptr<Counters> counters_;
+  std::atomic<DbPtr> db_;
+  std::atomic<bool> read_only_;
+  std::atomic<bool> refusing_{false};
+  std::atomic<uint64_t> pending_bytes_{0};
+  static constexpr int kStatvfsIntervalMs = 20;
+  std::atomic<uint64_t> cached_free_{0};
+  std::atomic<int64_t> cached_free_at_{0};
+  std::atomic<uint64_t> written_since_statvfs_{0};
   rocksdb::WriteOptions write_options_;
   rocksdb::WriteOptions meta_write_options_;
-  const int idle_compaction_ms_;
   std::atomic<uint64_t> written_since_compaction_{0};
   std::atomic<int64_t> last_write_ns_{0};
+  std::atomic<uint64_t> idle_compactions_{0};
+  bool compactions_paused_ = false;  // maintenance thread only
   std::mutex maintenance_mu_;
   std::condition_variable maintenance_cv_;
   bool stopping_ = false;  // GUARDED_BY(maintenance_mu_)
@@ -516,12 +778,35 @@ Result<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& options) {
                                            options.data_dir + ": " + ec.message());
   }
   QUANTA_ASSIGN_OR_RETURN(rocksdb::Options rocks_options, MakeOptions(options));
+  auto counters = std::make_shared<Counters>();
+  rocks_options.listeners.push_back(counters);
+
+  // A read-write open writes a new MANIFEST and OPTIONS file and flushes the replayed WAL; on a
+  // full disk RocksDB would fail (or abort) half-way. With too little room the store opens
+  // read-only (reads work, writes get "disk full") and reopens read-write once there is room.
+  const bool exists = std::filesystem::exists(
+      std::filesystem::path(options.data_dir) / "CURRENT", ec);
+  const uint64_t free = FreeBytes(options.data_dir);
+  const uint64_t need = WalBytes(options.data_dir) + kOpenHeadroom;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(rocks_options, options.data_dir, &raw);
-  if (!s.ok()) return FromRocks(s, "open " + options.data_dir);
-  return std::unique_ptr<Store>(
-      std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw), options.sync,
-                                     options.idle_compaction_ms));
+  rocksdb::Status s;
+  if (free >= need) {
+    s = rocksdb::DB::Open(rocks_options, options.data_dir, &raw);
+    if (s.ok()) {
+      return std::unique_ptr<Store>(std::make_unique<RocksDbStore>(
+          options, rocks_options, counters, DbPtr(raw, CloseDb()), false));
+    }
+    if (!IsOutOfSpace(s)) return FromRocks(s, "open " + options.data_dir);
+  }
+  if (!exists) {
+    return Status(ErrorCode::kNoSpace,
+                  "storage: not enough free space to create a database in " +
+                      options.data_dir + " (" + std::to_string(free >> 20) + " MiB free)");
+  }
+  s = rocksdb::DB::OpenForReadOnly(rocks_options, options.data_dir, &raw);
+  if (!s.ok()) return FromRocks(s, "open " + options.data_dir + " read-only (disk full)");
+  return std::unique_ptr<Store>(std::make_unique<RocksDbStore>(
+      options, rocks_options, counters, DbPtr(raw, CloseDb()), true));
 }
 
 }  // namespace quanta::storage

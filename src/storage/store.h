@@ -8,7 +8,10 @@
 // The store also keeps small metadata records (the catalog) under string keys.
 //
 // Thread safety: all methods may be called concurrently from many threads.
-// Errors: I/O failures -> kIoError, undecodable stored bytes -> kCorruption.
+// Errors: I/O failures -> kIoError, undecodable stored bytes -> kCorruption, a write refused
+// because the data directory's file system is (nearly) full -> kNoSpace with the message
+// "disk full" (no path). Reads keep working on a full disk; writes resume by themselves once
+// free space is back above StoreOptions::min_free_space_bytes.
 #pragma once
 
 #include <atomic>
@@ -32,8 +35,26 @@ struct StoreOptions {
   size_t block_cache_mb = 256;
   size_t write_buffer_mb = 64;
   std::string compression = "zstd";  // zstd | lz4 | snappy | none
-  // After this long without writes, flush and compact into one sorted run (0 = never).
+  // After this long without writes, merge everything into one sorted run when that pays: the
+  // data above the bottom level is at least a quarter of the bottom level (0 = never).
   int idle_compaction_ms = 2000;
+  // Writes are refused (kNoSpace) while the data directory's file system has less than this
+  // many bytes free, so that RocksDB itself never runs out of space (its flushes, compactions
+  // and manifest need the reserve). At least twice write_buffer_mb is used; 0 turns the guard
+  // off (RocksDB then meets a full disk itself, which Debian's librocksdb may abort on).
+  uint64_t min_free_space_bytes = 128ull << 20;
+};
+
+// What the store is doing, for operators, benchmarks and tests.
+struct StoreStats {
+  bool writable = true;              // false while writes are refused for lack of space
+  bool read_only = false;            // opened read-only (full disk at start); reopens by itself
+  uint64_t free_bytes = 0;           // free bytes on the data directory's file system
+  uint64_t sst_bytes = 0;            // table files on disk
+  uint64_t sorted_runs = 0;          // L0 files + non-empty levels: files a range scan merges
+  uint64_t flush_bytes_written = 0;       // since open
+  uint64_t compaction_bytes_written = 0;  // since open (RocksDB's and the idle-time merges)
+  uint64_t idle_compactions = 0;          // full merges run by the idle-time maintenance
 };
 
 // A range inside one partition.
@@ -112,6 +133,8 @@ class Store {
 
   // Approximate bytes on disk for all tables.
   virtual uint64_t ApproximateDiskBytes() = 0;
+
+  virtual StoreStats Stats() = 0;
 };
 
 // Opens (creating if needed) the embedded RocksDB store in options.data_dir.

@@ -30,236 +30,13 @@
 
 #include "dur_model.h"
 #include "mini_http.h"
+#include "server_harness.h"
 
 namespace fs = std::filesystem;
 using namespace quanta;
 using namespace quanta::durability;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-
-const ColumnType kTypes[kColumns] = {ColumnType::kVarchar, ColumnType::kTimestamp,
-                                     ColumnType::kDouble,  ColumnType::kSint64,
-                                     ColumnType::kVarchar, ColumnType::kBoolean};
-const char* const kNames[kColumns] = {"host", "ts", "v", "n", "s", "b"};
-
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-std::string Arg(int argc, char** argv, const std::string& name, const std::string& def) {
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (argv[i] == name) return argv[i + 1];
-  }
-  return def;
-}
-bool Flag(int argc, char** argv, const std::string& name) {
-  for (int i = 1; i < argc; ++i) {
-    if (argv[i] == name) return true;
-  }
-  return false;
-}
-
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  sa.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  socklen_t len = sizeof sa;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  ::close(fd);
-  return ntohs(sa.sin_port);
-}
-
-std::string JsonValue(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull: return "null";
-    case Value::Kind::kInt: return std::to_string(v.as_int());
-    case Value::Kind::kDouble: {
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "%.17g", v.as_double());
-      return buf;
-    }
-    case Value::Kind::kBool: return v.as_bool() ? "true" : "false";
-    case Value::Kind::kBytes: return "\"" + v.as_bytes() + "\"";  // the model's text needs no escaping
-  }
-  return "null";
-}
-
-std::string BatchJson(const BatchId& b) {
-  std::string out = "[";
-  int n = BatchRows(b);
-  for (int i = 0; i < n; ++i) {
-    Row r = MakeRow(b, i);
-    out += i ? ",{" : "{";
-    for (int c = 0; c < kColumns; ++c) {
-      out += (c ? ",\"" : "\"") + std::string(kNames[c]) + "\":" + JsonValue(r[c]);
-    }
-    out += "}";
-  }
-  return out + "]";
-}
-
-bool CellMatches(const Json& cell, const Value& want, ColumnType type) {
-  if (want.is_null()) {
-    return cell.kind == Json::Kind::kNull ||
-           (cell.kind == Json::Kind::kArray && cell.items.empty());
-  }
-  switch (type) {
-    case ColumnType::kVarchar:
-    case ColumnType::kBlob:
-      return cell.kind == Json::Kind::kString && cell.text == want.as_bytes();
-    case ColumnType::kSint64:
-    case ColumnType::kTimestamp:
-      return cell.kind == Json::Kind::kNumber &&
-             std::strtoll(cell.text.c_str(), nullptr, 10) == want.as_int();
-    case ColumnType::kDouble:
-      return cell.kind == Json::Kind::kNumber &&
-             std::strtod(cell.text.c_str(), nullptr) == want.as_double();
-    case ColumnType::kBoolean:
-      return cell.kind == Json::Kind::kBool && cell.b == want.as_bool();
-  }
-  return false;
-}
-
-struct Server {
-  pid_t pid = -1;
-  uint16_t http_port = 0;
-};
-
-bool StartServer(const std::string& quantad, const std::string& dir, bool sync,
-                 const std::string& log, Server* s, std::string* why) {
-  uint16_t pb = FreePort(), http = FreePort();
-  std::vector<std::string> args = {quantad, "--data-dir", dir, "--pb-listen",
-                                   "127.0.0.1:" + std::to_string(pb), "--http-listen",
-                                   "127.0.0.1:" + std::to_string(http)};
-  if (sync) args.push_back("--sync");
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    *why = "fork failed";
-    return false;
-  }
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test driver
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(quantad.c_str(), argv.data());
-    _exit(127);
-  }
-  s->pid = pid;
-  s->http_port = http;
-  auto t0 = Clock::now();
-  while (Seconds(Clock::now() - t0) < 60) {
-    int st;
-    if (::waitpid(pid, &st, WNOHANG) == pid) {
-      *why = "quantad exited during start-up (status " + std::to_string(st) + "), see " + log;
-      s->pid = -1;
-      return false;
-    }
-    HttpClient c("127.0.0.1", http, 5);
-    if (c.Request("GET", "/ping").status == 200) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, nullptr, 0);
-  s->pid = -1;
-  *why = "quantad did not answer /ping within 60 s, see " + log;
-  return false;
-}
-
-class Verifier {
- public:
-  explicit Verifier(uint16_t port) : c_("127.0.0.1", port) {}
-
-  // Returns the number of rows of batch b found; failures as in durability_inproc.
-  int CheckBatch(const BatchId& b, bool require_all, std::vector<std::string>* failures) {
-    ++queries_;
-    int n = BatchRows(b);
-    std::string id = Host(b) + " seq " + std::to_string(b.seq) + " (" + std::to_string(n) +
-                     " rows)";
-    std::string sql = "SELECT * FROM dur WHERE host = '" + Host(b) + "' AND ts >= " +
-                      std::to_string(Ts(b, 0)) + " AND ts < " + std::to_string(Ts(b, kMaxBatch));
-    HttpAnswer a = c_.Request("POST", "/ts/v1/query", sql, "text/plain");
-    if (a.status != 200) {
-      failures->push_back("query for batch " + id + " -> " + std::to_string(a.status) + " " +
-                          a.body.substr(0, 200));
-      return 0;
-    }
-    auto parsed = testing::ParseJson(a.body);
-    const Json* j = parsed.ok() ? &*parsed : nullptr;
-    const Json* rows = j ? j->Get("rows") : nullptr;
-    if (!rows || rows->kind != Json::Kind::kArray) {
-      failures->push_back("query for batch " + id + ": unreadable answer " + a.body.substr(0, 200));
-      return 0;
-    }
-    int present = 0;
-    for (const Json& r : rows->items) {
-      if (r.kind != Json::Kind::kArray || r.items.size() != kColumns ||
-          r.items[1].kind != Json::Kind::kNumber) {
-        failures->push_back("batch " + id + ": malformed row in answer");
-        continue;
-      }
-      int64_t ts = std::strtoll(r.items[1].text.c_str(), nullptr, 10);
-      int i = static_cast<int>((ts - Ts(b, 0)) / 1000);
-      if (i < 0 || i >= n || Ts(b, i) != ts) {
-        failures->push_back("batch " + id + ": unexpected row with ts " + r.items[1].text);
-        continue;
-      }
-      ++present;
-      Row want = MakeRow(b, i);
-      for (int c = 0; c < kColumns; ++c) {
-        if (!CellMatches(r.items[c], want[c], kTypes[c])) {
-          failures->push_back("batch " + id + " row " + std::to_string(i) + " column " +
-                              kNames[c] + ": read " +
-                              (r.items[c].kind == Json::Kind::kString ? r.items[c].text
-                                                                      : r.items[c].text) +
-                              ", written " + want[c].DebugString());
-        }
-      }
-    }
-    if (require_all && present != n) {
-      failures->push_back("acknowledged batch " + id + ": " + std::to_string(n - present) +
-                          " rows missing");
-    } else if (!require_all && present != 0 && present != n) {
-      failures->push_back("in-flight batch " + id + " is partial: " + std::to_string(present) +
-                          " of " + std::to_string(n));
-    }
-    return present;
-  }
-
-  // Fetches row i of batch b by key and compares it.
-  void CheckGet(const BatchId& b, int i, std::vector<std::string>* failures) {
-    std::string path = "/ts/v1/tables/dur/keys/host/" + Host(b) + "/ts/" + std::to_string(Ts(b, i));
-    HttpAnswer a = c_.Request("GET", path);
-    if (a.status != 200) {
-      failures->push_back("GET " + path + " -> " + std::to_string(a.status) + " " +
-                          a.body.substr(0, 200));
-      return;
-    }
-    auto parsed = testing::ParseJson(a.body);
-    const Json* j = parsed.ok() ? &*parsed : nullptr;
-    Row want = MakeRow(b, i);
-    for (int c = 0; c < kColumns; ++c) {
-      const Json* cell = j ? j->Get(kNames[c]) : nullptr;
-      if (!cell || !CellMatches(*cell, want[c], kTypes[c])) {
-        failures->push_back("GET " + path + ": column " + kNames[c] + " differs: " +
-                            a.body.substr(0, 300));
-        return;
-      }
-    }
-  }
-  uint64_t queries() const { return queries_; }
-
- private:
-  HttpClient c_;
-  uint64_t queries_ = 0;
-};
 
 using Ledger = std::vector<std::vector<int>>;  // [cycle][writer] -> last acknowledged seq (-1)
 
@@ -285,12 +62,6 @@ void VerifyCycle(Verifier& v, const Ledger& ledger, int c, std::mt19937_64& rng,
   for (auto& e : f) failures->push_back("cycle " + std::to_string(c) + ": " + e);
 }
 
-void StopServer(Server* s, int sig) {
-  if (s->pid <= 0) return;
-  ::kill(s->pid, sig);
-  ::waitpid(s->pid, nullptr, 0);
-  s->pid = -1;
-}
 
 }  // namespace
 
@@ -332,7 +103,8 @@ int main(int argc, char** argv) {
       break;
     }
     const bool sync = sync_mode == "on" || (sync_mode == "both" && c % 2 == 1);
-    if (!StartServer(quantad, data, sync, log, &server, &why)) {
+    const std::vector<std::string> args = sync ? std::vector<std::string>{"--sync"} : std::vector<std::string>{};
+    if (!StartServer(quantad, data, args, log, &server, &why)) {
       failures.push_back("cycle " + std::to_string(c) + ": " + why);
       break;
     }
@@ -398,7 +170,7 @@ int main(int argc, char** argv) {
 
   // Final start: the last cycle, then everything, then a clean stop.
   if (failures.empty() && !ledger.empty()) {
-    if (!StartServer(quantad, data, false, log, &server, &why)) {
+    if (!StartServer(quantad, data, {}, log, &server, &why)) {
       failures.push_back("final start: " + why);
     } else {
       Verifier v(server.http_port);

@@ -75,6 +75,9 @@ TEST(ErrorMapTest, KeyEndpoints) {
   EXPECT_EQ(MapStatus(Status(ErrorCode::kTimeout, "backend timeout"), Key(Endpoint::kGet, "t")),
             (HttpError{503, "Storage backend timeout"}));
   EXPECT_EQ(MapStatus(IoError("boom"), Key(Endpoint::kGet, "t")), (HttpError{500, "boom"}));
+  EXPECT_EQ(MapStatus(Status(ErrorCode::kNoSpace, "Failed to put 2 record(s): disk full"),
+                      Key(Endpoint::kPut, "t")),
+            (HttpError{507, "Failed to put 2 record(s): disk full"}));
 }
 
 TEST(ErrorMapTest, HttpLayerTexts) {

@@ -27,9 +27,10 @@ class ServiceKvTest : public ::testing::Test {
     svc_.reset();
     std::filesystem::remove_all(dir_);
   }
-  void Open() {
+  void Open(int64_t min_free_space_bytes = 0) {
     ServiceOptions o;
     o.data_dir = dir_.string();
+    o.min_free_space_bytes = min_free_space_bytes;
     auto s = TsService::Open(o);
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     svc_ = std::move(s).value();
@@ -175,6 +176,27 @@ TEST_F(ServiceKvTest, ObjectSizeLimit) {
   st = svc_->Query("INSERT INTO t1 VALUES ('" + big + "', 1, 1.0)", {}, &out);
   EXPECT_EQ(st.riak_code(), 1001);
   EXPECT_EQ(st.message(), "Failed to put 1 record(s)");
+}
+
+// Below storage.min_free_space (here: more than any disk has) writes are refused with a clean
+// "disk full" (no path): 1004 for a put, 1001 for INSERT; reads keep working.
+TEST_F(ServiceKvTest, DiskFullRefusesWritesCleanly) {
+  ASSERT_TRUE(svc_->Put("t1", {R("a", 1, 1.0)}).ok());
+  svc_.reset();
+  Open(int64_t{1} << 62);
+  Status st = svc_->Put("t1", {R("a", 2, 2.0), R("a", 3, 3.0)});
+  EXPECT_EQ(st.code(), ErrorCode::kNoSpace);
+  EXPECT_EQ(st.riak_code(), 1004);
+  EXPECT_EQ(st.message(), "Failed to put 2 record(s): disk full");
+  QueryOutcome out;
+  st = svc_->Query("INSERT INTO t1 VALUES ('a', 4, 4.0)", {}, &out);
+  EXPECT_EQ(st.riak_code(), 1001);
+  EXPECT_EQ(st.message(), "Failed to put 1 record(s): disk full");
+  auto got = svc_->Get("t1", {Value::Bytes("a"), Value::Int(1)});
+  ASSERT_TRUE(got.ok());
+  ASSERT_TRUE(got->has_value());
+  out = Exec("SELECT v FROM t1 WHERE k = 'a' AND ts >= 0 AND ts < 10");
+  EXPECT_EQ(out.result.rows.size(), 1u);
 }
 
 TEST_F(ServiceKvTest, CoverageContextsRestrictAQuery) {

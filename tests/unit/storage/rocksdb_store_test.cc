@@ -26,8 +26,9 @@ class StoreTest : public ::testing::Test {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
-  void Open() {
+  void Open(uint64_t min_free_space_bytes = 0) {
     StoreOptions o;
+    o.min_free_space_bytes = min_free_space_bytes;
     o.data_dir = (dir_ / "data").string();  // nested: OpenRocksDbStore creates it
     o.block_cache_mb = 8;
     o.write_buffer_mb = 4;
@@ -452,6 +453,60 @@ TEST_F(StoreTest, BadOptions) {
   o.data_dir = (dir_ / "data").string();
   o.compression = "zstd";
   EXPECT_EQ(OpenRocksDbStore(o).status().code(), ErrorCode::kIoError);
+}
+
+// A write refused for lack of space: a clean kNoSpace "disk full" (no path), nothing written,
+// reads unaffected; writes work again once the reserve fits (here: after a reopen with a
+// smaller storage.min_free_space; the server-level test tests/durability/disk_full.cc frees
+// real space instead).
+TEST_F(StoreTest, WritesRefusedBelowTheFreeSpaceReserve) {
+  auto t = GeoTable(12);
+  std::vector<Row> rows;
+  for (int i = 0; i < 10; ++i) rows.push_back(Geo("R", "S", kBase + i, "w", i));
+  ASSERT_TRUE(store_->Put(t, rows).ok());
+  EXPECT_TRUE(store_->Stats().writable);
+  store_.reset();
+  Open(/*min_free_space_bytes=*/uint64_t{1} << 62);  // more than any disk has
+  ScanRange r;
+  r.partition = {Value::Bytes("R"), Value::Bytes("S"), Value::Int(kBase)};
+  EXPECT_EQ(ScanAll(t, r), rows);
+  Row extra = Geo("R", "S", kBase + 100, "w", 1.0);
+  Status st = store_->Put(t, std::span<const Row>(&extra, 1));
+  EXPECT_EQ(st.code(), ErrorCode::kNoSpace);
+  EXPECT_EQ(st.message(), "disk full");
+  EXPECT_EQ(store_->Delete(t, {Value::Bytes("R"), Value::Bytes("S"), Value::Int(kBase)})
+                .status().code(),
+            ErrorCode::kNoSpace);
+  EXPECT_EQ(store_->PutMeta("k", "v").code(), ErrorCode::kNoSpace);
+  EXPECT_EQ(store_->DropTableData(t).code(), ErrorCode::kNoSpace);
+  EXPECT_FALSE(store_->Stats().writable);
+  EXPECT_EQ(ScanAll(t, r), rows);  // nothing of the refused writes landed
+  auto got = store_->Get(t, {Value::Bytes("R"), Value::Bytes("S"), Value::Int(kBase + 3)});
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->has_value());
+  store_.reset();
+  Open();
+  EXPECT_TRUE(store_->Put(t, std::span<const Row>(&extra, 1)).ok());
+  EXPECT_EQ(ScanAll(t, r).size(), rows.size() + 1);
+}
+
+// The shape the idle-time compaction decides on: after a full merge the data is one sorted run.
+TEST_F(StoreTest, CompactLeavesOneSortedRun) {
+  auto t = GeoTable(13);
+  for (int f = 0; f < 3; ++f) {
+    std::vector<Row> rows;
+    for (int i = 0; i < 100; ++i) rows.push_back(Geo("R", "S" + std::to_string(i), kBase + f, "w", i));
+    ASSERT_TRUE(store_->Put(t, rows).ok());
+    ASSERT_TRUE(store_->Flush().ok());
+  }
+  StoreStats before = store_->Stats();
+  EXPECT_GE(before.sorted_runs, 2u);
+  EXPECT_GT(before.flush_bytes_written, 0u);
+  ASSERT_TRUE(store_->Compact().ok());
+  StoreStats after = store_->Stats();
+  EXPECT_EQ(after.sorted_runs, 1u);
+  EXPECT_GT(after.compaction_bytes_written, 0u);
+  EXPECT_GT(after.sst_bytes, 0u);
 }
 
 }  // namespace
