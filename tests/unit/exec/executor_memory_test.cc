@@ -69,6 +69,7 @@ class FakeStore : public storage::Store {
   Status Flush() override { return Status::OK(); }
   Status Compact() override { return Status::OK(); }
   uint64_t ApproximateDiskBytes() override { return 0; }
+  storage::StoreStats Stats() override { return {}; }
 
  private:
   class Cursor : public storage::ScanCursor {
