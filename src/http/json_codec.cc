@@ -37,31 +37,39 @@ namespace quanta::http::json_detail {
 
 // RapidJSON's in-situ string stream over [begin, end) of the request body itself (no copy):
 // reads at or past `end` give '\0', which ends the parse (RapidJSON's UTF-8 validator consumes
-// up to three bytes of a truncated sequence before judging it, so it may ask past the end).
-// In-situ writes only ever go behind the read position.
+// up to three bytes of a truncated sequence before judging it, so it may ask past the end, and
+// it writes each byte it takes, so writes past the end are dropped too). In-situ writes
+// otherwise always go behind the read position.
 class BoundedInsituStream {
  public:
   typedef char Ch;
-  BoundedInsituStream(char* begin, char* end) : src_(begin), dst_(nullptr), head_(begin), end_(end) {}
+  BoundedInsituStream(char* begin, char* end)
+      : head_(begin), size_(static_cast<size_t>(end - begin)) {}
 
-  Ch Peek() const { return src_ < end_ ? *src_ : '\0'; }
+  Ch Peek() const { return src_ < size_ ? head_[src_] : '\0'; }
   Ch Take() {
-    if (src_ < end_) return *src_++;
+    if (src_ < size_) return head_[src_++];
     ++overrun_;
     return '\0';
   }
-  size_t Tell() const { return static_cast<size_t>(src_ - head_) + overrun_; }
+  size_t Tell() const { return src_ + overrun_; }
 
-  Ch* PutBegin() { return dst_ = src_; }
-  void Put(Ch c) { *dst_++ = c; }
+  Ch* PutBegin() {
+    dst_ = src_;
+    return head_ + dst_;
+  }
+  void Put(Ch c) {
+    if (dst_ < size_) head_[dst_] = c;
+    ++dst_;
+  }
   void Flush() {}
-  size_t PutEnd(Ch* begin) { return static_cast<size_t>(dst_ - begin); }
+  size_t PutEnd(Ch* begin) { return dst_ - static_cast<size_t>(begin - head_); }
 
  private:
-  Ch* src_;
-  Ch* dst_;
   Ch* head_;
-  Ch* end_;
+  size_t size_;
+  size_t src_ = 0;
+  size_t dst_ = 0;
   size_t overrun_ = 0;
 };
 
