@@ -296,8 +296,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Respond(HttpRequest& request, HttpResponse response) {
     request.slot.Release();
     std::string().swap(request.body);
-    Status st = request.memory.Resize(static_cast<int64_t>(response.body.capacity()), "the reply");
-    (void)st;  // shrinking, or growing by a few bytes for a short error text: never refused
+    // Shrinks, or grows by the few bytes of an error text; a refusal only leaves them uncounted.
+    request.memory.Resize(static_cast<int64_t>(response.body.capacity()), "the reply").IgnoreError();
     response_memory_ = std::move(request.memory);
     WriteResponse(std::move(response));
   }
