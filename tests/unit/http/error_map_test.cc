@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/memory.h"
 #include "test_tables.h"
 
 namespace quanta::http {
@@ -75,6 +76,21 @@ TEST(ErrorMapTest, KeyEndpoints) {
   EXPECT_EQ(MapStatus(Status(ErrorCode::kTimeout, "backend timeout"), Key(Endpoint::kGet, "t")),
             (HttpError{503, "Storage backend timeout"}));
   EXPECT_EQ(MapStatus(IoError("boom"), Key(Endpoint::kGet, "t")), (HttpError{500, "boom"}));
+}
+
+// Resource limits: the server is busy, not the request wrong.
+TEST(ErrorMapTest, OverloadAndMemoryLimitAre503) {
+  EXPECT_EQ(MapStatus(SubmitError("overload"), Query(StatementKind::kUnknown, "")),
+            (HttpError{503, "Query worker overload"}));
+  EXPECT_EQ(MapStatus(SubmitError("overload"), Key(Endpoint::kListKeys, "t")),
+            (HttpError{503, "Overload"}));
+  Status memory = MemoryLimitError("the result", 1 << 20, 256 << 20);
+  EXPECT_EQ(MapStatus(memory, Query(StatementKind::kSelect, "t")),
+            (HttpError{503, memory.message()}));
+  EXPECT_EQ(MapStatus(memory, Key(Endpoint::kPut, "t")), (HttpError{503, memory.message()}));
+  // Other 1001 texts keep Riak's query error.
+  EXPECT_EQ(MapStatus(SubmitError("Divide by zero"), Query(StatementKind::kSelect, "t")),
+            (HttpError{500, "Execution of select query failed on table \"t\" (Divide by zero)"}));
 }
 
 TEST(ErrorMapTest, HttpLayerTexts) {
