@@ -78,6 +78,14 @@ HttpError MapStatus(const Status& status, const ErrorContext& context) {
     case ErrorCode::kNoSpace:
       // 507 Insufficient Storage: the request was fine, retry once space is freed.
       return Make(507, status.message());
+    case ErrorCode::kMemoryLimit:
+      // The memory account refused the request (common/memory.h): the server is busy, not the
+      // request wrong; the message says what needed the memory.
+      return Make(503, status.message());
+    case ErrorCode::kSubmit:
+      // The query gate's queue or the list_keys stream limit is full (Riak 1001 "overload").
+      if (status.message() == "overload") return OverloadError(context.endpoint);
+      break;
     default:
       break;
   }
@@ -141,6 +149,10 @@ HttpError BadUrlEncodingError() { return Make(400, "Malformed percent-encoding i
 HttpError BodyTooLargeError() { return Make(413, "Request body too large"); }
 
 HttpError BadRequestError(std::string_view what) { return Make(400, std::string(what)); }
+
+HttpError OverloadError(Endpoint endpoint) {
+  return Make(503, endpoint == Endpoint::kQuery ? "Query worker overload" : "Overload");
+}
 
 HttpError EncodingError(const ErrorContext& context, std::string_view what) {
   if (context.endpoint == Endpoint::kQuery) {

@@ -42,6 +42,8 @@ struct ErrorContext {
 };
 
 // REQUIRES: !status.ok()
+// Besides the Riak texts: kMemoryLimit (the memory account refused the request) -> 503 with the
+// status message; 1001 "overload" (query queue or list_keys streams full) -> OverloadError.
 HttpError MapStatus(const Status& status, const ErrorContext& context);
 
 // Errors found by the HTTP layer before the service is called.
@@ -62,6 +64,7 @@ HttpError RouteNotFoundError();                                  // 404 Not Foun
 HttpError BadUrlEncodingError();                                 // 400
 HttpError BodyTooLargeError();                                   // 413
 HttpError BadRequestError(std::string_view what);                // 400 for unparseable HTTP
+HttpError OverloadError(Endpoint endpoint);  // 503 Query worker overload (query) / Overload
 HttpError EncodingError(const ErrorContext& context, std::string_view what);  // 500
 
 }  // namespace quanta::http

@@ -61,11 +61,26 @@ ErrorContext KeyContext(Endpoint endpoint, const Route& route) {
   return context;
 }
 
+// Frees the request body once it is no longer needed and gives back its reservation.
+void ReleaseBody(HttpRequest& request) {
+  std::string().swap(request.body);
+  request.memory.Shrink(request.body_charged);
+  request.body_charged = 0;
+}
+
 }  // namespace
 
-Handlers::Handlers(service::TsService& service) : service_(service) {}
+Handlers::Handlers(service::TsService& service, int max_list_keys_streams)
+    : service_(service), max_list_keys_streams_(max_list_keys_streams) {}
 
-HttpResponse Handlers::Handle(const HttpRequest& request, StreamSink& sink) {
+HttpResponse Handlers::RefuseQuery(const Status& status) {
+  ErrorContext context;
+  context.endpoint = Endpoint::kQuery;
+  service_.stats().Count(service::Op::kQuery, /*ok=*/false);
+  return Error(MapStatus(status, context));
+}
+
+HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
   Route route;
   if (auto error = ParseRoute(request.method, request.target, &route)) return Error(*error);
 
@@ -101,10 +116,15 @@ HttpResponse Handlers::Handle(const HttpRequest& request, StreamSink& sink) {
   return response;
 }
 
-HttpResponse Handlers::Query(const HttpRequest& request) {
+HttpResponse Handlers::Query(HttpRequest& request) {
   if (request.body.empty()) return Error(NoQueryError());
   service::QueryOutcome outcome;
-  Status status = service_.Query(request.body, service::QueryOptions{}, &outcome);
+  service::QueryOptions options;
+  options.slot = request.slot.held() ? &request.slot : nullptr;
+  options.memory = &request.memory;
+  Status status = service_.Query(request.body, options, &outcome);
+  request.slot.Release();
+  ReleaseBody(request);
   ErrorContext context;
   context.endpoint = Endpoint::kQuery;
   context.kind = outcome.kind;
@@ -119,24 +139,28 @@ HttpResponse Handlers::Query(const HttpRequest& request) {
     response = Ok(kJson, "{\"columns\":[],\"rows\":[]}");
   } else {
     std::string body;
-    if (EncodeResultSet(outcome.result, &body)) {
+    Status encoded = EncodeResultSet(&outcome.result, &request.memory, &body);
+    if (encoded.ok()) {
       response = Ok(kJson, std::move(body));
+    } else if (encoded.code() == ErrorCode::kMemoryLimit) {
+      response = Error(MapStatus(encoded, context));
     } else {
-      response = Error(
-          EncodingError(context, "result contains a varchar that is not valid UTF-8"));
+      response = Error(EncodingError(context, encoded.message()));
     }
   }
   response.reached_service = true;
   return response;
 }
 
-HttpResponse Handlers::PutRows(const Route& route, const HttpRequest& request) {
+HttpResponse Handlers::PutRows(const Route& route, HttpRequest& request) {
   if (auto error = CheckKeyParams(route.params)) return Error(*error);
   auto table = service_.FindTable(route.table);
   if (!table.ok()) return Error(MapStatus(table.error(), KeyContext(Endpoint::kPut, route)));
 
   std::vector<Row> rows;
-  if (auto error = DecodeRows(**table, request.body, &rows)) return Error(*error);
+  auto error = DecodeRows(**table, &request.body, &request.memory, &rows);
+  ReleaseBody(request);
+  if (error) return Error(*error);
   // An empty array still goes to the service (a no-op there) so that it is counted as a put.
   Status status = service_.Put(route.table, std::move(rows));
   HttpResponse response = status.ok()
@@ -184,12 +208,21 @@ HttpResponse Handlers::DeleteKey(const Route& route) {
   return response;
 }
 
-HttpResponse Handlers::ListKeys(const Route& route, const HttpRequest& request,
+HttpResponse Handlers::ListKeys(const Route& route, HttpRequest& request,
                                 StreamSink& sink) {
   ErrorContext context = KeyContext(Endpoint::kListKeys, route);
   auto found = service_.FindTable(route.table);
   if (!found.ok()) return Error(MapStatus(found.error(), context));
   const schema::TableDef& table = **found;
+  // A stream holds this worker thread while the client reads: bound how many run at once so
+  // that the other requests always find workers.
+  struct StreamCount {
+    std::atomic<int>& n;
+    ~StreamCount() { n.fetch_sub(1); }
+  } stream_count{list_keys_streams_};
+  if (list_keys_streams_.fetch_add(1) >= max_list_keys_streams_ && max_list_keys_streams_ > 0) {
+    return Error(OverloadError(Endpoint::kListKeys));
+  }
 
   const std::string prefix =
       request.url_base + "/ts/v1/tables/" + PercentEncode(route.table) + "/keys/";
@@ -214,7 +247,12 @@ HttpResponse Handlers::ListKeys(const Route& route, const HttpRequest& request,
       chunk.push_back('\n');
     }
     if (chunk.empty()) return Status::OK();
-    if (!begin() || !sink.Write(chunk)) {
+    // The chunk is held until the socket took it.
+    int64_t chunk_bytes = static_cast<int64_t>(chunk.capacity());
+    QUANTA_RETURN_IF_ERROR(request.memory.Grow(chunk_bytes, "a list_keys chunk"));
+    bool written = begin() && sink.Write(chunk);
+    request.memory.Shrink(chunk_bytes);
+    if (!written) {
       client_gone = true;
       return Status(ErrorCode::kGeneric, "list_keys: client disconnected");
     }

@@ -7,10 +7,14 @@
 // call, so callers run it off their I/O threads.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "common/memory.h"
 #include "http/router.h"
+#include "service/query_gate.h"
 
 namespace quanta::service {
 class TsService;
@@ -21,8 +25,15 @@ namespace quanta::http {
 struct HttpRequest {
   Method method = Method::kGet;
   std::string target;    // as received: path plus optional "?query"
-  std::string body;
+  std::string body;      // consumed by the handler (put bodies are decoded in place)
   std::string url_base;  // "http://<host>:<port>" of this listener, for list_keys URLs
+  // The request's share of the memory account: the body (body_charged bytes of it), decoded
+  // rows, the result set and the encoded answer are reserved here.
+  MemoryReservation memory;
+  int64_t body_charged = 0;
+  // For /ts/v1/query: the slot the transport got from TsService::AdmitQuery before it queued the
+  // request (not held: Query() waits for one itself).
+  service::QuerySlot slot;
 };
 
 struct HttpResponse {
@@ -49,21 +60,30 @@ class StreamSink {
 
 class Handlers {
  public:
-  // `service` must outlive this object.
-  explicit Handlers(service::TsService& service);
+  // `service` must outlive this object. `max_list_keys_streams` > 0 bounds the list_keys streams
+  // this server runs at once (each holds a worker thread while the client reads), below the
+  // service's own list_keys.max_concurrent; beyond it -> 503 Overload.
+  explicit Handlers(service::TsService& service, int max_list_keys_streams = 0);
 
   // Serves one request. For list_keys the body is streamed through `sink` and the result has
-  // streamed = true (unless the request failed before anything was sent).
-  HttpResponse Handle(const HttpRequest& request, StreamSink& sink);
+  // streamed = true (unless the request failed before anything was sent). The request's body is
+  // consumed.
+  HttpResponse Handle(HttpRequest& request, StreamSink& sink);
+
+  // The answer to a query that was refused admission (AdmitQuery's 1001 overload or 1013
+  // timeout), counted as a failed query.
+  HttpResponse RefuseQuery(const Status& status);
 
  private:
-  HttpResponse Query(const HttpRequest& request);
-  HttpResponse PutRows(const Route& route, const HttpRequest& request);
+  HttpResponse Query(HttpRequest& request);
+  HttpResponse PutRows(const Route& route, HttpRequest& request);
   HttpResponse GetKey(const Route& route);
   HttpResponse DeleteKey(const Route& route);
-  HttpResponse ListKeys(const Route& route, const HttpRequest& request, StreamSink& sink);
+  HttpResponse ListKeys(const Route& route, HttpRequest& request, StreamSink& sink);
 
   service::TsService& service_;
+  const int max_list_keys_streams_;
+  std::atomic<int> list_keys_streams_{0};
 };
 
 }  // namespace quanta::http

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -15,8 +16,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/memory.h"
 #include "http/error_map.h"
 #include "http/handlers.h"
+#include "http/router.h"
 #include "service/stats.h"
 #include "service/ts_service.h"
 
@@ -34,6 +37,9 @@ constexpr uint32_t kHeaderLimit = 64 * 1024;
 // long so that the client sees the response instead of a reset.
 constexpr auto kDrainTime = std::chrono::seconds(2);
 constexpr size_t kDrainBytes = 16 << 20;
+// The first read of a request (after the idle wait) and the step of a chunked body's reservation.
+constexpr size_t kFirstRead = 4096;
+constexpr int64_t kChunkChargeStep = 64 << 10;
 constexpr std::string_view kServerName = "Quanta";
 
 beast::string_view Bsv(std::string_view s) { return beast::string_view(s.data(), s.size()); }
@@ -52,12 +58,23 @@ Method ToMethod(bhttp::verb verb) {
 class Session;
 
 // Everything the sessions share. HttpServer::Impl is this plus the thread handles.
+unsigned Hardware() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+int WorkerCount(const HttpServerOptions& o) {
+  return o.worker_threads > 0 ? o.worker_threads : std::max(16, 4 * static_cast<int>(Hardware()));
+}
+
 struct ServerCore {
   ServerCore(service::TsService& service_p, HttpServerOptions options_p)
-      : service(service_p), options(std::move(options_p)), handlers(service_p) {}
+      : service(service_p),
+        options(std::move(options_p)),
+        worker_count(WorkerCount(options)),
+        // list_keys streams hold workers: at most half of them, so other requests always run.
+        handlers(service_p, std::max(1, worker_count / 2)) {}
 
   service::TsService& service;
   const HttpServerOptions options;
+  const int worker_count;
   Handlers handlers;
   std::string advertised_host;  // host part of list_keys URLs; empty = the socket's local address
   uint16_t bound_port = 0;
@@ -137,13 +154,32 @@ class Session : public std::enable_shared_from_this<Session> {
     return "http://" + host + ":" + std::to_string(core_.bound_port);
   }
 
+  // Strand: waits (up to the idle timeout) for the first byte of the next request.
   void ReadHeader() {
     if (core_.stopping_flag.load()) return Close();
     idle_ = true;
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(core_.options.max_body_bytes);
+    request_memory_ = MemoryReservation();
+    body_charged_ = 0;
+    memory_error_ = Status::OK();
+    if (buffer_.size() > 0) return ReadRequest();  // pipelined: the next request has begun
     stream_.expires_after(std::chrono::seconds(core_.options.idle_timeout_seconds));
+    stream_.async_read_some(buffer_.prepare(kFirstRead),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->Close();  // idle timeout, EOF, reset, Stop()
+                              self->buffer_.commit(n);
+                              self->ReadRequest();
+                            });
+  }
+
+  // Strand: from the request's first byte, its line, headers and body must all arrive within
+  // request_timeout_seconds. One deadline, set here once: a client trickling bytes does not
+  // extend it.
+  void ReadRequest() {
+    idle_ = false;
+    stream_.expires_after(std::chrono::seconds(core_.options.request_timeout_seconds));
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, size_t) {
                                self->OnHeader(ec);
@@ -151,9 +187,33 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnHeader(beast::error_code ec) {
-    idle_ = false;
     if (ec) return OnReadError(ec);
-    stream_.expires_after(std::chrono::seconds(core_.options.request_timeout_seconds));
+    // The body is reserved from the memory account while it is held: a declared length up front
+    // (Beast reserves the whole string), a chunked body as it grows.
+    request_memory_ = core_.service.NewReservation();
+    if (auto length = parser_->content_length(); length && *length > 0) {
+      Status st = request_memory_.Grow(static_cast<int64_t>(*length), "the request body");
+      if (!st.ok()) return WriteError(MapStatus(st, ErrorContext{}));
+      body_charged_ = static_cast<int64_t>(*length);
+    } else if (parser_->chunked()) {
+      chunk_body_ = [this](uint64_t, beast::string_view data, beast::error_code& chunk_ec) {
+        std::string& body = parser_->get().body();
+        int64_t needed = static_cast<int64_t>(body.size() + data.size());
+        if (needed > body_charged_) {
+          int64_t step = std::max<int64_t>(needed - body_charged_, kChunkChargeStep);
+          Status st = request_memory_.Grow(step, "the request body");
+          if (!st.ok()) {
+            memory_error_ = std::move(st);
+            chunk_ec = bhttp::error::body_limit;  // stops the read; OnReadError answers 503
+            return size_t{0};
+          }
+          body_charged_ += step;
+        }
+        body.append(data.data(), data.size());
+        return data.size();
+      };
+      parser_->on_chunk_body(chunk_body_);
+    }
     const auto& header = parser_->get();
     auto expect = header[bhttp::field::expect];
     if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
@@ -178,6 +238,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReadError(beast::error_code ec) {
+    if (!memory_error_.ok()) return WriteError(MapStatus(memory_error_, ErrorContext{}));
     if (ec == bhttp::error::body_limit) return WriteError(BodyTooLargeError());
     if (ec == bhttp::error::header_limit) {
       return WriteError(HttpError{431, "Request header fields too large", {}});
@@ -197,15 +258,49 @@ class Session : public std::enable_shared_from_this<Session> {
     request->target = std::string(message.target());
     request->body = std::move(message.body());
     request->url_base = url_base_;
+    request->memory = std::move(request_memory_);
+    request->body_charged = body_charged_;
+    body_charged_ = 0;
     keep_alive_ = message.keep_alive();
     version_ = message.version();
     head_request_ = message.method() == bhttp::verb::head;
     stream_.expires_never();  // the handler may legitimately take long (query timeout)
-    net::post(*core_.workers, [self = shared_from_this(), request] { self->RunHandler(*request); });
+    parser_.reset();          // (the chunk callback refers to this session's parser)
+
+    // A query asks the query gate for a slot before it takes a worker: no query waits in the
+    // pool's queue unseen by the gate, and overload / queue timeout are answered from here.
+    Route route;
+    if (request->method == Method::kPost && !request->body.empty() &&
+        !ParseRoute(request->method, request->target, &route) && route.kind == RouteKind::kQuery) {
+      core_.service.AdmitQuery([self = shared_from_this(), request](Result<service::QuerySlot> slot) {
+        if (!slot.ok()) {
+          auto response = std::make_shared<HttpResponse>(self->core_.handlers.RefuseQuery(slot.error()));
+          net::post(self->stream_.get_executor(), [self, request, response] {
+            self->Respond(*request, std::move(*response));
+          });
+          return;
+        }
+        request->slot = std::move(slot).value();
+        net::post(*self->core_.workers, [self, request] { self->RunHandler(request); });
+      });
+      return;
+    }
+    net::post(*core_.workers, [self = shared_from_this(), request] { self->RunHandler(request); });
   }
 
   // Worker thread.
-  void RunHandler(const HttpRequest& request);
+  void RunHandler(const std::shared_ptr<HttpRequest>& request);
+
+  // Strand: sends `response`, holding the request's reservation (now only the response body's
+  // bytes) until the socket took it.
+  void Respond(HttpRequest& request, HttpResponse response) {
+    request.slot.Release();
+    std::string().swap(request.body);
+    // Shrinks, or grows by the few bytes of an error text; a refusal only leaves them uncounted.
+    request.memory.Resize(static_cast<int64_t>(response.body.capacity()), "the reply").IgnoreError();
+    response_memory_ = std::move(request.memory);
+    WriteResponse(std::move(response));
+  }
 
   // Strand: sends a complete (non-streamed) response.
   void WriteResponse(HttpResponse response) {
@@ -219,7 +314,8 @@ class Session : public std::enable_shared_from_this<Session> {
     message->keep_alive(keep_alive);
     message->prepare_payload();
     if (head_request_) message->body().clear();  // HEAD: headers (with Content-Length) only
-    stream_.expires_after(std::chrono::seconds(core_.options.request_timeout_seconds));
+    // The client must take the response within the write timeout, or the connection closes.
+    stream_.expires_after(std::chrono::seconds(core_.options.write_timeout_seconds));
     bhttp::async_write(stream_, *message,
                        [self = shared_from_this(), message, keep_alive](beast::error_code ec,
                                                                         size_t) {
@@ -240,6 +336,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void AfterResponse(beast::error_code ec, bool keep_alive) {
+    response_memory_ = MemoryReservation();
     if (ec) return Close();
     if (!keep_alive) return Drain();
     ReadHeader();
@@ -275,6 +372,13 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  // Appends a chunked body while reserving it (the parser keeps a reference to it).
+  std::function<size_t(uint64_t, beast::string_view, beast::error_code&)> chunk_body_;
+  // Strand-only: the request being read, and the response being written.
+  MemoryReservation request_memory_;
+  int64_t body_charged_ = 0;
+  Status memory_error_;
+  MemoryReservation response_memory_;
   ServerCore& core_;
   std::string url_base_;
   bool registered_ = false;
@@ -340,8 +444,10 @@ class ChunkedSink : public StreamSink {
     auto done = [&promise](beast::error_code ec) { promise.set_value(ec); };
     net::post(session_->stream_.get_executor(), [this, &op, done] {
       if (session_->closed_) return done(net::error::operation_aborted);
+      // A chunk the client does not take within the write timeout closes the connection, which
+      // ends the wait of the worker thread blocked here.
       session_->stream_.expires_after(
-          std::chrono::seconds(session_->core_.options.request_timeout_seconds));
+          std::chrono::seconds(session_->core_.options.write_timeout_seconds));
       op(done);
     });
     return !future.get();
@@ -355,12 +461,12 @@ class ChunkedSink : public StreamSink {
   std::optional<bhttp::response_serializer<bhttp::empty_body>> serializer_;
 };
 
-void Session::RunHandler(const HttpRequest& request) {
+void Session::RunHandler(const std::shared_ptr<HttpRequest>& request) {
   bool keep_alive = keep_alive_ && !core_.stopping_flag.load();
   ChunkedSink sink(shared_from_this(), keep_alive);
   HttpResponse response;
   try {
-    response = core_.handlers.Handle(request, sink);
+    response = core_.handlers.Handle(*request, sink);
   } catch (const std::exception& e) {
     // The single top-level catch: a stray exception becomes an internal error response.
     response = HttpResponse{};
@@ -369,6 +475,7 @@ void Session::RunHandler(const HttpRequest& request) {
     response.body = std::string("Internal error: ") + e.what();
     response.streamed = sink.begun();
   }
+  request->slot.Release();
   if (response.streamed && sink.begun()) {
     bool finished = sink.Finish();
     net::post(stream_.get_executor(), [self = shared_from_this(), finished, keep_alive] {
@@ -377,9 +484,10 @@ void Session::RunHandler(const HttpRequest& request) {
     });
     return;
   }
-  net::post(stream_.get_executor(), [self = shared_from_this(), r = std::move(response)]() mutable {
-    self->WriteResponse(std::move(r));
-  });
+  net::post(stream_.get_executor(),
+            [self = shared_from_this(), request, r = std::move(response)]() mutable {
+              self->Respond(*request, std::move(r));
+            });
 }
 
 void ServerCore::DoAccept() {
@@ -450,11 +558,8 @@ Status HttpServer::Start() {
     if (endpoint.address().is_v6()) s.advertised_host = "[" + s.advertised_host + "]";
   }
 
-  unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
-  int io_threads = o.threads > 0 ? o.threads : static_cast<int>(hardware);
-  int workers = o.worker_threads > 0 ? o.worker_threads
-                                     : std::max(16, 4 * static_cast<int>(hardware));
-  s.workers.emplace(static_cast<size_t>(workers));
+  int io_threads = o.threads > 0 ? o.threads : static_cast<int>(Hardware());
+  s.workers.emplace(static_cast<size_t>(s.worker_count));
   s.work.emplace(s.ioc.get_executor());
   s.DoAccept();
   for (int i = 0; i < io_threads; ++i) s.io_threads.emplace_back([&s] { s.ioc.run(); });

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/memory.h"
 #include "test_tables.h"
 
 namespace quanta::http {
@@ -78,6 +79,21 @@ TEST(ErrorMapTest, KeyEndpoints) {
   EXPECT_EQ(MapStatus(Status(ErrorCode::kNoSpace, "Failed to put 2 record(s): disk full"),
                       Key(Endpoint::kPut, "t")),
             (HttpError{507, "Failed to put 2 record(s): disk full"}));
+}
+
+// Resource limits: the server is busy, not the request wrong.
+TEST(ErrorMapTest, OverloadAndMemoryLimitAre503) {
+  EXPECT_EQ(MapStatus(SubmitError("overload"), Query(StatementKind::kUnknown, "")),
+            (HttpError{503, "Query worker overload"}));
+  EXPECT_EQ(MapStatus(SubmitError("overload"), Key(Endpoint::kListKeys, "t")),
+            (HttpError{503, "Overload"}));
+  Status memory = MemoryLimitError("the result", 1 << 20, 256 << 20);
+  EXPECT_EQ(MapStatus(memory, Query(StatementKind::kSelect, "t")),
+            (HttpError{503, memory.message()}));
+  EXPECT_EQ(MapStatus(memory, Key(Endpoint::kPut, "t")), (HttpError{503, memory.message()}));
+  // Other 1001 texts keep Riak's query error.
+  EXPECT_EQ(MapStatus(SubmitError("Divide by zero"), Query(StatementKind::kSelect, "t")),
+            (HttpError{500, "Execution of select query failed on table \"t\" (Divide by zero)"}));
 }
 
 TEST(ErrorMapTest, HttpLayerTexts) {

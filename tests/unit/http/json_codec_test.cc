@@ -162,6 +162,75 @@ TEST(JsonDecodeTest, StringsKeepEmbeddedNulAndUnicode) {
   EXPECT_EQ(rows[0][0], Value::Bytes(std::string("x\0y\xC3\xA9\xF0\x9F\x98\x80", 9)));
 }
 
+TEST(JsonDecodeTest, FirstBadRowWinsUnlessTheBodyIsMalformed) {
+  std::vector<Row> rows;
+  // Rows are checked as they stream in; a later syntax error still makes the body Invalid json.
+  EXPECT_EQ(Decode(R"([{"a":"x","b":"","c":1},{"a":"x","c":1},{"a":1}])", &rows),
+            (HttpError{400, "Missing field \"b\" for key in table \"bob\""}));
+  EXPECT_TRUE(rows.empty());
+  EXPECT_EQ(Decode(R"([{"a":"x","b":"","c":1},{"a":"x","c":1},{"a":)", &rows), kInvalidJson);
+  EXPECT_EQ(Decode(R"([{}, {}] x)", &rows), kInvalidJson);
+  EXPECT_EQ(Decode(R"([{}, 3])", &rows), kInvalidJson);
+  // A truncated UTF-8 sequence at the very end of the body.
+  EXPECT_EQ(Decode("[{\"a\":\"\xF0", &rows), kInvalidJson);
+  EXPECT_EQ(Decode("[{\"a\":\"\xF0\x9F", &rows), kInvalidJson);
+  EXPECT_EQ(Decode(std::string("[{\"a\":\"x\0\"}]", 12), &rows), kInvalidJson);
+}
+
+TEST(JsonDecodeTest, RowsAreReservedAndGivenBackOnError) {
+  MemoryAccount account(0);
+  std::string ok;
+  for (int i = 1; i <= 1000; ++i) {
+    ok += (i > 1 ? "," : "[");
+    ok += R"({"a":"x","b":"","c":)" + std::to_string(i) + "}";
+  }
+  ok += "]";
+  {
+    MemoryReservation memory(&account, 0);
+    std::vector<Row> rows;
+    std::string body = ok;
+    EXPECT_FALSE(DecodeRows(BobTable(), &body, &memory, &rows));
+    EXPECT_EQ(rows.size(), 1000u);
+    EXPECT_GE(memory.held(), static_cast<int64_t>(1000 * 4 * sizeof(Value)));
+    // A bad row after them: the decoded rows and their reservation are given back.
+    MemoryReservation second(&account, 0);
+    body = ok.substr(0, ok.size() - 1) + R"(,{"a":"x","b":"","c":0}])";
+    EXPECT_EQ(DecodeRows(BobTable(), &body, &second, &rows), BadValue("c", "timestamp"));
+    EXPECT_TRUE(rows.empty());
+    EXPECT_EQ(second.held(), 0);
+  }
+  // Over the request's cap: 503 naming what needed the memory.
+  MemoryReservation small(&account, 64 << 10);
+  std::vector<Row> rows;
+  std::string body = ok;
+  auto error = DecodeRows(BobTable(), &body, &small, &rows);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->status, 503);
+  EXPECT_NE(error->body.find("decoding the request body"), std::string::npos) << error->body;
+  EXPECT_TRUE(rows.empty());
+}
+
+TEST(JsonEncodeTest, StreamingEncoderConsumesRowsAndReservesItsOutput) {
+  MemoryAccount account(0);
+  MemoryReservation memory(&account, 0);
+  ResultSet rs;
+  rs.columns = {{"s", ColumnType::kVarchar}, {"i", ColumnType::kSint64}};
+  for (int i = 0; i < 20000; ++i) rs.rows.push_back({Value::Bytes("row \"" + std::to_string(i)), Value::Int(i)});
+  std::string expected;
+  ASSERT_TRUE(EncodeResultSet(rs, &expected));
+  std::string out;
+  ASSERT_TRUE(EncodeResultSet(&rs, &memory, &out).ok());
+  EXPECT_EQ(out, expected);
+  EXPECT_TRUE(rs.rows.empty());
+  EXPECT_GE(memory.held(), static_cast<int64_t>(out.size()));
+  EXPECT_LE(memory.held(), static_cast<int64_t>(2 * out.size()));
+  // Refused growth is an error, not an allocation.
+  MemoryReservation small(&account, 4 << 10);
+  rs.rows.push_back({Value::Bytes(std::string(100000, 'x')), Value::Int(1)});
+  Status st = EncodeResultSet(&rs, &small, &out);
+  EXPECT_EQ(st.code(), ErrorCode::kMemoryLimit);
+}
+
 TEST(JsonEncodeTest, ResultSet) {
   ResultSet rs;
   rs.columns = {{"a", ColumnType::kVarchar}, {"b", ColumnType::kBlob}, {"c", ColumnType::kTimestamp},

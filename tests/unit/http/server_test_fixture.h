@@ -35,11 +35,11 @@ class HttpServerTest : public ::testing::Test {
     return options;
   }
 
-  void Start(HttpServerOptions options) {
+  void Start(HttpServerOptions options,
+             service::ServiceOptions service_options = service::ServiceOptions()) {
     char dir_template[] = "/tmp/quanta_http_test_XXXXXX";
     ASSERT_NE(::mkdtemp(dir_template), nullptr);
     dir_ = dir_template;
-    service::ServiceOptions service_options;
     service_options.data_dir = dir_;
     auto opened = service::TsService::Open(service_options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();

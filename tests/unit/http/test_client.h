@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -150,6 +151,21 @@ class TestClient {
       }
       if (!Fill()) return std::nullopt;
     }
+  }
+
+  // Reads and discards everything until the server closes the connection: true on EOF or
+  // reset, false when nothing arrives within the receive timeout or after `max_bytes`.
+  bool DrainUntilClosed(size_t max_bytes = size_t{256} << 20) {
+    size_t total = buffer_.size();
+    buffer_.clear();
+    char buf[65536];
+    while (total <= max_bytes) {
+      ssize_t n = ::recv(fd_, buf, sizeof(buf), 0);
+      if (n == 0) return true;
+      if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+      total += static_cast<size_t>(n);
+    }
+    return false;
   }
 
   // True when the server closed the connection (EOF) within the receive timeout.
