@@ -32,6 +32,9 @@ void MemoryAccount::TrimLoop() {
     int64_t threshold = g_trim_threshold.load(std::memory_order_relaxed);
     if (threshold <= 0) continue;
     if (released_since_trim_.load(std::memory_order_relaxed) < threshold) continue;
+    // Only once the burst is over: trimming while requests still hold most of what they had
+    // would hand pages back that the next request faults in again.
+    if (used() >= threshold) continue;
     released_since_trim_.store(0, std::memory_order_relaxed);
     lock.unlock();
     malloc_trim(0);
@@ -66,6 +69,11 @@ void MemoryAccount::Release(int64_t bytes) {
 
 void MemoryAccount::set_trim_threshold(int64_t bytes) {
   g_trim_threshold.store(bytes, std::memory_order_relaxed);
+}
+
+void MemoryAccount::ConfigureAllocator() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
 }
 
 Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit) {

@@ -43,9 +43,15 @@ class MemoryAccount {
   uint64_t refusals() const { return refusals_.load(std::memory_order_relaxed); }
 
   // Freed heap pages go back to the OS (glibc malloc_trim) once at least `trim_threshold`
-  // bytes were released since the last trim; a background thread checks once a second, so a
-  // burst of small requests never pays for a trim each. 0 = never trim.
+  // bytes were released since the last trim and requests hold less than that now (the burst is
+  // over); a background thread checks once a second, so requests never pay for a trim.
+  // 0 = never trim.
   static void set_trim_threshold(int64_t bytes);
+  // Process-wide allocator settings for a server (glibc): request-sized blocks up to 32 MiB come
+  // from the heap and are reused by the next request instead of being mapped and faulted in
+  // afresh each time, and the heap is not shrunk on every free; the trimmer above gives the
+  // memory back once a burst is over.
+  static void ConfigureAllocator();
   uint64_t trims() const { return trims_.load(std::memory_order_relaxed); }
 
  private:

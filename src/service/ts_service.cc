@@ -182,7 +182,8 @@ struct TsService::Impl {
       plan = std::move(kept);
     }
     // The slot: the transport's (admitted before it queued the request), or one waited for
-    // here. Released when `own_slot` goes out of scope, on every path.
+    // here. Released as soon as execution ends (or when `own_slot` goes out of scope on an
+    // error path).
     QuerySlot own_slot;
     QuerySlot* slot = qopts.slot;
     if (slot == nullptr || !slot->held()) {
@@ -198,7 +199,9 @@ struct TsService::Impl {
     exec::ExecCounters counters;
     auto rs = exec::ExecuteSelect(bound, plan, *store, eo, &counters);
     stats.queries_running.fetch_sub(1);
-    own_slot.Release();
+    // The gate bounds execution; encoding and sending the result is bounded by the memory
+    // account, so the slot goes back now and the next query starts while this one is encoded.
+    slot->Release();
     stats.rows_scanned.fetch_add(counters.rows_scanned, std::memory_order_relaxed);
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
     stats.query_latency.Record(static_cast<uint64_t>(micros.count()));
