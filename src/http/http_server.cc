@@ -272,16 +272,21 @@ class Session : public std::enable_shared_from_this<Session> {
     Route route;
     if (request->method == Method::kPost && !request->body.empty() &&
         !ParseRoute(request->method, request->target, &route) && route.kind == RouteKind::kQuery) {
-      core_.service.AdmitQuery([self = shared_from_this(), request](Result<service::QuerySlot> slot) {
+      // The gate runs and destroys this callback on its own threads, which Stop() does not wait
+      // for: the session reference moves into the posted handler, so that the last one is never
+      // dropped there (~Session unregisters, then closes a socket that needs the io_context).
+      core_.service.AdmitQuery([self = shared_from_this(), request](Result<service::QuerySlot> slot) mutable {
         if (!slot.ok()) {
           auto response = std::make_shared<HttpResponse>(self->core_.handlers.RefuseQuery(slot.error()));
-          net::post(self->stream_.get_executor(), [self, request, response] {
+          auto strand = self->stream_.get_executor();
+          net::post(strand, [self = std::move(self), request, response] {
             self->Respond(*request, std::move(*response));
           });
           return;
         }
         request->slot = std::move(slot).value();
-        net::post(*self->core_.workers, [self, request] { self->RunHandler(request); });
+        auto& workers = *self->core_.workers;
+        net::post(workers, [self = std::move(self), request] { self->RunHandler(request); });
       });
       return;
     }

@@ -485,7 +485,7 @@ std::optional<HttpError> DecodeRows(const schema::TableDef& table, std::string_v
 Status EncodeResultSet(ResultSet* result, MemoryReservation* memory, std::string* out) {
   // One pass measures the text (exactly, except that a double counts as its longest form), the
   // reservation takes that much, and the string is allocated once: no reallocation copies.
-  size_t length = 16;  // {"columns":[],"rows":[]}
+  size_t length = 24;  // {"columns":[],"rows":[]}
   for (const auto& column : result->columns) length += StringLiteralLength(column.name) + 1;
   for (const Row& row : result->rows) {
     length += row.size() + 3;  // [ ] and commas

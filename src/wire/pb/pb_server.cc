@@ -79,11 +79,11 @@ struct ServerState {
     std::lock_guard lock(mu);
     ++admissions_pending;
   }
+  // Called on the gate's threads, which Stop() does not join: notifies under the lock so that
+  // Stop() cannot return (and this state go) before the notification is done.
   void AdmissionDone() {
-    {
-      std::lock_guard lock(mu);
-      --admissions_pending;
-    }
+    std::lock_guard lock(mu);
+    --admissions_pending;
     cv.notify_all();
   }
 };
@@ -282,7 +282,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       // and the queue timeout are answered from here.
       server_.AdmissionStarted();
       server_.service.AdmitQuery(
-          [self = shared_from_this(), code, payload](Result<service::QuerySlot> slot) {
+          [self = shared_from_this(), code, payload](Result<service::QuerySlot> slot) mutable {
             if (slot.ok()) {
               self->RunOnWorker(code, payload, std::move(slot).value());
             } else {
@@ -293,7 +293,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
                 self->RequestDone(RequestHandler::After::kKeepOpen);
               });
             }
-            self->server_.AdmissionDone();
+            // The gate destroys this callback later on its own thread, possibly after Stop()
+            // returned: it must not hold the connection (whose socket needs the io_context) then.
+            ServerState& server = self->server_;
+            self.reset();
+            server.AdmissionDone();
           });
       return true;
     }

@@ -231,6 +231,21 @@ TEST(JsonEncodeTest, StreamingEncoderConsumesRowsAndReservesItsOutput) {
   EXPECT_EQ(st.code(), ErrorCode::kMemoryLimit);
 }
 
+TEST(JsonEncodeTest, StreamingEncoderReservesTheWholeTextOfAFewLargeRows) {
+  // The measured length covers the fixed text too: the output never outgrows its reservation
+  // (a reallocation would double the string, uncounted).
+  MemoryAccount account(0);
+  MemoryReservation memory(&account, 0);
+  ResultSet rs;
+  rs.columns = {{"s", ColumnType::kVarchar}};
+  rs.rows.push_back({Value::Bytes(std::string(100000, 'x'))});
+  std::string out;
+  ASSERT_TRUE(EncodeResultSet(&rs, &memory, &out).ok());
+  EXPECT_EQ(out.size(), 100031u);
+  EXPECT_GE(memory.held(), static_cast<int64_t>(out.size()));
+  EXPECT_LT(out.capacity(), out.size() + 64);
+}
+
 TEST(JsonEncodeTest, ResultSet) {
   ResultSet rs;
   rs.columns = {{"a", ColumnType::kVarchar}, {"b", ColumnType::kBlob}, {"c", ColumnType::kTimestamp},
