@@ -336,15 +336,20 @@ std::string CanonicalKey(const BoundCond& c, const TableDef& t) {
 }
 
 void Canonicalize(BoundCond* c, const TableDef& t) {
-  for (auto& ch : c->children) Canonicalize(&ch, t);
   if (c->kind == BoundCond::Kind::kAnd) {
+    // Flatten once, then canonicalize each conjunct (none is an AND): canonicalizing the nested
+    // chain first re-flattened and re-sorted it at every level, quadratic in its length.
     std::vector<BoundCond> parts;
     FlattenAnd(std::move(*c), &parts);
+    for (auto& p : parts) Canonicalize(&p, t);
     std::stable_sort(parts.begin(), parts.end(), [&](const BoundCond& a, const BoundCond& b) {
       return CanonicalKey(a, t) < CanonicalKey(b, t);
     });
     *c = MakeAndChain(std::move(parts));
-  } else if (c->kind == BoundCond::Kind::kOr) {
+    return;
+  }
+  for (auto& ch : c->children) Canonicalize(&ch, t);
+  if (c->kind == BoundCond::Kind::kOr) {
     if (CanonicalKey(c->children[1], t) < CanonicalKey(c->children[0], t)) {
       std::swap(c->children[0], c->children[1]);
     }

@@ -77,7 +77,9 @@ Result<int64_t> ParseDurationMs(const std::string& text, int64_t default_unit_ms
   else if (unit == "h") mult = 3600000;
   else if (unit == "d") mult = 86400000;
   else return Bad("invalid duration unit in '" + text + "' (use ms, s, m, h or d)");
-  if (n > (int64_t{1} << 50) / mult) return Bad("duration '" + text + "' is too long");
+  // 2^40 ms (about 34 years): the seconds fit an int and the nanoseconds of a deadline
+  // (steady_clock::now() + the duration) fit int64.
+  if (n > (int64_t{1} << 40) / mult) return Bad("duration '" + text + "' is too long");
   return n * mult;
 }
 

@@ -410,6 +410,16 @@ Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
     auto fail = [](const Status& s) {
       return Status(ErrorCode::kBadQuery, "Failed to compile query: " + s.message());
     };
+    // The same bounds as Query(): a TsCoverageReq's SQL text is as large as a frame allows.
+    if (static_cast<int64_t>(sql.size()) > impl_->options.max_statement_bytes) {
+      return Status(ErrorCode::kMemoryLimit,
+                    "Statement too long: " + std::to_string(sql.size()) +
+                        " bytes (query.max_statement_bytes is " +
+                        std::to_string(impl_->options.max_statement_bytes) + ")");
+    }
+    MemoryReservation memory = NewReservation();
+    QUANTA_RETURN_IF_ERROR(memory.Grow(
+        static_cast<int64_t>(sql.size()) * sql::kParseBytesPerInputByte, "parsing the statement"));
     auto parsed = sql::Parse(sql);
     if (!parsed.ok()) return fail(parsed.error());
     auto* select = std::get_if<sql::SelectStmt>(&parsed.value());

@@ -56,6 +56,13 @@ TEST(ConfigTest, ResourceBounds) {
   // Sizes that overflow are refused, not thrown.
   EXPECT_FALSE(ApplySetting(&c, "memory.limit", "99999999999999999999999").ok());
   EXPECT_FALSE(ApplySetting(&c, "memory.limit", "99999999GB").ok());
+  // Durations whose seconds do not fit an int, or whose nanoseconds do not fit a steady_clock
+  // time point (the query deadline), are refused, not wrapped.
+  EXPECT_FALSE(ApplySetting(&c, "pb.read_timeout", "3000000000s").ok());
+  EXPECT_EQ(c.pb_read_timeout_seconds, 7);
+  EXPECT_FALSE(ApplySetting(&c, "riak_kv.query.timeseries.timeout", "200000d").ok());
+  ASSERT_TRUE(ApplySetting(&c, "riak_kv.query.timeseries.timeout", "3650d").ok());
+  EXPECT_EQ(c.service.query_timeout_ms, 3650LL * 86400000);
 }
 
 TEST(ConfigTest, CommandLine) {

@@ -228,5 +228,34 @@ TEST_F(ServiceKvTest, CoverageContextsRestrictAQuery) {
   EXPECT_EQ(st.message(), "Bad coverage context");
 }
 
+TEST_F(ServiceKvTest, CoverageHasTheStatementBoundsOfQuery) {
+  // A TsCoverageReq's SQL is as long as a PB frame allows: Coverage() must cap it and charge
+  // its parse like Query() does, never parse it unbounded.
+  std::string sql = "SELECT * FROM t1 WHERE k = 'a' AND ts >= 1000 AND ts < 1801000";
+  std::string too_long = sql + std::string(svc_->options().max_statement_bytes, ' ');
+  auto cover = svc_->Coverage(too_long, "t1");
+  ASSERT_FALSE(cover.ok());
+  EXPECT_EQ(cover.error().code(), ErrorCode::kMemoryLimit);
+  QueryOutcome out;
+  EXPECT_EQ(svc_->Query(too_long, {}, &out).code(), ErrorCode::kMemoryLimit);
+
+  // Within the text cap but over the request's memory limit: refused before parsing.
+  svc_.reset();
+  ServiceOptions o;
+  o.data_dir = dir_.string();
+  o.min_free_space_bytes = 0;
+  o.request_memory_limit_bytes = 1 << 20;
+  auto s = TsService::Open(o);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  svc_ = std::move(s).value();
+  std::string big = sql + std::string(64 << 10, ' ');  // 64 KiB * 224 > 1 MiB
+  cover = svc_->Coverage(big, "t1");
+  ASSERT_FALSE(cover.ok());
+  EXPECT_EQ(cover.error().code(), ErrorCode::kMemoryLimit);
+  EXPECT_EQ(svc_->Query(big, {}, &out).code(), ErrorCode::kMemoryLimit);
+  EXPECT_EQ(svc_->memory().used(), 0);
+  EXPECT_TRUE(svc_->Coverage(sql, "t1").ok());
+}
+
 }  // namespace
 }  // namespace quanta::service
