@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "../durability/mini_http.h"
+#include "../support/spawn.h"
 #include "wire/pb/pb_client.h"
 #include "wire/pb/pb_frame.h"
 #include "wire/pb/pb_messages.h"
@@ -351,23 +352,10 @@ class Server {
                                      "--pb-listen",  "127.0.0.1:" + std::to_string(pb),
                                      "--http-listen", "127.0.0.1:" + std::to_string(http)};
     for (const auto& a : extra) args.push_back(a);
-    pid_t child = ::fork();
+    pid_t child = ::quanta::testing::SpawnChild(args, log_path);
     if (child < 0) {
       *why = "fork failed";
       return false;
-    }
-    if (child == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test driver
-      int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) {
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-      }
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(quantad.c_str(), argv.data());
-      _exit(127);
     }
     pid = child;
     auto t0 = Clock::now();

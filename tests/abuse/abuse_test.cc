@@ -653,6 +653,32 @@ void CheckStorm(Ctx& c, const std::string& label, const std::vector<std::string>
   }
 }
 
+// Calls `answer(i)` once for each socket of `fds` as it becomes readable (or closed), until all
+// have answered, `limit_s` seconds have passed or the server is gone.
+void AwaitEach(Ctx& c, const std::vector<int>& fds, double limit_s,
+               const std::function<void(size_t)>& answer) {
+  std::vector<bool> done(fds.size(), false);
+  size_t pending = fds.size();
+  auto t0 = Clock::now();
+  while (pending > 0 && Since(t0) < limit_s && c.Alive()) {
+    std::vector<pollfd> pfds;
+    std::vector<size_t> idx;
+    for (size_t i = 0; i < fds.size(); ++i) {
+      if (!done[i]) {
+        pfds.push_back({fds[i], POLLIN, 0});
+        idx.push_back(i);
+      }
+    }
+    if (::poll(pfds.data(), pfds.size(), 100) <= 0) continue;
+    for (size_t k = 0; k < pfds.size(); ++k) {
+      if (!(pfds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      answer(idx[k]);
+      done[idx[k]] = true;
+      --pending;
+    }
+  }
+}
+
 // The same storm over HTTP: 300 connections each POST the SELECT at once.
 void AttackHttp09(Ctx& c) {
   const int n = 300;
@@ -678,29 +704,13 @@ void AttackHttp09(Ctx& c) {
   }
   std::vector<std::string> outcome(f.fds.size());
   std::vector<double> latency(f.fds.size(), -1);
-  size_t pending = f.fds.size();
-  auto t0 = Clock::now();
-  while (pending > 0 && Since(t0) < 20 && c.Alive()) {
-    std::vector<pollfd> pfds;
-    std::vector<size_t> idx;
-    for (size_t i = 0; i < f.fds.size(); ++i) {
-      if (outcome[i].empty()) {
-        pfds.push_back({f.fds[i], POLLIN, 0});
-        idx.push_back(i);
-      }
-    }
-    if (::poll(pfds.data(), pfds.size(), 100) <= 0) continue;
-    for (size_t k = 0; k < pfds.size(); ++k) {
-      if (!(pfds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      size_t i = idx[k];
-      latency[i] = std::chrono::duration<double>(Clock::now() - sent[i]).count();
-      RawHttpAnswer a = ReadHttpAnswer(f.fds[i], std::string(), Clock::now() + std::chrono::seconds(5));
-      if (a.status == 200) outcome[i] = Canary::RowCount(a.body) == 1 ? "200" : "200 (wrong rows)";
-      else if (a.status == 0) outcome[i] = "closed";
-      else outcome[i] = std::to_string(a.status);
-      --pending;
-    }
-  }
+  AwaitEach(c, f.fds, 20, [&](size_t i) {
+    latency[i] = std::chrono::duration<double>(Clock::now() - sent[i]).count();
+    RawHttpAnswer a = ReadHttpAnswer(f.fds[i], std::string(), Clock::now() + std::chrono::seconds(5));
+    if (a.status == 200) outcome[i] = Canary::RowCount(a.body) == 1 ? "200" : "200 (wrong rows)";
+    else if (a.status == 0) outcome[i] = "closed";
+    else outcome[i] = std::to_string(a.status);
+  });
   CheckStorm(c, "300 HTTP SELECTs", outcome, latency, {"200", "503"}, "503");
 }
 
@@ -726,30 +736,14 @@ void Attack09(Ctx& c) {
   }
   std::vector<std::string> outcome(f.fds.size());
   std::vector<double> latency(f.fds.size(), -1);
-  size_t pending = f.fds.size();
-  auto t0 = Clock::now();
-  while (pending > 0 && Since(t0) < query_timeout + slack + 5 && c.Alive()) {
-    std::vector<pollfd> pfds;
-    std::vector<size_t> idx;
-    for (size_t i = 0; i < f.fds.size(); ++i) {
-      if (outcome[i].empty()) {
-        pfds.push_back({f.fds[i], POLLIN, 0});
-        idx.push_back(i);
-      }
-    }
-    if (::poll(pfds.data(), pfds.size(), 100) <= 0) continue;
-    for (size_t k = 0; k < pfds.size(); ++k) {
-      if (!(pfds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      size_t i = idx[k];
-      PbReply r = ReadPbReply(f.fds[i], Clock::now() + std::chrono::seconds(5));
-      latency[i] = std::chrono::duration<double>(Clock::now() - sent[i]).count();
-      if (r.io != Io::kOk) outcome[i] = "closed";
-      else if (r.code == wire::pb::code::kTsQueryResp) outcome[i] = "result";
-      else if (r.code == wire::pb::code::kErrorResp) outcome[i] = "error " + std::to_string(r.errcode);
-      else outcome[i] = "code " + std::to_string(r.code);
-      --pending;
-    }
-  }
+  AwaitEach(c, f.fds, query_timeout + slack + 5, [&](size_t i) {
+    PbReply r = ReadPbReply(f.fds[i], Clock::now() + std::chrono::seconds(5));
+    latency[i] = std::chrono::duration<double>(Clock::now() - sent[i]).count();
+    if (r.io != Io::kOk) outcome[i] = "closed";
+    else if (r.code == wire::pb::code::kTsQueryResp) outcome[i] = "result";
+    else if (r.code == wire::pb::code::kErrorResp) outcome[i] = "error " + std::to_string(r.errcode);
+    else outcome[i] = "code " + std::to_string(r.code);
+  });
   CheckStorm(c, "300 PB SELECTs", outcome, latency, {"result", "error 1001", "error 1013"},
              "error 1001");
   if (!c.Alive()) return;

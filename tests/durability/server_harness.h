@@ -20,6 +20,7 @@
 
 #include "dur_model.h"
 #include "mini_http.h"
+#include "../support/spawn.h"
 
 namespace quanta::durability {
 
@@ -126,23 +127,10 @@ inline bool StartServer(const std::string& quantad, const std::string& dir,
                                    "127.0.0.1:" + std::to_string(pb), "--http-listen",
                                    "127.0.0.1:" + std::to_string(http)};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  pid_t pid = ::fork();
+  pid_t pid = ::quanta::testing::SpawnChild(args, log);
   if (pid < 0) {
     *why = "fork failed";
     return false;
-  }
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test driver
-    int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, 1);
-      ::dup2(fd, 2);
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(quantad.c_str(), argv.data());
-    _exit(127);
   }
   s->pid = pid;
   s->http_port = http;

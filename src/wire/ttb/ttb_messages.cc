@@ -360,6 +360,10 @@ Status AppendTtbQueryResp(ResultSet* result, MemoryReservation* memory, std::str
   size_t rows_bytes = 0;
   for (const Row& r : result->rows) rows_bytes += RowTermSize(r);
   size_t total = head.size() + ListSize(result->rows.size(), rows_bytes);
+  // One PB frame carries the reply: its length (plus the message code) must fit 32 bits.
+  if (out->size() + total > 0xfffffffeULL) {
+    return Status(ErrorCode::kMemoryLimit, "the reply is too large for one frame");
+  }
   int64_t charged = 0;
   auto grow = [&](size_t bytes) -> Status {
     if (memory == nullptr) return Status::OK();
