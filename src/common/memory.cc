@@ -72,8 +72,7 @@ void MemoryAccount::set_trim_threshold(int64_t bytes) {
 }
 
 void MemoryAccount::ConfigureAllocator() {
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 8 << 20);
 }
 
 Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit) {

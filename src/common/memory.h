@@ -47,10 +47,13 @@ class MemoryAccount {
   // over); a background thread checks once a second, so requests never pay for a trim.
   // 0 = never trim.
   static void set_trim_threshold(int64_t bytes);
-  // Process-wide allocator settings for a server (glibc): request-sized blocks up to 32 MiB come
-  // from the heap and are reused by the next request instead of being mapped and faulted in
-  // afresh each time, and the heap is not shrunk on every free; the trimmer above gives the
-  // memory back once a burst is over.
+  // Process-wide allocator settings for a server (glibc): blocks below 8 MiB (encoded replies,
+  // result vectors) come from the heap and are reused by the next request instead of being
+  // mapped and faulted in afresh each time (glibc's default threshold moves with the sizes
+  // freed); larger ones (frame buffers, big bodies) are mapped and go back to the OS on free,
+  // and the trimmer above returns the heap's free pages once a burst is over. Measured with
+  // the abuse suite: a small query's worst wait behind 18 queued 6 MB results went from
+  // 0.64-0.79 s to 0.52-0.55 s, decoding peak unchanged.
   static void ConfigureAllocator();
   uint64_t trims() const { return trims_.load(std::memory_order_relaxed); }
 
