@@ -75,11 +75,14 @@ void MemoryAccount::ConfigureAllocator() {
   mallopt(M_MMAP_THRESHOLD, 8 << 20);
 }
 
-Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit) {
+Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit, bool request) {
+  (void)wanted;
+  std::string why = request ? "a request may use at most " + std::to_string(limit >> 20) +
+                                  " MiB: memory.request_limit"
+                            : "the server's " + std::to_string(limit >> 20) +
+                                  " MiB are in use: memory.limit";
   return Status(ErrorCode::kMemoryLimit,
-                "Not enough memory for " + std::string(what) + " (needs " +
-                    std::to_string(wanted >> 20) + " MiB more; limit " +
-                    std::to_string(limit >> 20) + " MiB)");
+                "Not enough memory for " + std::string(what) + " (" + why + ")");
 }
 
 MemoryReservation& MemoryReservation::operator=(MemoryReservation&& o) noexcept {
@@ -97,10 +100,10 @@ Status MemoryReservation::Grow(int64_t bytes, std::string_view what) {
   if (bytes <= 0) return Status::OK();
   if (request_limit_ > 0 && held_ + bytes > request_limit_) {
     if (account_) account_->CountRefusal();
-    return MemoryLimitError(what, bytes, request_limit_);
+    return MemoryLimitError(what, bytes, request_limit_, true);
   }
   if (account_ && !account_->TryReserve(bytes)) {
-    return MemoryLimitError(what, bytes, account_->limit());
+    return MemoryLimitError(what, bytes, account_->limit(), false);
   }
   held_ += bytes;
   return Status::OK();

@@ -105,6 +105,7 @@ class MemoryReservation {
 };
 
 // The status Grow() returns; exposed so that callers can recognise and re-word it.
-Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit);
+// `request`: the request's own cap was reached (else the account's).
+Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit, bool request);
 
 }  // namespace quanta

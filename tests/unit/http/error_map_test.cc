@@ -87,7 +87,7 @@ TEST(ErrorMapTest, OverloadAndMemoryLimitAre503) {
             (HttpError{503, "Query worker overload"}));
   EXPECT_EQ(MapStatus(SubmitError("overload"), Key(Endpoint::kListKeys, "t")),
             (HttpError{503, "Overload"}));
-  Status memory = MemoryLimitError("the result", 1 << 20, 256 << 20);
+  Status memory = MemoryLimitError("the result", 1 << 20, 256 << 20, true);
   EXPECT_EQ(MapStatus(memory, Query(StatementKind::kSelect, "t")),
             (HttpError{503, memory.message()}));
   EXPECT_EQ(MapStatus(memory, Key(Endpoint::kPut, "t")), (HttpError{503, memory.message()}));
