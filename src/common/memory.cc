@@ -26,15 +26,21 @@ MemoryAccount::~MemoryAccount() {
 
 void MemoryAccount::TrimLoop() {
   std::unique_lock lock(trim_mu_);
+  int64_t seen = 0;  // released_since_trim_ at the previous tick
   while (!stopping_) {
     trim_cv_.wait_for(lock, std::chrono::seconds(1));
     if (stopping_) break;
     int64_t threshold = g_trim_threshold.load(std::memory_order_relaxed);
     if (threshold <= 0) continue;
-    if (released_since_trim_.load(std::memory_order_relaxed) < threshold) continue;
-    // Only once the burst is over: trimming while requests still hold most of what they had
-    // would hand pages back that the next request faults in again.
-    if (used() >= threshold) continue;
+    int64_t released = released_since_trim_.load(std::memory_order_relaxed);
+    int64_t last_second = released - seen;
+    seen = released;
+    if (released < threshold) continue;
+    // Only once the burst is over (little released in the last second, little still held):
+    // trimming under a steady load hands back pages the next request faults in again
+    // (measured: +0.5 CPU-s per 1M rows of PB ingest).
+    if (used() >= threshold || last_second >= threshold / 16) continue;
+    seen = 0;
     released_since_trim_.store(0, std::memory_order_relaxed);
     lock.unlock();
     malloc_trim(0);

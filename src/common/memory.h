@@ -43,8 +43,9 @@ class MemoryAccount {
   uint64_t refusals() const { return refusals_.load(std::memory_order_relaxed); }
 
   // Freed heap pages go back to the OS (glibc malloc_trim) once at least `trim_threshold`
-  // bytes were released since the last trim and requests hold less than that now (the burst is
-  // over); a background thread checks once a second, so requests never pay for a trim.
+  // bytes were released since the last trim and the burst is over (requests hold less than
+  // that, and less than a sixteenth of it was released in the last second); a background
+  // thread checks once a second, so requests never pay for a trim.
   // 0 = never trim.
   static void set_trim_threshold(int64_t bytes);
   // Process-wide allocator settings for a server (glibc): blocks below 8 MiB (encoded replies,
