@@ -938,7 +938,12 @@ class Engine final : public Store {
                            std::string(head->value()));
     }
     QUANTA_RETURN_IF_ERROR(head->status());
-    if (entries.empty()) return Status::OK();
+    if (entries.empty()) {
+      // Its head rows were deleted before they were sealed: nothing is pending any more.
+      std::lock_guard lock(dirty_mu_);
+      dirty_.erase(head_prefix);
+      return Status::OK();
+    }
     Row partition;
     QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_prefix, &partition));
 
