@@ -283,6 +283,11 @@ class EngineCursor final : public ScanCursor {
         Finish();
         return false;
       }
+      if (merging_) {
+        QUANTA_RETURN_IF_ERROR(EmitMerged(batch));
+        if (batch->num_rows > 0) break;
+        continue;
+      }
       QUANTA_RETURN_IF_ERROR(LoadChunk());
       const bool have_chunk = chunk_loaded_;
       const bool have_head = head_->Valid();
@@ -403,21 +408,29 @@ class EngineCursor final : public ScanCursor {
     return Status::OK();
   }
 
-  // A chunk with head entries inside its key range: merged row by row (the head wins).
+  // A chunk with head entries inside its key range: merged row by row (the head wins). At most
+  // max(batch_rows, the chunk's rows) rows per batch, however many head rows lie inside the
+  // chunk's range: the decoded chunk is kept and the merge resumes on the next call.
   Status EmitMerged(RowBatch* batch) {
-    chunk_loaded_ = false;
-    RowBatch rows;
-    rows.Reset(l_->types, merge_wanted_);
-    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(*l_, chunk_, partition_, &rows));
-    size_t from = 0, to = rows.num_rows;
-    if (l_->time_column >= 0) {
-      std::tie(from, to) = RowsInRange(rows.columns[l_->time_column], rows.num_rows);
+    if (!merging_) {
+      merge_rows_.Reset(l_->types, merge_wanted_);
+      QUANTA_RETURN_IF_ERROR(DecodeChunkRows(*l_, chunk_, partition_, &merge_rows_));
+      merge_pos_ = 0;
+      merge_end_ = merge_rows_.num_rows;
+      if (l_->time_column >= 0) {
+        std::tie(merge_pos_, merge_end_) =
+            RowsInRange(merge_rows_.columns[l_->time_column], merge_rows_.num_rows);
+      }
+      merging_ = true;
     }
+    const size_t limit = std::max(batch_rows_, merge_rows_.num_rows);
     std::string suffix;
     size_t n = 0;
-    for (size_t i = from; i < to; ++i) {
+    bool full = false;
+    while (merge_pos_ < merge_end_ && !full) {
+      const size_t i = merge_pos_;
       suffix.clear();
-      l_->keys.AppendSuffix(rows, i, &suffix);
+      l_->keys.AppendSuffix(merge_rows_, i, &suffix);
       // Head entries before this chunk row come first; one with the same key replaces it.
       bool replaced = false;
       while (head_->Valid()) {
@@ -427,6 +440,10 @@ class EngineCursor final : public ScanCursor {
         if (c > 0) break;
         std::string_view value = head_->value();
         if (!IsTombstone(value)) {
+          if (n == limit) {
+            full = true;  // this head row starts the next batch
+            break;
+          }
           if (!l_->keys.DecodeSuffixInto(key, head_prefix_.size(), batch) ||
               !l_->values.DecodeInto(value, batch)) {
             return Corrupt("row", l_->table.name);
@@ -438,12 +455,20 @@ class EngineCursor final : public ScanCursor {
         if (c == 0) break;
       }
       if (!head_->Valid()) QUANTA_RETURN_IF_ERROR(head_->status());
-      if (replaced) continue;
-      for (size_t c = 0; c < wanted_.size(); ++c) {
-        if (!wanted_[c] || IsConstant(static_cast<int>(c))) continue;
-        AppendFrom(&batch->columns[c], rows.columns[c], i);
+      if (full) break;
+      if (!replaced) {
+        if (n == limit) break;  // the chunk row starts the next batch
+        for (size_t c = 0; c < wanted_.size(); ++c) {
+          if (!wanted_[c] || IsConstant(static_cast<int>(c))) continue;
+          AppendFrom(&batch->columns[c], merge_rows_.columns[c], i);
+        }
+        ++n;
       }
-      ++n;
+      ++merge_pos_;
+    }
+    if (merge_pos_ == merge_end_) {
+      merging_ = false;
+      chunk_loaded_ = false;
     }
     for (auto& [column, value] : constant_columns_) {
       AppendRepeated(&batch->columns[column], value, n);
@@ -473,6 +498,11 @@ class EngineCursor final : public ScanCursor {
   bool upper_is_partition_end_ = true;
   // The chunk at hand.
   bool chunk_loaded_ = false, chunks_done_ = false;
+  // A chunk being merged with head rows: its decoded rows, the next one and the end of those
+  // in the range.
+  bool merging_ = false;
+  RowBatch merge_rows_;
+  size_t merge_pos_ = 0, merge_end_ = 0;
   std::string chunk_key_, chunk_value_;
   ChunkRecord chunk_;
   std::string_view chunk_last_;
