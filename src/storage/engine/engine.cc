@@ -708,6 +708,11 @@ class Engine final : public Store {
     WriteBatch batch;
     batch.DeleteRange(lower, upper);
     batch.DeleteRange(ChunkKeyOf(lower), ChunkKeyOf(upper));
+    // Every stripe exclusively (in stripe order, as StripeLocks): a seal of one of the table's
+    // partitions that read its rows before the drop would write them back as chunks after it.
+    std::vector<std::unique_lock<std::shared_mutex>> stripes;
+    stripes.reserve(kStripes);
+    for (auto& stripe : stripes_) stripes.emplace_back(stripe);
     QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
     std::lock_guard lock(dirty_mu_);
     for (auto it = dirty_.begin(); it != dirty_.end();) {
