@@ -1,15 +1,23 @@
 // durability_inproc: crash-consistency test of acknowledged writes through TsService.
 //
 // Each cycle re-executes this binary as a child (`--child`) that opens TsService on the data
-// directory, creates the table (first time) and writes batches through TsService::Put from
-// several writer threads, while a reader thread runs SELECTs. After each acknowledged Put the
-// writer appends a record "A <writer> <seq>" to a pipe (a single write() of less than PIPE_BUF
-// bytes, so records from several threads never interleave). The parent kills the child with
-// SIGKILL at a random moment, reopens the directory in-process and checks that
-//   - every acknowledged batch is present with the exact values,
-//   - the one batch each writer may have had in flight is all-or-nothing,
-//   - a sample of the batches acknowledged in earlier cycles is still intact,
-// and at the end verifies every batch acknowledged in every cycle.
+// directory, creates the table (first time) and runs operations through TsService from several
+// writer threads: batches of new rows (Put), updates of rows of the writer's earlier batches
+// (Put of new values) and deletes of such rows (Delete), while a reader thread runs SELECTs and
+// a compactor thread calls Store::Compact() (seal everything, then compact the backend) now and
+// then. The store runs with the smallest chunks and a 1 ms seal delay, so the background sealer
+// folds rows into chunks all the time and most updates and deletes hit sealed rows. After each
+// acknowledged operation the writer appends a record "A <writer> <seq>" to a pipe (a single
+// write() of less than PIPE_BUF bytes, so records from several threads never interleave). The
+// parent kills the child with SIGKILL at a random moment - while rows are being sealed and
+// compacted - reopens the directory in-process and checks, by replaying each writer's
+// acknowledged operations (dur_model.h), that
+//   - every row is present exactly when its last acknowledged write put it there, with the
+//     values of that write: nothing acknowledged is lost, no deleted row comes back, no row is
+//     duplicated, no stale version shows;
+//   - the one operation each writer may have had in flight is all-or-nothing (a delete: per row);
+//   - a sample of the batches of earlier cycles is still intact,
+// and at the end verifies every batch of every cycle.
 //
 // A process kill (not a machine crash) only needs the WAL to have been handed to the OS before
 // the acknowledgement, so both storage.sync modes must pass; cycles alternate between them
@@ -21,6 +29,8 @@
 //
 // Usage: durability_inproc [--cycles N] [--max-seconds S] [--sync on|off|both] [--writers W]
 //                          [--seed N] [--dir DIR] [--keep] [--fault ack-before-put]
+//                          [--mutations on|off] [--chunk-rows N] [--seal-idle-ms N]
+//                          [--compact-ms N]   (0: no explicit Compact() calls)
 // --fault ack-before-put makes the child acknowledge each batch before writing it: a self-test
 // showing that the checker catches lost acknowledged writes (the run must fail).
 #include <fcntl.h>
@@ -47,6 +57,9 @@
 
 #include "dur_model.h"
 #include "service/ts_service.h"
+#include "storage/backend/rocksdb_backend.h"
+#include "storage/key_codec.h"
+#include "storage/store.h"
 
 namespace fs = std::filesystem;
 using namespace quanta;
@@ -80,17 +93,34 @@ void WriteRecord(const std::string& line) {
 
 // ---- child --------------------------------------------------------------------------------
 
+struct StoreKnobs {
+  size_t chunk_rows = 256;
+  int seal_idle_ms = 1;
+};
+
+StoreKnobs Knobs(int argc, char** argv) {
+  StoreKnobs k;
+  k.chunk_rows = static_cast<size_t>(std::stoul(Arg(argc, argv, "--chunk-rows", "256")));
+  k.seal_idle_ms = std::stoi(Arg(argc, argv, "--seal-idle-ms", "1"));
+  return k;
+}
+
 int RunChild(int argc, char** argv) {
   const std::string dir = Arg(argc, argv, "--dir", "");
   const int cycle = std::stoi(Arg(argc, argv, "--cycle", "0"));
   const int writers = std::stoi(Arg(argc, argv, "--writers", "4"));
+  const bool mutations = Arg(argc, argv, "--mutations", "on") == "on";
+  const int compact_ms = std::stoi(Arg(argc, argv, "--compact-ms", "400"));
   // Self-test of the checker: acknowledge before writing (a broken server); must be caught.
   const bool ack_before_put = Arg(argc, argv, "--fault", "") == "ack-before-put";
+  const StoreKnobs knobs = Knobs(argc, argv);
   service::ServiceOptions o;
   o.data_dir = dir;
   o.sync = Arg(argc, argv, "--sync", "off") == "on";
   o.write_buffer_mb = static_cast<size_t>(std::stoi(Arg(argc, argv, "--write-buffer-mb", "64")));
   o.block_cache_mb = 16;
+  o.chunk_rows = knobs.chunk_rows;
+  o.seal_idle_ms = knobs.seal_idle_ms;
   auto svc = service::TsService::Open(o);
   if (!svc.ok()) {
     std::cerr << "child: open failed: " << svc.error().ToString() << "\n";
@@ -116,29 +146,53 @@ int RunChild(int argc, char** argv) {
 
   std::vector<std::thread> threads;
   for (int w = 0; w < writers; ++w) {
-    threads.emplace_back([&s, cycle, w, ack_before_put] {
-      for (int seq = 0;; ++seq) {
-        BatchId b{cycle, w, seq};
-        int n = BatchRows(b);
-        std::vector<Row> rows;
-        rows.reserve(n);
-        for (int i = 0; i < n; ++i) rows.push_back(MakeRow(b, i));
+    threads.emplace_back([&s, cycle, w, ack_before_put, mutations] {
+      WriterHistory h(cycle, w, mutations);
+      for (;;) {
+        const int seq = h.next();
+        const Op op = h.NextOp();
+        const BatchId target = h.Id(op.target);
         if (ack_before_put) {
           WriteRecord("A " + std::to_string(w) + " " + std::to_string(seq) + "\n");
           // Widen the window between the false acknowledgement and the write, so that the
           // kill lands in it for some writer in (almost) every cycle.
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
-        Status st = s.Put(kTable, std::move(rows));
+        Status st;
+        if (op.kind == OpKind::kDelete) {
+          for (int i = op.first; i < op.first + op.count && st.ok(); ++i) {
+            // The writer knows whether the row is there: a delete must find exactly those.
+            const bool there = h.Version(op.target, i) != kAbsent;
+            st = s.Delete(kTable, KeyOf(target, i));
+            if (!there && st.code() == ErrorCode::kNotFound) {
+              st = Status::OK();
+            } else if (there && st.code() == ErrorCode::kNotFound) {
+              st = Status(ErrorCode::kInternal, "delete of present row " + RowText(KeyOf(target, i)) +
+                                                    " found nothing");
+            } else if (!there && st.ok()) {
+              st = Status(ErrorCode::kInternal, "delete of absent row " + RowText(KeyOf(target, i)) +
+                                                    " found a row");
+            }
+          }
+        } else {
+          std::vector<Row> rows;
+          rows.reserve(op.count);
+          const int version = op.kind == OpKind::kUpdate ? seq : 0;
+          for (int i = op.first; i < op.first + op.count; ++i) {
+            rows.push_back(MakeRowVersion(target, i, version));
+          }
+          st = s.Put(kTable, std::move(rows));
+        }
         if (!st.ok()) {
           WriteRecord("E " + std::to_string(w) + " " + std::to_string(seq) + " " +
                       st.ToString().substr(0, 200) + "\n");
           _exit(6);
         }
-        // The acknowledgement record is written only after Put returned OK.
+        // The acknowledgement record is written only after the operation returned OK.
         if (!ack_before_put) {
           WriteRecord("A " + std::to_string(w) + " " + std::to_string(seq) + "\n");
         }
+        h.ApplyNext();
       }
     });
   }
@@ -158,6 +212,21 @@ int RunChild(int argc, char** argv) {
       }
     }
   });
+  // Explicit compactions (seal everything, then compact the backend), so that kills land in
+  // them too.
+  if (compact_ms > 0) {
+    threads.emplace_back([&s, cycle, compact_ms] {
+      std::mt19937_64 rng(cycle * 7 + 1);
+      for (;;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % compact_ms));
+        Status st = s.store().Compact();
+        if (!st.ok()) {
+          WriteRecord("E c 0 compact: " + st.ToString().substr(0, 200) + "\n");
+          _exit(6);
+        }
+      }
+    });
+  }
   for (auto& t : threads) t.join();
   return 0;
 }
@@ -170,9 +239,9 @@ struct CycleResult {
   std::vector<std::string> errors;
 };
 
-// Batches are acknowledged per writer in seq order; we keep only the highest.
+// Operations are acknowledged per writer in seq order; replaying them gives every row's state.
 struct Ledger {
-  std::vector<std::map<int, int>> cycles;  // per cycle: writer -> last acked seq
+  std::vector<std::vector<WriterHistory>> cycles;  // per cycle and writer
   bool table_acked = false;
 };
 
@@ -180,13 +249,13 @@ class Verifier {
  public:
   explicit Verifier(service::TsService& s) : s_(s) {}
 
-  // Checks batch b with one SELECT over its key range (the range belongs to b alone) plus a Get
-  // of its first row; returns the number of rows present. When `require_all` any missing row is
-  // a failure; otherwise the batch must be all present or all absent.
-  int CheckBatch(const BatchId& b, bool require_all, std::vector<std::string>* failures) {
-    const int n = BatchRows(b);
-    const std::string id = Host(b) + " seq " + std::to_string(b.seq) + " (" +
-                           std::to_string(n) + " rows)";
+  // Checks the rows of batch e.b against what they may hold (one SELECT over the batch's key
+  // range, which belongs to it alone, plus a Get of its first row). Returns the number of rows
+  // the in-flight operation was found applied to.
+  int Check(const WriterHistory& h, int seq, std::vector<std::string>* failures) {
+    const BatchExpect e = h.Expect(seq);
+    const BatchId& b = e.b;
+    const std::string id = Host(b) + " seq " + std::to_string(b.seq);
     std::string sql = "SELECT * FROM dur WHERE host = '" + Host(b) + "' AND ts >= " +
                       std::to_string(Ts(b, 0)) + " AND ts < " + std::to_string(Ts(b, kMaxBatch));
     service::QueryOutcome out;
@@ -195,8 +264,7 @@ class Verifier {
       failures->push_back("query for batch " + id + " failed: " + st.ToString());
       return 0;
     }
-    std::vector<bool> seen(n, false);
-    int present = 0;
+    std::vector<int> found(static_cast<size_t>(e.n), kAbsent);
     for (const Row& got : out.result.rows) {
       rows_ += 1;
       if (got.size() != kColumns || !got[1].is_int()) {
@@ -205,35 +273,25 @@ class Verifier {
       }
       int64_t off = got[1].as_int() - Ts(b, 0);
       int i = static_cast<int>(off / 1000);
-      if (off % 1000 != 0 || i < 0 || i >= n || seen[i]) {
+      if (off % 1000 != 0 || i < 0 || i >= e.n) {
         failures->push_back("batch " + id + ": unexpected row " + RowText(got));
         continue;
       }
-      seen[i] = true;
-      ++present;
-      Row want = MakeRow(b, i);
-      if (got != want) {
-        failures->push_back("row " + RowText(KeyOf(b, i)) + ": stored " + RowText(got) +
-                            ", written " + RowText(want));
+      if (found[i] != kAbsent) {
+        failures->push_back("batch " + id + ": row " + RowText(KeyOf(b, i)) + " returned twice");
+        continue;
       }
+      found[i] = MatchVersion(h, e, i, [&](const Row& want) { return got == want; });
     }
     // The point-get path must agree with the scan.
     auto got = s_.Get(kTable, KeyOf(b, 0));
     if (!got.ok()) {
       failures->push_back("Get " + RowText(KeyOf(b, 0)) + " failed: " + got.error().ToString());
-    } else if (got->has_value() != seen[0] || (got->has_value() && **got != MakeRow(b, 0))) {
+    } else if (got->has_value() != (found[0] != kAbsent) ||
+               (got->has_value() && found[0] >= 0 && **got != MakeRowVersion(b, 0, found[0]))) {
       failures->push_back("Get " + RowText(KeyOf(b, 0)) + " disagrees with the scan");
     }
-    if (require_all && present != n) {
-      int first = 0;
-      while (first < n && seen[first]) ++first;
-      failures->push_back("acknowledged batch " + id + ": " + std::to_string(n - present) +
-                          " rows missing, first " + RowText(KeyOf(b, first)));
-    } else if (!require_all && present != 0 && present != n) {
-      failures->push_back("in-flight batch " + id + " is partial: " + std::to_string(present) +
-                          " of " + std::to_string(n) + " rows present");
-    }
-    return present;
+    return JudgeBatch(e, found, failures);
   }
   uint64_t rows() const { return rows_; }
 
@@ -241,6 +299,26 @@ class Verifier {
   service::TsService& s_;
   uint64_t rows_ = 0;
 };
+
+// (chunk records, head entries) in a closed data directory.
+std::pair<uint64_t, uint64_t> CountRecords(const std::string& dir) {
+  storage::RocksDbOptions ro;
+  ro.data_dir = dir;
+  ro.min_free_space_bytes = 0;
+  auto backend = storage::OpenRocksDbBackend(ro);
+  if (!backend.ok()) return {0, 0};
+  auto count = [&](std::string_view prefix) {
+    storage::IteratorOptions io;
+    io.lower = std::string(prefix);
+    io.upper = storage::PrefixSuccessor(prefix);
+    io.fill_cache = false;
+    auto it = (*backend)->NewIterator(io);
+    uint64_t n = 0;
+    for (it->Seek(io.lower); it->Valid(); it->Next()) ++n;
+    return n;
+  };
+  return {count("\x02"), count("\x01")};
+}
 
 int RunParent(int argc, char** argv) {
   const int cycles = std::stoi(Arg(argc, argv, "--cycles", "20"));
@@ -250,6 +328,10 @@ int RunParent(int argc, char** argv) {
   const uint64_t seed = std::stoull(Arg(argc, argv, "--seed", std::to_string(::time(nullptr))));
   const bool keep = Flag(argc, argv, "--keep");
   const std::string fault = Arg(argc, argv, "--fault", "");
+  const std::string mutations_arg = Arg(argc, argv, "--mutations", "on");
+  const bool mutations = mutations_arg == "on";
+  const std::string compact_ms = Arg(argc, argv, "--compact-ms", "400");
+  const StoreKnobs knobs = Knobs(argc, argv);
   std::string dir = Arg(argc, argv, "--dir", "");
   bool made_dir = false;
   if (dir.empty()) {
@@ -262,13 +344,15 @@ int RunParent(int argc, char** argv) {
     made_dir = true;
   }
   std::cout << "durability_inproc: dir " << dir << ", seed " << seed << ", cycles " << cycles
-            << ", sync " << sync_mode << ", writers " << writers << std::endl;
+            << ", sync " << sync_mode << ", writers " << writers << ", mutations "
+            << mutations_arg << ", chunk_rows " << knobs.chunk_rows << ", seal_idle "
+            << knobs.seal_idle_ms << " ms, compact every <" << compact_ms << " ms" << std::endl;
   std::mt19937_64 rng(seed);
   const auto t_start = Clock::now();
   Ledger ledger;
   std::vector<std::string> failures;
   uint64_t total_rows_acked = 0, total_batches_acked = 0, inflight_present = 0,
-           inflight_absent = 0;
+           inflight_absent = 0, total_updates = 0, total_deletes = 0;
   int cycles_run = 0;
 
   for (int c = 0; c < cycles; ++c) {
@@ -294,7 +378,10 @@ int RunParent(int argc, char** argv) {
     std::vector<std::string> args = {self, "--child", "--dir", dir, "--cycle", std::to_string(c),
                                      "--writers", std::to_string(writers), "--sync",
                                      sync ? "on" : "off", "--write-buffer-mb",
-                                     std::to_string(wbuf)};
+                                     std::to_string(wbuf), "--mutations", mutations_arg,
+                                     "--chunk-rows", std::to_string(knobs.chunk_rows),
+                                     "--seal-idle-ms", std::to_string(knobs.seal_idle_ms),
+                                     "--compact-ms", compact_ms};
     if (!fault.empty()) {
       args.push_back("--fault");
       args.push_back(fault);
@@ -388,50 +475,63 @@ int RunParent(int argc, char** argv) {
                           std::to_string(wstatus) + ")");
     }
     if (cr.table_acked) ledger.table_acked = true;
-    ledger.cycles.push_back(cr.last_acked);
+    std::vector<WriterHistory> hist;
+    for (int w = 0; w < writers; ++w) {
+      auto it = cr.last_acked.find(w);
+      hist.push_back(WriterHistory::Replayed(c, w, it == cr.last_acked.end() ? -1 : it->second,
+                                             mutations));
+    }
+    ledger.cycles.push_back(hist);
     for (auto& e : cr.errors) failures.push_back("cycle " + std::to_string(c) + ": " + e);
 
-    // Reopen in-process and verify.
+    // What the child left: chunk records show that it sealed while it ran, head entries what
+    // was not sealed yet.
+    const auto [chunks, heads] = CountRecords(dir);
+
+    // Reopen in-process (sealing as in the child) and verify.
     const auto t_verify = Clock::now();
     service::ServiceOptions o;
     o.data_dir = dir;
     o.block_cache_mb = 16;
+    o.chunk_rows = knobs.chunk_rows;
+    o.seal_idle_ms = knobs.seal_idle_ms;
     auto svc = service::TsService::Open(o);
     if (!svc.ok()) {
       failures.push_back("cycle " + std::to_string(c) + ": reopen failed: " +
                          svc.error().ToString());
       break;
     }
-    uint64_t cycle_rows = 0, cycle_batches = 0;
+    uint64_t cycle_rows = 0, cycle_batches = 0, cycle_updates = 0, cycle_deletes = 0;
     if (ledger.table_acked && !(*svc)->FindTable(kTable).ok()) {
       failures.push_back("cycle " + std::to_string(c) + ": acknowledged table is missing");
     } else if ((*svc)->FindTable(kTable).ok()) {
       Verifier v(**svc);
       std::vector<std::string> f;
-      for (int w = 0; w < writers; ++w) {
-        auto it = cr.last_acked.find(w);
-        int last = it == cr.last_acked.end() ? -1 : it->second;
-        for (int seq = 0; seq <= last; ++seq) {
-          BatchId b{c, w, seq};
-          v.CheckBatch(b, true, &f);
-          cycle_rows += BatchRows(b);
-          ++cycle_batches;
+      for (const WriterHistory& h : hist) {
+        const Op inflight = h.NextOp();
+        for (int seq : h.InsertSeqs()) {
+          int applied = v.Check(h, seq, &f);
+          if (seq == inflight.target) (applied ? inflight_present : inflight_absent)++;
         }
-        int present = v.CheckBatch(BatchId{c, w, last + 1}, false, &f);
-        (present ? inflight_present : inflight_absent)++;
-        // Nothing beyond the in-flight batch was ever written.
-        if (v.CheckBatch(BatchId{c, w, last + 2}, false, &f) != 0) {
-          f.push_back("batch " + Host(BatchId{c, w, 0}) + " seq " + std::to_string(last + 2) +
-                      " present but never issued");
+        // Slots of operations that wrote no rows of their own (the in-flight one if it is no
+        // insert, the one after it never issued) must be empty.
+        if (inflight.kind != OpKind::kInsert) v.Check(h, h.next(), &f);
+        v.Check(h, h.next() + 1, &f);
+        for (int seq = 0; seq < h.next(); ++seq) {
+          const Op op = OpOf(h.Id(seq), mutations);
+          if (op.kind == OpKind::kInsert) {
+            cycle_rows += op.count;
+            ++cycle_batches;
+          } else {
+            (op.kind == OpKind::kUpdate ? cycle_updates : cycle_deletes)++;
+          }
         }
       }
-      // Earlier cycles: a random sample of acknowledged batches.
+      // Earlier cycles: a random sample of their batches.
       for (int k = 0; k < 40 && c > 0; ++k) {
-        int pc = static_cast<int>(rng() % c);
-        if (ledger.cycles[pc].empty()) continue;
-        auto it = ledger.cycles[pc].begin();
-        std::advance(it, rng() % ledger.cycles[pc].size());
-        v.CheckBatch(BatchId{pc, it->first, static_cast<int>(rng() % (it->second + 1))}, true, &f);
+        const WriterHistory& h = ledger.cycles[rng() % c][rng() % writers];
+        std::vector<int> seqs = h.InsertSeqs();
+        v.Check(h, seqs[rng() % seqs.size()], &f);
       }
       for (auto& e : f) failures.push_back("cycle " + std::to_string(c) + ": " + e);
     }
@@ -440,10 +540,14 @@ int RunParent(int argc, char** argv) {
     svc->reset();
     total_rows_acked += cycle_rows;
     total_batches_acked += cycle_batches;
+    total_updates += cycle_updates;
+    total_deletes += cycle_deletes;
     std::cout << "cycle " << c << ": sync " << (sync ? "on " : "off") << " memtable "
               << wbuf << " MB, killed " << (early ? "early " : "") << "after "
               << static_cast<int>(alive_s * 1000) << " ms, acknowledged " << cycle_batches
-              << " batches / " << cycle_rows << " rows, verified in "
+              << " batches / " << cycle_rows << " rows, " << cycle_updates << " updates, "
+              << cycle_deletes << " deletes; left " << chunks << " chunks + " << heads
+              << " head entries; verified in "
               << static_cast<int>(Seconds(Clock::now() - t_verify) * 1000) << " ms"
               << (failures.empty() ? "" : "  FAILURES SO FAR: " + std::to_string(failures.size()))
               << std::endl;
@@ -467,11 +571,11 @@ int RunParent(int argc, char** argv) {
                               ? 1.0
                               : static_cast<double>(kFinalFullBatches) / total_batches_acked;
       std::uniform_real_distribution<double> coin(0.0, 1.0);
-      for (size_t c = 0; c < ledger.cycles.size(); ++c) {
-        for (auto [w, last] : ledger.cycles[c]) {
-          for (int seq = 0; seq <= last; ++seq) {
+      for (const auto& cycle : ledger.cycles) {
+        for (const WriterHistory& h : cycle) {
+          for (int seq : h.InsertSeqs()) {
             if (keep < 1.0 && coin(rng) >= keep) continue;
-            v.CheckBatch(BatchId{static_cast<int>(c), w, seq}, true, &failures);
+            v.Check(h, seq, &failures);
           }
         }
       }
@@ -484,8 +588,9 @@ int RunParent(int argc, char** argv) {
   }
 
   std::cout << "cycles " << cycles_run << ", acknowledged " << total_batches_acked
-            << " batches / " << total_rows_acked << " rows, in-flight batches found whole "
-            << inflight_present << " / absent " << inflight_absent << ", "
+            << " batches / " << total_rows_acked << " rows, " << total_updates << " updates, "
+            << total_deletes << " deletes; in-flight operations found applied "
+            << inflight_present << " / not applied " << inflight_absent << ", "
             << static_cast<int>(Seconds(Clock::now() - t_start)) << " s" << std::endl;
   if (!failures.empty()) {
     if (made_dir && !fault.empty() && !keep) {

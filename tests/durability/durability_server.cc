@@ -1,17 +1,23 @@
 // durability_server: the crash test against a real quantad process, through the HTTP API.
 //
 // Each cycle starts `quantad --data-dir D --pb-listen 127.0.0.1:P --http-listen 127.0.0.1:H
-// [--sync]`, verifies what the previous cycle acknowledged, then writes batches with
-// POST /ts/v1/tables/dur/keys (a JSON array of row objects) from several client threads, each
-// recording a batch as acknowledged only once the 200 answer has been read. The server is killed
-// with SIGKILL at a random moment and restarted; the acknowledged batches are then checked with
-// one SELECT per batch (POST /ts/v1/query) and a GET /ts/v1/tables/dur/keys/host/<h>/ts/<t> per
-// writer. The batch a writer had in flight when the server died must be all-or-nothing. A final
-// start verifies every cycle's batches, then stops the server with SIGTERM and expects a clean
-// exit.
+// [--sync] --set storage.chunk_rows=256 --set storage.seal_idle=1ms` (the sealer folds rows into
+// the smallest chunks all the time), verifies what the previous cycle acknowledged, then runs
+// operations from several client threads (dur_model.h): batches of new rows and updates of rows
+// of the writer's earlier (mostly sealed) batches with POST /ts/v1/tables/dur/keys (a JSON array
+// of row objects), deletes of such rows with DELETE /ts/v1/tables/dur/keys/host/<h>/ts/<t>. An
+// operation counts as acknowledged only once its answers have been read. The server is killed
+// with SIGKILL at a random moment and restarted; replaying each writer's acknowledged operations
+// then says what every row must hold, checked with one SELECT per batch (POST /ts/v1/query) and
+// a GET of its first row: nothing acknowledged lost, nothing deleted back, no row twice, values
+// of the last acknowledged write. The operation a writer had in flight when the server died must
+// be all-or-nothing (a delete: per row). A final start verifies every cycle's batches, then
+// stops the server with SIGTERM and expects a clean exit.
 //
 // Usage: durability_server --quantad PATH [--cycles N] [--max-seconds S] [--sync on|off|both]
-//                          [--writers W] [--seed N] [--dir DIR] [--keep]
+//                          [--writers W] [--seed N] [--dir DIR] [--keep] [--mutations on|off]
+//                          [--chunk-rows N] [--seal-idle-ms N]
+// Ports: QUANTA_TEST_PORTS=lo-hi keeps quantad to that range (server_harness.h).
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -38,30 +44,54 @@ using namespace quanta::durability;
 
 namespace {
 
-using Ledger = std::vector<std::vector<int>>;  // [cycle][writer] -> last acknowledged seq (-1)
+using Ledger = std::vector<std::vector<WriterHistory>>;  // [cycle][writer]
 
 void VerifyCycle(Verifier& v, const Ledger& ledger, int c, std::mt19937_64& rng,
                  uint64_t* inflight_present, std::vector<std::string>* failures) {
   std::vector<std::string> f;
-  const auto& last = ledger[c];
-  for (int w = 0; w < static_cast<int>(last.size()); ++w) {
-    for (int seq = 0; seq <= last[w]; ++seq) v.CheckBatch(BatchId{c, w, seq}, true, &f);
-    if (last[w] >= 0) v.CheckGet(BatchId{c, w, last[w]}, 0, &f);
-    if (v.CheckBatch(BatchId{c, w, last[w] + 1}, false, &f) > 0) ++*inflight_present;
-    if (v.CheckBatch(BatchId{c, w, last[w] + 2}, false, &f) > 0) {
-      f.push_back("batch seq " + std::to_string(last[w] + 2) + " of " + Host(BatchId{c, w, 0}) +
-                  " present but never sent");
+  for (const WriterHistory& h : ledger[c]) {
+    const Op inflight = h.NextOp();
+    for (int seq : h.InsertSeqs()) {
+      int applied = v.Check(h, seq, &f);
+      if (seq == inflight.target && applied > 0) ++*inflight_present;
     }
+    // Slots of operations that wrote no rows of their own must be empty.
+    if (inflight.kind != OpKind::kInsert) v.Check(h, h.next(), &f);
+    v.Check(h, h.next() + 1, &f);
   }
   for (int k = 0; k < 20 && c > 0; ++k) {
-    int pc = static_cast<int>(rng() % c);
-    int w = static_cast<int>(rng() % ledger[pc].size());
-    if (ledger[pc][w] < 0) continue;
-    v.CheckBatch(BatchId{pc, w, static_cast<int>(rng() % (ledger[pc][w] + 1))}, true, &f);
+    const WriterHistory& h = ledger[rng() % c][rng() % ledger[0].size()];
+    std::vector<int> seqs = h.InsertSeqs();
+    v.Check(h, seqs[rng() % seqs.size()], &f);
   }
   for (auto& e : f) failures->push_back("cycle " + std::to_string(c) + ": " + e);
 }
 
+// Runs operation h.next() of a writer against the server. Returns "" when it was acknowledged,
+// "gone" when the server died meanwhile (the operation is in flight), else what went wrong.
+std::string RunOp(HttpClient& hc, const WriterHistory& h) {
+  const Op op = h.NextOp();
+  const BatchId target = h.Id(op.target);
+  if (op.kind == OpKind::kDelete) {
+    for (int i = op.first; i < op.first + op.count; ++i) {
+      const bool there = h.Version(op.target, i) != kAbsent;
+      HttpAnswer a = hc.Request("DELETE", KeyPath(target, i));
+      if (a.status == 0) return "gone";
+      if (a.status != (there ? 200 : 404)) {
+        return "DELETE " + KeyPath(target, i) + " of a" + (there ? " present" : "n absent") +
+               " row -> " + std::to_string(a.status) + " " + a.body.substr(0, 200);
+      }
+    }
+    return "";
+  }
+  std::vector<Row> rows;
+  const int version = op.kind == OpKind::kUpdate ? h.next() : 0;
+  for (int i = op.first; i < op.first + op.count; ++i) rows.push_back(MakeRowVersion(target, i, version));
+  HttpAnswer a = hc.Request("POST", "/ts/v1/tables/dur/keys", RowsJson(rows));
+  if (a.status == 0) return "gone";
+  if (a.status != 200) return "-> " + std::to_string(a.status) + " " + a.body.substr(0, 200);
+  return "";
+}
 
 }  // namespace
 
@@ -74,6 +104,10 @@ int main(int argc, char** argv) {
   const int writers = std::stoi(Arg(argc, argv, "--writers", "4"));
   const uint64_t seed = std::stoull(Arg(argc, argv, "--seed", std::to_string(::time(nullptr))));
   const bool keep = Flag(argc, argv, "--keep");
+  const std::string mutations_arg = Arg(argc, argv, "--mutations", "on");
+  const bool mutations = mutations_arg == "on";
+  const std::string chunk_rows = Arg(argc, argv, "--chunk-rows", "256");
+  const std::string seal_idle_ms = Arg(argc, argv, "--seal-idle-ms", "1");
   if (quantad.empty() || !fs::exists(quantad)) {
     std::cerr << "durability_server: --quantad PATH is required (got '" << quantad << "')\n";
     return 2;
@@ -88,12 +122,15 @@ int main(int argc, char** argv) {
   }
   const std::string data = dir + "/data", log = dir + "/quantad.log";
   std::cout << "durability_server: dir " << dir << ", seed " << seed << ", cycles " << cycles
-            << ", sync " << sync_mode << ", writers " << writers << std::endl;
+            << ", sync " << sync_mode << ", writers " << writers << ", mutations "
+            << mutations_arg << ", chunk_rows " << chunk_rows << ", seal_idle " << seal_idle_ms
+            << " ms" << std::endl;
   std::mt19937_64 rng(seed);
   const auto t_start = Clock::now();
   Ledger ledger;
   std::vector<std::string> failures;
-  uint64_t total_batches = 0, total_rows = 0, inflight_present = 0;
+  uint64_t total_batches = 0, total_rows = 0, total_updates = 0, total_deletes = 0,
+           inflight_present = 0;
   Server server;
   std::string why;
 
@@ -103,7 +140,9 @@ int main(int argc, char** argv) {
       break;
     }
     const bool sync = sync_mode == "on" || (sync_mode == "both" && c % 2 == 1);
-    const std::vector<std::string> args = sync ? std::vector<std::string>{"--sync"} : std::vector<std::string>{};
+    std::vector<std::string> args = {"--set", "storage.chunk_rows=" + chunk_rows, "--set",
+                                     "storage.seal_idle=" + seal_idle_ms + "ms"};
+    if (sync) args.push_back("--sync");
     if (!StartServer(quantad, data, args, log, &server, &why)) {
       failures.push_back("cycle " + std::to_string(c) + ": " + why);
       break;
@@ -131,17 +170,18 @@ int main(int argc, char** argv) {
       last[w] = -1;
       threads.emplace_back([&, w] {
         HttpClient hc("127.0.0.1", server.http_port);
-        for (int seq = 0;; ++seq) {
-          BatchId b{c, w, seq};
-          HttpAnswer a = hc.Request("POST", "/ts/v1/tables/dur/keys", BatchJson(b));
-          if (a.status == 0) return;  // the server is gone; this batch is in flight
-          if (a.status != 200) {
+        WriterHistory h(c, w, mutations);
+        for (;;) {
+          std::string err = RunOp(hc, h);
+          if (err == "gone") return;  // the server is gone; this operation is in flight
+          if (!err.empty()) {
             std::lock_guard lock(mu);
-            write_errors.push_back("writer " + std::to_string(w) + " seq " + std::to_string(seq) +
-                                   " -> " + std::to_string(a.status) + " " + a.body.substr(0, 200));
+            write_errors.push_back("writer " + std::to_string(w) + " seq " +
+                                   std::to_string(h.next()) + ": " + err);
             return;
           }
-          last[w].store(seq);  // acknowledged: the 200 answer has been read
+          last[w].store(h.next());  // acknowledged: every answer has been read
+          h.ApplyNext();
         }
       });
     }
@@ -149,39 +189,47 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     StopServer(&server, SIGKILL);
     for (auto& t : threads) t.join();
-    std::vector<int> acked(writers);
-    uint64_t batches = 0, rows = 0;
+    std::vector<WriterHistory> hist;
+    uint64_t batches = 0, rows = 0, updates = 0, deletes = 0;
     for (int w = 0; w < writers; ++w) {
-      acked[w] = last[w].load();
-      for (int seq = 0; seq <= acked[w]; ++seq) {
-        ++batches;
-        rows += BatchRows(BatchId{c, w, seq});
+      hist.push_back(WriterHistory::Replayed(c, w, last[w].load(), mutations));
+      for (int seq = 0; seq < hist.back().next(); ++seq) {
+        const Op op = OpOf(BatchId{c, w, seq}, mutations);
+        if (op.kind == OpKind::kInsert) {
+          ++batches;
+          rows += op.count;
+        } else {
+          (op.kind == OpKind::kUpdate ? updates : deletes)++;
+        }
       }
     }
-    ledger.push_back(acked);
+    ledger.push_back(std::move(hist));
     total_batches += batches;
     total_rows += rows;
+    total_updates += updates;
+    total_deletes += deletes;
     for (auto& e : write_errors) failures.push_back("cycle " + std::to_string(c) + ": " + e);
     std::cout << "cycle " << c << ": sync " << (sync ? "on " : "off") << ", verified previous in "
               << static_cast<int>(verify_s * 1000) << " ms, killed after " << delay_ms
-              << " ms of load, acknowledged " << batches << " batches / " << rows << " rows"
-              << std::endl;
+              << " ms of load, acknowledged " << batches << " batches / " << rows << " rows, "
+              << updates << " updates, " << deletes << " deletes" << std::endl;
   }
 
   // Final start: the last cycle, then everything, then a clean stop.
   if (failures.empty() && !ledger.empty()) {
-    if (!StartServer(quantad, data, {}, log, &server, &why)) {
+    if (!StartServer(quantad, data,
+                     {"--set", "storage.chunk_rows=" + chunk_rows, "--set",
+                      "storage.seal_idle=" + seal_idle_ms + "ms"},
+                     log, &server, &why)) {
       failures.push_back("final start: " + why);
     } else {
       Verifier v(server.http_port);
       VerifyCycle(v, ledger, static_cast<int>(ledger.size()) - 1, rng, &inflight_present,
                   &failures);
       auto t0 = Clock::now();
-      for (size_t c = 0; c < ledger.size(); ++c) {
-        for (int w = 0; w < writers; ++w) {
-          for (int seq = 0; seq <= ledger[c][w]; ++seq) {
-            v.CheckBatch(BatchId{static_cast<int>(c), w, seq}, true, &failures);
-          }
+      for (const auto& cycle : ledger) {
+        for (const WriterHistory& h : cycle) {
+          for (int seq : h.InsertSeqs()) v.Check(h, seq, &failures);
         }
       }
       std::cout << "final check: " << v.queries() << " batch queries in "
@@ -199,7 +247,8 @@ int main(int argc, char** argv) {
   StopServer(&server, SIGKILL);
 
   std::cout << "cycles " << ledger.size() << ", acknowledged " << total_batches << " batches / "
-            << total_rows << " rows, in-flight batches found whole " << inflight_present << ", "
+            << total_rows << " rows, " << total_updates << " updates, " << total_deletes
+            << " deletes, in-flight operations found applied " << inflight_present << ", "
             << static_cast<int>(Seconds(Clock::now() - t_start)) << " s" << std::endl;
   if (!failures.empty()) {
     std::cout << "FAILED (" << failures.size() << " problems; data and log kept in " << dir

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,17 +47,40 @@ inline bool Flag(int argc, char** argv, const std::string& name) {
   return false;
 }
 
+// A free local port: from the range in QUANTA_TEST_PORTS ("lo-hi", for machines where tests
+// must keep to some ports), else one the kernel picks.
 inline uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  sa.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  socklen_t len = sizeof sa;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  ::close(fd);
-  return ntohs(sa.sin_port);
+  auto try_bind = [](uint16_t port) -> uint16_t {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = htons(port);
+    uint16_t got = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) {
+      socklen_t len = sizeof sa;
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+      got = ntohs(sa.sin_port);
+    }
+    ::close(fd);
+    return got;
+  };
+  unsigned lo = 0, hi = 0;
+  if (const char* range = std::getenv("QUANTA_TEST_PORTS");
+      range != nullptr && std::sscanf(range, "%u-%u", &lo, &hi) == 2 && lo > 0 && lo <= hi &&
+      hi <= 65535) {
+    // Round robin through the range (a port just handed out is not bound yet, so the next
+    // call must not return it again).
+    static unsigned next = 0;
+    for (unsigned k = 0; k <= hi - lo; ++k) {
+      uint16_t port = static_cast<uint16_t>(lo + (next++ % (hi - lo + 1)));
+      if (try_bind(port) == port) return port;
+    }
+    return 0;
+  }
+  return try_bind(0);
 }
 
 inline std::string JsonValue(const Value& v) {
@@ -74,18 +98,28 @@ inline std::string JsonValue(const Value& v) {
   return "null";
 }
 
-inline std::string BatchJson(const BatchId& b) {
+// Rows of the model table as the JSON array POST /ts/v1/tables/dur/keys takes.
+inline std::string RowsJson(const std::vector<Row>& rows) {
   std::string out = "[";
-  int n = BatchRows(b);
-  for (int i = 0; i < n; ++i) {
-    Row r = MakeRow(b, i);
+  for (size_t i = 0; i < rows.size(); ++i) {
     out += i ? ",{" : "{";
     for (int c = 0; c < kColumns; ++c) {
-      out += (c ? ",\"" : "\"") + std::string(kNames[c]) + "\":" + JsonValue(r[c]);
+      out += (c ? ",\"" : "\"") + std::string(kNames[c]) + "\":" + JsonValue(rows[i][c]);
     }
     out += "}";
   }
   return out + "]";
+}
+
+inline std::string BatchJson(const BatchId& b) {
+  std::vector<Row> rows;
+  for (int i = 0, n = BatchRows(b); i < n; ++i) rows.push_back(MakeRow(b, i));
+  return RowsJson(rows);
+}
+
+// GET/DELETE path of row i of batch b.
+inline std::string KeyPath(const BatchId& b, int i) {
+  return "/ts/v1/tables/dur/keys/host/" + Host(b) + "/ts/" + std::to_string(Ts(b, i));
 }
 
 inline bool CellMatches(const Json& cell, const Value& want, ColumnType type) {
@@ -212,6 +246,73 @@ class Verifier {
                           " of " + std::to_string(n));
     }
     return present;
+  }
+
+  // Checks the rows of insert batch `seq` of writer history h against the versions they may
+  // hold (one SELECT over the batch's key range, and a GET of its first row, which must agree).
+  // Returns the number of rows the in-flight operation was found applied to.
+  int Check(const WriterHistory& h, int seq, std::vector<std::string>* failures) {
+    ++queries_;
+    const BatchExpect e = h.Expect(seq);
+    const BatchId& b = e.b;
+    const std::string id = Host(b) + " seq " + std::to_string(b.seq);
+    std::string sql = "SELECT * FROM dur WHERE host = '" + Host(b) + "' AND ts >= " +
+                      std::to_string(Ts(b, 0)) + " AND ts < " + std::to_string(Ts(b, kMaxBatch));
+    HttpAnswer a = c_.Request("POST", "/ts/v1/query", sql, "text/plain");
+    if (a.status != 200) {
+      failures->push_back("query for batch " + id + " -> " + std::to_string(a.status) + " " +
+                          a.body.substr(0, 200));
+      return 0;
+    }
+    auto parsed = testing::ParseJson(a.body);
+    const Json* j = parsed.ok() ? &*parsed : nullptr;
+    const Json* rows = j ? j->Get("rows") : nullptr;
+    if (!rows || rows->kind != Json::Kind::kArray) {
+      failures->push_back("query for batch " + id + ": unreadable answer " + a.body.substr(0, 200));
+      return 0;
+    }
+    std::vector<int> found(static_cast<size_t>(e.n), kAbsent);
+    for (const Json& r : rows->items) {
+      if (r.kind != Json::Kind::kArray || r.items.size() != kColumns ||
+          r.items[1].kind != Json::Kind::kNumber) {
+        failures->push_back("batch " + id + ": malformed row in answer");
+        continue;
+      }
+      int64_t ts = std::strtoll(r.items[1].text.c_str(), nullptr, 10);
+      int i = static_cast<int>((ts - Ts(b, 0)) / 1000);
+      if (i < 0 || i >= e.n || Ts(b, i) != ts) {
+        failures->push_back("batch " + id + ": unexpected row with ts " + r.items[1].text);
+        continue;
+      }
+      if (found[i] != kAbsent) {
+        failures->push_back("batch " + id + ": row with ts " + r.items[1].text + " returned twice");
+        continue;
+      }
+      found[i] = MatchVersion(h, e, i, [&](const Row& want) {
+        for (int c = 0; c < kColumns; ++c) {
+          if (!CellMatches(r.items[c], want[c], kTypes[c])) return false;
+        }
+        return true;
+      });
+    }
+    // The key path must agree with the scan.
+    HttpAnswer g = c_.Request("GET", KeyPath(b, 0));
+    if (found[0] == kAbsent ? g.status != 404 : g.status != 200) {
+      failures->push_back("GET " + KeyPath(b, 0) + " -> " + std::to_string(g.status) +
+                          ", the scan found " + (found[0] == kAbsent ? "no row" : "the row"));
+    } else if (found[0] >= 0) {
+      auto got = testing::ParseJson(g.body);
+      Row want = MakeRowVersion(b, 0, found[0]);
+      for (int c = 0; c < kColumns; ++c) {
+        const Json* cell = got.ok() ? got->Get(kNames[c]) : nullptr;
+        if (!cell || !CellMatches(*cell, want[c], kTypes[c])) {
+          failures->push_back("GET " + KeyPath(b, 0) + " disagrees with the scan: " +
+                              g.body.substr(0, 300));
+          break;
+        }
+      }
+    }
+    return JudgeBatch(e, found, failures);
   }
 
   // Fetches row i of batch b by key and compares it.
