@@ -102,6 +102,22 @@ void AppendFrom(ColumnVector* dst, const ColumnVector& src, size_t i) {
   }
 }
 
+// Sets `dst` (its type taken from `src`) to entries [from, to) of `src`.
+void CopyRange(ColumnVector* dst, const ColumnVector& src, size_t from, size_t to) {
+  dst->Clear();
+  dst->type = src.type;
+  dst->filled = true;
+  auto copy = [&](auto& d, const auto& s) {
+    if (!s.empty()) d.assign(s.begin() + static_cast<std::ptrdiff_t>(from),
+                             s.begin() + static_cast<std::ptrdiff_t>(to));
+  };
+  copy(dst->nulls, src.nulls);
+  copy(dst->ints, src.ints);
+  copy(dst->doubles, src.doubles);
+  copy(dst->strings, src.strings);
+  copy(dst->bools, src.bools);
+}
+
 // Keeps entries [from, to) of a filled column.
 void Slice(ColumnVector* col, size_t from, size_t to) {
   auto cut = [&](auto& v) {
@@ -927,20 +943,49 @@ class Engine final : public Store {
   Status Seal(const LayoutPtr& lp, const std::string& head_prefix) {
     const TableLayout& l = *lp;
     StripeLocks locks(this, {{head_prefix, 0}}, /*exclusive=*/true);
-    // The head entries.
-    IteratorOptions ho;
-    ho.lower = head_prefix;
-    ho.upper = PrefixSuccessor(head_prefix);
-    auto head = backend_->NewIterator(ho);
-    std::vector<std::pair<std::string, std::string>> entries;  // suffix, value
-    for (head->Seek(ho.lower); head->Valid(); head->Next()) {
-      entries.emplace_back(std::string(head->key().substr(head_prefix.size())),
-                           std::string(head->value()));
-    }
-    QUANTA_RETURN_IF_ERROR(head->status());
-    if (entries.empty()) return Status::OK();
     Row partition;
     QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_prefix, &partition));
+
+    // The head entries: rows decoded into `head`, every entry's suffix kept for merging.
+    RowBatch head;
+    head.Reset(l.types, {});
+    std::string arena;                 // the suffixes, back to back
+    std::vector<uint32_t> suffix_end;  // end of entry i's suffix in `arena`
+    std::vector<int32_t> head_row;     // entry i's row in `head`, -1 for a tombstone
+    {
+      IteratorOptions ho;
+      ho.lower = head_prefix;
+      ho.upper = PrefixSuccessor(head_prefix);
+      auto it = backend_->NewIterator(ho);
+      for (it->Seek(ho.lower); it->Valid(); it->Next()) {
+        std::string_view key = it->key();
+        arena.append(key.substr(head_prefix.size()));
+        suffix_end.push_back(static_cast<uint32_t>(arena.size()));
+        if (IsTombstone(it->value())) {
+          head_row.push_back(-1);
+          continue;
+        }
+        if (!l.keys.DecodeSuffixInto(key, head_prefix.size(), &head) ||
+            !l.values.DecodeInto(it->value(), &head)) {
+          return Corrupt("row", l.table.name);
+        }
+        head_row.push_back(static_cast<int32_t>(head.num_rows++));
+      }
+      QUANTA_RETURN_IF_ERROR(it->status());
+    }
+    const size_t num_entries = suffix_end.size();
+    if (num_entries == 0) {
+      std::lock_guard lock(dirty_mu_);
+      dirty_.erase(head_prefix);
+      return Status::OK();
+    }
+    for (size_t i = 0; i < l.keys.num_pk_plain(); ++i) {
+      AppendRepeated(&head.columns[l.keys.partition()[i].column], partition[i], head.num_rows);
+    }
+    auto suffix_of = [&](size_t i) {
+      const uint32_t from = i == 0 ? 0 : suffix_end[i - 1];
+      return std::string_view(arena).substr(from, suffix_end[i] - from);
+    };
 
     // The chunks to rewrite: those the head entries' key range overlaps, and small neighbours
     // (so that partitions sealed a few rows at a time do not end up as many tiny chunks).
@@ -949,117 +994,101 @@ class Engine final : public Store {
       ChunkRecord rec;
     };
     std::vector<OldChunk> all;
-    IteratorOptions co;
-    co.lower = ChunkKeyOf(head_prefix);
-    co.upper = ChunkKeyOf(PrefixSuccessor(head_prefix));
-    auto chunks = backend_->NewIterator(co);
-    for (chunks->Seek(co.lower); chunks->Valid(); chunks->Next()) {
-      OldChunk c{std::string(chunks->key()), std::string(chunks->value()), {}};
-      all.push_back(std::move(c));
-      if (!DecodeChunkRecord(all.back().value, &all.back().rec)) {
-        return Corrupt("chunk record", l.table.name);
+    {
+      IteratorOptions co;
+      co.lower = ChunkKeyOf(head_prefix);
+      co.upper = ChunkKeyOf(PrefixSuccessor(head_prefix));
+      auto it = backend_->NewIterator(co);
+      for (it->Seek(co.lower); it->Valid(); it->Next()) {
+        all.push_back(OldChunk{std::string(it->key()), std::string(it->value()), {}});
+        if (!DecodeChunkRecord(all.back().value, &all.back().rec)) {
+          return Corrupt("chunk record", l.table.name);
+        }
       }
+      QUANTA_RETURN_IF_ERROR(it->status());
     }
-    QUANTA_RETURN_IF_ERROR(chunks->status());
-    const std::string_view s_min = entries.front().first, s_max = entries.back().first;
-    size_t first = all.size(), last = 0;  // [first, last) of `all` to rewrite
-    for (size_t i = 0; i < all.size(); ++i) {
-      std::string_view s_last = std::string_view(all[i].key).substr(head_prefix.size());
-      if (s_last >= s_min && all[i].rec.first <= s_max) {
-        first = std::min(first, i);
-        last = i + 1;
-      }
-    }
-    if (first == all.size()) {
-      // No overlap: the insertion point among the chunks.
-      first = last = 0;
-      while (first < all.size() &&
-             std::string_view(all[first].key).substr(head_prefix.size()) < s_min) {
-        ++first;
-      }
-      last = first;
-    }
+    const std::string_view s_min = suffix_of(0), s_max = suffix_of(num_entries - 1);
+    auto last_of = [&](const OldChunk& c) {
+      return std::string_view(c.key).substr(head_prefix.size());
+    };
+    size_t first = 0;  // [first, last) of `all` to rewrite
+    while (first < all.size() && last_of(all[first]) < s_min) ++first;
+    size_t last = first;
+    while (last < all.size() && all[last].rec.first <= s_max) ++last;
     const size_t small = options_.chunk_rows / 2;
     if (first > 0 && all[first - 1].rec.rows < small) --first;
     if (last < all.size() && all[last].rec.rows < small) ++last;
 
-    // Merge: chunk rows and head entries in key order, the head winning.
-    RowBatch merged;
-    merged.Reset(l.types, {});
-    std::string suffix;
-    size_t e = 0;
-    uint64_t head_rows = 0;
-    auto take_head = [&](size_t idx) -> Status {
-      const auto& [s, value] = entries[idx];
-      if (IsTombstone(value)) return Status::OK();
-      std::string key = head_prefix + s;
-      if (!l.keys.DecodeSuffixInto(key, head_prefix.size(), &merged) ||
-          !l.values.DecodeInto(value, &merged)) {
-        return Corrupt("row", l.table.name);
-      }
-      for (size_t i = 0; i < l.keys.num_pk_plain(); ++i) {
-        AppendRepeated(&merged.columns[l.keys.partition()[i].column], partition[i], 1);
-      }
-      merged.num_rows++;
-      ++head_rows;
-      return Status::OK();
-    };
-    for (size_t ci = first; ci < last; ++ci) {
-      RowBatch rows;
-      rows.Reset(l.types, {});
-      QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, all[ci].rec, partition, &rows));
-      for (size_t r = 0; r < rows.num_rows; ++r) {
-        suffix.clear();
-        l.keys.AppendSuffix(rows, r, &suffix);
-        bool replaced = false;
-        while (e < entries.size()) {
-          int c = entries[e].first.compare(suffix);
-          if (c > 0) break;
-          QUANTA_RETURN_IF_ERROR(take_head(e));
-          ++e;
-          if (c == 0) {
-            replaced = true;
-            break;
-          }
-        }
-        if (replaced) continue;
+    // Merge chunk rows and head entries in key order, the head winning. Without chunks to
+    // rewrite and without tombstones the head rows are the result as they are.
+    const bool tombstones = head.num_rows != num_entries;
+    RowBatch merged_rows;
+    const RowBatch* merged = &head;
+    if (first != last || tombstones) {
+      merged_rows.Reset(l.types, {});
+      size_t e = 0;
+      auto take_head = [&](size_t entry) {
+        if (head_row[entry] < 0) return;
         for (size_t c = 0; c < l.types.size(); ++c) {
-          AppendFrom(&merged.columns[c], rows.columns[c], r);
+          AppendFrom(&merged_rows.columns[c], head.columns[c], head_row[entry]);
         }
-        merged.num_rows++;
+        merged_rows.num_rows++;
+      };
+      std::string suffix;
+      for (size_t ci = first; ci < last; ++ci) {
+        RowBatch rows;
+        rows.Reset(l.types, {});
+        QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, all[ci].rec, partition, &rows));
+        for (size_t r = 0; r < rows.num_rows; ++r) {
+          suffix.clear();
+          l.keys.AppendSuffix(rows, r, &suffix);
+          bool replaced = false;
+          while (e < num_entries) {
+            int c = suffix_of(e).compare(suffix);
+            if (c > 0) break;
+            take_head(e++);
+            if (c == 0) {
+              replaced = true;
+              break;
+            }
+          }
+          if (replaced) continue;
+          for (size_t c = 0; c < l.types.size(); ++c) {
+            AppendFrom(&merged_rows.columns[c], rows.columns[c], r);
+          }
+          merged_rows.num_rows++;
+        }
       }
+      for (; e < num_entries; ++e) take_head(e);
+      merged = &merged_rows;
     }
-    for (; e < entries.size(); ++e) QUANTA_RETURN_IF_ERROR(take_head(e));
 
-    // The batch: new chunks replace the head entries and the old chunks.
+    // One batch: the new chunks replace the head entries and the old chunks. One range
+    // deletion covers the partition's whole head (every entry of it was read under the
+    // exclusive stripe lock): a row costs one write in the head, not two.
     WriteBatch batch;
-    std::string key = head_prefix;
-    for (const auto& [s, value] : entries) {
-      key.resize(head_prefix.size());
-      key.append(s);
-      batch.Delete(key);
-    }
+    batch.DeleteRange(head_prefix, PrefixSuccessor(head_prefix));
     for (size_t ci = first; ci < last; ++ci) batch.Delete(all[ci].key);
-    const size_t n = merged.num_rows;
+    const size_t n = merged->num_rows;
     const size_t pieces = (n + options_.chunk_rows - 1) / options_.chunk_rows;
-    std::vector<ColumnVector> cols(l.chunk_columns.size());
-    std::vector<const ColumnVector*> col_ptrs(cols.size());
+    std::vector<ColumnVector> cols(pieces > 1 ? l.chunk_columns.size() : 0);
+    std::vector<const ColumnVector*> col_ptrs(l.chunk_columns.size());
     std::string value, first_suffix, chunk_key;
     for (size_t p = 0, from = 0; p < pieces; ++p) {
       const size_t to = n * (p + 1) / pieces;
-      for (size_t c = 0; c < cols.size(); ++c) {
-        ColumnVector& cv = cols[c];
-        cv.Clear();
-        cv.type = l.chunk_types[c];
-        cv.filled = true;
-        const ColumnVector& src = merged.columns[l.chunk_columns[c]];
-        for (size_t r = from; r < to; ++r) AppendFrom(&cv, src, r);
-        col_ptrs[c] = &cv;
+      for (size_t c = 0; c < col_ptrs.size(); ++c) {
+        const ColumnVector& src = merged->columns[l.chunk_columns[c]];
+        if (pieces == 1) {
+          col_ptrs[c] = &src;
+          continue;
+        }
+        CopyRange(&cols[c], src, from, to);
+        col_ptrs[c] = &cols[c];
       }
       first_suffix.clear();
-      l.keys.AppendSuffix(merged, from, &first_suffix);
+      l.keys.AppendSuffix(*merged, from, &first_suffix);
       chunk_key = ChunkKeyOf(head_prefix);
-      l.keys.AppendSuffix(merged, to - 1, &chunk_key);
+      l.keys.AppendSuffix(*merged, to - 1, &chunk_key);
       value.clear();
       EncodeChunkRecord(to - from, first_suffix, &value);
       EncodeChunk(col_ptrs, to - from, &value);
@@ -1072,9 +1101,8 @@ class Engine final : public Store {
       dirty_.erase(head_prefix);
     }
     seals_.fetch_add(1, std::memory_order_relaxed);
-    rows_sealed_.fetch_add(entries.size(), std::memory_order_relaxed);
+    rows_sealed_.fetch_add(num_entries, std::memory_order_relaxed);
     chunks_written_.fetch_add(pieces, std::memory_order_relaxed);
-    (void)head_rows;
     return Status::OK();
   }
 
