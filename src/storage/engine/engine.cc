@@ -1063,11 +1063,19 @@ class Engine final : public Store {
       merged = &merged_rows;
     }
 
-    // One batch: the new chunks replace the head entries and the old chunks. One range
-    // deletion covers the partition's whole head (every entry of it was read under the
-    // exclusive stripe lock): a row costs one write in the head, not two.
+    // One batch: the new chunks replace the head entries and the old chunks. The head entries
+    // are deleted one by one, in key order: a range deletion per seal would be one write
+    // instead of many, but RocksDB re-fragments every range deletion in the memtable for each
+    // new iterator, so thousands of seals (one per partition) made every read slower and
+    // sealing quadratic (measured: 23% of the server's CPU after a 2,800-partition load).
     WriteBatch batch;
-    batch.DeleteRange(head_prefix, PrefixSuccessor(head_prefix));
+    batch.Reserve(num_entries + 2 * (last - first) + 4, arena.size() + num_entries * head_prefix.size());
+    std::string key = head_prefix;
+    for (size_t i = 0; i < num_entries; ++i) {
+      key.resize(head_prefix.size());
+      key.append(suffix_of(i));
+      batch.Delete(key);
+    }
     for (size_t ci = first; ci < last; ++ci) batch.Delete(all[ci].key);
     const size_t n = merged->num_rows;
     const size_t pieces = (n + options_.chunk_rows - 1) / options_.chunk_rows;
