@@ -1081,6 +1081,20 @@ class Engine final : public Store {
     const size_t pieces = (n + options_.chunk_rows - 1) / options_.chunk_rows;
     std::vector<ColumnVector> cols(pieces > 1 ? l.chunk_columns.size() : 0);
     std::vector<const ColumnVector*> col_ptrs(l.chunk_columns.size());
+    // Rows of different series (the local-key columns after the time column: the hosts of a
+    // table keyed by time then host) interleave in key order; telling the codec which row
+    // belongs to which series lets it code each value against the same series' previous one.
+    std::vector<uint32_t> series;
+    if (l.keys.has_quantum() && l.keys.suffix().size() > 1) {
+      series.resize(n);
+      std::unordered_map<std::string, uint32_t> ids;
+      std::string tail;
+      for (size_t r = 0; r < n; ++r) {
+        tail.clear();
+        l.keys.AppendSuffixFrom(*merged, r, 1, &tail);
+        series[r] = ids.try_emplace(tail, static_cast<uint32_t>(ids.size())).first->second;
+      }
+    }
     std::string value, first_suffix, chunk_key;
     for (size_t p = 0, from = 0; p < pieces; ++p) {
       const size_t to = n * (p + 1) / pieces;
@@ -1099,7 +1113,9 @@ class Engine final : public Store {
       l.keys.AppendSuffix(*merged, to - 1, &chunk_key);
       value.clear();
       EncodeChunkRecord(to - from, first_suffix, &value);
-      EncodeChunk(col_ptrs, to - from, &value);
+      ChunkEncodeOptions eo;
+      if (!series.empty()) eo.series_of_row = std::span<const uint32_t>(series).subspan(from, to - from);
+      EncodeChunk(col_ptrs, to - from, &value, eo);
       batch.Put(chunk_key, value);
       from = to;
     }
