@@ -263,6 +263,11 @@ class EngineCursor final : public ScanCursor {
       int column = l_->keys.partition()[i].column;
       if (wanted_[column]) constant_columns_.emplace_back(column, partition_[i]);
     }
+    allow_summaries_ = options.allow_summaries;
+    chunk_index_.assign(l_->types.size(), -1);
+    for (size_t i = 0; i < l_->chunk_columns.size(); ++i) {
+      chunk_index_[l_->chunk_columns[i]] = static_cast<int>(i);
+    }
     // Merging needs the suffix columns of chunk rows; decode them into a private batch.
     merge_wanted_ = wanted_;
     for (const auto& e : l_->keys.suffix()) merge_wanted_[e.column] = true;
@@ -393,9 +398,14 @@ class EngineCursor final : public ScanCursor {
     return {from, std::max(from, to)};
   }
 
-  // A whole chunk with no head entry inside its key range: its rows in the range.
+  // A whole chunk with no head entry inside its key range: its rows in the range, or, when
+  // the caller accepts summaries and every row of the chunk is in the range, its statistics.
   Status EmitChunk(RowBatch* batch) {
     chunk_loaded_ = false;
+    if (allow_summaries_) {
+      QUANTA_ASSIGN_OR_RETURN(bool summarised, EmitSummary(batch));
+      if (summarised) return Status::OK();
+    }
     // Decode the time column too when it is needed to cut the chunk to the range.
     const bool need_time = l_->time_column >= 0 && (bounds_.lo || bounds_.hi);
     const bool time_wanted = need_time && wanted_[l_->time_column];
@@ -417,6 +427,50 @@ class EngineCursor final : public ScanCursor {
       t.filled = false;
     }
     return Status::OK();
+  }
+
+  // The chunk as a summary batch if all its rows lie in the time range; false otherwise.
+  Result<bool> EmitSummary(RowBatch* batch) {
+    QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, ChunkReader::Open(chunk_.body, l_->chunk_types));
+    if (reader.num_rows() != chunk_.rows) return Corrupt("chunk", l_->table.name);
+    if (l_->time_column >= 0 && (bounds_.lo || bounds_.hi)) {
+      const ChunkColumnStats& t = reader.stats(chunk_index_[l_->time_column]);
+      if (t.value_count != chunk_.rows) return false;
+      if (bounds_.lo && t.imin < *bounds_.lo) return false;
+      if (bounds_.hi && t.imax > *bounds_.hi) return false;
+    }
+    batch->MakeSummary(chunk_.rows);
+    for (size_t c = 0; c < wanted_.size(); ++c) {
+      if (!wanted_[c]) continue;
+      ColumnSummary& sum = batch->summaries[c];
+      const int index = chunk_index_[c];
+      if (index >= 0) {
+        const ChunkColumnStats& st = reader.stats(index);
+        sum.count = st.value_count;
+        sum.imin = st.imin;
+        sum.imax = st.imax;
+        sum.isum = st.isum;
+        sum.dmin = st.dmin;
+        sum.dmax = st.dmax;
+        sum.dsum = st.dsum;
+        continue;
+      }
+      // A partition-key column: one value for every row.
+      const Value* v = nullptr;
+      for (const auto& [column, value] : constant_columns_) {
+        if (column == static_cast<int>(c)) v = &value;
+      }
+      sum.count = chunk_.rows;
+      if (v == nullptr) continue;
+      if (v->is_int()) {
+        sum.imin = sum.imax = v->as_int();
+        sum.isum = static_cast<__int128>(v->as_int()) * static_cast<__int128>(chunk_.rows);
+      } else if (v->is_double()) {
+        sum.dmin = sum.dmax = v->as_double();
+        for (size_t i = 0; i < chunk_.rows; ++i) sum.dsum.Add(v->as_double());
+      }
+    }
+    return true;
   }
 
   // A chunk with head entries inside its key range: merged row by row (the head wins).
@@ -482,6 +536,8 @@ class EngineCursor final : public ScanCursor {
   size_t batch_rows_;
   const std::atomic<bool>* cancelled_;
   std::vector<bool> wanted_, merge_wanted_;
+  bool allow_summaries_ = false;
+  std::vector<int> chunk_index_;  // table column -> its index in a chunk, -1 if constant
   std::vector<std::pair<int, Value>> constant_columns_;
   std::unique_ptr<Snapshot> snapshot_;
   std::unique_ptr<Iterator> head_, chunks_;
