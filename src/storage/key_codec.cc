@@ -370,8 +370,10 @@ size_t KeyCodec::PartitionPrefixLength(std::string_view key) const {
   return key.size() - rest.size();
 }
 
-void KeyCodec::AppendSuffix(const RowBatch& batch, size_t row, std::string* out) const {
-  for (const Elem& e : suffix_) {
+void KeyCodec::AppendSuffixFrom(const RowBatch& batch, size_t row, size_t first,
+                                std::string* out) const {
+  for (size_t i = first; i < suffix_.size(); ++i) {
+    const Elem& e = suffix_[i];
     const ColumnVector& col = batch.columns[e.column];
     switch (e.type) {
       case ColumnType::kSint64:

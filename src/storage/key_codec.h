@@ -78,7 +78,11 @@ class KeyCodec {
   size_t PartitionPrefixLength(std::string_view key) const;
   // Appends the suffix elements (LK[p..]) of row `row` of `batch`, whose suffix columns must
   // all be filled and non-NULL.
-  void AppendSuffix(const RowBatch& batch, size_t row, std::string* out) const;
+  void AppendSuffix(const RowBatch& batch, size_t row, std::string* out) const {
+    AppendSuffixFrom(batch, row, 0, out);
+  }
+  // The same for the suffix elements from the `first`-th on.
+  void AppendSuffixFrom(const RowBatch& batch, size_t row, size_t first, std::string* out) const;
 
   const std::string& table_prefix() const { return table_prefix_; }
   const std::vector<Elem>& partition() const { return partition_; }  // PK elements

@@ -5,7 +5,7 @@
 #include "common/coding.h"
 namespace quanta::storage {
 using namespace coding;
-void EncodeChunk(std::span<const ColumnVector* const> columns, size_t n, std::string* out) {
+void EncodeChunk(std::span<const ColumnVector* const> columns, size_t n, std::string* out, const ChunkEncodeOptions&) {
   PutVarint64(out, n);
   PutVarint64(out, columns.size());
   for (const ColumnVector* c : columns) {

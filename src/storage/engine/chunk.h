@@ -17,7 +17,11 @@ struct ChunkColumnStats {
   ExactSum dsum;
   uint32_t true_count = 0;
 };
-void EncodeChunk(std::span<const ColumnVector* const> columns, size_t num_rows, std::string* out);
+struct ChunkEncodeOptions {
+  std::span<const uint32_t> series_of_row;
+};
+void EncodeChunk(std::span<const ColumnVector* const> columns, size_t num_rows, std::string* out,
+                 const ChunkEncodeOptions& options = {});
 class ChunkReader {
  public:
   static Result<ChunkReader> Open(std::string_view bytes, std::span<const ColumnType> types);
