@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "common/coding.h"
+#include "common/exact_sum.h"
 #include "service/ts_service.h"
 #include "storage/backend/rocksdb_backend.h"
 #include "storage/embedded.h"
@@ -397,15 +398,105 @@ struct Table {
   }
 };
 
+// What aggregates see of a scan: per column the statistics a summary batch carries, folded
+// in row order (MIN/MAX keep the first of values that compare equal, as batch.h says).
+struct Fold {
+  struct Col {
+    uint64_t count = 0;
+    int64_t imin = 0, imax = 0;
+    __int128 isum = 0;
+    double dmin = 0, dmax = 0;
+    ExactSum dsum;
+  };
+  uint64_t rows = 0;
+  std::vector<Col> cols;
+
+  explicit Fold(size_t columns) : cols(columns) {}
+
+  static void AddInt(Col& c, int64_t lo, int64_t hi) {
+    c.imin = c.count == 0 ? lo : std::min(c.imin, lo);
+    c.imax = c.count == 0 ? hi : std::max(c.imax, hi);
+  }
+  static void AddDouble(Col& c, double lo, double hi) {
+    if (c.count == 0 || lo < c.dmin) c.dmin = lo;
+    if (c.count == 0 || hi > c.dmax) c.dmax = hi;
+  }
+  void AddRow(const std::vector<ColumnType>& types, const Row& row) {
+    ++rows;
+    for (size_t c = 0; c < cols.size(); ++c) {
+      const Value& v = row[c];
+      if (v.is_null()) continue;
+      Col& col = cols[c];
+      if (types[c] == ColumnType::kSint64 || types[c] == ColumnType::kTimestamp) {
+        AddInt(col, v.as_int(), v.as_int());
+        col.isum += v.as_int();
+      } else if (types[c] == ColumnType::kDouble) {
+        AddDouble(col, v.as_double(), v.as_double());
+        col.dsum.Add(v.as_double());
+      }
+      ++col.count;
+    }
+  }
+  void AddSummary(const std::vector<ColumnType>& types, const RowBatch& b,
+                  const std::vector<bool>& wanted) {
+    rows += b.num_rows;
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (!wanted.empty() && !wanted[c]) continue;
+      const ColumnSummary& s = b.summaries[c];
+      if (s.count == 0) continue;
+      Col& col = cols[c];
+      if (types[c] == ColumnType::kSint64 || types[c] == ColumnType::kTimestamp) {
+        AddInt(col, s.imin, s.imax);
+        col.isum += s.isum;
+      } else if (types[c] == ColumnType::kDouble) {
+        AddDouble(col, s.dmin, s.dmax);
+        col.dsum.Merge(s.dsum);
+      }
+      col.count += s.count;
+    }
+  }
+
+  // "" when equal.
+  std::string Diff(const Fold& o, const std::vector<ColumnType>& types) const {
+    if (rows != o.rows) return "rows " + std::to_string(rows) + " vs " + std::to_string(o.rows);
+    for (size_t c = 0; c < cols.size(); ++c) {
+      const Col &a = cols[c], &b = o.cols[c];
+      const std::string at = "column " + std::to_string(c) + ": ";
+      if (a.count != b.count) return at + "count " + std::to_string(a.count) + " vs " + std::to_string(b.count);
+      if (a.count == 0) continue;
+      if (types[c] == ColumnType::kSint64 || types[c] == ColumnType::kTimestamp) {
+        if (a.imin != b.imin || a.imax != b.imax || a.isum != b.isum) {
+          return at + "min/max/sum " + std::to_string(a.imin) + "/" + std::to_string(a.imax) +
+                 " vs " + std::to_string(b.imin) + "/" + std::to_string(b.imax);
+        }
+      } else if (types[c] == ColumnType::kDouble) {
+        if (!SameValue(Value::Double(a.dmin), Value::Double(b.dmin)) ||
+            !SameValue(Value::Double(a.dmax), Value::Double(b.dmax)) || !(a.dsum == b.dsum)) {
+          return at + "min/max/sum " + ValueText(Value::Double(a.dmin)) + "/" +
+                 ValueText(Value::Double(a.dmax)) + "/" + ValueText(Value::Double(a.dsum.Value())) +
+                 " vs " + ValueText(Value::Double(b.dmin)) + "/" + ValueText(Value::Double(b.dmax)) +
+                 "/" + ValueText(Value::Double(b.dsum.Value()));
+        }
+      }
+    }
+    return "";
+  }
+};
+
 struct ScanResult {
   Status status;
-  std::vector<Row> rows;
-  size_t max_batch = 0;
+  std::vector<Row> rows;  // of value batches
+  size_t max_batch = 0;   // rows in the largest value batch
+  size_t summaries = 0;   // summary batches
+  std::optional<Fold> fold;
 };
 
 ScanResult RunScan(Store& store, const schema::TableDef& def, const ScanRange& range,
                    const ScanOptions& opts) {
   ScanResult r;
+  std::vector<ColumnType> types;
+  for (const auto& c : def.columns) types.push_back(c.type);
+  r.fold.emplace(types.size());
   auto cur = store.Scan(def, range, opts);
   if (!cur.ok()) {
     r.status = cur.status();
@@ -418,8 +509,20 @@ ScanResult RunScan(Store& store, const schema::TableDef& def, const ScanRange& r
       r.status = more.status();
       return r;
     }
-    r.max_batch = std::max(r.max_batch, batch.num_rows);
-    for (size_t i = 0; i < batch.num_rows; ++i) r.rows.push_back(batch.GetRow(i));
+    if (batch.summary) {
+      if (!opts.allow_summaries) {
+        r.status = Status(ErrorCode::kInternal, "a summary batch without allow_summaries");
+        return r;
+      }
+      ++r.summaries;
+      r.fold->AddSummary(types, batch, opts.columns);
+    } else {
+      r.max_batch = std::max(r.max_batch, batch.num_rows);
+      for (size_t i = 0; i < batch.num_rows; ++i) {
+        r.rows.push_back(batch.GetRow(i));
+        r.fold->AddRow(types, r.rows.back());
+      }
+    }
     if (!*more) break;
     if (batch.num_rows == 0) {
       r.status = Status(ErrorCode::kInternal, "Next returned true with an empty batch");
@@ -456,12 +559,24 @@ std::vector<Row> ModelScan(const Table& t, const ScanRange& range, const ScanOpt
 // Scans `range` of `store` and compares with the model; "" when they agree. Batches may hold
 // at most max(batch_rows, max_chunk_rows) rows.
 std::string CheckScan(Store& store, const schema::TableDef& def, const Table& t,
-                      const ScanRange& range, const ScanOptions& opts, size_t max_chunk_rows) {
+                      const ScanRange& range, const ScanOptions& opts, size_t max_chunk_rows,
+                      size_t* summaries = nullptr) {
   std::vector<Row> want = ModelScan(t, range, opts);
   ScanResult got = RunScan(store, def, range, opts);
   if (!got.status.ok()) return "scan failed: " + got.status.ToString();
-  std::string diff = DiffRows(want, got.rows);
-  if (!diff.empty()) return "scan of partition " + RowText(range.partition) + ": " + diff;
+  if (summaries != nullptr) *summaries += got.summaries;
+  if (got.summaries > 0) {
+    // Some rows came as statistics: what aggregates see must be the same.
+    Fold fold(t.types.size());
+    for (const Row& row : want) fold.AddRow(t.types, row);
+    std::string diff = fold.Diff(*got.fold, t.types);
+    if (!diff.empty()) {
+      return "scan with summaries of partition " + RowText(range.partition) + ": model vs store " + diff;
+    }
+  } else {
+    std::string diff = DiffRows(want, got.rows);
+    if (!diff.empty()) return "scan of partition " + RowText(range.partition) + ": " + diff;
+  }
   if (got.max_batch > std::max(opts.batch_rows, max_chunk_rows)) {
     return "scan of partition " + RowText(range.partition) + ": a batch of " +
            std::to_string(got.max_batch) + " rows (batch_rows " + std::to_string(opts.batch_rows) + ")";
@@ -596,11 +711,11 @@ class DiffRun {
     if (b_.svc) AddStats(b_.svc->store().Stats());
     std::printf("seed %" PRIu64 ": %zu ops in %.1f s over %zu tables; B: %" PRIu64
                 " seals, %" PRIu64 " rows sealed, %" PRIu64 " chunks written, "
-                "%zu reopens, %zu compacts; SQL %zu ok / %zu errors; %zu scans, %zu deletes of "
-                "sealed-or-not keys (%zu found)\n",
+                "%zu reopens, %zu compacts; SQL %zu ok / %zu errors; %zu scans (%zu summary batches), "
+                "%zu deletes of sealed-or-not keys (%zu found)\n",
                 seed_, op_, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                 tables_.size(), seals_, rows_sealed_, chunks_written_, reopens_, compacts_,
-                sql_ok_, sql_err_, scans_, deletes_, deletes_found_);
+                sql_ok_, sql_err_, scans_, summaries_, deletes_, deletes_found_);
     a_.svc.reset();
     b_.svc.reset();
     if (ok_) fs::remove_all(root_);
@@ -840,11 +955,12 @@ class DiffRun {
       for (size_t c = 0; c < t.types.size(); ++c) opts.columns[c] = Chance(rng_, 0.5);
     }
     opts.batch_rows = Pick(rng_, std::vector<size_t>{1, 2, 3, 7, 64, 255, 256, 257, 1024, 5000});
+    opts.allow_summaries = Chance(rng_, 0.3);
     ++scans_;
     Log("scan " + t.spec.name + " " + RowText(range.partition) + " t " +
         (range.time_lo ? (range.time_lo_inclusive ? "[" : "(") + std::to_string(*range.time_lo) : "-") + ".." +
         (range.time_hi ? std::to_string(*range.time_hi) + (range.time_hi_inclusive ? "]" : ")") : "-") +
-        " batch " + std::to_string(opts.batch_rows));
+        " batch " + std::to_string(opts.batch_rows) + (opts.allow_summaries ? " summaries" : ""));
     CompareScan(t, range, opts, "scan");
   }
 
@@ -859,7 +975,7 @@ class DiffRun {
 
   void CompareScan(Table& t, const ScanRange& range, const ScanOptions& opts, const std::string& what) {
     for (Side* s : {&a_, &b_}) {
-      std::string diff = CheckScan(s->svc->store(), Def(*s, t), t, range, opts, ChunkBound(s));
+      std::string diff = CheckScan(s->svc->store(), Def(*s, t), t, range, opts, ChunkBound(s), &summaries_);
       if (!diff.empty()) return Fail(what + " of " + t.spec.name + " on " + (s == &a_ ? "A" : "B") + ": " + diff);
     }
   }
@@ -1096,6 +1212,7 @@ class DiffRun {
   std::vector<std::pair<const Table*, Row>> recent_deletes_;
   size_t max_chunk_rows_ = kChunkRows;
   uint64_t seals_ = 0, rows_sealed_ = 0, chunks_written_ = 0;
+  size_t summaries_ = 0;  // summary batches returned
   size_t reopens_ = 0, compacts_ = 0, sql_ok_ = 0, sql_err_ = 0, scans_ = 0, deletes_ = 0,
          deletes_found_ = 0;
 };
