@@ -1242,6 +1242,9 @@ class Engine final : public Store {
   // Head entries written before this process started (or by the row store): found by walking
   // the head keys of each table once, in the background, after it is attached.
   void DiscoverPending() {
+    // One discovery at a time: a caller (SealAll) that finds the list empty because the sealer
+    // took it must wait until the sealer has noted what it found.
+    std::lock_guard discovering(discover_mu_);
     std::vector<LayoutPtr> tables;
     {
       std::lock_guard lock(sealer_mu_);
@@ -1316,6 +1319,7 @@ class Engine final : public Store {
   std::mutex dirty_mu_;
   std::unordered_map<std::string, Dirty> dirty_;  // by head prefix
 
+  std::mutex discover_mu_;  // held by DiscoverPending; taken before sealer_mu_ and dirty_mu_
   std::mutex sealer_mu_;
   std::condition_variable sealer_cv_;
   bool stopping_ = false;                      // GUARDED_BY(sealer_mu_)
