@@ -1568,6 +1568,54 @@ TEST_F(EngineMigrationTest, RowStoreDirectoryIsServedUnchangedBeforeAndAfterSeal
   CheckAll(**svc, "reopened");
 }
 
+// Compact() right after a table is attached seals the rows found there (what the row store
+// left, or head rows of an earlier run), even while the sealer is still discovering them.
+TEST_F(EngineMigrationTest, CompactRightAfterAttachSealsEverything) {
+  Rng rng(11);
+  const std::string create =
+      "CREATE TABLE c (h VARCHAR NOT NULL, t TIMESTAMP NOT NULL, v DOUBLE, "
+      "PRIMARY KEY ((h, QUANTUM(t, 1, 'd')), h, t))";
+  const fs::path seed_dir = dir_ / "seed";
+  size_t stored = 0;
+  schema::TableDef def;
+  {
+    auto svc = OpenSide(seed_dir, /*sealing=*/false);
+    ASSERT_TRUE(svc.ok()) << svc.status().ToString();
+    QueryOutcome out;
+    ASSERT_TRUE((*svc)->Query(create, {}, &out).ok());
+    def = **(*svc)->FindTable("c");
+    std::vector<Row> rows;
+    for (int64_t i = 0; i < 60000; ++i) {
+      rows.push_back({Value::Bytes(i % 2 ? "a" : "b"), Value::Int(kT0 + i * 1000),
+                      Value::Double(static_cast<double>(i))});
+    }
+    ASSERT_TRUE((*svc)->store().Put(def, rows).ok());
+    stored = rows.size();
+  }
+  for (int round = 0; round < 6; ++round) {
+    const fs::path d = dir_ / ("round" + std::to_string(round));
+    fs::copy(seed_dir, d, fs::copy_options::recursive);
+    {
+      EmbeddedOptions o;
+      o.backend.data_dir = d.string();
+      o.backend.min_free_space_bytes = 0;
+      o.engine.chunk_rows = kChunkRows;
+      o.engine.seal_idle_ms = 1000000;  // nothing is sealed for being idle: only Compact seals
+      auto store = OpenEmbeddedStore(o);
+      ASSERT_TRUE(store.ok()) << store.status().ToString();
+      (*store)->AttachTable(def);
+      ASSERT_TRUE((*store)->Compact().ok());
+      EXPECT_EQ((*store)->Stats().rows_sealed, stored) << "round " << round;
+    }
+    auto raw = OpenRaw(d);
+    ASSERT_NE(raw, nullptr);
+    EXPECT_EQ(CountKeys(*raw, "\x01"), 0u) << "round " << round << ": head rows left after Compact";
+    raw.reset();
+    fs::remove_all(d);
+    if (HasFailure()) break;
+  }
+}
+
 // A directory of a newer format is refused with a message that says so.
 TEST_F(EngineMigrationTest, NewerFormatIsRefused) {
   { ASSERT_TRUE(OpenSide(dir_, true).ok()); }
