@@ -1030,28 +1030,84 @@ class Engine final : public Store {
 
   // ---- Sealing ------------------------------------------------------------------------------
 
-  // Folds the head entries of one partition into its chunks (docs/architecture.md).
-  Status Seal(const LayoutPtr& lp, const std::string& head_prefix) {
+  // Folds head entries of one partition into its chunks (docs/architecture.md), at most
+  // kSealEntries entries and about kSealRowsFactor * chunk_rows chunk rows per call, so that
+  // a seal's memory and batch stay bounded however big the head has grown (a row-store
+  // directory, or sealing that fell behind). *more is set when entries were left for another
+  // call. Only the chunks that hold an entry's key are rewritten (plus small neighbours, so
+  // that partitions sealed a few rows at a time do not end up as many tiny chunks); entries
+  // between chunks become new chunks of their own. Each call's batch leaves a consistent
+  // partition: the entries it did not take still win over any chunk row.
+  Status Seal(const LayoutPtr& lp, const std::string& head_prefix, bool* more) {
+    *more = false;
     const TableLayout& l = *lp;
     StripeLocks locks(this, {{head_prefix, 0}}, /*exclusive=*/true);
     Row partition;
     QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_prefix, &partition));
+    const size_t max_entries = std::max<size_t>(kSealEntries, options_.chunk_rows);
+    const size_t max_chunk_rows = kSealRowsFactor * options_.chunk_rows;
 
-    // The head entries: rows decoded into `head`, every entry's suffix kept for merging.
+    // The chunks of the partition: keys and record headers (values are read again only for
+    // the chunks rewritten).
+    struct ChunkMeta {
+      std::string key;    // chunk key (ends with S_last)
+      std::string first;  // S_first
+      size_t rows = 0;
+      bool rewrite = false;
+    };
+    std::vector<ChunkMeta> chunks;
+    {
+      IteratorOptions co;
+      co.lower = ChunkKeyOf(head_prefix);
+      co.upper = ChunkKeyOf(PrefixSuccessor(head_prefix));
+      auto it = backend_->NewIterator(co);
+      for (it->Seek(co.lower); it->Valid(); it->Next()) {
+        ChunkRecord rec;
+        if (!DecodeChunkRecord(it->value(), &rec)) return Corrupt("chunk record", l.table.name);
+        chunks.push_back(ChunkMeta{std::string(it->key()), std::string(rec.first), rec.rows});
+      }
+      QUANTA_RETURN_IF_ERROR(it->status());
+    }
+    auto last_of = [&](const ChunkMeta& c) {
+      return std::string_view(c.key).substr(head_prefix.size());
+    };
+
+    // The head entries, in key order, until a bound: rows decoded into `head`, every entry's
+    // suffix kept. `owner[i]` is the chunk whose key range holds entry i, or -1.
     RowBatch head;
     head.Reset(l.types, {});
     std::string arena;                 // the suffixes, back to back
     std::vector<uint32_t> suffix_end;  // end of entry i's suffix in `arena`
     std::vector<int32_t> head_row;     // entry i's row in `head`, -1 for a tombstone
+    std::vector<int32_t> owner;
+    size_t rewrite_rows = 0;
     {
       IteratorOptions ho;
       ho.lower = head_prefix;
       ho.upper = PrefixSuccessor(head_prefix);
       auto it = backend_->NewIterator(ho);
+      size_t ci = 0;  // first chunk whose S_last >= the current entry
       for (it->Seek(ho.lower); it->Valid(); it->Next()) {
         std::string_view key = it->key();
-        arena.append(key.substr(head_prefix.size()));
+        const std::string_view suffix = key.substr(head_prefix.size());
+        while (ci < chunks.size() && last_of(chunks[ci]) < suffix) ++ci;
+        const bool inside = ci < chunks.size() && std::string_view(chunks[ci].first) <= suffix;
+        // Bounded work per call; the first entry is always taken.
+        if (suffix_end.size() == max_entries) {
+          *more = true;
+          break;
+        }
+        if (inside && !chunks[ci].rewrite) {
+          if (!suffix_end.empty() && rewrite_rows + chunks[ci].rows > max_chunk_rows) {
+            *more = true;
+            break;
+          }
+          chunks[ci].rewrite = true;
+          rewrite_rows += chunks[ci].rows;
+        }
+        arena.append(suffix);
         suffix_end.push_back(static_cast<uint32_t>(arena.size()));
+        owner.push_back(inside ? static_cast<int32_t>(ci) : -1);
         if (IsTombstone(it->value())) {
           head_row.push_back(-1);
           continue;
@@ -1078,100 +1134,171 @@ class Engine final : public Store {
       return std::string_view(arena).substr(from, suffix_end[i] - from);
     };
 
-    // The chunks to rewrite: those the head entries' key range overlaps, and small neighbours
-    // (so that partitions sealed a few rows at a time do not end up as many tiny chunks).
-    struct OldChunk {
-      std::string key, value;
-      ChunkRecord rec;
-    };
-    std::vector<OldChunk> all;
-    {
-      IteratorOptions co;
-      co.lower = ChunkKeyOf(head_prefix);
-      co.upper = ChunkKeyOf(PrefixSuccessor(head_prefix));
-      auto it = backend_->NewIterator(co);
-      for (it->Seek(co.lower); it->Valid(); it->Next()) {
-        all.push_back(OldChunk{std::string(it->key()), std::string(it->value()), {}});
-        if (!DecodeChunkRecord(all.back().value, &all.back().rec)) {
-          return Corrupt("chunk record", l.table.name);
-        }
-      }
-      QUANTA_RETURN_IF_ERROR(it->status());
-    }
-    const std::string_view s_min = suffix_of(0), s_max = suffix_of(num_entries - 1);
-    auto last_of = [&](const OldChunk& c) {
-      return std::string_view(c.key).substr(head_prefix.size());
-    };
-    size_t first = 0;  // [first, last) of `all` to rewrite
-    while (first < all.size() && last_of(all[first]) < s_min) ++first;
-    size_t last = first;
-    while (last < all.size() && all[last].rec.first <= s_max) ++last;
+    // Segments: maximal runs, in key order, of entries and rewritten chunks with no kept chunk
+    // inside. Entry e lies at position `slot` = its owner chunk, or (for an entry between
+    // chunks) just before chunk `gap` (the first chunk after it). A small chunk next to a
+    // segment joins it.
     const size_t small = options_.chunk_rows / 2;
-    if (first > 0 && all[first - 1].rec.rows < small) --first;
-    if (last < all.size() && all[last].rec.rows < small) ++last;
-
-    // Merge chunk rows and head entries in key order, the head winning. Without chunks to
-    // rewrite and without tombstones the head rows are the result as they are.
-    const bool tombstones = head.num_rows != num_entries;
-    RowBatch merged_rows;
-    const RowBatch* merged = &head;
-    if (first != last || tombstones) {
-      merged_rows.Reset(l.types, {});
+    std::vector<size_t> gap(num_entries);
+    {
+      size_t ci = 0;
+      for (size_t e = 0; e < num_entries; ++e) {
+        const std::string_view suffix = suffix_of(e);
+        while (ci < chunks.size() && last_of(chunks[ci]) < suffix) ++ci;
+        gap[e] = ci;
+      }
+    }
+    for (size_t e = 0; e < num_entries; ++e) {
+      const size_t before = owner[e] >= 0 ? static_cast<size_t>(owner[e]) : gap[e];  // index
+      // The chunk just before this entry's place and the one just after it.
+      if (before > 0 && !chunks[before - 1].rewrite && chunks[before - 1].rows < small &&
+          rewrite_rows + chunks[before - 1].rows <= max_chunk_rows) {
+        chunks[before - 1].rewrite = true;
+        rewrite_rows += chunks[before - 1].rows;
+      }
+      const size_t after = owner[e] >= 0 ? before + 1 : gap[e];
+      if (after < chunks.size() && !chunks[after].rewrite && chunks[after].rows < small &&
+          rewrite_rows + chunks[after].rows <= max_chunk_rows) {
+        chunks[after].rewrite = true;
+        rewrite_rows += chunks[after].rows;
+      }
+    }
+    // Walk chunks and entries together; a kept chunk ends the current segment.
+    struct Segment {
+      size_t chunk_begin = 0, chunk_end = 0;  // rewritten chunks [begin, end)
+      size_t entry_begin = 0, entry_end = 0;  // entries [begin, end)
+    };
+    std::vector<Segment> segments;
+    {
       size_t e = 0;
-      auto take_head = [&](size_t entry) {
-        if (head_row[entry] < 0) return;
-        for (size_t c = 0; c < l.types.size(); ++c) {
-          AppendFrom(&merged_rows.columns[c], head.columns[c], head_row[entry]);
+      bool open = false;
+      Segment seg;
+      auto close = [&] {
+        if (open && (seg.entry_end > seg.entry_begin || seg.chunk_end > seg.chunk_begin)) {
+          segments.push_back(seg);
         }
-        merged_rows.num_rows++;
+        open = false;
       };
-      std::string suffix;
-      for (size_t ci = first; ci < last; ++ci) {
-        RowBatch rows;
-        rows.Reset(l.types, {});
-        QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, all[ci].rec, partition, &rows));
-        for (size_t r = 0; r < rows.num_rows; ++r) {
-          suffix.clear();
-          l.keys.AppendSuffix(rows, r, &suffix);
-          bool replaced = false;
-          while (e < num_entries) {
-            int c = suffix_of(e).compare(suffix);
-            if (c > 0) break;
-            take_head(e++);
-            if (c == 0) {
-              replaced = true;
-              break;
-            }
+      for (size_t ci = 0; ci <= chunks.size(); ++ci) {
+        // Entries before chunk ci (in the gap before it).
+        while (e < num_entries && owner[e] < 0 && gap[e] == ci) {
+          if (!open) {
+            seg = Segment{ci, ci, e, e};
+            open = true;
           }
-          if (replaced) continue;
+          seg.entry_end = ++e;
+        }
+        if (ci == chunks.size()) break;
+        if (!chunks[ci].rewrite) {
+          close();
+          continue;
+        }
+        if (!open) {
+          seg = Segment{ci, ci, e, e};
+          open = true;
+        }
+        seg.chunk_end = ci + 1;
+        while (e < num_entries && owner[e] == static_cast<int32_t>(ci)) seg.entry_end = ++e;
+      }
+      close();
+    }
+
+    // Each segment: its chunks' rows merged with its entries (the head winning), cut into
+    // balanced chunks. One batch for all of it: entries and rewritten chunks deleted, new
+    // chunks written. Head entries are deleted one by one, in key order: a range deletion per
+    // seal would be one write instead of many, but RocksDB re-fragments every range deletion in
+    // the memtable for each new iterator, so thousands of seals (one per partition) made every
+    // read slower and sealing quadratic (measured: 23% of the server's CPU after a
+    // 2,800-partition load).
+    WriteBatch batch;
+    batch.Reserve(num_entries + 2 * chunks.size() + 4,
+                  arena.size() + num_entries * head_prefix.size());
+    {
+      std::string key = head_prefix;
+      for (size_t i = 0; i < num_entries; ++i) {
+        key.resize(head_prefix.size());
+        key.append(suffix_of(i));
+        batch.Delete(key);
+      }
+    }
+    size_t pieces_written = 0;
+    for (const Segment& seg : segments) {
+      RowBatch merged_rows;
+      const RowBatch* merged = &merged_rows;
+      bool plain_head = seg.chunk_begin == seg.chunk_end;
+      for (size_t e = seg.entry_begin; plain_head && e < seg.entry_end; ++e) {
+        plain_head = head_row[e] >= 0;
+      }
+      if (plain_head && seg.entry_begin == 0 && seg.entry_end == num_entries) {
+        merged = &head;  // the head rows as they are
+      } else {
+        merged_rows.Reset(l.types, {});
+        size_t e = seg.entry_begin;
+        auto take_head = [&](size_t entry) {
+          if (head_row[entry] < 0) return;
           for (size_t c = 0; c < l.types.size(); ++c) {
-            AppendFrom(&merged_rows.columns[c], rows.columns[c], r);
+            AppendFrom(&merged_rows.columns[c], head.columns[c], head_row[entry]);
           }
           merged_rows.num_rows++;
+        };
+        std::string suffix;
+        for (size_t ci = seg.chunk_begin; ci < seg.chunk_end; ++ci) {
+          batch.Delete(chunks[ci].key);
+          QUANTA_ASSIGN_OR_RETURN(auto value, backend_->Get(chunks[ci].key));
+          ChunkRecord rec;
+          if (!value || !DecodeChunkRecord(*value, &rec)) {
+            return Corrupt("chunk record", l.table.name);
+          }
+          RowBatch rows;
+          rows.Reset(l.types, {});
+          QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, rec, partition, &rows));
+          for (size_t r = 0; r < rows.num_rows; ++r) {
+            suffix.clear();
+            l.keys.AppendSuffix(rows, r, &suffix);
+            bool replaced = false;
+            while (e < seg.entry_end) {
+              int c = suffix_of(e).compare(suffix);
+              if (c > 0) break;
+              take_head(e++);
+              if (c == 0) {
+                replaced = true;
+                break;
+              }
+            }
+            if (replaced) continue;
+            for (size_t c = 0; c < l.types.size(); ++c) {
+              AppendFrom(&merged_rows.columns[c], rows.columns[c], r);
+            }
+            merged_rows.num_rows++;
+          }
         }
+        for (; e < seg.entry_end; ++e) take_head(e);
       }
-      for (; e < num_entries; ++e) take_head(e);
-      merged = &merged_rows;
+      QUANTA_RETURN_IF_ERROR(AppendChunks(l, head_prefix, *merged, &batch, &pieces_written));
     }
+    QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    {
+      std::lock_guard lock(dirty_mu_);
+      if (*more) {
+        auto it = dirty_.find(head_prefix);
+        if (it != dirty_.end()) it->second.rows -= std::min<uint64_t>(it->second.rows, num_entries);
+      } else {
+        dirty_.erase(head_prefix);
+      }
+    }
+    seals_.fetch_add(1, std::memory_order_relaxed);
+    rows_sealed_.fetch_add(num_entries, std::memory_order_relaxed);
+    chunks_written_.fetch_add(pieces_written, std::memory_order_relaxed);
+    return Status::OK();
+  }
 
-    // One batch: the new chunks replace the head entries and the old chunks. The head entries
-    // are deleted one by one, in key order: a range deletion per seal would be one write
-    // instead of many, but RocksDB re-fragments every range deletion in the memtable for each
-    // new iterator, so thousands of seals (one per partition) made every read slower and
-    // sealing quadratic (measured: 23% of the server's CPU after a 2,800-partition load).
-    WriteBatch batch;
-    batch.Reserve(num_entries + 2 * (last - first) + 4, arena.size() + num_entries * head_prefix.size());
-    std::string key = head_prefix;
-    for (size_t i = 0; i < num_entries; ++i) {
-      key.resize(head_prefix.size());
-      key.append(suffix_of(i));
-      batch.Delete(key);
-    }
-    for (size_t ci = first; ci < last; ++ci) batch.Delete(all[ci].key);
-    const size_t n = merged->num_rows;
+  // Cuts `rows` (in key order, every table column filled) into balanced chunks of at most
+  // chunk_rows rows and adds their puts to `batch`.
+  Status AppendChunks(const TableLayout& l, const std::string& head_prefix, const RowBatch& rows,
+                      WriteBatch* batch, size_t* pieces_written) {
+    const size_t n = rows.num_rows;
+    if (n == 0) return Status::OK();
     const size_t pieces = (n + options_.chunk_rows - 1) / options_.chunk_rows;
-    std::vector<ColumnVector> cols(pieces > 1 ? l.chunk_columns.size() : 0);
-    std::vector<const ColumnVector*> col_ptrs(l.chunk_columns.size());
     // Rows of different series (the local-key columns after the time column: the hosts of a
     // table keyed by time then host) interleave in key order; telling the codec which row
     // belongs to which series lets it code each value against the same series' previous one.
@@ -1182,15 +1309,17 @@ class Engine final : public Store {
       std::string tail;
       for (size_t r = 0; r < n; ++r) {
         tail.clear();
-        l.keys.AppendSuffixFrom(*merged, r, 1, &tail);
+        l.keys.AppendSuffixFrom(rows, r, 1, &tail);
         series[r] = ids.try_emplace(tail, static_cast<uint32_t>(ids.size())).first->second;
       }
     }
+    std::vector<ColumnVector> cols(pieces > 1 ? l.chunk_columns.size() : 0);
+    std::vector<const ColumnVector*> col_ptrs(l.chunk_columns.size());
     std::string value, first_suffix, chunk_key;
     for (size_t p = 0, from = 0; p < pieces; ++p) {
       const size_t to = n * (p + 1) / pieces;
       for (size_t c = 0; c < col_ptrs.size(); ++c) {
-        const ColumnVector& src = merged->columns[l.chunk_columns[c]];
+        const ColumnVector& src = rows.columns[l.chunk_columns[c]];
         if (pieces == 1) {
           col_ptrs[c] = &src;
           continue;
@@ -1199,25 +1328,31 @@ class Engine final : public Store {
         col_ptrs[c] = &cols[c];
       }
       first_suffix.clear();
-      l.keys.AppendSuffix(*merged, from, &first_suffix);
+      l.keys.AppendSuffix(rows, from, &first_suffix);
       chunk_key = ChunkKeyOf(head_prefix);
-      l.keys.AppendSuffix(*merged, to - 1, &chunk_key);
+      l.keys.AppendSuffix(rows, to - 1, &chunk_key);
       value.clear();
       EncodeChunkRecord(to - from, first_suffix, &value);
       ChunkEncodeOptions eo;
-      if (!series.empty()) eo.series_of_row = std::span<const uint32_t>(series).subspan(from, to - from);
+      if (!series.empty()) {
+        eo.series_of_row = std::span<const uint32_t>(series).subspan(from, to - from);
+      }
       EncodeChunk(col_ptrs, to - from, &value, eo);
-      batch.Put(chunk_key, value);
+      batch->Put(chunk_key, value);
       from = to;
     }
-    QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
-    {
-      std::lock_guard lock(dirty_mu_);
-      dirty_.erase(head_prefix);
+    *pieces_written += pieces;
+    return Status::OK();
+  }
+
+  // Seal(), repeated while it leaves entries behind.
+  Status SealPartition(const LayoutPtr& l, const std::string& head_prefix) {
+    bool more = true;
+    while (more) {
+      QUANTA_RETURN_IF_ERROR(Seal(l, head_prefix, &more));
+      std::lock_guard lock(sealer_mu_);
+      if (stopping_) break;
     }
-    seals_.fetch_add(1, std::memory_order_relaxed);
-    rows_sealed_.fetch_add(num_entries, std::memory_order_relaxed);
-    chunks_written_.fetch_add(pieces, std::memory_order_relaxed);
     return Status::OK();
   }
 
@@ -1230,7 +1365,7 @@ class Engine final : public Store {
       for (const auto& [prefix, d] : dirty_) todo.emplace_back(d.layout, prefix);
     }
     for (const auto& [l, prefix] : todo) {
-      Status st = Seal(l, prefix);
+      Status st = SealPartition(l, prefix);
       if (!st.ok()) {
         seal_failures_.fetch_add(1, std::memory_order_relaxed);
         return st;
@@ -1301,13 +1436,17 @@ class Engine final : public Store {
           std::lock_guard sl(sealer_mu_);
           if (stopping_) break;
         }
-        if (!Seal(l, prefix).ok()) seal_failures_.fetch_add(1, std::memory_order_relaxed);
+        if (!SealPartition(l, prefix).ok()) seal_failures_.fetch_add(1, std::memory_order_relaxed);
       }
       lock.lock();
     }
   }
 
   static constexpr int kSealerTickMs = 100;
+  // Bounds of one Seal() call: head entries read, and rows of the chunks it rewrites (as a
+  // multiple of chunk_rows).
+  static constexpr size_t kSealEntries = 65536;
+  static constexpr size_t kSealRowsFactor = 8;
 
   std::unique_ptr<Backend> backend_;
   StoreOptions options_;
