@@ -1,0 +1,518 @@
+#include "storage/engine/int_stream.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "common/coding.h"
+#include "storage/engine/bitpack.h"
+
+namespace quanta::storage::intstream {
+namespace {
+
+using coding::GetVarint64;
+using coding::PutVarint64;
+using coding::ZigZagDecode;
+using coding::ZigZagEncode;
+
+// Flag on the mode byte: every residual equals one value, stored once instead of the blocks
+// (regular timestamps under delta, a constant step under delta of delta).
+constexpr uint8_t kSameResiduals = 0x80;
+
+bool AllEqual(const std::vector<uint64_t>& r) {
+  for (uint64_t x : r) {
+    if (x != r[0]) return false;
+  }
+  return true;
+}
+
+// Block header: kind in the top two bits, a width in the low six.
+enum BlockKind : uint8_t { kFor = 0, kPatched = 1, kRice = 2, kRaw64 = 3 };
+
+int BitWidth(uint64_t v) { return static_cast<int>(std::bit_width(v)); }
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+struct BlockPlan {
+  BlockKind kind = kFor;
+  int width = 0;     // FOR / patched: bits per value; Rice: k
+  uint64_t base = 0;
+  size_t cost = 0;   // bytes
+};
+
+void PlanFor(const uint64_t* r, size_t cnt, BlockPlan* best, uint64_t* mn_out, int* w_out) {
+  int64_t mn = static_cast<int64_t>(r[0]), mx = mn;
+  for (size_t i = 1; i < cnt; ++i) {
+    const auto v = static_cast<int64_t>(r[i]);
+    mn = std::min(mn, v);
+    mx = std::max(mx, v);
+  }
+  const int w = BitWidth(static_cast<uint64_t>(mx) - static_cast<uint64_t>(mn));
+  *mn_out = static_cast<uint64_t>(mn);
+  *w_out = w;
+  if (w == 64) {
+    *best = {kRaw64, 0, 0, 1 + cnt * 8};
+  } else {
+    *best = {kFor, w, static_cast<uint64_t>(mn),
+             1 + VarintSize(ZigZagEncode(mn)) + bitpack::PackedBytes(cnt, w)};
+  }
+}
+
+// Rice: zig-zag of (value - base) split into k low bits (packed) and the rest in unary.
+void PlanRice(const uint64_t* r, size_t cnt, BlockPlan* best) {
+  __int128 sum = 0;
+  for (size_t i = 0; i < cnt; ++i) sum += static_cast<int64_t>(r[i]);
+  const auto base = static_cast<uint64_t>(static_cast<int64_t>(sum / static_cast<__int128>(cnt)));
+  unsigned __int128 zsum = 0;
+  uint64_t zz[kBlockSize];
+  for (size_t i = 0; i < cnt; ++i) {
+    zz[i] = ZigZagEncode(static_cast<int64_t>(r[i] - base));
+    zsum += zz[i];
+  }
+  const auto mean = static_cast<uint64_t>(zsum / cnt);
+  const int k0 = std::max(0, BitWidth(mean) - 1);
+  for (int k = std::max(0, k0 - 1); k <= std::min(63, k0 + 1); ++k) {
+    uint64_t q = 0;
+    bool ok = true;
+    for (size_t i = 0; i < cnt && ok; ++i) {
+      const uint64_t qi = zz[i] >> k;
+      ok = qi < (uint64_t{1} << 20);
+      q += qi;
+    }
+    if (!ok) continue;
+    const size_t unary = (cnt + q + 7) / 8;
+    const size_t cost = 1 + VarintSize(ZigZagEncode(static_cast<int64_t>(base))) +
+                        bitpack::PackedBytes(cnt, k) + VarintSize(unary) + unary;
+    if (cost < best->cost) *best = {kRice, k, base, cost};
+  }
+}
+
+// Patched: the values inside a window [base, base + 2^b) are packed in b bits; the others are
+// exceptions (position byte + zig-zag of value - base, packed at their own width).
+void PlanPatched(const uint64_t* r, size_t cnt, int for_width, BlockPlan* best) {
+  int64_t s[kBlockSize];
+  for (size_t i = 0; i < cnt; ++i) s[i] = static_cast<int64_t>(r[i]);
+  std::sort(s, s + cnt);
+  for (int b = 0; b < for_width; ++b) {
+    if (bitpack::PackedBytes(cnt, b) + 4 >= best->cost) break;
+    const uint64_t span = uint64_t{1} << b;
+    size_t lo = 0, best_cov = 0, best_lo = 0;
+    for (size_t i = 0; i < cnt; ++i) {
+      while (static_cast<uint64_t>(s[i]) - static_cast<uint64_t>(s[lo]) >= span) ++lo;
+      if (i - lo + 1 > best_cov) {
+        best_cov = i - lo + 1;
+        best_lo = lo;
+      }
+    }
+    const size_t e = cnt - best_cov;
+    const auto base = static_cast<uint64_t>(s[best_lo]);
+    const int ew = std::max(BitWidth(ZigZagEncode(static_cast<int64_t>(s[0] - base))),
+                            BitWidth(ZigZagEncode(static_cast<int64_t>(s[cnt - 1] - base))));
+    const size_t cost = 1 + VarintSize(ZigZagEncode(static_cast<int64_t>(base))) +
+                        bitpack::PackedBytes(cnt, b) + 2 + e + bitpack::PackedBytes(e, ew);
+    if (cost < best->cost) *best = {kPatched, b, base, cost};
+  }
+}
+
+// The smallest coding of one block.
+BlockPlan PlanBlock(const uint64_t* r, size_t cnt) {
+  BlockPlan plan;
+  uint64_t mn;
+  int w;
+  PlanFor(r, cnt, &plan, &mn, &w);
+  if (w >= 2) {
+    PlanRice(r, cnt, &plan);
+    PlanPatched(r, cnt, w, &plan);
+  }
+  return plan;
+}
+
+void WriteBlock(const uint64_t* r, size_t cnt, std::string* out) {
+  const BlockPlan plan = PlanBlock(r, cnt);
+  out->push_back(static_cast<char>((plan.kind << 6) | plan.width));
+  uint64_t tmp[kBlockSize];
+  switch (plan.kind) {
+    case kRaw64:
+      for (size_t i = 0; i < cnt; ++i) coding::PutFixed64LE(out, r[i]);
+      return;
+    case kFor:
+      PutVarint64(out, ZigZagEncode(static_cast<int64_t>(plan.base)));
+      for (size_t i = 0; i < cnt; ++i) tmp[i] = r[i] - plan.base;
+      bitpack::Pack(plan.width, tmp, cnt, out);
+      return;
+    case kPatched: {
+      PutVarint64(out, ZigZagEncode(static_cast<int64_t>(plan.base)));
+      uint64_t exc[kBlockSize];
+      uint8_t pos[kBlockSize];
+      size_t e = 0;
+      int ew = 0;
+      const uint64_t span_mask = bitpack::LowMask(plan.width);
+      for (size_t i = 0; i < cnt; ++i) {
+        const uint64_t u = r[i] - plan.base;
+        if ((u & ~span_mask) == 0) {
+          tmp[i] = u;
+        } else {
+          tmp[i] = 0;
+          pos[e] = static_cast<uint8_t>(i);
+          exc[e] = ZigZagEncode(static_cast<int64_t>(u));
+          ew = std::max(ew, BitWidth(exc[e]));
+          ++e;
+        }
+      }
+      bitpack::Pack(plan.width, tmp, cnt, out);
+      out->push_back(static_cast<char>(e));
+      out->push_back(static_cast<char>(ew));
+      out->append(reinterpret_cast<const char*>(pos), e);
+      bitpack::Pack(ew, exc, e, out);
+      return;
+    }
+    case kRice: {
+      PutVarint64(out, ZigZagEncode(static_cast<int64_t>(plan.base)));
+      const int k = plan.width;
+      uint64_t q[kBlockSize];
+      for (size_t i = 0; i < cnt; ++i) {
+        const uint64_t zz = ZigZagEncode(static_cast<int64_t>(r[i] - plan.base));
+        tmp[i] = zz & bitpack::LowMask(k);
+        q[i] = zz >> k;
+      }
+      bitpack::Pack(k, tmp, cnt, out);
+      std::string unary;
+      bitpack::BitWriter bw(&unary);
+      for (size_t i = 0; i < cnt; ++i) {
+        for (uint64_t left = q[i]; left > 0;) {
+          const int n = static_cast<int>(std::min<uint64_t>(left, 64));
+          bw.Put(0, n);
+          left -= static_cast<uint64_t>(n);
+        }
+        bw.Put(1, 1);
+      }
+      bw.Finish();
+      PutVarint64(out, unary.size());
+      out->append(unary);
+      return;
+    }
+  }
+}
+
+void WriteBlocks(const uint64_t* r, size_t n, std::string* out) {
+  for (size_t i = 0; i < n; i += kBlockSize) WriteBlock(r + i, std::min(kBlockSize, n - i), out);
+}
+
+// Residuals of `mode` (modulo 2^64); `head` receives the values written before the blocks.
+std::vector<uint64_t> Residuals(const int64_t* v, size_t n, Series series, Mode mode,
+                                std::vector<uint64_t>* head) {
+  std::vector<uint64_t> r;
+  head->clear();
+  auto u = [&](size_t i) { return static_cast<uint64_t>(v[i]); };
+  switch (mode) {
+    case Mode::kConst:
+      head->push_back(n == 0 ? 0 : u(0));
+      break;
+    case Mode::kPlain:
+      r.assign(reinterpret_cast<const uint64_t*>(v), reinterpret_cast<const uint64_t*>(v) + n);
+      break;
+    case Mode::kDelta:
+      head->push_back(u(0));
+      r.resize(n - 1);
+      for (size_t i = 1; i < n; ++i) r[i - 1] = u(i) - u(i - 1);
+      break;
+    case Mode::kDelta2:
+      head->push_back(u(0));
+      head->push_back(u(1) - u(0));
+      r.resize(n - 2);
+      for (size_t i = 2; i < n; ++i) r[i - 2] = (u(i) - u(i - 1)) - (u(i - 1) - u(i - 2));
+      break;
+    case Mode::kSeriesDelta: {
+      r.resize(n);
+      std::vector<uint64_t> last(series.count, 0);
+      uint32_t next_new = 0;
+      uint64_t prev = 0;
+      for (size_t i = 0; i < n; ++i) {
+        const uint32_t s = series.ids[i];
+        uint64_t ref;
+        if (s == next_new) {
+          ref = prev;
+          ++next_new;
+        } else {
+          ref = last[s];
+        }
+        r[i] = u(i) - ref;
+        last[s] = prev = u(i);
+      }
+      break;
+    }
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+// Unpacks cnt values of width w from the front of *in (bitpack::PackedBytes(cnt, w) bytes)
+// into out[0, round_up(cnt, 8)).
+bool UnpackFrom(std::string_view* in, size_t cnt, int w, uint64_t* out) {
+  const size_t bytes = bitpack::PackedBytes(cnt, w);
+  if (in->size() < bytes) return false;
+  const size_t groups = (cnt + 7) / 8;
+  const auto* p = reinterpret_cast<const uint8_t*>(in->data());
+  if (in->size() >= groups * static_cast<size_t>(w) + bitpack::kUnpackSlack) {
+    bitpack::Unpack(w, p, groups, out);
+  } else {
+    // Near the end of the input: unpack from a zero-padded copy instead of reading past it.
+    uint8_t tmp[kBlockSize * 8 + bitpack::kUnpackSlack] = {};
+    std::memcpy(tmp, p, bytes);
+    bitpack::Unpack(w, tmp, groups, out);
+  }
+  in->remove_prefix(bytes);
+  return true;
+}
+
+bool GetZigZag(std::string_view* in, uint64_t* v) {
+  uint64_t z;
+  if (!GetVarint64(in, &z)) return false;
+  *v = static_cast<uint64_t>(ZigZagDecode(z));
+  return true;
+}
+
+// Decodes one block of cnt residuals into out[0, cnt) (out has room for kBlockSize + 8).
+bool ReadBlock(std::string_view* in, size_t cnt, uint64_t* out) {
+  if (in->empty()) return false;
+  const auto h = static_cast<uint8_t>((*in)[0]);
+  in->remove_prefix(1);
+  const int kind = h >> 6;
+  const int w = h & 63;
+  if (kind == kRaw64) {
+    if (w != 0 || in->size() < cnt * 8) return false;
+    std::memcpy(out, in->data(), cnt * 8);
+    in->remove_prefix(cnt * 8);
+    return true;
+  }
+  uint64_t base;
+  if (!GetZigZag(in, &base) || !UnpackFrom(in, cnt, w, out)) return false;
+  if (kind == kRice) {
+    uint64_t len;
+    if (!GetVarint64(in, &len) || len > in->size()) return false;
+    const auto* p = reinterpret_cast<const uint8_t*>(in->data());
+    // Unary codes: q zero bits then a one bit. Padded copy when the input ends within 8 bytes.
+    uint8_t tmp[256];
+    const uint8_t* u = p;
+    if (in->size() < len + 8) {
+      if (len + 8 > sizeof(tmp)) {
+        // Long codes near the end of the input: slow path through the bounds-checked reader.
+        bitpack::BitReader br(p, len);
+        for (size_t i = 0; i < cnt; ++i) {
+          uint64_t q = 0;
+          while (!br.overrun() && br.Get(1) == 0) ++q;
+          if (br.overrun()) return false;
+          out[i] = base + static_cast<uint64_t>(ZigZagDecode((q << w) | out[i]));
+        }
+        if ((br.pos() + 7) / 8 != len) return false;
+        in->remove_prefix(len);
+        return true;
+      }
+      std::memset(tmp, 0, sizeof(tmp));
+      std::memcpy(tmp, p, len);
+      u = tmp;
+    }
+    const size_t limit = len * 8;
+    size_t pos = 0;
+    for (size_t i = 0; i < cnt; ++i) {
+      uint64_t q = 0;
+      for (;;) {
+        if (pos >= limit) return false;
+        const uint64_t word = bitpack::Load64(u + (pos >> 3)) >> (pos & 7);
+        if (word != 0) {
+          const int t = std::countr_zero(word);
+          q += static_cast<uint64_t>(t);
+          pos += static_cast<size_t>(t) + 1;
+          break;
+        }
+        const size_t skipped = 64 - (pos & 7);
+        q += skipped;
+        pos += skipped;
+      }
+      out[i] = base + static_cast<uint64_t>(ZigZagDecode((q << w) | out[i]));
+    }
+    if (pos > limit || (pos + 7) / 8 != len) return false;
+    in->remove_prefix(len);
+    return true;
+  }
+  for (size_t i = 0; i < cnt; ++i) out[i] += base;
+  if (kind == kPatched) {
+    if (in->size() < 2) return false;
+    const auto e = static_cast<uint8_t>((*in)[0]);
+    const auto ew = static_cast<uint8_t>((*in)[1]);
+    in->remove_prefix(2);
+    if (e == 0 || e > cnt || ew > 64 || in->size() < e) return false;
+    const auto* pos = reinterpret_cast<const uint8_t*>(in->data());
+    in->remove_prefix(e);
+    uint64_t exc[kBlockSize + 8];
+    if (!UnpackFrom(in, e, ew, exc)) return false;
+    for (size_t j = 0; j < e; ++j) {
+      if (pos[j] >= cnt) return false;
+      out[pos[j]] = base + static_cast<uint64_t>(ZigZagDecode(exc[j]));
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+size_t EstimateBlocks(const int64_t* residuals, size_t n) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; i += kBlockSize) {
+    const size_t cnt = std::min(kBlockSize, n - i);
+    bytes += PlanBlock(reinterpret_cast<const uint64_t*>(residuals + i), cnt).cost;
+  }
+  return bytes;
+}
+
+void EncodeWithMode(const int64_t* values, size_t n, Series series, Mode mode,
+                    std::string* out) {
+  std::vector<uint64_t> head;
+  std::vector<uint64_t> r = Residuals(values, n, series, mode, &head);
+  const bool same = !r.empty() && AllEqual(r);
+  out->push_back(static_cast<char>(static_cast<uint8_t>(mode) | (same ? kSameResiduals : 0)));
+  for (uint64_t h : head) PutVarint64(out, ZigZagEncode(static_cast<int64_t>(h)));
+  if (same) {
+    PutVarint64(out, ZigZagEncode(static_cast<int64_t>(r[0])));
+  } else {
+    WriteBlocks(r.data(), r.size(), out);
+  }
+}
+
+Mode Encode(const int64_t* values, size_t n, Series series, std::string* out) {
+  bool constant = true;
+  for (size_t i = 1; i < n && constant; ++i) constant = values[i] == values[0];
+  if (constant) {
+    EncodeWithMode(values, n, series, Mode::kConst, out);
+    return Mode::kConst;
+  }
+  Mode modes[4] = {Mode::kPlain, Mode::kDelta, Mode::kDelta2, Mode::kSeriesDelta};
+  Mode best = Mode::kPlain;
+  size_t best_cost = SIZE_MAX;
+  for (Mode m : modes) {
+    if ((m == Mode::kDelta2 && n < 2) || (m == Mode::kSeriesDelta && series.empty())) continue;
+    std::vector<uint64_t> head;
+    std::vector<uint64_t> r = Residuals(values, n, series, m, &head);
+    size_t cost = !r.empty() && AllEqual(r)
+                      ? VarintSize(ZigZagEncode(static_cast<int64_t>(r[0])))
+                      : EstimateBlocks(reinterpret_cast<const int64_t*>(r.data()), r.size());
+    for (uint64_t h : head) cost += VarintSize(ZigZagEncode(static_cast<int64_t>(h)));
+    if (cost < best_cost) {
+      best_cost = cost;
+      best = m;
+    }
+  }
+  EncodeWithMode(values, n, series, best, out);
+  return best;
+}
+
+// The residual blocks of a stream, or one value repeated when the stream says so.
+class ResidualReader {
+ public:
+  ResidualReader(std::string_view* in, bool same) : in_(in), same_(same) {}
+  bool Start() {
+    if (!same_) return true;
+    uint64_t z;
+    if (!GetVarint64(in_, &z)) return false;
+    value_ = static_cast<uint64_t>(ZigZagDecode(z));
+    return true;
+  }
+  bool Next(size_t cnt, uint64_t* out) {
+    if (!same_) return ReadBlock(in_, cnt, out);
+    std::fill(out, out + cnt, value_);
+    return true;
+  }
+
+ private:
+  std::string_view* in_;
+  bool same_;
+  uint64_t value_ = 0;
+};
+
+bool Decode(std::string_view* in, size_t n, Series series, int64_t* out_signed) {
+  if (in->empty()) return false;
+  const auto mode_byte = static_cast<uint8_t>((*in)[0]);
+  const auto mode = static_cast<Mode>(mode_byte & ~kSameResiduals);
+  const bool same = (mode_byte & kSameResiduals) != 0;
+  in->remove_prefix(1);
+  if (same && mode == Mode::kConst) return false;
+  ResidualReader blocks(in, same);
+  auto* out = reinterpret_cast<uint64_t*>(out_signed);
+  uint64_t block[kBlockSize + 8];
+  switch (mode) {
+    case Mode::kConst: {
+      uint64_t v;
+      if (!GetZigZag(in, &v)) return false;
+      std::fill(out, out + n, v);
+      return true;
+    }
+    case Mode::kPlain:
+      if (!blocks.Start()) return false;
+      for (size_t i = 0; i < n; i += kBlockSize) {
+        const size_t cnt = std::min(kBlockSize, n - i);
+        if (!blocks.Next(cnt, block)) return false;
+        std::memcpy(out + i, block, cnt * 8);
+      }
+      return true;
+    case Mode::kDelta: {
+      uint64_t prev;
+      if (n < 1 || !GetZigZag(in, &prev) || !blocks.Start()) return false;
+      out[0] = prev;
+      for (size_t i = 1; i < n; i += kBlockSize) {
+        const size_t cnt = std::min(kBlockSize, n - i);
+        if (!blocks.Next(cnt, block)) return false;
+        for (size_t j = 0; j < cnt; ++j) out[i + j] = prev += block[j];
+      }
+      return true;
+    }
+    case Mode::kDelta2: {
+      uint64_t prev, delta;
+      if (n < 2 || !GetZigZag(in, &prev) || !GetZigZag(in, &delta) || !blocks.Start()) {
+        return false;
+      }
+      out[0] = prev;
+      out[1] = prev += delta;
+      for (size_t i = 2; i < n; i += kBlockSize) {
+        const size_t cnt = std::min(kBlockSize, n - i);
+        if (!blocks.Next(cnt, block)) return false;
+        for (size_t j = 0; j < cnt; ++j) {
+          delta += block[j];
+          out[i + j] = prev += delta;
+        }
+      }
+      return true;
+    }
+    case Mode::kSeriesDelta: {
+      if (series.empty() || !blocks.Start()) return false;
+      std::vector<uint64_t> last(series.count, 0);
+      uint32_t next_new = 0;
+      uint64_t prev = 0;
+      for (size_t i = 0; i < n; i += kBlockSize) {
+        const size_t cnt = std::min(kBlockSize, n - i);
+        if (!blocks.Next(cnt, block)) return false;
+        for (size_t j = 0; j < cnt; ++j) {
+          // Ids are validated by the caller: below `count`, in first-seen order.
+          const uint32_t s = series.ids[i + j];
+          const uint64_t ref = s == next_new ? prev : last[s];
+          next_new += s == next_new;
+          out[i + j] = last[s] = prev = ref + block[j];
+        }
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace quanta::storage::intstream
