@@ -192,7 +192,8 @@ void BM_ChunkEncode(benchmark::State& state) {
 }
 BENCHMARK(BM_ChunkEncode)->Args({0, 0, 0})->Args({1, 4096, 1})->Args({1, 4096, 0});
 
-// Args: layout, rows per chunk in B, series, column (0 hostname, 1 ts, 2.. metrics).
+// Args: layout, rows per chunk in B, series, column (0 hostname, 1 ts, 2.. metrics), whether
+// each iteration also opens the chunk (checksum, header, statistics).
 void BM_ChunkDecodeColumn(benchmark::State& state) {
   auto chunks = Chunks(static_cast<int>(state.range(0)), static_cast<size_t>(state.range(1)));
   const bool series = state.range(2) != 0;
@@ -210,11 +211,19 @@ void BM_ChunkDecodeColumn(benchmark::State& state) {
   ColumnVector out;
   out.type = types[column];
   size_t i = 0, values = 0;
+  const bool open_each = state.range(4) != 0;
+  std::vector<ChunkReader> readers;
+  for (const auto& e : encoded) readers.push_back(*ChunkReader::Open(e, types));
   for (auto _ : state) {
-    auto r = ChunkReader::Open(encoded[i++ % encoded.size()], types);
+    const size_t k = i++ % encoded.size();
     out.Clear();
-    if (!r.ok() || !r->DecodeColumn(column, &out).ok()) state.SkipWithError("decode failed");
-    values += r->num_rows();
+    if (open_each) {
+      auto r = ChunkReader::Open(encoded[k], types);
+      if (!r.ok() || !r->DecodeColumn(column, &out).ok()) state.SkipWithError("decode failed");
+    } else if (!readers[k].DecodeColumn(column, &out).ok()) {
+      state.SkipWithError("decode failed");
+    }
+    values += readers[k].num_rows();
     benchmark::DoNotOptimize(out);
   }
   state.SetItemsProcessed(static_cast<int64_t>(values));
@@ -222,9 +231,24 @@ void BM_ChunkDecodeColumn(benchmark::State& state) {
   state.counters["bytes_per_row"] = static_cast<double>(total_bytes) / static_cast<double>(total_rows);
 }
 BENCHMARK(BM_ChunkDecodeColumn)
-    ->Args({0, 0, 0, 0})->Args({0, 0, 0, 1})->Args({0, 0, 0, 2})
-    ->Args({1, 4096, 1, 0})->Args({1, 4096, 1, 1})->Args({1, 4096, 1, 2})
-    ->Args({1, 4096, 0, 2})->Args({1, 32768, 1, 2});
+    ->Args({0, 0, 0, 0, 0})->Args({0, 0, 0, 1, 0})->Args({0, 0, 0, 2, 0})->Args({0, 0, 0, 2, 1})
+    ->Args({1, 4096, 1, 0, 0})->Args({1, 4096, 1, 1, 0})->Args({1, 4096, 1, 2, 0})
+    ->Args({1, 4096, 1, 2, 1})->Args({1, 4096, 0, 2, 0})->Args({1, 32768, 1, 2, 0});
+
+// Opening a chunk alone: checksum, header and every column's statistics.
+void BM_ChunkOpen(benchmark::State& state) {
+  auto chunks = Chunks(static_cast<int>(state.range(0)), static_cast<size_t>(state.range(1)));
+  chunks.resize(std::min<size_t>(chunks.size(), 64));
+  std::vector<std::string> encoded;
+  for (const auto& c : chunks) encoded.push_back(EncodeOne(c, state.range(0) == 1));
+  const auto types = Types();
+  size_t i = 0;
+  for (auto _ : state) {
+    auto r = ChunkReader::Open(encoded[i++ % encoded.size()], types);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_ChunkOpen)->Args({0, 0})->Args({1, 4096});
 
 // The whole data set in each layout: bytes per row of every column and of the chunks.
 void BM_ChunkDataSetSize(benchmark::State& state) {

@@ -276,6 +276,8 @@ void EncodeChunk(std::span<const ColumnVector* const> columns, size_t num_rows, 
 
   // Series ids, renumbered densely in first-seen order.
   std::vector<uint32_t> series_ids;
+  std::vector<uint32_t> pred;
+  uint32_t num_series = 0;
   intstream::Series series;
   if (!options.series_of_row.empty() && n > 0) {
     assert(options.series_of_row.size() >= n);
@@ -286,7 +288,9 @@ void EncodeChunk(std::span<const ColumnVector* const> columns, size_t num_rows, 
                                            static_cast<uint32_t>(dense.size()));
       series_ids[i] = it->second;
     }
-    series = {series_ids.data(), static_cast<uint32_t>(dense.size())};
+    num_series = static_cast<uint32_t>(dense.size());
+    pred = intstream::Predecessors(series_ids.data(), n, num_series);
+    series = {pred.data()};
   }
 
   std::string directory;
@@ -321,7 +325,7 @@ void EncodeChunk(std::span<const ColumnVector* const> columns, size_t num_rows, 
     std::vector<int64_t> ids(series_ids.begin(), series_ids.end());
     std::string stream;
     intstream::Encode(ids.data(), ids.size(), {}, &stream);
-    PutVarint64(out, series.count);
+    PutVarint64(out, num_series);
     PutVarint64(out, stream.size());
     out->append(stream);
   }
@@ -360,6 +364,7 @@ Result<ChunkReader> ChunkReader::Open(std::string_view bytes, std::span<const Co
     if (!GetVarint64(&in, &len) || len > in.size()) return Corrupt("bad series");
     r.num_series_ = static_cast<uint32_t>(count);
     r.series_ = in.substr(0, len);
+    r.series_cache_ = std::make_shared<SeriesCache>();
     in.remove_prefix(len);
   }
   r.columns_.resize(cols);
@@ -394,13 +399,13 @@ Result<ChunkReader> ChunkReader::Open(std::string_view bytes, std::span<const Co
   return r;
 }
 
-Status ChunkReader::DecodeSeries(std::vector<uint32_t>* ids) const {
+Status ChunkReader::DecodeSeries(std::vector<uint32_t>* pred) const {
   std::vector<int64_t> raw(num_rows_);
   std::string_view in = series_;
   if (!intstream::Decode(&in, num_rows_, {}, raw.data()) || !in.empty()) {
     return Corrupt("bad series ids");
   }
-  ids->resize(num_rows_);
+  std::vector<uint32_t> ids(num_rows_);
   int64_t next = 0;
   for (size_t i = 0; i < num_rows_; ++i) {
     // First-seen order: an id is at most one past every id before it.
@@ -408,10 +413,18 @@ Status ChunkReader::DecodeSeries(std::vector<uint32_t>* ids) const {
       return Corrupt("bad series ids");
     }
     next += raw[i] == next;
-    (*ids)[i] = static_cast<uint32_t>(raw[i]);
+    ids[i] = static_cast<uint32_t>(raw[i]);
   }
   if (next != static_cast<int64_t>(num_series_)) return Corrupt("bad series count");
+  *pred = intstream::Predecessors(ids.data(), num_rows_, num_series_);
   return Status::OK();
+}
+
+Status ChunkReader::SeriesPredecessors(const uint32_t** pred) const {
+  SeriesCache* cache = series_cache_.get();
+  std::call_once(cache->once, [&] { cache->status = DecodeSeries(&cache->pred); });
+  *pred = cache->pred.data();
+  return cache->status;
 }
 
 Status ChunkReader::DecodeColumn(size_t column, ColumnVector* out) const {
@@ -453,13 +466,11 @@ Status ChunkReader::DecodeValues(const Column& col, std::string_view in, ColumnV
   } else if (!DecodeNulls(&in, n, null_count, nulls)) {
     return Corrupt("bad null section");
   }
-  std::vector<uint32_t> ids;
   intstream::Series series;
-  if (!series_.empty() && (col.encoding == ColumnEncoding::kInts ||
-                           col.encoding == ColumnEncoding::kDecimal ||
-                           col.encoding == ColumnEncoding::kDict)) {
-    QUANTA_RETURN_IF_ERROR(DecodeSeries(&ids));
-    series = {ids.data(), num_series_};
+  if (series_cache_ && (col.encoding == ColumnEncoding::kInts ||
+                        col.encoding == ColumnEncoding::kDecimal ||
+                        col.encoding == ColumnEncoding::kDict)) {
+    QUANTA_RETURN_IF_ERROR(SeriesPredecessors(&series.pred));
   }
   codecs::DecodeInput d{col.encoding, n, nulls, null_count, &col.stats, series};
   if (!codecs::DecodeValues(d, &in, out)) return Corrupt("bad column values");

@@ -21,6 +21,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -114,12 +116,22 @@ class ChunkReader {
     std::string_view payload;
   };
 
+  // The series section decoded into row predecessors, once, on first use by a column that
+  // needs it (call_once keeps the const methods thread-safe; copies of a reader share it).
+  struct SeriesCache {
+    std::once_flag once;
+    Status status;
+    std::vector<uint32_t> pred;
+  };
+
   Status DecodeValues(const Column& col, std::string_view in, ColumnVector* out) const;
-  Status DecodeSeries(std::vector<uint32_t>* ids) const;
+  Status DecodeSeries(std::vector<uint32_t>* pred) const;
+  Status SeriesPredecessors(const uint32_t** pred) const;
 
   size_t num_rows_ = 0;
   uint32_t num_series_ = 0;
   std::string_view series_;  // the series section's int stream (empty when none)
+  std::shared_ptr<SeriesCache> series_cache_;
   std::vector<Column> columns_;
 };
 

@@ -16,9 +16,10 @@
 namespace quanta::storage::codecs {
 
 // Decimal scaling: v == (double)d / 10^k bit-exactly, 0 <= k <= kMaxDecimalExp,
-// |d| <= kMaxDecimalMagnitude (so that d converts to double exactly).
+// |d| <= kMaxDecimalMagnitude (so that d converts to double exactly, by vector instructions
+// that handle |d| < 2^51).
 constexpr int kMaxDecimalExp = 6;
-constexpr int64_t kMaxDecimalMagnitude = int64_t{1} << 52;
+constexpr int64_t kMaxDecimalMagnitude = (int64_t{1} << 51) - 1;
 
 // True with *d when v is d / 10^k exactly (false for NaN, infinities and -0.0).
 bool DecimalAt(double v, int k, int64_t* d);

@@ -96,29 +96,26 @@ void PlanRice(const uint64_t* r, size_t cnt, BlockPlan* best) {
   }
 }
 
-// Patched: the values inside a window [base, base + 2^b) are packed in b bits; the others are
-// exceptions (position byte + zig-zag of value - base, packed at their own width).
+// Patched: zig-zag of (value - median) in b bits; the values whose zig-zag does not fit are
+// exceptions: a position byte each, and the bits above the low b packed at their own width.
+// Centring on the median keeps the common value(s) at zero when a few outliers sit on either
+// side (a ramp that wraps, the first row of each series).
 void PlanPatched(const uint64_t* r, size_t cnt, int for_width, BlockPlan* best) {
   int64_t s[kBlockSize];
   for (size_t i = 0; i < cnt; ++i) s[i] = static_cast<int64_t>(r[i]);
-  std::sort(s, s + cnt);
-  for (int b = 0; b < for_width; ++b) {
-    if (bitpack::PackedBytes(cnt, b) + 4 >= best->cost) break;
-    const uint64_t span = uint64_t{1} << b;
-    size_t lo = 0, best_cov = 0, best_lo = 0;
-    for (size_t i = 0; i < cnt; ++i) {
-      while (static_cast<uint64_t>(s[i]) - static_cast<uint64_t>(s[lo]) >= span) ++lo;
-      if (i - lo + 1 > best_cov) {
-        best_cov = i - lo + 1;
-        best_lo = lo;
-      }
-    }
-    const size_t e = cnt - best_cov;
-    const auto base = static_cast<uint64_t>(s[best_lo]);
-    const int ew = std::max(BitWidth(ZigZagEncode(static_cast<int64_t>(s[0] - base))),
-                            BitWidth(ZigZagEncode(static_cast<int64_t>(s[cnt - 1] - base))));
-    const size_t cost = 1 + VarintSize(ZigZagEncode(static_cast<int64_t>(base))) +
-                        bitpack::PackedBytes(cnt, b) + 2 + e + bitpack::PackedBytes(e, ew);
+  std::nth_element(s, s + cnt / 2, s + cnt);
+  const auto base = static_cast<uint64_t>(s[cnt / 2]);
+  size_t hist[65] = {};
+  for (size_t i = 0; i < cnt; ++i) ++hist[BitWidth(ZigZagEncode(static_cast<int64_t>(r[i] - base)))];
+  int top = 64;
+  while (top > 0 && hist[top] == 0) --top;
+  const size_t head = 1 + VarintSize(ZigZagEncode(static_cast<int64_t>(base))) + 2;
+  size_t above = 0;  // values wider than b
+  for (int b = top; b >= 0; --b) {
+    if (b < top) above += hist[b + 1];
+    if (b >= for_width || above == 0 || above > 255) continue;
+    const size_t cost = head + bitpack::PackedBytes(cnt, b) + above +
+                        bitpack::PackedBytes(above, top - b);
     if (cost < best->cost) *best = {kPatched, b, base, cost};
   }
 }
@@ -155,15 +152,13 @@ void WriteBlock(const uint64_t* r, size_t cnt, std::string* out) {
       uint8_t pos[kBlockSize];
       size_t e = 0;
       int ew = 0;
-      const uint64_t span_mask = bitpack::LowMask(plan.width);
+      const uint64_t low = bitpack::LowMask(plan.width);
       for (size_t i = 0; i < cnt; ++i) {
-        const uint64_t u = r[i] - plan.base;
-        if ((u & ~span_mask) == 0) {
-          tmp[i] = u;
-        } else {
-          tmp[i] = 0;
+        const uint64_t zz = ZigZagEncode(static_cast<int64_t>(r[i] - plan.base));
+        tmp[i] = zz & low;
+        if ((zz & ~low) != 0) {
           pos[e] = static_cast<uint8_t>(i);
-          exc[e] = ZigZagEncode(static_cast<int64_t>(u));
+          exc[e] = zz >> plan.width;
           ew = std::max(ew, BitWidth(exc[e]));
           ++e;
         }
@@ -231,25 +226,10 @@ std::vector<uint64_t> Residuals(const int64_t* v, size_t n, Series series, Mode 
       r.resize(n - 2);
       for (size_t i = 2; i < n; ++i) r[i - 2] = (u(i) - u(i - 1)) - (u(i - 1) - u(i - 2));
       break;
-    case Mode::kSeriesDelta: {
+    case Mode::kSeriesDelta:
       r.resize(n);
-      std::vector<uint64_t> last(series.count, 0);
-      uint32_t next_new = 0;
-      uint64_t prev = 0;
-      for (size_t i = 0; i < n; ++i) {
-        const uint32_t s = series.ids[i];
-        uint64_t ref;
-        if (s == next_new) {
-          ref = prev;
-          ++next_new;
-        } else {
-          ref = last[s];
-        }
-        r[i] = u(i) - ref;
-        last[s] = prev = u(i);
-      }
+      for (size_t i = 0; i < n; ++i) r[i] = u(i) - (i == 0 ? 0 : u(series.pred[i]));
       break;
-    }
   }
   return r;
 }
@@ -302,70 +282,71 @@ bool ReadBlock(std::string_view* in, size_t cnt, uint64_t* out) {
     uint64_t len;
     if (!GetVarint64(in, &len) || len > in->size()) return false;
     const auto* p = reinterpret_cast<const uint8_t*>(in->data());
-    // Unary codes: q zero bits then a one bit. Padded copy when the input ends within 8 bytes.
-    uint8_t tmp[256];
-    const uint8_t* u = p;
-    if (in->size() < len + 8) {
-      if (len + 8 > sizeof(tmp)) {
-        // Long codes near the end of the input: slow path through the bounds-checked reader.
-        bitpack::BitReader br(p, len);
-        for (size_t i = 0; i < cnt; ++i) {
-          uint64_t q = 0;
-          while (!br.overrun() && br.Get(1) == 0) ++q;
-          if (br.overrun()) return false;
-          out[i] = base + static_cast<uint64_t>(ZigZagDecode((q << w) | out[i]));
-        }
-        if ((br.pos() + 7) / 8 != len) return false;
-        in->remove_prefix(len);
-        return true;
+    // Unary codes: q zero bits then a one bit. Each one bit ends a value, so the codes are read
+    // a 64-bit word at a time, one count-trailing-zeros per value.
+    size_t i = 0;
+    uint64_t next = 0;  // bit position after the previous value's one bit
+    auto take = [&](uint64_t word, uint64_t bit_base) {
+      while (word != 0 && i < cnt) {
+        const uint64_t at = bit_base + static_cast<uint64_t>(std::countr_zero(word));
+        const uint64_t q = at - next;
+        next = at + 1;
+        out[i] = base + static_cast<uint64_t>(ZigZagDecode((q << w) | out[i]));
+        ++i;
+        word &= word - 1;
       }
-      std::memset(tmp, 0, sizeof(tmp));
-      std::memcpy(tmp, p, len);
-      u = tmp;
+    };
+    const size_t full = len / 8;
+    for (size_t wi = 0; wi < full && i < cnt; ++wi) take(bitpack::Load64(p + 8 * wi), 64 * wi);
+    if (i < cnt && len % 8 != 0) {
+      uint64_t word = 0;
+      std::memcpy(&word, p + 8 * full, len % 8);
+      take(word, 64 * full);
     }
-    const size_t limit = len * 8;
-    size_t pos = 0;
-    for (size_t i = 0; i < cnt; ++i) {
-      uint64_t q = 0;
-      for (;;) {
-        if (pos >= limit) return false;
-        const uint64_t word = bitpack::Load64(u + (pos >> 3)) >> (pos & 7);
-        if (word != 0) {
-          const int t = std::countr_zero(word);
-          q += static_cast<uint64_t>(t);
-          pos += static_cast<size_t>(t) + 1;
-          break;
-        }
-        const size_t skipped = 64 - (pos & 7);
-        q += skipped;
-        pos += skipped;
-      }
-      out[i] = base + static_cast<uint64_t>(ZigZagDecode((q << w) | out[i]));
-    }
-    if (pos > limit || (pos + 7) / 8 != len) return false;
+    if (i < cnt || (next + 7) / 8 != len) return false;
     in->remove_prefix(len);
     return true;
   }
-  for (size_t i = 0; i < cnt; ++i) out[i] += base;
-  if (kind == kPatched) {
-    if (in->size() < 2) return false;
-    const auto e = static_cast<uint8_t>((*in)[0]);
-    const auto ew = static_cast<uint8_t>((*in)[1]);
-    in->remove_prefix(2);
-    if (e == 0 || e > cnt || ew > 64 || in->size() < e) return false;
-    const auto* pos = reinterpret_cast<const uint8_t*>(in->data());
-    in->remove_prefix(e);
-    uint64_t exc[kBlockSize + 8];
-    if (!UnpackFrom(in, e, ew, exc)) return false;
-    for (size_t j = 0; j < e; ++j) {
-      if (pos[j] >= cnt) return false;
-      out[pos[j]] = base + static_cast<uint64_t>(ZigZagDecode(exc[j]));
-    }
+  if (kind == kFor) {
+    for (size_t i = 0; i < cnt; ++i) out[i] += base;
+    return true;
   }
+  // Patched.
+  if (in->size() < 2) return false;
+  const auto e = static_cast<uint8_t>((*in)[0]);
+  const auto ew = static_cast<uint8_t>((*in)[1]);
+  in->remove_prefix(2);
+  if (e == 0 || e > cnt || ew == 0 || w + ew > 64 || in->size() < e) return false;
+  const auto* pos = reinterpret_cast<const uint8_t*>(in->data());
+  in->remove_prefix(e);
+  uint64_t exc[kBlockSize + 8];
+  if (!UnpackFrom(in, e, ew, exc)) return false;
+  for (size_t j = 0; j < e; ++j) {
+    if (pos[j] >= cnt) return false;
+    out[pos[j]] |= exc[j] << w;
+  }
+  for (size_t i = 0; i < cnt; ++i) out[i] = base + static_cast<uint64_t>(ZigZagDecode(out[i]));
   return true;
 }
 
 }  // namespace
+
+std::vector<uint32_t> Predecessors(const uint32_t* ids, size_t n, uint32_t count) {
+  std::vector<uint32_t> pred(n, 0);
+  std::vector<uint32_t> last(count, 0);
+  uint32_t next_new = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t s = ids[i];
+    if (s == next_new) {
+      pred[i] = i == 0 ? 0 : static_cast<uint32_t>(i - 1);
+      ++next_new;
+    } else {
+      pred[i] = last[s];
+    }
+    last[s] = static_cast<uint32_t>(i);
+  }
+  return pred;
+}
 
 size_t EstimateBlocks(const int64_t* residuals, size_t n) {
   size_t bytes = 0;
@@ -495,19 +476,17 @@ bool Decode(std::string_view* in, size_t n, Series series, int64_t* out_signed) 
     }
     case Mode::kSeriesDelta: {
       if (series.empty() || !blocks.Start()) return false;
-      std::vector<uint64_t> last(series.count, 0);
-      uint32_t next_new = 0;
-      uint64_t prev = 0;
+      const uint32_t* pred = series.pred;
       for (size_t i = 0; i < n; i += kBlockSize) {
         const size_t cnt = std::min(kBlockSize, n - i);
         if (!blocks.Next(cnt, block)) return false;
-        for (size_t j = 0; j < cnt; ++j) {
-          // Ids are validated by the caller: below `count`, in first-seen order.
-          const uint32_t s = series.ids[i + j];
-          const uint64_t ref = s == next_new ? prev : last[s];
-          next_new += s == next_new;
-          out[i + j] = last[s] = prev = ref + block[j];
+        size_t j = 0;
+        if (i == 0 && cnt > 0) {
+          out[0] = block[0];
+          j = 1;
         }
+        // pred[r] < r: every reference is already decoded. No branch and no per-series state.
+        for (; j < cnt; ++j) out[i + j] = out[pred[i + j]] + block[j];
       }
       return true;
     }

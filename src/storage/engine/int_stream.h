@@ -26,13 +26,18 @@ enum class Mode : uint8_t {
   kSeriesDelta = 4,
 };
 
-// Row -> series id, ids dense in first-seen order (row 0 has id 0; a row's id is at most one
-// more than every id before it). Empty when the chunk has no series.
+// Series, as each row's predecessor: the previous row of the same series, or the row just
+// before it when it is the first row of its series (pred[i] < i for i >= 1; row 0 has none).
+// Under kSeriesDelta, value i is coded against value pred[i] (0 for row 0). Empty when the
+// chunk has no series.
 struct Series {
-  const uint32_t* ids = nullptr;
-  uint32_t count = 0;  // number of distinct ids
-  bool empty() const { return ids == nullptr; }
+  const uint32_t* pred = nullptr;
+  bool empty() const { return pred == nullptr; }
 };
+
+// Predecessors of rows whose series ids are dense in first-seen order (row 0 has id 0; an id
+// is at most one more than every id before it), all below `count`.
+std::vector<uint32_t> Predecessors(const uint32_t* ids, size_t n, uint32_t count);
 
 // Appends the encoding of values[0, n), choosing the transform (kSeriesDelta only when
 // `series` is not empty). Returns the mode chosen.

@@ -376,7 +376,8 @@ TEST(IntStreamTest, EveryModeRoundTrips) {
         ids[i] = static_cast<uint32_t>(i % 7);
         count = std::max(count, ids[i] + 1);
       }
-      intstream::Series series{ids.data(), count};
+      std::vector<uint32_t> pred = intstream::Predecessors(ids.data(), n, count);
+      intstream::Series series{n == 0 ? nullptr : pred.data()};
       using intstream::Mode;
       for (Mode m : {Mode::kPlain, Mode::kDelta, Mode::kDelta2, Mode::kSeriesDelta}) {
         if ((m == Mode::kDelta && n < 1) || (m == Mode::kDelta2 && n < 2) ||
