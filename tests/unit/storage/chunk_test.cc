@@ -6,6 +6,8 @@
 
 #include <bit>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <numbers>
 #include <random>
@@ -562,7 +564,7 @@ TEST(ChunkGoldenTest, SmallChunks) {
                Make(ColumnType::kBoolean), Make(ColumnType::kBlob), Make(ColumnType::kTimestamp)};
   cols[0].ints = {10, 11, 0, 13};
   cols[1].doubles = {1.5, -2.25, 0.0, 1.5};
-  cols[2].strings = {"b", "a", "b", ""};
+  cols[2].strings = {"host_b", "host_a", "host_b", ""};
   cols[3].bools = {1, 0, 1, 0};
   cols[4].strings = {"xy", "", "z", "w"};
   cols[5].ints = {7, 7, 7, 7};
@@ -571,7 +573,9 @@ TEST(ChunkGoldenTest, SmallChunks) {
   cols[1].nulls[2] = 1;
   cols[2].nulls[3] = 1;
   std::string bytes = RoundTrip(cols, 4);
-  EXPECT_EQ(Hex(bytes), "GOLDEN1");
+  EXPECT_EQ(Hex(bytes), "51010004060101011403440602020112c1031e00000021018080180b000501121504070002010506"
+            "0004080301000e0038020104010214d40104020083ac02ed05ee05010802000c686f73745f61686f"
+            "73745f620101000d050102005278797a77000ec2041059");
 
   // Doubles that are not decimals (Gorilla), an all-NULL column and an all-true column.
   Columns g{Make(ColumnType::kDouble), Make(ColumnType::kSint64), Make(ColumnType::kBoolean)};
@@ -580,7 +584,9 @@ TEST(ChunkGoldenTest, SmallChunks) {
   g[2].bools = {1, 1, 1, 1};
   for (auto& c : g) c.nulls = {0, 0, 0, 0};
   g[1].nulls = {1, 1, 1, 1};
-  EXPECT_EQ(Hex(RoundTrip(g, 4)), "GOLDEN2");
+  EXPECT_EQ(Hex(RoundTrip(g, 4)), "5101000403020300ff0000000000000080182d4454fb2109400000001f03808080801098e3f29c13"
+            "8086a0021b0100040004080004001a182d4454fb21094066739c1ed477bc270ffeb42b8a4585df02"
+            "6083a3fc8f");
 
   // Series: two hosts interleaved.
   Columns s{Make(ColumnType::kDouble)};
@@ -589,7 +595,22 @@ TEST(ChunkGoldenTest, SmallChunks) {
   std::vector<uint32_t> ids = {4, 9, 4, 9, 4, 9};
   ChunkEncodeOptions opt;
   opt.series_of_row = ids;
-  EXPECT_EQ(Hex(RoundTrip(s, 6, opt)), "GOLDEN3");
+  EXPECT_EQ(Hex(RoundTrip(s, 6, opt)), "510101060102040101002a02020021d201a64f00000021018080f82d0d020004413200020c000101"
+            "e4f684b3bfac");
+
+  // A random-walk-like integer column: delta + Rice-coded blocks.
+  Columns w{Make(ColumnType::kSint64)};
+  int64_t x = 5000;
+  for (int64_t i = 0; i < 160; ++i) {
+    x += (i * 37) % 101 + (i * 53) % 103 + (i * 71) % 107 + (i * 89) % 109 - 210;
+    w[0].ints.push_back(x);
+    w[0].nulls.push_back(0);
+  }
+  EXPECT_EQ(Hex(RoundTrip(w, 160)), "510100a00101010100ba45db06968b60a80102ec4a8600506ecd2f0b67f60430d060cd200b8ff600"
+            "30c66071206b8e06df08c78071b7784e387f090783b5b778b178737108134bb78cb2d17610c8e2ec"
+            "2789aeee7210c1e2ac1819aefe8217c1e25171f96e0ffd158f06d5a9f6e9709550bf96d796fae920"
+            "ee6e892e69992c8b4d8b5dd4a69b60974d0bbbd88a6ebac9a6c364970da31b010893011d3fd28f4a"
+            "722d4f7d385a1b3d008d48052b4d109d58153b6520ad03254b7543c01d5a");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -673,6 +694,59 @@ TEST(ChunkCorruptionTest, WrongTypesAndMisuse) {
   EXPECT_EQ(r->DecodeColumn(0, &d).code(), ErrorCode::kInvalidArgument);
   ColumnVector i = Make(ColumnType::kSint64);
   EXPECT_EQ(r->DecodeColumn(1, &i).code(), ErrorCode::kInvalidArgument);
+}
+
+// Writes the seed corpus of the chunk_decode fuzz target (tests/fuzz/corpus/chunk_decode/) when
+// QUANTA_WRITE_CHUNK_CORPUS names a directory; otherwise does nothing. Each file is the fuzz
+// input format: a column count, the column types, then a chunk (see chunk_decode_fuzz.cc).
+TEST(ChunkFuzzCorpus, Write) {
+  const char* dir = std::getenv("QUANTA_WRITE_CHUNK_CORPUS");
+  if (dir == nullptr) GTEST_SKIP() << "set QUANTA_WRITE_CHUNK_CORPUS to write the corpus";
+  std::mt19937_64 rng(2024);
+  int file = 0;
+  auto write = [&](const std::string& bytes) {
+    char name[32];
+    std::snprintf(name, sizeof(name), "/seed_%02d", file++);
+    std::FILE* f = std::fopen((std::string(dir) + name).c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(bytes.data(), 1, bytes.size(), f);
+    std::fclose(f);
+  };
+  auto emit = [&](const Columns& cols, size_t n, bool series) {
+    std::vector<uint32_t> ids(n);
+    for (size_t i = 0; i < n; ++i) ids[i] = static_cast<uint32_t>(i % 4);
+    ChunkEncodeOptions opt;
+    if (series) opt.series_of_row = ids;
+    std::string input(1, static_cast<char>(cols.size()));
+    for (const auto& c : cols) input.push_back(static_cast<char>(c.type));
+    input += Encode(cols, n, opt);
+    if (input.size() <= 4096) write(input);
+  };
+  for (ColumnType t : kAllTypes) {
+    for (int flavour = 0; flavour < 6; ++flavour) {
+      for (NullPattern np : {NullPattern::kNone, NullPattern::kSome}) {
+        const size_t n = 20 + rng() % 60;
+        Columns cols{RandomColumn(t, n, np, flavour, rng)};
+        emit(cols, n, flavour % 2 == 1);
+      }
+    }
+  }
+  // Mixed chunks, and one all-NULL.
+  for (int k = 0; k < 4; ++k) {
+    Columns cols;
+    for (ColumnType t : kAllTypes) cols.push_back(RandomColumn(t, 40, NullPattern::kSome, k, rng));
+    cols.resize(7);
+    cols[6] = RandomColumn(ColumnType::kDouble, 40, NullPattern::kAll, 1, rng);
+    emit(cols, 40, k % 2 == 0);
+  }
+  // Encode-mode seeds.
+  for (int k = 0; k < 4; ++k) {
+    std::string input = {static_cast<char>(0x80 | 6), 0, 1, 2, 3, 4, 5};
+    input.push_back(static_cast<char>(30 + k * 50));
+    input.push_back(static_cast<char>(k & 1));
+    for (int i = 0; i < 200; ++i) input.push_back(static_cast<char>(rng()));
+    write(input);
+  }
 }
 
 }  // namespace
