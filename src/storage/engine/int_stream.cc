@@ -18,6 +18,9 @@ using coding::ZigZagEncode;
 // (regular timestamps under delta, a constant step under delta of delta).
 constexpr uint8_t kSameResiduals = 0x80;
 
+// Streams longer than this many blocks choose their transform on a sample of blocks.
+constexpr size_t kSampleBlocks = 8;
+
 bool AllEqual(const std::vector<uint64_t>& r) {
   for (uint64_t x : r) {
     if (x != r[0]) return false;
@@ -101,10 +104,13 @@ void PlanRice(const uint64_t* r, size_t cnt, BlockPlan* best) {
 // Centring on the median keeps the common value(s) at zero when a few outliers sit on either
 // side (a ramp that wraps, the first row of each series).
 void PlanPatched(const uint64_t* r, size_t cnt, int for_width, BlockPlan* best) {
-  int64_t s[kBlockSize];
-  for (size_t i = 0; i < cnt; ++i) s[i] = static_cast<int64_t>(r[i]);
-  std::nth_element(s, s + cnt / 2, s + cnt);
-  const auto base = static_cast<uint64_t>(s[cnt / 2]);
+  // The median of up to 16 evenly spaced values: cheap, and it lands on the common value
+  // whenever most of the block shares one.
+  int64_t s[16];
+  const size_t m = std::min<size_t>(16, cnt);
+  for (size_t i = 0; i < m; ++i) s[i] = static_cast<int64_t>(r[i * cnt / m]);
+  std::sort(s, s + m);
+  const auto base = static_cast<uint64_t>(s[m / 2]);
   size_t hist[65] = {};
   for (size_t i = 0; i < cnt; ++i) ++hist[BitWidth(ZigZagEncode(static_cast<int64_t>(r[i] - base)))];
   int top = 64;
@@ -348,15 +354,6 @@ std::vector<uint32_t> Predecessors(const uint32_t* ids, size_t n, uint32_t count
   return pred;
 }
 
-size_t EstimateBlocks(const int64_t* residuals, size_t n) {
-  size_t bytes = 0;
-  for (size_t i = 0; i < n; i += kBlockSize) {
-    const size_t cnt = std::min(kBlockSize, n - i);
-    bytes += PlanBlock(reinterpret_cast<const uint64_t*>(residuals + i), cnt).cost;
-  }
-  return bytes;
-}
-
 void EncodeWithMode(const int64_t* values, size_t n, Series series, Mode mode,
                     std::string* out) {
   std::vector<uint64_t> head;
@@ -378,17 +375,44 @@ Mode Encode(const int64_t* values, size_t n, Series series, std::string* out) {
     EncodeWithMode(values, n, series, Mode::kConst, out);
     return Mode::kConst;
   }
-  Mode modes[4] = {Mode::kPlain, Mode::kDelta, Mode::kDelta2, Mode::kSeriesDelta};
+  const Mode modes[4] = {Mode::kPlain, Mode::kDelta, Mode::kDelta2, Mode::kSeriesDelta};
+  auto applies = [&](Mode m) {
+    return !(m == Mode::kDelta2 && n < 2) && !(m == Mode::kSeriesDelta && series.empty());
+  };
+  // Short streams: write every transform and keep the smallest.
+  if (n <= kSampleBlocks * kBlockSize) {
+    std::string best_bytes;
+    Mode best = Mode::kPlain;
+    for (Mode m : modes) {
+      if (!applies(m)) continue;
+      std::string candidate;
+      EncodeWithMode(values, n, series, m, &candidate);
+      if (best_bytes.empty() || candidate.size() < best_bytes.size()) {
+        best_bytes.swap(candidate);
+        best = m;
+      }
+    }
+    out->append(best_bytes);
+    return best;
+  }
+  // Long streams: compare the transforms on kSampleBlocks blocks spread over the stream, then
+  // write the winner.
   Mode best = Mode::kPlain;
   size_t best_cost = SIZE_MAX;
   for (Mode m : modes) {
-    if ((m == Mode::kDelta2 && n < 2) || (m == Mode::kSeriesDelta && series.empty())) continue;
+    if (!applies(m)) continue;
     std::vector<uint64_t> head;
     std::vector<uint64_t> r = Residuals(values, n, series, m, &head);
-    size_t cost = !r.empty() && AllEqual(r)
-                      ? VarintSize(ZigZagEncode(static_cast<int64_t>(r[0])))
-                      : EstimateBlocks(reinterpret_cast<const int64_t*>(r.data()), r.size());
-    for (uint64_t h : head) cost += VarintSize(ZigZagEncode(static_cast<int64_t>(h)));
+    size_t cost = 0;
+    if (AllEqual(r)) {
+      cost = VarintSize(ZigZagEncode(static_cast<int64_t>(r[0])));
+    } else {
+      const size_t blocks = (r.size() + kBlockSize - 1) / kBlockSize;
+      for (size_t k = 0; k < kSampleBlocks; ++k) {
+        const size_t at = (k * blocks / kSampleBlocks) * kBlockSize;
+        cost += PlanBlock(r.data() + at, std::min(kBlockSize, r.size() - at)).cost;
+      }
+    }
     if (cost < best_cost) {
       best_cost = cost;
       best = m;

@@ -47,8 +47,6 @@ Mode Encode(const int64_t* values, size_t n, Series series, std::string* out);
 // all values equal; kDelta: n >= 1; kDelta2: n >= 2; kSeriesDelta: series given).
 void EncodeWithMode(const int64_t* values, size_t n, Series series, Mode mode, std::string* out);
 
-// Size (bytes) of the blocks that would code residuals[0, n).
-size_t EstimateBlocks(const int64_t* residuals, size_t n);
 
 // Decodes n values from the front of *in into out[0, n), consuming them. False on malformed
 // input (then *out holds unspecified values). `series` must be what the writer used.
