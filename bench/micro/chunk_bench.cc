@@ -227,13 +227,22 @@ void BM_ChunkDecodeColumn(benchmark::State& state) {
     benchmark::DoNotOptimize(out);
   }
   state.SetItemsProcessed(static_cast<int64_t>(values));
-  state.counters["bytes_per_value"] = static_cast<double>(col_bytes) / static_cast<double>(total_rows);
-  state.counters["bytes_per_row"] = static_cast<double>(total_bytes) / static_cast<double>(total_rows);
+  state.counters["bytes_per_value"] =
+      static_cast<double>(col_bytes) / static_cast<double>(total_rows);
+  state.counters["bytes_per_row"] =
+      static_cast<double>(total_bytes) / static_cast<double>(total_rows);
 }
 BENCHMARK(BM_ChunkDecodeColumn)
-    ->Args({0, 0, 0, 0, 0})->Args({0, 0, 0, 1, 0})->Args({0, 0, 0, 2, 0})->Args({0, 0, 0, 2, 1})
-    ->Args({1, 4096, 1, 0, 0})->Args({1, 4096, 1, 1, 0})->Args({1, 4096, 1, 2, 0})
-    ->Args({1, 4096, 1, 2, 1})->Args({1, 4096, 0, 2, 0})->Args({1, 32768, 1, 2, 0});
+    ->Args({0, 0, 0, 0, 0})
+    ->Args({0, 0, 0, 1, 0})
+    ->Args({0, 0, 0, 2, 0})
+    ->Args({0, 0, 0, 2, 1})
+    ->Args({1, 4096, 1, 0, 0})
+    ->Args({1, 4096, 1, 1, 0})
+    ->Args({1, 4096, 1, 2, 0})
+    ->Args({1, 4096, 1, 2, 1})
+    ->Args({1, 4096, 0, 2, 0})
+    ->Args({1, 32768, 1, 2, 0});
 
 // Opening a chunk alone: checksum, header and every column's statistics.
 void BM_ChunkOpen(benchmark::State& state) {
@@ -280,8 +289,12 @@ void BM_ChunkDataSetSize(benchmark::State& state) {
       per_row(total - metrics - col[0] - col[1]);  // header, stats, lengths, checksum
 }
 BENCHMARK(BM_ChunkDataSetSize)
-    ->Args({0, 0, 0})->Args({1, 4096, 1})->Args({1, 4096, 0})->Args({1, 36000, 1})
-    ->Iterations(1)->Unit(benchmark::kMillisecond);
+    ->Args({0, 0, 0})
+    ->Args({1, 4096, 1})
+    ->Args({1, 4096, 0})
+    ->Args({1, 36000, 1})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace quanta::storage

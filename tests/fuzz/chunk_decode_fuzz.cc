@@ -31,9 +31,8 @@ void Fail(const char* what) {
   std::abort();
 }
 
-constexpr ColumnType kTypes[] = {ColumnType::kVarchar, ColumnType::kSint64,
-                                 ColumnType::kDouble,  ColumnType::kTimestamp,
-                                 ColumnType::kBoolean, ColumnType::kBlob};
+constexpr ColumnType kTypes[] = {ColumnType::kVarchar,   ColumnType::kSint64,  ColumnType::kDouble,
+                                 ColumnType::kTimestamp, ColumnType::kBoolean, ColumnType::kBlob};
 
 bool SameColumn(const ColumnVector& a, const ColumnVector& b) {
   if (a.nulls != b.nulls || a.ints != b.ints || a.strings != b.strings || a.bools != b.bools ||
@@ -147,7 +146,7 @@ void EncodeMode(std::string_view in, const std::vector<ColumnType>& types) {
       switch (col.type) {
         case ColumnType::kSint64:
         case ColumnType::kTimestamp:
-          col.ints.push_back(null ? 0
+          col.ints.push_back(null          ? 0
                              : (style & 2) ? static_cast<int64_t>(src.Next64())
                                            : static_cast<int64_t>(i) * (b % 4) + (b >> 4));
           break;
@@ -181,7 +180,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t ncols = head & 7;
   if (input.size() < 1 + ncols) return 0;
   std::vector<ColumnType> types;
-  for (size_t c = 0; c < ncols; ++c) types.push_back(kTypes[static_cast<uint8_t>(input[1 + c]) % 6]);
+  for (size_t c = 0; c < ncols; ++c)
+    types.push_back(kTypes[static_cast<uint8_t>(input[1 + c]) % 6]);
   std::string_view rest = input.substr(1 + ncols);
   if (head & 0x80) {
     EncodeMode(rest, types);

@@ -284,8 +284,8 @@ void EncodeChunk(std::span<const ColumnVector* const> columns, size_t num_rows, 
     std::unordered_map<uint32_t, uint32_t> dense;
     series_ids.resize(n);
     for (size_t i = 0; i < n; ++i) {
-      auto [it, added] = dense.try_emplace(options.series_of_row[i],
-                                           static_cast<uint32_t>(dense.size()));
+      auto [it, added] =
+          dense.try_emplace(options.series_of_row[i], static_cast<uint32_t>(dense.size()));
       series_ids[i] = it->second;
     }
     num_series = static_cast<uint32_t>(dense.size());
@@ -343,8 +343,8 @@ void EncodeChunk(std::span<const ColumnVector* const> columns, size_t num_rows, 
 Result<ChunkReader> ChunkReader::Open(std::string_view bytes, std::span<const ColumnType> types) {
   if (bytes.size() < 9) return Corrupt("too short");
   const auto* tail = reinterpret_cast<const uint8_t*>(bytes.data() + bytes.size() - 4);
-  const uint32_t stored = tail[0] | (tail[1] << 8) | (tail[2] << 16) |
-                          (static_cast<uint32_t>(tail[3]) << 24);
+  const uint32_t stored =
+      tail[0] | (tail[1] << 8) | (tail[2] << 16) | (static_cast<uint32_t>(tail[3]) << 24);
   std::string_view in = bytes.substr(0, bytes.size() - 4);
   if (Crc32c(in.data(), in.size()) != stored) return Corrupt("checksum mismatch");
   if (static_cast<uint8_t>(in[0]) != kMagic) return Corrupt("bad magic byte");
@@ -467,9 +467,9 @@ Status ChunkReader::DecodeValues(const Column& col, std::string_view in, ColumnV
     return Corrupt("bad null section");
   }
   intstream::Series series;
-  if (series_cache_ && (col.encoding == ColumnEncoding::kInts ||
-                        col.encoding == ColumnEncoding::kDecimal ||
-                        col.encoding == ColumnEncoding::kDict)) {
+  if (series_cache_ &&
+      (col.encoding == ColumnEncoding::kInts || col.encoding == ColumnEncoding::kDecimal ||
+       col.encoding == ColumnEncoding::kDict)) {
     QUANTA_RETURN_IF_ERROR(SeriesPredecessors(&series.pred));
   }
   codecs::DecodeInput d{col.encoding, n, nulls, null_count, &col.stats, series};

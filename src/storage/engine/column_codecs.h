@@ -48,8 +48,8 @@ bool Decompress(std::string_view* in, std::string* out);
 
 struct DecodeInput {
   ColumnEncoding encoding;
-  size_t n;                 // rows
-  const uint8_t* nulls;     // n flags, already decoded
+  size_t n;              // rows
+  const uint8_t* nulls;  // n flags, already decoded
   size_t null_count;
   const ChunkColumnStats* stats;
   intstream::Series series;  // decoded ids when the chunk has them

@@ -65,8 +65,7 @@ ShiftTable MakeShiftTable(size_t n) {
   return s;
 }
 
-__attribute__((target("sse4.2"))) uint32_t HardwareCrc(uint32_t crc, const uint8_t* p,
-                                                        size_t n) {
+__attribute__((target("sse4.2"))) uint32_t HardwareCrc(uint32_t crc, const uint8_t* p, size_t n) {
   if (n >= 3 * kLane) {
     static const ShiftTable shift1 = MakeShiftTable(kLane);
     static const ShiftTable shift2 = MakeShiftTable(2 * kLane);

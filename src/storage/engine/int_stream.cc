@@ -47,9 +47,9 @@ size_t VarintSize(uint64_t v) {
 
 struct BlockPlan {
   BlockKind kind = kFor;
-  int width = 0;     // FOR / patched: bits per value; Rice: k
+  int width = 0;  // FOR / patched: bits per value; Rice: k
   uint64_t base = 0;
-  size_t cost = 0;   // bytes
+  size_t cost = 0;  // bytes
 };
 
 void PlanFor(const uint64_t* r, size_t cnt, BlockPlan* best, uint64_t* mn_out, int* w_out) {
@@ -112,7 +112,9 @@ void PlanPatched(const uint64_t* r, size_t cnt, int for_width, BlockPlan* best) 
   std::sort(s, s + m);
   const auto base = static_cast<uint64_t>(s[m / 2]);
   size_t hist[65] = {};
-  for (size_t i = 0; i < cnt; ++i) ++hist[BitWidth(ZigZagEncode(static_cast<int64_t>(r[i] - base)))];
+  for (size_t i = 0; i < cnt; ++i) {
+    ++hist[BitWidth(ZigZagEncode(static_cast<int64_t>(r[i] - base)))];
+  }
   int top = 64;
   while (top > 0 && hist[top] == 0) --top;
   const size_t head = 1 + VarintSize(ZigZagEncode(static_cast<int64_t>(base))) + 2;
@@ -120,8 +122,8 @@ void PlanPatched(const uint64_t* r, size_t cnt, int for_width, BlockPlan* best) 
   for (int b = top; b >= 0; --b) {
     if (b < top) above += hist[b + 1];
     if (b >= for_width || above == 0 || above > 255) continue;
-    const size_t cost = head + bitpack::PackedBytes(cnt, b) + above +
-                        bitpack::PackedBytes(above, top - b);
+    const size_t cost =
+        head + bitpack::PackedBytes(cnt, b) + above + bitpack::PackedBytes(above, top - b);
     if (cost < best->cost) *best = {kPatched, b, base, cost};
   }
 }
@@ -354,8 +356,7 @@ std::vector<uint32_t> Predecessors(const uint32_t* ids, size_t n, uint32_t count
   return pred;
 }
 
-void EncodeWithMode(const int64_t* values, size_t n, Series series, Mode mode,
-                    std::string* out) {
+void EncodeWithMode(const int64_t* values, size_t n, Series series, Mode mode, std::string* out) {
   std::vector<uint64_t> head;
   std::vector<uint64_t> r = Residuals(values, n, series, mode, &head);
   const bool same = !r.empty() && AllEqual(r);

@@ -47,7 +47,6 @@ Mode Encode(const int64_t* values, size_t n, Series series, std::string* out);
 // all values equal; kDelta: n >= 1; kDelta2: n >= 2; kSeriesDelta: series given).
 void EncodeWithMode(const int64_t* values, size_t n, Series series, Mode mode, std::string* out);
 
-
 // Decodes n values from the front of *in into out[0, n), consuming them. False on malformed
 // input (then *out holds unspecified values). `series` must be what the writer used.
 bool Decode(std::string_view* in, size_t n, Series series, int64_t* out);

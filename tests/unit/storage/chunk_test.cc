@@ -190,14 +190,16 @@ std::string RoundTrip(const Columns& cols, size_t n, const ChunkEncodeOptions& o
     EXPECT_EQ(twice.nulls.size(), 2 * n);
     ColumnVector second = Make(cols[c].type);
     second.nulls.assign(twice.nulls.begin() + static_cast<ptrdiff_t>(n), twice.nulls.end());
-    if (!twice.ints.empty()) second.ints.assign(twice.ints.begin() + static_cast<ptrdiff_t>(n), twice.ints.end());
+    if (!twice.ints.empty())
+      second.ints.assign(twice.ints.begin() + static_cast<ptrdiff_t>(n), twice.ints.end());
     if (!twice.doubles.empty()) {
       second.doubles.assign(twice.doubles.begin() + static_cast<ptrdiff_t>(n), twice.doubles.end());
     }
     if (!twice.strings.empty()) {
       second.strings.assign(twice.strings.begin() + static_cast<ptrdiff_t>(n), twice.strings.end());
     }
-    if (!twice.bools.empty()) second.bools.assign(twice.bools.begin() + static_cast<ptrdiff_t>(n), twice.bools.end());
+    if (!twice.bools.empty())
+      second.bools.assign(twice.bools.begin() + static_cast<ptrdiff_t>(n), twice.bools.end());
     ExpectSameColumn(cols[c], second, n, w + " (appended)");
   }
   return bytes;
@@ -269,9 +271,16 @@ std::vector<double> AdversarialDoubles() {
 }
 
 std::vector<int64_t> AdversarialInts() {
-  return {0, 1, -1, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
-          std::numeric_limits<int64_t>::min() + 1, std::numeric_limits<int64_t>::max() - 1,
-          int64_t{1} << 62, -(int64_t{1} << 62), 1451606400000};
+  return {0,
+          1,
+          -1,
+          std::numeric_limits<int64_t>::min(),
+          std::numeric_limits<int64_t>::max(),
+          std::numeric_limits<int64_t>::min() + 1,
+          std::numeric_limits<int64_t>::max() - 1,
+          int64_t{1} << 62,
+          -(int64_t{1} << 62),
+          1451606400000};
 }
 
 ColumnVector RandomColumn(ColumnType type, size_t n, NullPattern nulls, int flavour,
@@ -286,12 +295,24 @@ ColumnVector RandomColumn(ColumnType type, size_t n, NullPattern nulls, int flav
       for (size_t i = 0; i < n; ++i) {
         int64_t v;
         switch (flavour % 6) {
-          case 0: v = static_cast<int64_t>(rng()); break;                       // random 64-bit
-          case 1: v = 1451606400000 + static_cast<int64_t>(i) * 10000; break;   // regular ts
-          case 2: x += static_cast<int64_t>(rng() % 201) - 100; v = x; break;   // walk
-          case 3: v = 42; break;                                                // constant
-          case 4: v = adv[rng() % adv.size()]; break;                           // extremes
-          default: v = static_cast<int64_t>(rng() % 5) * 1000 + (rng() % 50 == 0 ? 1 << 30 : 0);
+          case 0:
+            v = static_cast<int64_t>(rng());
+            break;  // random 64-bit
+          case 1:
+            v = 1451606400000 + static_cast<int64_t>(i) * 10000;
+            break;  // regular ts
+          case 2:
+            x += static_cast<int64_t>(rng() % 201) - 100;
+            v = x;
+            break;  // walk
+          case 3:
+            v = 42;
+            break;  // constant
+          case 4:
+            v = adv[rng() % adv.size()];
+            break;  // extremes
+          default:
+            v = static_cast<int64_t>(rng() % 5) * 1000 + (rng() % 50 == 0 ? 1 << 30 : 0);
         }
         c.ints.push_back(c.nulls[i] ? 0 : v);
       }
@@ -303,12 +324,23 @@ ColumnVector RandomColumn(ColumnType type, size_t n, NullPattern nulls, int flav
       for (size_t i = 0; i < n; ++i) {
         double v;
         switch (flavour % 6) {
-          case 0: v = Bits(rng()); break;                                    // random bits
-          case 1: v = walk[i]; break;                                        // 2-decimal walk
-          case 2: v = adv[rng() % adv.size()]; break;                        // adversarial
-          case 3: v = 7.25; break;                                           // constant
-          case 4: v = rng() % 10 == 0 ? adv[rng() % adv.size()] : walk[i]; break;  // exceptions
-          default: v = std::uniform_real_distribution<double>(-1, 1)(rng);  // full precision
+          case 0:
+            v = Bits(rng());
+            break;  // random bits
+          case 1:
+            v = walk[i];
+            break;  // 2-decimal walk
+          case 2:
+            v = adv[rng() % adv.size()];
+            break;  // adversarial
+          case 3:
+            v = 7.25;
+            break;  // constant
+          case 4:
+            v = rng() % 10 == 0 ? adv[rng() % adv.size()] : walk[i];
+            break;  // exceptions
+          default:
+            v = std::uniform_real_distribution<double>(-1, 1)(rng);  // full precision
         }
         c.doubles.push_back(c.nulls[i] ? 0.0 : v);
       }
@@ -319,15 +351,22 @@ ColumnVector RandomColumn(ColumnType type, size_t n, NullPattern nulls, int flav
       for (size_t i = 0; i < n; ++i) {
         std::string s;
         switch (flavour % 5) {
-          case 0: s = "host_" + std::to_string(rng() % 100); break;  // low cardinality
-          case 1: {                                                  // random bytes
+          case 0:
+            s = "host_" + std::to_string(rng() % 100);
+            break;   // low cardinality
+          case 1: {  // random bytes
             s.resize(rng() % 40);
             for (auto& ch : s) ch = static_cast<char>(rng());
             break;
           }
-          case 2: s = ""; break;  // empty strings
-          case 3: s = rng() % 3 == 0 ? "" : std::string(1 + rng() % 3, 'a'); break;
-          default: s = "unique-" + std::to_string(i) + "-" + std::to_string(rng());
+          case 2:
+            s = "";
+            break;  // empty strings
+          case 3:
+            s = rng() % 3 == 0 ? "" : std::string(1 + rng() % 3, 'a');
+            break;
+          default:
+            s = "unique-" + std::to_string(i) + "-" + std::to_string(rng());
         }
         c.strings.push_back(c.nulls[i] ? std::string() : s);
       }
@@ -374,12 +413,23 @@ TEST(IntStreamTest, EveryModeRoundTrips) {
       int64_t x = 0;
       for (size_t i = 0; i < n; ++i) {
         switch (flavour) {
-          case 0: v[i] = static_cast<int64_t>(rng()); break;
-          case 1: v[i] = x += static_cast<int64_t>(rng() % 1001) - 500; break;
-          case 2: v[i] = static_cast<int64_t>(i) * 10000; break;
-          case 3: v[i] = (rng() % 30 == 0) ? static_cast<int64_t>(rng()) : 5; break;
-          case 4: v[i] = AdversarialInts()[rng() % 10]; break;
-          default: v[i] = static_cast<int64_t>(std::normal_distribution<double>(0, 1000)(rng));
+          case 0:
+            v[i] = static_cast<int64_t>(rng());
+            break;
+          case 1:
+            v[i] = x += static_cast<int64_t>(rng() % 1001) - 500;
+            break;
+          case 2:
+            v[i] = static_cast<int64_t>(i) * 10000;
+            break;
+          case 3:
+            v[i] = (rng() % 30 == 0) ? static_cast<int64_t>(rng()) : 5;
+            break;
+          case 4:
+            v[i] = AdversarialInts()[rng() % 10];
+            break;
+          default:
+            v[i] = static_cast<int64_t>(std::normal_distribution<double>(0, 1000)(rng));
         }
       }
       std::vector<uint32_t> ids(n);
@@ -418,8 +468,8 @@ TEST(IntStreamTest, EveryModeRoundTrips) {
 TEST(ChunkTest, RandomColumnsRoundTrip) {
   std::mt19937_64 rng(12345);
   for (size_t n : {1, 2, 7, 128, 129, 360, 1000, 4096}) {
-    for (NullPattern np : {NullPattern::kNone, NullPattern::kSome, NullPattern::kMost,
-                           NullPattern::kAll}) {
+    for (NullPattern np :
+         {NullPattern::kNone, NullPattern::kSome, NullPattern::kMost, NullPattern::kAll}) {
       Columns cols;
       for (int flavour = 0; flavour < 6; ++flavour) {
         for (ColumnType t : kAllTypes) cols.push_back(RandomColumn(t, n, np, flavour, rng));
@@ -486,10 +536,12 @@ TEST(ChunkTest, LongAndEmptyStrings) {
   std::string big(1 << 20, '\0');
   for (auto& ch : big) ch = static_cast<char>(rng());
   for (int i = 0; i < 6; ++i) {
-    cols[0].strings.push_back(i % 3 == 0 ? big : (i % 3 == 1 ? std::string() : big.substr(7, 300000)));
+    cols[0].strings.push_back(i % 3 == 0 ? big
+                                         : (i % 3 == 1 ? std::string() : big.substr(7, 300000)));
     cols[0].nulls.push_back(i == 4);
     if (i == 4) cols[0].strings.back().clear();
-    cols[1].strings.push_back(std::string(1 << 20, static_cast<char>('a' + i % 2)));  // compressible
+    cols[1].strings.push_back(
+        std::string(1 << 20, static_cast<char>('a' + i % 2)));  // compressible
     cols[1].nulls.push_back(0);
   }
   std::string bytes = RoundTrip(cols, 6);
@@ -570,8 +622,8 @@ std::string Hex(const std::string& s) {
 TEST(ChunkGoldenTest, SmallChunks) {
   // Every type, with NULLs: ints (delta), doubles (decimal), varchar (dictionary), boolean
   // (bitmap), blob (plain), timestamp (constant).
-  Columns cols{Make(ColumnType::kSint64), Make(ColumnType::kDouble), Make(ColumnType::kVarchar),
-               Make(ColumnType::kBoolean), Make(ColumnType::kBlob), Make(ColumnType::kTimestamp)};
+  Columns cols{Make(ColumnType::kSint64),  Make(ColumnType::kDouble), Make(ColumnType::kVarchar),
+               Make(ColumnType::kBoolean), Make(ColumnType::kBlob),   Make(ColumnType::kTimestamp)};
   cols[0].ints = {10, 11, 0, 13};
   cols[1].doubles = {1.5, -2.25, 0.0, 1.5};
   cols[2].strings = {"host_b", "host_a", "host_b", ""};
@@ -583,7 +635,8 @@ TEST(ChunkGoldenTest, SmallChunks) {
   cols[1].nulls[2] = 1;
   cols[2].nulls[3] = 1;
   std::string bytes = RoundTrip(cols, 4);
-  EXPECT_EQ(Hex(bytes), "51010004060101011403440602020112c1031e00000021018080180b000501121504070002010506"
+  EXPECT_EQ(Hex(bytes),
+            "51010004060101011403440602020112c1031e00000021018080180b000501121504070002010506"
             "0004080301000e0038020104010214d40104020083ac02ed05ee05010802000c686f73745f61686f"
             "73745f620101000d050102005278797a77000ec2041059");
 
@@ -594,7 +647,8 @@ TEST(ChunkGoldenTest, SmallChunks) {
   g[2].bools = {1, 1, 1, 1};
   for (auto& c : g) c.nulls = {0, 0, 0, 0};
   g[1].nulls = {1, 1, 1, 1};
-  EXPECT_EQ(Hex(RoundTrip(g, 4)), "5101000403020300ff0000000000000080182d4454fb2109400000001f03808080801098e3f29c13"
+  EXPECT_EQ(Hex(RoundTrip(g, 4)),
+            "5101000403020300ff0000000000000080182d4454fb2109400000001f03808080801098e3f29c13"
             "8086a0021b0100040004080004001a182d4454fb21094066739c1ed477bc270ffeb42b8a4585df02"
             "6083a3fc8f");
 
@@ -605,7 +659,8 @@ TEST(ChunkGoldenTest, SmallChunks) {
   std::vector<uint32_t> ids = {4, 9, 4, 9, 4, 9};
   ChunkEncodeOptions opt;
   opt.series_of_row = ids;
-  EXPECT_EQ(Hex(RoundTrip(s, 6, opt)), "510101060102040101002a02020021d201a64f00000021018080f82d0d020004413200020c000101"
+  EXPECT_EQ(Hex(RoundTrip(s, 6, opt)),
+            "510101060102040101002a02020021d201a64f00000021018080f82d0d020004413200020c000101"
             "e4f684b3bfac");
 
   // A random-walk-like integer column: delta + Rice-coded blocks.
@@ -616,7 +671,8 @@ TEST(ChunkGoldenTest, SmallChunks) {
     w[0].ints.push_back(x);
     w[0].nulls.push_back(0);
   }
-  EXPECT_EQ(Hex(RoundTrip(w, 160)), "510100a00101010100ba45db06968b60a80102ec4a8600506ecd2f0b67f60430d060cd200b8ff600"
+  EXPECT_EQ(Hex(RoundTrip(w, 160)),
+            "510100a00101010100ba45db06968b60a80102ec4a8600506ecd2f0b67f60430d060cd200b8ff600"
             "30c66071206b8e06df08c78071b7784e387f090783b5b778b178737108134bb78cb2d17610c8e2ec"
             "2789aeee7210c1e2ac1819aefe8217c1e25171f96e0ffd158f06d5a9f6e9709550bf96d796fae920"
             "ee6e892e69992c8b4d8b5dd4a69b60974d0bbbd88a6ebac9a6c364970da31b010893011d3fd28f4a"
