@@ -281,8 +281,9 @@ EncodeResult EncodeStrings(const ColumnVector& col, size_t n, const ChunkColumnS
   std::string plain;
   {
     std::vector<int64_t> lens(n);
-    for (size_t i = 0; i < n; ++i)
+    for (size_t i = 0; i < n; ++i) {
       lens[i] = nulls[i] ? 0 : static_cast<int64_t>(col.strings[i].size());
+    }
     intstream::Encode(lens.data(), n, {}, &plain);
     for (size_t i = 0; i < n; ++i) {
       if (!nulls[i]) plain.append(col.strings[i]);
@@ -317,8 +318,9 @@ EncodeResult EncodeStrings(const ColumnVector& col, size_t n, const ChunkColumnS
     std::string d;
     PutVarint64(&d, entries.size());
     std::vector<int64_t> lens(entries.size());
-    for (size_t j = 0; j < order.size(); ++j)
+    for (size_t j = 0; j < order.size(); ++j) {
       lens[j] = static_cast<int64_t>(entries[order[j]].size());
+    }
     intstream::Encode(lens.data(), lens.size(), {}, &d);
     for (uint32_t j : order) d.append(entries[j]);
     const auto mode = intstream::Encode(codes.data(), n, series, &d);
