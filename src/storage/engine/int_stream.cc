@@ -94,7 +94,7 @@ void PlanRice(const uint64_t* r, size_t cnt, BlockPlan* best) {
     if (!ok) continue;
     const size_t unary = (cnt + q + 7) / 8;
     const size_t cost = 1 + VarintSize(ZigZagEncode(static_cast<int64_t>(base))) +
-                        bitpack::PackedBytes(cnt, k) + VarintSize(unary) + unary;
+                        bitpack::PackedBytes(cnt, k) + unary;
     if (cost < best->cost) *best = {kRice, k, base, cost};
   }
 }
@@ -199,7 +199,6 @@ void WriteBlock(const uint64_t* r, size_t cnt, std::string* out) {
         bw.Put(1, 1);
       }
       bw.Finish();
-      PutVarint64(out, unary.size());
       out->append(unary);
       return;
     }
@@ -287,11 +286,11 @@ bool ReadBlock(std::string_view* in, size_t cnt, uint64_t* out) {
   uint64_t base;
   if (!GetZigZag(in, &base) || !UnpackFrom(in, cnt, w, out)) return false;
   if (kind == kRice) {
-    uint64_t len;
-    if (!GetVarint64(in, &len) || len > in->size()) return false;
     const auto* p = reinterpret_cast<const uint8_t*>(in->data());
-    // Unary codes: q zero bits then a one bit. Each one bit ends a value, so the codes are read
-    // a 64-bit word at a time, one count-trailing-zeros per value.
+    const size_t avail = in->size();
+    // Unary codes: q zero bits then a one bit; the block ends with the byte holding the cnt-th
+    // one bit. Each one bit ends a value, so the codes are read a 64-bit word at a time, one
+    // count-trailing-zeros per value.
     size_t i = 0;
     uint64_t next = 0;  // bit position after the previous value's one bit
     auto take = [&](uint64_t word, uint64_t bit_base) {
@@ -304,15 +303,15 @@ bool ReadBlock(std::string_view* in, size_t cnt, uint64_t* out) {
         word &= word - 1;
       }
     };
-    const size_t full = len / 8;
+    const size_t full = avail / 8;
     for (size_t wi = 0; wi < full && i < cnt; ++wi) take(bitpack::Load64(p + 8 * wi), 64 * wi);
-    if (i < cnt && len % 8 != 0) {
+    if (i < cnt && avail % 8 != 0) {
       uint64_t word = 0;
-      std::memcpy(&word, p + 8 * full, len % 8);
+      std::memcpy(&word, p + 8 * full, avail % 8);
       take(word, 64 * full);
     }
-    if (i < cnt || (next + 7) / 8 != len) return false;
-    in->remove_prefix(len);
+    if (i < cnt) return false;
+    in->remove_prefix((next + 7) / 8);
     return true;
   }
   if (kind == kFor) {

@@ -672,11 +672,11 @@ TEST(ChunkGoldenTest, SmallChunks) {
     w[0].nulls.push_back(0);
   }
   EXPECT_EQ(Hex(RoundTrip(w, 160)),
-            "510100a00101010100ba45db06968b60a80102ec4a8600506ecd2f0b67f60430d060cd200b8ff600"
+            "510100a00101010100ba45db06968b60a70102ec4a8600506ecd2f0b67f60430d060cd200b8ff600"
             "30c66071206b8e06df08c78071b7784e387f090783b5b778b178737108134bb78cb2d17610c8e2ec"
-            "2789aeee7210c1e2ac1819aefe8217c1e25171f96e0ffd158f06d5a9f6e9709550bf96d796fae920"
-            "ee6e892e69992c8b4d8b5dd4a69b60974d0bbbd88a6ebac9a6c364970da31b010893011d3fd28f4a"
-            "722d4f7d385a1b3d008d48052b4d109d58153b6520ad03254b7543c01d5a");
+            "2789aeee7210c1e2ac1819aefe8217c1e25171f96e0ffd158f06d5a9f6e9709550bf96d796fae9ee"
+            "6e892e69992c8b4d8b5dd4a69b60974d0bbbd88a6ebac9a6c364970da31b010893011d3fd28f4a72"
+            "2d4f7d385a1b3d008d48052b4d109d58153b6520ad03254b757ff52da2");
 }
 
 // ---------------------------------------------------------------------------------------------
