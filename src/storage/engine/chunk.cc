@@ -56,6 +56,119 @@ bool GetVarint128(std::string_view* in, unsigned __int128* v) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Exact sums
+//
+// The accumulator's own serialization writes each 32-bit digit of its fixed-point value as a
+// varint (5 bytes for a typical digit) and a negative sum as dozens of 0xffffffff digits. A
+// chunk stores the same value as the two's complement bytes of the fixed-point integer N (value
+// N * 2^-1074), without its zero low bytes and its sign-extension high bytes: about half the
+// size for the sums of a few hundred values, and short for negative sums too.
+
+constexpr size_t kSumDigits = 67;                 // the accumulator's 32-bit digits
+constexpr size_t kSumBytes = kSumDigits * 4 + 4;  // N with the top digit widened to 64 bits
+
+bool ParseAccumulator(std::string_view in, uint64_t special[3], uint8_t n[kSumBytes]) {
+  uint64_t lo, count;
+  for (int i = 0; i < 3; ++i) {
+    if (!GetVarint64(&in, &special[i])) return false;
+  }
+  if (!GetVarint64(&in, &lo) || !GetVarint64(&in, &count) || lo + count > kSumDigits) {
+    return false;
+  }
+  int64_t digits[kSumDigits] = {};
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t z;
+    if (!GetVarint64(&in, &z)) return false;
+    digits[lo + i] = ZigZagDecode(z);
+  }
+  for (size_t j = 0; j + 1 < kSumDigits; ++j) {
+    const auto u = static_cast<uint32_t>(digits[j]);  // normalized: in [0, 2^32)
+    std::memcpy(n + 4 * j, &u, 4);
+  }
+  const auto top = static_cast<uint64_t>(digits[kSumDigits - 1]);
+  std::memcpy(n + 4 * (kSumDigits - 1), &top, 8);
+  return in.empty();
+}
+
+void PutSum(const ExactSum& sum, std::string* out) {
+  std::string acc;
+  sum.AppendTo(&acc);
+  uint64_t special[3];
+  uint8_t n[kSumBytes];
+  const bool ok = ParseAccumulator(acc, special, n);
+  assert(ok);
+  (void)ok;
+  uint8_t flags = 0;
+  for (int i = 0; i < 3; ++i) flags |= special[i] != 0 ? 1 << i : 0;
+  out->push_back(static_cast<char>(flags));
+  for (int i = 0; i < 3; ++i) {
+    if (special[i] != 0) PutVarint64(out, special[i]);
+  }
+  size_t lo = 0;
+  while (lo < kSumBytes && n[lo] == 0) ++lo;
+  if (lo == kSumBytes) {  // zero
+    PutVarint64(out, 0);
+    PutVarint64(out, 0);
+    return;
+  }
+  // Drop high bytes that only repeat the sign of the byte below them.
+  size_t hi = kSumBytes;
+  while (hi > lo + 1) {
+    const uint8_t top = n[hi - 1];
+    const bool below_negative = (n[hi - 2] & 0x80) != 0;
+    if (!((top == 0 && !below_negative) || (top == 0xff && below_negative))) break;
+    --hi;
+  }
+  PutVarint64(out, lo);
+  PutVarint64(out, hi - lo);
+  out->append(reinterpret_cast<const char*>(n + lo), hi - lo);
+}
+
+bool GetSum(std::string_view* in, ExactSum* sum) {
+  if (in->empty()) return false;
+  const auto flags = static_cast<uint8_t>((*in)[0]);
+  in->remove_prefix(1);
+  if (flags > 7) return false;
+  uint64_t special[3] = {};
+  for (int i = 0; i < 3; ++i) {
+    if ((flags >> i) & 1) {
+      if (!GetVarint64(in, &special[i]) || special[i] == 0) return false;
+    }
+  }
+  uint64_t lo, len;
+  if (!GetVarint64(in, &lo) || !GetVarint64(in, &len) || lo > kSumBytes || len > kSumBytes - lo ||
+      len > in->size()) {
+    return false;
+  }
+  uint8_t n[kSumBytes];
+  const bool negative = len > 0 && ((*in)[len - 1] & 0x80) != 0;
+  std::memset(n, negative ? 0xff : 0, sizeof(n));
+  std::memset(n, 0, lo);
+  std::memcpy(n + lo, in->data(), len);
+  in->remove_prefix(len);
+  // Back to the accumulator's form; it validates the range (a top digit within +-2^40).
+  std::string acc;
+  for (int i = 0; i < 3; ++i) PutVarint64(&acc, special[i]);
+  int64_t digits[kSumDigits];
+  for (size_t j = 0; j + 1 < kSumDigits; ++j) {
+    uint32_t u;
+    std::memcpy(&u, n + 4 * j, 4);
+    digits[j] = u;
+  }
+  uint64_t top;
+  std::memcpy(&top, n + 4 * (kSumDigits - 1), 8);
+  digits[kSumDigits - 1] = static_cast<int64_t>(top);
+  size_t dlo = 0, dhi = kSumDigits;
+  while (dlo < kSumDigits && digits[dlo] == 0) ++dlo;
+  while (dhi > dlo && digits[dhi - 1] == 0) --dhi;
+  PutVarint64(&acc, dlo);
+  PutVarint64(&acc, dhi - dlo);
+  for (size_t j = dlo; j < dhi; ++j) PutVarint64(&acc, ZigZagEncode(digits[j]));
+  std::string_view view = acc;
+  return ExactSum::ConsumeFrom(&view, sum) && view.empty();
+}
+
+// ---------------------------------------------------------------------------------------------
 // Statistics
 
 ChunkColumnStats ComputeStats(const ColumnVector& c, size_t n) {
@@ -148,7 +261,7 @@ void PutStats(ColumnType type, const ChunkColumnStats& st, std::string* out) {
       out->push_back(static_cast<char>(fmin | (fmax << 4)));
       PutDoubleStat(out, fmin, dmin, st.dmin);
       PutDoubleStat(out, fmax, dmax, st.dmax);
-      st.dsum.AppendTo(out);
+      PutSum(st.dsum, out);
       break;
     }
     case ColumnType::kBoolean:
@@ -186,7 +299,7 @@ bool GetStats(ColumnType type, size_t num_rows, std::string_view* in, ChunkColum
       const auto forms = static_cast<uint8_t>((*in)[0]);
       in->remove_prefix(1);
       return GetDoubleStat(in, forms & 15, &st->dmin) && GetDoubleStat(in, forms >> 4, &st->dmax) &&
-             ExactSum::ConsumeFrom(in, &st->dsum);
+             GetSum(in, &st->dsum);
     }
     case ColumnType::kBoolean: {
       uint64_t t;

@@ -517,6 +517,34 @@ TEST(ChunkTest, MinMaxOrderTiesAndNaN) {
             std::bit_cast<uint64_t>(std::numeric_limits<double>::quiet_NaN()));
 }
 
+TEST(ChunkTest, ExactSumsOfEverySign) {
+  // Sums that are negative, exact powers of two (sign-extension trimming), tiny, huge, beyond
+  // the double range, and with NaN and infinities counted apart.
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<std::vector<double>> sums = {
+      {-1.5, -2.25},
+      {-0.5},
+      {0.5},
+      {-128.0},
+      {128.0},
+      {-255.0},
+      {1.0, -1.0},
+      {std::numeric_limits<double>::denorm_min(), -std::numeric_limits<double>::max()},
+      {std::numeric_limits<double>::max(), std::numeric_limits<double>::max()},
+      {-std::numeric_limits<double>::max(), -std::numeric_limits<double>::max(), 1e-300},
+      {inf, 1.0},
+      {-inf, -inf, 2.0},
+      {inf, -inf, std::numeric_limits<double>::quiet_NaN()},
+      {0.1, 0.2, -0.3},
+  };
+  for (const auto& values : sums) {
+    Columns cols{Make(ColumnType::kDouble)};
+    cols[0].doubles = values;
+    cols[0].nulls.assign(values.size(), 0);
+    RoundTrip(cols, values.size(), {}, "sum of " + std::to_string(values[0]));
+  }
+}
+
 TEST(ChunkTest, ExtremeIntsAndExactSum) {
   Columns cols{Make(ColumnType::kSint64)};
   for (int i = 0; i < 1000; ++i) {
@@ -636,9 +664,9 @@ TEST(ChunkGoldenTest, SmallChunks) {
   cols[2].nulls[3] = 1;
   std::string bytes = RoundTrip(cols, 4);
   EXPECT_EQ(Hex(bytes),
-            "51010004060101011403440602020112c1031e00000021018080180b000501121504070002010506"
-            "0004080301000e0038020104010214d40104020083ac02ed05ee05010802000c686f73745f61686f"
-            "73745f620101000d050102005278797a77000ec2041059");
+            "51010004060101011403440602020112c1031e00860101030b000501121504070002010506000408"
+            "0301000e0038020104010214d40104020083ac02ed05ee05010802000c686f73745f61686f73745f"
+            "620101000d050102005278797a77000e521da574");
 
   // Doubles that are not decimals (Gorilla), an all-NULL column and an all-true column.
   Columns g{Make(ColumnType::kDouble), Make(ColumnType::kSint64), Make(ColumnType::kBoolean)};
@@ -648,9 +676,8 @@ TEST(ChunkGoldenTest, SmallChunks) {
   for (auto& c : g) c.nulls = {0, 0, 0, 0};
   g[1].nulls = {1, 1, 1, 1};
   EXPECT_EQ(Hex(RoundTrip(g, 4)),
-            "5101000403020300ff0000000000000080182d4454fb2109400000001f03808080801098e3f29c13"
-            "8086a0021b0100040004080004001a182d4454fb21094066739c1ed477bc270ffeb42b8a4585df02"
-            "6083a3fc8f");
+            "5101000403020300ff0000000000000080182d4454fb210940007f0880cc58ce998001241b010004"
+            "0004080004001a182d4454fb21094066739c1ed477bc270ffeb42b8a4585df02602cd518c6");
 
   // Series: two hosts interleaved.
   Columns s{Make(ColumnType::kDouble)};
@@ -660,8 +687,8 @@ TEST(ChunkGoldenTest, SmallChunks) {
   ChunkEncodeOptions opt;
   opt.series_of_row = ids;
   EXPECT_EQ(Hex(RoundTrip(s, 6, opt)),
-            "510101060102040101002a02020021d201a64f00000021018080f82d0d020004413200020c000101"
-            "e4f684b3bfac");
+            "510101060102040101002a02020021d201a64f00860102df020d020004413200020c000101e4f6e5"
+            "ec0902");
 
   // A random-walk-like integer column: delta + Rice-coded blocks.
   Columns w{Make(ColumnType::kSint64)};
