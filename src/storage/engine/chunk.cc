@@ -140,31 +140,42 @@ bool GetSum(std::string_view* in, ExactSum* sum) {
       len > in->size()) {
     return false;
   }
-  uint8_t n[kSumBytes];
+  uint8_t n[kSumBytes + 4];
   const bool negative = len > 0 && ((*in)[len - 1] & 0x80) != 0;
   std::memset(n, negative ? 0xff : 0, sizeof(n));
   std::memset(n, 0, lo);
   std::memcpy(n + lo, in->data(), len);
   in->remove_prefix(len);
-  // Back to the accumulator's form; it validates the range (a top digit within +-2^40).
-  std::string acc;
-  for (int i = 0; i < 3; ++i) PutVarint64(&acc, special[i]);
-  int64_t digits[kSumDigits];
-  for (size_t j = 0; j + 1 < kSumDigits; ++j) {
-    uint32_t u;
-    std::memcpy(&u, n + 4 * j, 4);
-    digits[j] = u;
-  }
-  uint64_t top;
-  std::memcpy(&top, n + 4 * (kSumDigits - 1), 8);
-  digits[kSumDigits - 1] = static_cast<int64_t>(top);
-  size_t dlo = 0, dhi = kSumDigits;
-  while (dlo < kSumDigits && digits[dlo] == 0) ++dlo;
-  while (dhi > dlo && digits[dhi - 1] == 0) --dhi;
-  PutVarint64(&acc, dlo);
-  PutVarint64(&acc, dhi - dlo);
-  for (size_t j = dlo; j < dhi; ++j) PutVarint64(&acc, ZigZagEncode(digits[j]));
-  std::string_view view = acc;
+  // Back to the accumulator's form (only the digits the bytes reach, or up to the top digit
+  // for a negative sum); the accumulator validates the range (a top digit within +-2^40).
+  char acc[3 * 10 + 2 * 10 + kSumDigits * 10];
+  char* p = acc;
+  auto put = [&p](uint64_t v) {
+    while (v >= 0x80) {
+      *p++ = static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    *p++ = static_cast<char>(v);
+  };
+  for (int i = 0; i < 3; ++i) put(special[i]);
+  auto digit = [&n](size_t j) -> int64_t {
+    if (j + 1 < kSumDigits) {
+      uint32_t u;
+      std::memcpy(&u, n + 4 * j, 4);
+      return u;
+    }
+    int64_t top;
+    std::memcpy(&top, n + 4 * j, 8);
+    return top;
+  };
+  size_t dlo = lo / 4;
+  size_t dhi = negative ? kSumDigits : std::min(kSumDigits, (lo + len + 3) / 4);
+  while (dlo < dhi && digit(dlo) == 0) ++dlo;
+  while (dhi > dlo && digit(dhi - 1) == 0) --dhi;
+  put(dlo);
+  put(dhi - dlo);
+  for (size_t j = dlo; j < dhi; ++j) put(ZigZagEncode(digit(j)));
+  std::string_view view(acc, static_cast<size_t>(p - acc));
   return ExactSum::ConsumeFrom(&view, sum) && view.empty();
 }
 
