@@ -13,6 +13,11 @@ bool ArgIsDouble(const BoundAggregate& agg) { return agg.arg.type == ColumnType:
 // does not depend on the order rows or sub-query states arrive in.
 bool DoubleLess(double a, double b) { return std::isnan(b) ? !std::isnan(a) : a < b; }
 
+double DoubleSum(const AggState& s) {
+  const ExactSum* d = s.dsum_if_any();
+  return d ? d->Value() : 0.0;
+}
+
 void Welford(double x, AggState* s) {
   // count was already incremented for x.
   double delta = x - s->mean;
@@ -20,6 +25,30 @@ void Welford(double x, AggState* s) {
   s->m2 += delta * (x - s->mean);
 }
 }  // namespace
+
+AggState& AggState::operator=(const AggState& o) {
+  if (this == &o) return *this;
+  count = o.count;
+  isum = o.isum;
+  has_minmax = o.has_minmax;
+  imin = o.imin;
+  imax = o.imax;
+  dmin = o.dmin;
+  dmax = o.dmax;
+  mean = o.mean;
+  m2 = o.m2;
+  if (o.dsum_) {
+    dsum() = *o.dsum_;
+  } else {
+    dsum_.reset();
+  }
+  return *this;
+}
+
+int64_t AggStateHeapBytes(const BoundAggregate& agg) {
+  const bool double_sum = (agg.fn == AggFn::kSum || agg.fn == AggFn::kAvg) && ArgIsDouble(agg);
+  return double_sum ? static_cast<int64_t>(sizeof(ExactSum)) + 16 : 0;
+}
 
 void AggUpdateCountStar(AggState* s, int64_t rows) { s->count += rows; }
 
@@ -50,7 +79,7 @@ void AggUpdateDouble(const BoundAggregate& agg, double v, AggState* s) {
   s->count++;
   switch (agg.fn) {
     case AggFn::kSum:
-    case AggFn::kAvg: s->dsum += v; break;
+    case AggFn::kAvg: s->dsum().Add(v); break;
     case AggFn::kMin:
     case AggFn::kMax:
       if (!s->has_minmax) {
@@ -92,7 +121,7 @@ void AggCombine(const BoundAggregate& agg, const AggState& from, AggState* into)
   }
   int64_t n_a = into->count, n_b = from.count;
   into->isum += from.isum;
-  into->dsum += from.dsum;
+  if (const ExactSum* d = from.dsum_if_any()) into->dsum().Merge(*d);
   if (from.has_minmax) {
     if (!into->has_minmax) {
       into->imin = from.imin; into->imax = from.imax;
@@ -129,14 +158,15 @@ Result<Value> AggFinalize(const BoundAggregate& agg, const AggState& s) {
     case AggFn::kCountStar: return Value::Int(s.count);
     case AggFn::kSum:
       if (s.count == 0) return Value();
-      if (ArgIsDouble(agg)) return Value::Double(s.dsum);
+      if (ArgIsDouble(agg)) return Value::Double(DoubleSum(s));
       if (s.isum > INT64_MAX || s.isum < INT64_MIN) {
         return SubmitError("Overflow in SUM: the result does not fit a 64-bit integer.");
       }
       return Value::Int(static_cast<int64_t>(s.isum));
     case AggFn::kAvg:
       if (s.count == 0) return Value();
-      if (ArgIsDouble(agg)) return Value::Double(s.dsum / static_cast<double>(s.count));
+      // The correctly rounded sum, divided once.
+      if (ArgIsDouble(agg)) return Value::Double(DoubleSum(s) / static_cast<double>(s.count));
       return Value::Double(ExactIntMean(s.isum, s.count));
     case AggFn::kMin:
       if (!s.has_minmax) return Value();
