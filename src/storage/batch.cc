@@ -48,6 +48,7 @@ Value ColumnVector::Get(size_t i) const {
 
 void RowBatch::Reset(const std::vector<ColumnType>& types, const std::vector<bool>& wanted) {
   num_rows = 0;
+  summary = false;
   columns.resize(types.size());
   for (size_t i = 0; i < types.size(); ++i) {
     ColumnVector& c = columns[i];
@@ -57,8 +58,15 @@ void RowBatch::Reset(const std::vector<ColumnType>& types, const std::vector<boo
   }
 }
 
+void RowBatch::MakeSummary(size_t rows) {
+  num_rows = rows;
+  summary = true;
+  summaries.assign(columns.size(), ColumnSummary{});
+}
+
 void RowBatch::Clear() {
   num_rows = 0;
+  summary = false;
   for (auto& c : columns) c.Clear();
 }
 

@@ -78,9 +78,15 @@ struct ScanOptions {
   // Set by the caller to stop a scan early (checked between batches): Next then returns false
   // with an empty batch, as if the range were exhausted (the caller knows why it stopped).
   const std::atomic<bool>* cancelled = nullptr;
+  // The caller accepts summary batches (batch.h): for a run of rows that all lie in the range,
+  // the cursor may return their per-column statistics instead of their values. Set by the
+  // executor only for aggregates that the statistics answer exactly (no GROUP BY, no residual
+  // filter, COUNT(*) or COUNT/SUM/AVG/MIN/MAX of plain columns). A cursor is free to ignore it.
+  bool allow_summaries = false;
 };
 
-// Produces the rows of one ScanRange as batches, in local-key order.
+// Produces the rows of one ScanRange as batches, in local-key order (summary batches, when
+// allowed, stand for their rows at their place in that order).
 class ScanCursor {
  public:
   virtual ~ScanCursor() = default;
