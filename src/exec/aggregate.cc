@@ -96,6 +96,151 @@ void AggUpdateDouble(const BoundAggregate& agg, double v, AggState* s) {
   }
 }
 
+namespace {
+// Calls f(r) for every row in `rows` that is not NULL.
+template <typename F>
+void ForNonNull(const std::vector<uint8_t>& nulls, std::span<const uint32_t> rows, F&& f) {
+  if (nulls.empty()) {
+    for (uint32_t r : rows) f(r);
+  } else {
+    for (uint32_t r : rows) {
+      if (!nulls[r]) f(r);
+    }
+  }
+}
+
+void MinMaxDouble(double lo, double hi, AggState* s) {
+  if (!s->has_minmax) {
+    s->dmin = lo;
+    s->dmax = hi;
+    s->has_minmax = true;
+    return;
+  }
+  // Strictly less / greater only: among equal values the earlier one stays.
+  if (DoubleLess(lo, s->dmin)) s->dmin = lo;
+  if (DoubleLess(s->dmax, hi)) s->dmax = hi;
+}
+
+void MinMaxInt(int64_t lo, int64_t hi, AggState* s) {
+  if (!s->has_minmax) {
+    s->imin = lo;
+    s->imax = hi;
+    s->has_minmax = true;
+    return;
+  }
+  if (lo < s->imin) s->imin = lo;
+  if (hi > s->imax) s->imax = hi;
+}
+}  // namespace
+
+void AggUpdateIntColumn(const BoundAggregate& agg, const std::vector<int64_t>& values,
+                        const std::vector<uint8_t>& nulls, std::span<const uint32_t> rows,
+                        AggState* s) {
+  switch (agg.fn) {
+    case AggFn::kSum:
+    case AggFn::kAvg: {
+      int64_t n = 0;
+      __int128 sum = 0;
+      ForNonNull(nulls, rows, [&](uint32_t r) {
+        sum += values[r];
+        ++n;
+      });
+      s->count += n;
+      s->isum += sum;
+      break;
+    }
+    case AggFn::kMin:
+    case AggFn::kMax:
+      ForNonNull(nulls, rows, [&](uint32_t r) {
+        s->count++;
+        MinMaxInt(values[r], values[r], s);
+      });
+      break;
+    default:
+      ForNonNull(nulls, rows, [&](uint32_t r) { AggUpdateInt(agg, values[r], s); });
+      break;
+  }
+}
+
+void AggUpdateDoubleColumn(const BoundAggregate& agg, const std::vector<double>& values,
+                           const std::vector<uint8_t>& nulls, std::span<const uint32_t> rows,
+                           AggState* s) {
+  switch (agg.fn) {
+    case AggFn::kSum:
+    case AggFn::kAvg: {
+      ExactSum& sum = s->dsum();
+      int64_t n = 0;
+      ForNonNull(nulls, rows, [&](uint32_t r) {
+        sum.Add(values[r]);
+        ++n;
+      });
+      s->count += n;
+      break;
+    }
+    case AggFn::kMin:
+    case AggFn::kMax:
+      ForNonNull(nulls, rows, [&](uint32_t r) {
+        s->count++;
+        MinMaxDouble(values[r], values[r], s);
+      });
+      break;
+    default:
+      ForNonNull(nulls, rows, [&](uint32_t r) { AggUpdateDouble(agg, values[r], s); });
+      break;
+  }
+}
+
+void AggUpdateCountColumn(const std::vector<uint8_t>& nulls, std::span<const uint32_t> rows,
+                          AggState* s) {
+  int64_t n = 0;
+  ForNonNull(nulls, rows, [&](uint32_t) { ++n; });
+  s->count += n;
+}
+
+bool AggTakesSummaries(const BoundAggregate& agg) {
+  switch (agg.fn) {
+    case AggFn::kCountStar: return true;
+    case AggFn::kCount:
+    case AggFn::kSum:
+    case AggFn::kAvg:
+    case AggFn::kMin:
+    case AggFn::kMax: return agg.arg.kind == BoundExpr::Kind::kColumn;
+    case AggFn::kStddevSamp:
+    case AggFn::kStddevPop: return false;
+  }
+  return false;
+}
+
+void AggUpdateSummary(const BoundAggregate& agg, const storage::ColumnSummary& col,
+                      uint64_t num_rows, AggState* s) {
+  if (agg.fn == AggFn::kCountStar) {
+    s->count += static_cast<int64_t>(num_rows);
+    return;
+  }
+  if (col.count == 0) return;
+  s->count += static_cast<int64_t>(col.count);
+  const bool is_double = ArgIsDouble(agg);
+  switch (agg.fn) {
+    case AggFn::kSum:
+    case AggFn::kAvg:
+      if (is_double) {
+        s->dsum().Merge(col.dsum);
+      } else {
+        s->isum += col.isum;
+      }
+      break;
+    case AggFn::kMin:
+    case AggFn::kMax:
+      if (is_double) {
+        MinMaxDouble(col.dmin, col.dmax, s);
+      } else {
+        MinMaxInt(col.imin, col.imax, s);
+      }
+      break;
+    default: break;
+  }
+}
+
 void AggUpdate(const BoundAggregate& agg, const Value& v, AggState* s) {
   if (agg.fn == AggFn::kCountStar) {
     s->count++;

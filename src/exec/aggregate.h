@@ -15,11 +15,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "common/exact_sum.h"
 #include "common/status.h"
 #include "common/value.h"
 #include "exec/bound.h"
+#include "storage/batch.h"
 
 namespace quanta::exec {
 
@@ -58,6 +61,24 @@ void AggUpdate(const BoundAggregate& agg, const Value& v, AggState* s);
 void AggUpdateInt(const BoundAggregate& agg, int64_t v, AggState* s);
 void AggUpdateDouble(const BoundAggregate& agg, double v, AggState* s);
 void AggUpdateCountStar(AggState* s, int64_t rows);
+// Column kernels: the same as AggUpdateInt / AggUpdateDouble (or, for COUNT, counting) for the
+// non-NULL entries at `rows` of a typed column vector; `nulls` empty means no NULLs.
+void AggUpdateIntColumn(const BoundAggregate& agg, const std::vector<int64_t>& values,
+                        const std::vector<uint8_t>& nulls, std::span<const uint32_t> rows,
+                        AggState* s);
+void AggUpdateDoubleColumn(const BoundAggregate& agg, const std::vector<double>& values,
+                           const std::vector<uint8_t>& nulls, std::span<const uint32_t> rows,
+                           AggState* s);
+void AggUpdateCountColumn(const std::vector<uint8_t>& nulls, std::span<const uint32_t> rows,
+                          AggState* s);
+// Whether a summary batch (storage/batch.h) can stand for its rows in `agg`: COUNT(*), or
+// COUNT/SUM/AVG/MIN/MAX of a plain column.
+bool AggTakesSummaries(const BoundAggregate& agg);
+// Folds `num_rows` rows described by `col` (the summary of agg's column; unused for COUNT(*))
+// into `s`, with the same result as updating with each row in order.
+// REQUIRES: AggTakesSummaries(agg).
+void AggUpdateSummary(const BoundAggregate& agg, const storage::ColumnSummary& col,
+                      uint64_t num_rows, AggState* s);
 void AggCombine(const BoundAggregate& agg, const AggState& from, AggState* into);
 // The final value; an error when an integer SUM does not fit SINT64.
 Result<Value> AggFinalize(const BoundAggregate& agg, const AggState& s);
