@@ -579,6 +579,8 @@ class SelectRun {
       QUANTA_RETURN_IF_ERROR(p->mem.Grow(RowBytes(*out), "the result"));
       p->rows.push_back(std::move(out).value());
     }
+    // Without another batch when this one filled the room.
+    if (p->rows.size() >= stream_room_.load(std::memory_order_relaxed)) p->full = true;
     return Status::OK();
   }
 
