@@ -705,7 +705,7 @@ class SelectRun {
         case ColumnType::kVarchar:
         case ColumnType::kBlob:
           key->push_back(static_cast<char>(Value::Kind::kBytes));
-          coding::PutLengthPrefixed(key, col.strings[r]);
+          coding::PutLengthPrefixed(key, col.StringAt(r));
           break;
         case ColumnType::kBoolean:
           key->push_back(static_cast<char>(Value::Kind::kBool));
@@ -734,7 +734,40 @@ class SelectRun {
     std::vector<std::vector<uint32_t>> group_rows;  // per group: this batch's rows
     std::vector<size_t> touched;
     std::string key;
+    // GROUP BY one dictionary-form column: the group of each dictionary entry (-1: not seen
+    // yet), kept while the batches share the dictionary; and the group of NULL.
+    std::shared_ptr<const std::vector<std::string>> dict;
+    std::vector<int64_t> code_group;
+    int64_t null_group = -1;
   };
+
+  // Dictionaries up to this size get a code -> group table (larger ones use the string keys).
+  static constexpr size_t kMaxCodeTable = 1 << 16;
+
+  // The group of row r, created on first sight (first-seen order).
+  Result<size_t> GroupOf(const RowBatch& b, uint32_t r, GroupTable* t, Partial* p,
+                         GroupScratch* sc) {
+    GroupKeyOf(b, r, &sc->key);
+    auto it = t->index.find(sc->key);
+    if (it != t->index.end()) return it->second;
+    Group g;
+    g.key = sc->key;
+    g.key_row.resize(sel_.table->columns.size());
+    for (int c : sel_.group_by) {
+      const ColumnVector& col = b.columns[c];
+      bool null = !col.nulls.empty() && col.nulls[r];
+      g.key_row[c] = (col.type == ColumnType::kDouble && !null)
+                         ? Value::Double(GroupKeyDouble(col.doubles[r]))
+                         : col.Get(r);
+    }
+    g.states.resize(sel_.aggregates.size());
+    QUANTA_RETURN_IF_ERROR(p->mem.Grow(GroupBytes(g), "grouping"));
+    const size_t gi = t->groups.size();
+    t->groups.push_back(std::move(g));
+    t->index.emplace(t->groups.back().key, gi);
+    sc->group_rows.resize(gi + 1);
+    return gi;
+  }
 
   Status GroupRows(const RowBatch& b, const std::vector<uint32_t>& rows, Partial* p,
                    GroupScratch* sc) {
@@ -742,30 +775,29 @@ class SelectRun {
     GroupTable& t = p->groups;
     sc->group_rows.resize(t.groups.size());
     sc->touched.clear();
+    const ColumnVector* by_code = nullptr;
+    if (sel_.group_by.size() == 1) {
+      const ColumnVector& col = b.columns[sel_.group_by[0]];
+      if (col.dict && col.dict->size() <= kMaxCodeTable) by_code = &col;
+    }
+    if (by_code != nullptr && sc->dict != by_code->dict) {
+      sc->dict = by_code->dict;
+      sc->code_group.assign(sc->dict->size(), -1);
+    }
     for (uint32_t r : rows) {
       p->rows_seen++;
-      GroupKeyOf(b, r, &sc->key);
-      auto it = t.index.find(sc->key);
       size_t gi;
-      if (it == t.index.end()) {
-        Group g;
-        g.key = sc->key;
-        g.key_row.resize(sel_.table->columns.size());
-        for (int c : sel_.group_by) {
-          const ColumnVector& col = b.columns[c];
-          bool null = !col.nulls.empty() && col.nulls[r];
-          g.key_row[c] = (col.type == ColumnType::kDouble && !null)
-                             ? Value::Double(GroupKeyDouble(col.doubles[r]))
-                             : col.Get(r);
+      if (by_code != nullptr) {
+        // One string key per dictionary entry (and per partial), not per row.
+        const bool null = !by_code->nulls.empty() && by_code->nulls[r];
+        int64_t* slot = null ? &sc->null_group : &sc->code_group[by_code->codes[r]];
+        if (*slot < 0) {
+          QUANTA_ASSIGN_OR_RETURN(size_t g, GroupOf(b, r, &t, p, sc));
+          *slot = static_cast<int64_t>(g);
         }
-        g.states.resize(sel_.aggregates.size());
-        QUANTA_RETURN_IF_ERROR(p->mem.Grow(GroupBytes(g), "grouping"));
-        gi = t.groups.size();
-        t.groups.push_back(std::move(g));
-        t.index.emplace(t.groups.back().key, gi);
-        sc->group_rows.resize(gi + 1);
+        gi = static_cast<size_t>(*slot);
       } else {
-        gi = it->second;
+        QUANTA_ASSIGN_OR_RETURN(gi, GroupOf(b, r, &t, p, sc));
       }
       if (sc->group_rows[gi].empty()) sc->touched.push_back(gi);
       sc->group_rows[gi].push_back(r);

@@ -1,11 +1,13 @@
 // A Store for executor tests: the real RocksDB store in a temporary directory, wrapped so that a
 // test can slow scans down at random (to shuffle the timing of parallel sub-queries), make the
-// scan of chosen quanta fail, count what was scanned, and have cursors answer runs of rows with
-// summary batches (storage/batch.h) computed from the rows they stand for.
+// scan of chosen quanta fail, count what was scanned, have cursors answer runs of rows with
+// summary batches (storage/batch.h) computed from the rows they stand for, and hand VARCHAR
+// columns over in dictionary form.
 #pragma once
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -30,6 +32,10 @@ class TestStore : public storage::Store {
   int max_delay_us = 0;             // each Next sleeps a random 0..max_delay_us
   bool summaries = false;           // answer random runs with summaries when the caller allows
   bool force_summaries = false;     // ... even when it does not (a misbehaving engine)
+  // VARCHAR/BLOB columns in dictionary form: one dictionary per scan that grows as strings
+  // come (a new dictionary object whenever it grew, as an engine moving to the next chunk), and
+  // for every other batch a batch-private one in a shuffled order.
+  bool dictionary = false;
   uint32_t seed = 1;
   // Called before each Next with the scan's range and the number of batches already returned;
   // an error is returned from Next.
@@ -152,6 +158,7 @@ class TestStore : public storage::Store {
           *batch = std::move(b);
           return more;
         }
+        if (store_->dictionary) ToDictionary(&b);
         if (!summarize_) {
           *batch = std::move(b);
           return true;
@@ -164,6 +171,50 @@ class TestStore : public storage::Store {
     }
 
    private:
+    void ToDictionary(storage::RowBatch* b) {
+      for (auto& col : b->columns) {
+        if (!col.filled || col.dict ||
+            (col.type != ColumnType::kVarchar && col.type != ColumnType::kBlob)) {
+          continue;
+        }
+        const bool private_dict = rng_() % 2 == 0;
+        std::vector<std::string> local;
+        std::vector<std::string>* dict = private_dict ? &local : &scan_dict_;
+        const size_t before = dict->size();
+        col.codes.clear();
+        for (size_t r = 0; r < b->num_rows; ++r) {
+          const bool null = !col.nulls.empty() && col.nulls[r];
+          if (null) {
+            col.codes.push_back(0);  // any valid code
+            if (dict->empty()) dict->push_back("unused");
+            continue;
+          }
+          auto it = std::find(dict->begin(), dict->end(), col.strings[r]);
+          if (it == dict->end()) {
+            dict->push_back(col.strings[r]);
+            it = dict->end() - 1;
+          }
+          col.codes.push_back(static_cast<uint32_t>(it - dict->begin()));
+        }
+        col.strings.clear();
+        if (private_dict) {
+          // Shuffle the entries so that codes mean other strings than in the scan's dictionary.
+          std::vector<uint32_t> perm(local.size());
+          for (uint32_t k = 0; k < perm.size(); ++k) perm[k] = k;
+          std::shuffle(perm.begin(), perm.end(), rng_);
+          std::vector<std::string> shuffled(local.size());
+          for (uint32_t k = 0; k < perm.size(); ++k) shuffled[perm[k]] = local[k];
+          for (auto& c : col.codes) c = perm[c];
+          col.dict = std::make_shared<const std::vector<std::string>>(std::move(shuffled));
+        } else {
+          if (!shared_dict_ || dict->size() != before) {
+            shared_dict_ = std::make_shared<const std::vector<std::string>>(scan_dict_);
+          }
+          col.dict = shared_dict_;
+        }
+      }
+    }
+
     // Cuts a batch into runs, each returned as rows or as a summary.
     void Split(const storage::RowBatch& b) {
       std::vector<ColumnType> types;
@@ -184,7 +235,14 @@ class TestStore : public storage::Store {
         } else {
           for (size_t r = pos; r < end; ++r) {
             for (size_t c = 0; c < b.columns.size(); ++c) {
-              if (b.columns[c].filled) out.columns[c].Append(b.columns[c].Get(r));
+              if (!b.columns[c].filled) continue;
+              out.columns[c].dict = b.columns[c].dict;
+              if (b.columns[c].dict) {
+                out.columns[c].codes.push_back(b.columns[c].codes[r]);
+                out.columns[c].nulls.push_back(b.columns[c].nulls.empty() ? 0 : b.columns[c].nulls[r]);
+              } else {
+                out.columns[c].Append(b.columns[c].Get(r));
+              }
             }
           }
           out.num_rows = end - pos;
@@ -201,6 +259,8 @@ class TestStore : public storage::Store {
     std::mt19937 rng_;
     int batches_ = 0;
     std::deque<storage::RowBatch> queue_;
+    std::vector<std::string> scan_dict_;
+    std::shared_ptr<const std::vector<std::string>> shared_dict_;
   };
 
   std::filesystem::path dir_;
