@@ -21,6 +21,7 @@
 #include "exec/planner.h"
 #include "exec/scan_pool.h"
 #include "sql/parser.h"
+#include "storage/embedded.h"
 #include "storage/store.h"
 
 using namespace quanta;
@@ -57,10 +58,10 @@ int main(int argc, char** argv) {
   auto dir = std::filesystem::temp_directory_path() /
              ("quanta_exec_parallel_bench_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  storage::StoreOptions so;
-  so.data_dir = dir.string();
-  so.idle_compaction_ms = 0;
-  auto opened = storage::OpenRocksDbStore(so);
+  storage::EmbeddedOptions so;
+  so.backend.data_dir = dir.string();
+  so.backend.idle_compaction_ms = 0;
+  auto opened = storage::OpenEmbeddedStore(so);
   if (!opened.ok()) {
     std::fprintf(stderr, "open: %s\n", opened.error().ToString().c_str());
     return 1;
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
     if (!store->Put(*table, batch).ok()) return 1;
     batch.clear();
   }
+  store->AttachTable(*table);
   if (!store->Compact().ok()) return 1;
 
   const std::string where = " FROM cpu WHERE ts >= " + std::to_string(hour) + " AND ts < " +

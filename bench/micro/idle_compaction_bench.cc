@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "storage/rocksdb_store.h"
+#include "storage/embedded.h"
 
 using namespace quanta;
 using namespace quanta::storage;
@@ -93,13 +93,13 @@ int main(int argc, char** argv) {
               .string();
   }
   std::filesystem::remove_all(dir);
-  StoreOptions o;
-  o.data_dir = dir;
-  o.write_buffer_mb = static_cast<size_t>(write_buffer_mb);
-  o.idle_compaction_ms = idle_ms;
-  o.block_cache_mb = 64;
-  o.min_free_space_bytes = 0;
-  auto opened = OpenRocksDbStore(o);
+  EmbeddedOptions o;
+  o.backend.data_dir = dir;
+  o.backend.write_buffer_mb = static_cast<size_t>(write_buffer_mb);
+  o.backend.idle_compaction_ms = idle_ms;
+  o.backend.block_cache_mb = 64;
+  o.backend.min_free_space_bytes = 0;
+  auto opened = OpenEmbeddedStore(o);
   if (!opened.ok()) {
     std::cerr << opened.status().ToString() << "\n";
     return 1;

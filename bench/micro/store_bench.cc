@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <unistd.h>
 
+#include "storage/embedded.h"
 #include "storage/store.h"
 
 namespace quanta::storage {
@@ -42,9 +43,9 @@ struct TempStore {
     dir = std::filesystem::temp_directory_path() /
           ("quanta_store_bench_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
-    StoreOptions o;
-    o.data_dir = dir.string();
-    store = OpenRocksDbStore(o).value();
+    EmbeddedOptions o;
+    o.backend.data_dir = dir.string();
+    store = OpenEmbeddedStore(o).value();
   }
   ~TempStore() {
     store.reset();

@@ -88,10 +88,14 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
   switch (route.kind) {
     case RouteKind::kPing:
       return Ok(kText, "OK");
-    case RouteKind::kStats:
-      return Ok(kJson, service_.stats().ToJson());
-    case RouteKind::kMetrics:
-      return Ok("text/plain; version=0.0.4", service_.stats().ToPrometheus());
+    case RouteKind::kStats: {
+      const storage::StoreStats storage = service_.store().Stats();
+      return Ok(kJson, service_.stats().ToJson(&storage));
+    }
+    case RouteKind::kMetrics: {
+      const storage::StoreStats storage = service_.store().Stats();
+      return Ok("text/plain; version=0.0.4", service_.stats().ToPrometheus(&storage));
+    }
     case RouteKind::kQuery:
       response = Query(request);
       break;

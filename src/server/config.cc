@@ -207,6 +207,12 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
     return Status::OK();
   }
   if (key == "storage.min_free_space") return set_bytes(&s.min_free_space_bytes);
+  if (key == "storage.chunk_rows") return set_int(&s.chunk_rows, 256, 65536);
+  if (key == "storage.seal_idle") {
+    QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v));
+    s.seal_idle_ms = static_cast<int>(std::min<int64_t>(ms, 1LL << 30));
+    return Status::OK();
+  }
   if (key == "nodename") { s.node_name = v; return Status::OK(); }
   if (key == "pb.max_frame_bytes") return set_bytes(&c->pb_max_frame_bytes);
   if (key == "pb.idle_timeout") {

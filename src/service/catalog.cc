@@ -16,6 +16,7 @@ Status Catalog::Load() {
     QUANTA_ASSIGN_OR_RETURN(schema::TableDef def, schema::DeserializeTableDef(value));
     next_id_ = std::max(next_id_, def.id + 1);
     std::string name = def.name;
+    store_.AttachTable(def);
     tables_[name] = std::make_shared<const schema::TableDef>(std::move(def));
   }
   return Status::OK();
@@ -30,6 +31,7 @@ Result<schema::TableDefPtr> Catalog::Create(schema::TableDef def) {
   def.id = next_id_;
   QUANTA_RETURN_IF_ERROR(store_.PutMeta(kTablePrefix + def.name, schema::SerializeTableDef(def)));
   ++next_id_;
+  store_.AttachTable(def);
   auto ptr = std::make_shared<const schema::TableDef>(std::move(def));
   tables_[ptr->name] = ptr;
   return ptr;

@@ -46,7 +46,7 @@ uint64_t LatencyHistogram::Percentile(double p) const {
   return BucketBound(kBuckets - 1);
 }
 
-std::string Stats::ToJson() const {
+std::string Stats::ToJson(const storage::StoreStats* storage) const {
   std::string out = "{";
   for (size_t i = 0; i < static_cast<size_t>(Op::kCount); ++i) {
     const char* name = OpName(static_cast<Op>(i));
@@ -63,11 +63,27 @@ std::string Stats::ToJson() const {
   out += "\"query_latency_us_p95\":" + std::to_string(query_latency.Percentile(95)) + ",";
   out += "\"query_latency_us_p99\":" + std::to_string(query_latency.Percentile(99)) + ",";
   out += "\"query_count\":" + std::to_string(query_latency.count());
+  if (storage != nullptr) {
+    const auto field = [&](const char* name, uint64_t v) {
+      out += ",\"storage_" + std::string(name) + "\":" + std::to_string(v);
+    };
+    field("writable", storage->writable ? 1 : 0);
+    field("disk_bytes", storage->sst_bytes);
+    field("free_bytes", storage->free_bytes);
+    field("head_rows", storage->head_rows);
+    field("seals", storage->seals);
+    field("rows_sealed", storage->rows_sealed);
+    field("chunks_written", storage->chunks_written);
+    field("seal_failures", storage->seal_failures);
+    field("sorted_runs", storage->sorted_runs);
+    field("flush_bytes_written", storage->flush_bytes_written);
+    field("compaction_bytes_written", storage->compaction_bytes_written);
+  }
   out += "}";
   return out;
 }
 
-std::string Stats::ToPrometheus() const {
+std::string Stats::ToPrometheus(const storage::StoreStats* storage) const {
   std::string out;
   out += "# HELP quanta_requests_total Requests handled, by operation.\n";
   out += "# TYPE quanta_requests_total counter\n";
@@ -110,6 +126,28 @@ std::string Stats::ToPrometheus() const {
   std::snprintf(sum, sizeof sum, "%.6f", query_latency.sum_micros() / 1e6);
   out += "quanta_query_latency_seconds_sum " + std::string(sum) + "\n";
   out += "quanta_query_latency_seconds_count " + std::to_string(query_latency.count()) + "\n";
+  if (storage != nullptr) {
+    const auto metric = [&](const char* name, const char* type, const char* help, uint64_t v) {
+      out += "# HELP quanta_storage_" + std::string(name) + " " + help + "\n";
+      out += "# TYPE quanta_storage_" + std::string(name) + " " + type + "\n";
+      out += "quanta_storage_" + std::string(name) + " " + std::to_string(v) + "\n";
+    };
+    metric("disk_bytes", "gauge", "Bytes the stored data takes on disk.", storage->sst_bytes);
+    metric("free_bytes", "gauge", "Free bytes on the data directory's file system.",
+           storage->free_bytes);
+    metric("head_rows", "gauge", "Rows written and not yet sealed into chunks.",
+           storage->head_rows);
+    metric("seals_total", "counter", "Partition seals since start.", storage->seals);
+    metric("rows_sealed_total", "counter", "Head rows folded into chunks since start.",
+           storage->rows_sealed);
+    metric("chunks_written_total", "counter", "Chunks written since start.",
+           storage->chunks_written);
+    metric("seal_failures_total", "counter", "Seals that failed (retried later) since start.",
+           storage->seal_failures);
+    metric("compaction_bytes_written_total", "counter",
+           "Bytes written by the backend's compactions since start.",
+           storage->compaction_bytes_written);
+  }
   return out;
 }
 

@@ -2,6 +2,8 @@
 // All members are lock-free atomics or internally locked; safe from any thread.
 #pragma once
 
+#include "storage/store.h"
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -48,8 +50,10 @@ struct Stats {
     requests[static_cast<size_t>(op)].fetch_add(1, std::memory_order_relaxed);
     if (!ok) errors[static_cast<size_t>(op)].fetch_add(1, std::memory_order_relaxed);
   }
-  std::string ToJson() const;
-  std::string ToPrometheus() const;
+  // With `storage`, the store's figures are included (storage_* in JSON, quanta_storage_* in
+  // the Prometheus text).
+  std::string ToJson(const storage::StoreStats* storage = nullptr) const;
+  std::string ToPrometheus(const storage::StoreStats* storage = nullptr) const;
 };
 
 }  // namespace quanta::service

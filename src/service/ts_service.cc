@@ -11,6 +11,7 @@
 #include "exec/scan_pool.h"
 #include "schema/describe.h"
 #include "service/catalog.h"
+#include "storage/backend/rocksdb_backend.h"
 #include "service/stats.h"
 #include "sql/parser.h"
 #include "storage/store.h"
@@ -298,15 +299,19 @@ TsService::TsService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TsService::~TsService() { Close().IgnoreError(); }
 
 Result<std::unique_ptr<TsService>> TsService::Open(const ServiceOptions& options) {
+  storage::RocksDbOptions ro;
+  ro.data_dir = options.data_dir;
+  ro.block_cache_mb = options.block_cache_mb;
+  ro.write_buffer_mb = options.write_buffer_mb;
+  ro.compression = options.compression;
+  ro.idle_compaction_ms = options.idle_compaction_ms;
+  ro.min_free_space_bytes = static_cast<uint64_t>(std::max<int64_t>(0, options.min_free_space_bytes));
+  QUANTA_ASSIGN_OR_RETURN(auto backend, storage::OpenRocksDbBackend(ro));
   storage::StoreOptions so;
-  so.data_dir = options.data_dir;
   so.sync = options.sync;
-  so.block_cache_mb = options.block_cache_mb;
-  so.write_buffer_mb = options.write_buffer_mb;
-  so.compression = options.compression;
-  so.idle_compaction_ms = options.idle_compaction_ms;
-  so.min_free_space_bytes = static_cast<uint64_t>(std::max<int64_t>(0, options.min_free_space_bytes));
-  QUANTA_ASSIGN_OR_RETURN(auto store, storage::OpenRocksDbStore(so));
+  so.chunk_rows = options.chunk_rows;
+  so.seal_idle_ms = options.seal_idle_ms;
+  QUANTA_ASSIGN_OR_RETURN(auto store, storage::OpenStore(std::move(backend), so));
   return OpenWithStore(options, std::move(store));
 }
 

@@ -54,6 +54,8 @@ struct ServiceOptions {
   size_t write_buffer_mb = 64;
   std::string compression = "zstd";
   int idle_compaction_ms = 2000;            // compact after writes pause this long (0 = never)
+  size_t chunk_rows = 8192;                 // storage.chunk_rows: rows per sealed chunk at most
+  int seal_idle_ms = 1000;                  // storage.seal_idle: seal a partition idle this long
   int64_t min_free_space_bytes = 128LL << 20;  // storage.min_free_space: writes refused below
   // Node identity for EXPLAIN's coverage plan and TsCoverageResp entries.
   std::string node_name = "quanta@127.0.0.1";

@@ -361,4 +361,33 @@ bool KeyCodec::DecodeSuffixInto(std::string_view key, size_t prefix_len, RowBatc
   return key.empty();
 }
 
+size_t KeyCodec::PartitionPrefixLength(std::string_view key) const {
+  if (key.substr(0, table_prefix_.size()) != table_prefix_) return 0;
+  std::string_view rest = key.substr(table_prefix_.size());
+  for (const Elem& e : partition_) {
+    if (!ConsumeKeyElementInto(e.type, false, &rest, nullptr)) return 0;
+  }
+  return key.size() - rest.size();
+}
+
+void KeyCodec::AppendSuffixFrom(const RowBatch& batch, size_t row, size_t first,
+                                std::string* out) const {
+  for (size_t i = first; i < suffix_.size(); ++i) {
+    const Elem& e = suffix_[i];
+    const ColumnVector& col = batch.columns[e.column];
+    switch (e.type) {
+      case ColumnType::kSint64:
+      case ColumnType::kTimestamp: AppendKeyInt(col.ints[row], e.desc, out); break;
+      case ColumnType::kDouble:
+        AppendKeyElement(e.type, Value::Double(col.doubles[row]), e.desc, out);
+        break;
+      case ColumnType::kVarchar:
+      case ColumnType::kBlob: AppendString(col.strings[row], e.desc, out); break;
+      case ColumnType::kBoolean:
+        AppendKeyElement(e.type, Value::Bool(col.bools[row] != 0), e.desc, out);
+        break;
+    }
+  }
+}
+
 }  // namespace quanta::storage

@@ -72,6 +72,18 @@ class KeyCodec {
   // bytes long, appending each to batch->columns[column] when that column is filled.
   bool DecodeSuffixInto(std::string_view key, size_t prefix_len, RowBatch* batch) const;
 
+  // Length of the table prefix and partition elements at the front of a row key (the part a
+  // partition's rows share), or 0 if the key does not start with this table's prefix or does
+  // not decode.
+  size_t PartitionPrefixLength(std::string_view key) const;
+  // Appends the suffix elements (LK[p..]) of row `row` of `batch`, whose suffix columns must
+  // all be filled and non-NULL.
+  void AppendSuffix(const RowBatch& batch, size_t row, std::string* out) const {
+    AppendSuffixFrom(batch, row, 0, out);
+  }
+  // The same for the suffix elements from the `first`-th on.
+  void AppendSuffixFrom(const RowBatch& batch, size_t row, size_t first, std::string* out) const;
+
   const std::string& table_prefix() const { return table_prefix_; }
   const std::vector<Elem>& partition() const { return partition_; }  // PK elements
   const std::vector<Elem>& suffix() const { return suffix_; }        // LK[p..]

@@ -29,28 +29,32 @@
 
 namespace quanta::storage {
 
+// What the engine does above its backend (the backend has its own options).
 struct StoreOptions {
-  std::string data_dir;          // created if missing
   bool sync = false;             // fsync every acknowledged write (group-committed)
-  size_t block_cache_mb = 256;
-  size_t write_buffer_mb = 64;
-  std::string compression = "zstd";  // zstd | lz4 | snappy | none
-  // After this long without writes, merge everything into one sorted run when that pays: the
-  // data above the bottom level is at least a quarter of the bottom level (0 = never).
-  int idle_compaction_ms = 2000;
-  // Writes are refused (kNoSpace) while the data directory's file system has less than this
-  // many bytes free, so that RocksDB itself never runs out of space (its flushes, compactions
-  // and manifest need the reserve). At least twice write_buffer_mb is used; 0 turns the guard
-  // off (RocksDB then meets a full disk itself, which Debian's librocksdb may abort on).
-  uint64_t min_free_space_bytes = 128ull << 20;
+  // Rows per sealed chunk at most (a partition's head rows are cut into chunks of about this
+  // size, balanced). 256 .. 65536.
+  size_t chunk_rows = 8192;
+  // A partition's head rows are sealed into chunks once there are chunk_rows of them, or once
+  // the partition has had no write for this long (0 = only when chunk_rows are waiting).
+  int seal_idle_ms = 1000;
+  // False keeps every row in the head (the row store of format 1; tests compare both).
+  bool sealing = true;
 };
 
 // What the store is doing, for operators, benchmarks and tests.
 struct StoreStats {
+  // Engine
+  uint64_t head_rows = 0;            // rows written but not sealed yet (known to the sealer)
+  uint64_t seals = 0;                // partition seals since open
+  uint64_t rows_sealed = 0;          // head rows (and tombstones) folded into chunks since open
+  uint64_t chunks_written = 0;       // since open
+  uint64_t seal_failures = 0;        // seals that failed (retried later), since open
+  // Backend
   bool writable = true;              // false while writes are refused for lack of space
   bool read_only = false;            // opened read-only (full disk at start); reopens by itself
   uint64_t free_bytes = 0;           // free bytes on the data directory's file system
-  uint64_t sst_bytes = 0;            // table files on disk
+  uint64_t sst_bytes = 0;            // bytes the backend's data takes on disk
   uint64_t sorted_runs = 0;          // L0 files + non-empty levels: files a range scan merges
   uint64_t flush_bytes_written = 0;       // since open
   uint64_t compaction_bytes_written = 0;  // since open (RocksDB's and the idle-time merges)
@@ -74,7 +78,9 @@ struct ScanRange {
 
 struct ScanOptions {
   std::vector<bool> columns;   // which table columns to fill (empty = all)
-  size_t batch_rows = 1024;    // maximum rows per batch
+  // Rows per batch for rows read one by one; a batch of rows from one sealed chunk holds the
+  // chunk's rows in the range, up to StoreOptions::chunk_rows.
+  size_t batch_rows = 1024;
   // Set by the caller to stop a scan early (checked between batches): Next then returns false
   // with an empty batch, as if the range were exhausted (the caller knows why it stopped).
   const std::atomic<bool>* cancelled = nullptr;
@@ -120,6 +126,11 @@ class Store {
   virtual Status ListKeys(const schema::TableDef& table,
                           const std::function<Status(std::vector<Row>&&)>& sink) = 0;
 
+  // Tells the store a table exists (catalog load, CREATE TABLE), so that background work can
+  // act on its rows (sealing head rows into chunks). A table the store was never told about
+  // is still read and written correctly; its head rows are sealed once it is attached.
+  virtual void AttachTable(const schema::TableDef& table) = 0;
+
   // Deletes every row of a table (used when a table is dropped; not exposed in SQL 1.5).
   virtual Status DropTableData(const schema::TableDef& table) = 0;
 
@@ -133,8 +144,8 @@ class Store {
   // Flushes memtables to disk (clean shutdown / tests). Durability does not depend on it.
   virtual Status Flush() = 0;
 
-  // Flushes and compacts all data into the bottom level. Expensive; for bulk loads, tests and
-  // benchmarks (the store also does it by itself when writes pause).
+  // Seals every head row into chunks, then compacts the backend. Expensive; for bulk loads,
+  // tests and benchmarks (the store also does both by itself when writes pause).
   virtual Status Compact() = 0;
 
   // Approximate bytes on disk for all tables.
@@ -143,7 +154,12 @@ class Store {
   virtual StoreStats Stats() = 0;
 };
 
-// Opens (creating if needed) the embedded RocksDB store in options.data_dir.
-Result<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& options);
+class Backend;
+
+// The storage engine (src/storage/engine) over `backend`: partitions of head rows and sealed
+// columnar chunks. Refuses a backend written by a newer format (kInvalidArgument). Starts the
+// background sealer (StoreOptions::sealing).
+Result<std::unique_ptr<Store>> OpenStore(std::unique_ptr<Backend> backend,
+                                         const StoreOptions& options);
 
 }  // namespace quanta::storage

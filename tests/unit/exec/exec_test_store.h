@@ -1,4 +1,5 @@
-// A Store for executor tests: the real RocksDB store in a temporary directory, wrapped so that a
+// A Store for executor tests: the real store (the engine over RocksDB, small chunks) in a
+// temporary directory, wrapped so that a
 // test can slow scans down at random (to shuffle the timing of parallel sub-queries), make the
 // scan of chosen quanta fail, count what was scanned, have cursors answer runs of rows with
 // summary batches (storage/batch.h) computed from the rows they stand for, and hand VARCHAR
@@ -22,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "storage/embedded.h"
 #include "storage/store.h"
 
 namespace quanta::exec::testing {
@@ -51,13 +53,14 @@ class TestStore : public storage::Store {
     dir_ = std::filesystem::temp_directory_path() /
            ("quanta_exec_test_" + std::to_string(::getpid()) + "_" + name);
     std::filesystem::remove_all(dir_);
-    storage::StoreOptions o;
-    o.data_dir = (dir_ / "data").string();
-    o.block_cache_mb = 8;
-    o.write_buffer_mb = 4;
-    o.min_free_space_bytes = 0;
-    o.idle_compaction_ms = 0;
-    auto s = storage::OpenRocksDbStore(o);
+    storage::EmbeddedOptions o;
+    o.backend.data_dir = (dir_ / "data").string();
+    o.backend.block_cache_mb = 8;
+    o.backend.write_buffer_mb = 4;
+    o.backend.min_free_space_bytes = 0;
+    o.backend.idle_compaction_ms = 0;
+    o.engine.chunk_rows = 256;  // many chunks per quantum once sealed (Compact)
+    auto s = storage::OpenEmbeddedStore(o);
     if (s.ok()) inner_ = std::move(*s);
   }
   ~TestStore() override {
@@ -90,6 +93,7 @@ class TestStore : public storage::Store {
                   const std::function<Status(std::vector<Row>&&)>& sink) override {
     return inner_->ListKeys(t, sink);
   }
+  void AttachTable(const schema::TableDef& t) override { inner_->AttachTable(t); }
   Status DropTableData(const schema::TableDef& t) override { return inner_->DropTableData(t); }
   Status PutMeta(const std::string& k, const std::string& v) override { return inner_->PutMeta(k, v); }
   Result<std::optional<std::string>> GetMeta(const std::string& k) override {

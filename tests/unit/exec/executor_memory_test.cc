@@ -58,6 +58,7 @@ class FakeStore : public storage::Store {
                   const std::function<Status(std::vector<Row>&&)>&) override {
     return Status::OK();
   }
+  void AttachTable(const schema::TableDef&) override {}
   Status DropTableData(const schema::TableDef&) override { return Status::OK(); }
   Status PutMeta(const std::string&, const std::string&) override { return Status::OK(); }
   Result<std::optional<std::string>> GetMeta(const std::string&) override {

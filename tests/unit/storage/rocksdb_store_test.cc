@@ -1,4 +1,4 @@
-#include "storage/rocksdb_store.h"
+#include "storage/embedded.h"
 
 #include <gtest/gtest.h>
 
@@ -27,12 +27,12 @@ class StoreTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   void Open(uint64_t min_free_space_bytes = 0) {
-    StoreOptions o;
-    o.min_free_space_bytes = min_free_space_bytes;
-    o.data_dir = (dir_ / "data").string();  // nested: OpenRocksDbStore creates it
-    o.block_cache_mb = 8;
-    o.write_buffer_mb = 4;
-    auto s = OpenRocksDbStore(o);
+    EmbeddedOptions o;
+    o.backend.min_free_space_bytes = min_free_space_bytes;
+    o.backend.data_dir = (dir_ / "data").string();  // nested: OpenEmbeddedStore creates it
+    o.backend.block_cache_mb = 8;
+    o.backend.write_buffer_mb = 4;
+    auto s = OpenEmbeddedStore(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
   }
@@ -417,11 +417,11 @@ TEST_F(StoreTest, DataSurvivesReopen) {
 
 TEST_F(StoreTest, ConcurrentSyncedWriters) {
   store_.reset();
-  StoreOptions o;
-  o.data_dir = (dir_ / "sync").string();
-  o.sync = true;
-  o.compression = "lz4";
-  auto s = OpenRocksDbStore(o);
+  EmbeddedOptions o;
+  o.backend.data_dir = (dir_ / "sync").string();
+  o.engine.sync = true;
+  o.backend.compression = "lz4";
+  auto s = OpenEmbeddedStore(o);
   ASSERT_TRUE(s.ok());
   store_ = std::move(*s);
   auto t = GeoTable(11);
@@ -443,16 +443,16 @@ TEST_F(StoreTest, ConcurrentSyncedWriters) {
 }
 
 TEST_F(StoreTest, BadOptions) {
-  StoreOptions o;
-  o.data_dir = (dir_ / "bad").string();
-  o.compression = "brotli";
-  EXPECT_EQ(OpenRocksDbStore(o).status().code(), ErrorCode::kInvalidArgument);
-  o.data_dir = "";
-  EXPECT_FALSE(OpenRocksDbStore(o).ok());
+  EmbeddedOptions o;
+  o.backend.data_dir = (dir_ / "bad").string();
+  o.backend.compression = "brotli";
+  EXPECT_EQ(OpenEmbeddedStore(o).status().code(), ErrorCode::kInvalidArgument);
+  o.backend.data_dir = "";
+  EXPECT_FALSE(OpenEmbeddedStore(o).ok());
   // The directory is locked by the open store.
-  o.data_dir = (dir_ / "data").string();
-  o.compression = "zstd";
-  EXPECT_EQ(OpenRocksDbStore(o).status().code(), ErrorCode::kIoError);
+  o.backend.data_dir = (dir_ / "data").string();
+  o.backend.compression = "zstd";
+  EXPECT_EQ(OpenEmbeddedStore(o).status().code(), ErrorCode::kIoError);
 }
 
 // A write refused for lack of space: a clean kNoSpace "disk full" (no path), nothing written,

@@ -1,4 +1,4 @@
-#include "storage/rocksdb_store.h"
+#include "storage/backend/rocksdb_backend.h"
 
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
@@ -24,15 +24,10 @@
 
 #include <sys/statvfs.h>
 
-#include "storage/key_codec.h"
-#include "storage/row_codec.h"
 
 namespace quanta::storage {
 
 namespace {
-
-constexpr size_t kListKeysBatch = 1000;
-constexpr size_t kDefaultBatchRows = 1024;
 
 // The client-facing error for a refused write (the service adds what failed to it).
 Status NoSpace() { return Status(ErrorCode::kNoSpace, "disk full"); }
@@ -50,28 +45,8 @@ Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   return Status(ErrorCode::kIoError, std::move(msg));
 }
 
-Status Corrupt(std::string_view what, const schema::TableDef& table) {
-  return Status(ErrorCode::kCorruption,
-                "storage: undecodable " + std::string(what) + " in table " + table.name);
-}
-
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 std::string_view ToView(const rocksdb::Slice& s) { return std::string_view(s.data(), s.size()); }
-
-// Appends `v` to `col` n times (partition-key columns are constant within a partition).
-void AppendRepeated(ColumnVector* col, const Value& v, size_t n) {
-  col->nulls.insert(col->nulls.end(), n, 0);
-  switch (col->type) {
-    case ColumnType::kSint64:
-    case ColumnType::kTimestamp: col->ints.insert(col->ints.end(), n, v.as_int()); break;
-    case ColumnType::kDouble: col->doubles.insert(col->doubles.end(), n, v.as_double()); break;
-    case ColumnType::kVarchar:
-    case ColumnType::kBlob: col->strings.insert(col->strings.end(), n, v.as_bytes()); break;
-    case ColumnType::kBoolean:
-      col->bools.insert(col->bools.end(), n, v.as_bool() ? 1 : 0);
-      break;
-  }
-}
 
 bool Supported(rocksdb::CompressionType t) {
   static const std::vector<rocksdb::CompressionType> supported =
@@ -126,7 +101,7 @@ class Counters final : public rocksdb::EventListener {
   std::atomic<bool> background_error{false};
 };
 
-Result<rocksdb::Options> MakeOptions(const StoreOptions& so) {
+Result<rocksdb::Options> MakeOptions(const RocksDbOptions& so) {
   rocksdb::Options o;
   o.create_if_missing = true;
   // RocksDB's info log lives in the data directory: keep it small (a full disk is our concern).
@@ -181,103 +156,6 @@ Result<rocksdb::Options> MakeOptions(const StoreOptions& so) {
   return o;
 }
 
-// ---- Scan cursor ----------------------------------------------------------------------------
-
-class RocksScanCursor final : public ScanCursor {
- public:
-  RocksScanCursor(const schema::TableDef& table, KeyCodec key_codec, std::string partition_prefix,
-                  const Row& partition, const ScanOptions& options)
-      : table_name_(table.name),
-        key_codec_(std::move(key_codec)),
-        row_codec_(table),
-        prefix_len_(partition_prefix.size()),
-        batch_rows_(options.batch_rows ? options.batch_rows : kDefaultBatchRows),
-        cancelled_(options.cancelled) {
-    types_.reserve(table.columns.size());
-    for (const auto& c : table.columns) types_.push_back(c.type);
-    wanted_ = options.columns;
-    if (wanted_.empty()) wanted_.assign(types_.size(), true);
-    wanted_.resize(types_.size(), false);
-    // Partition-key columns before the quantum are constant: fill them from the range.
-    for (size_t i = 0; i < key_codec_.num_pk_plain(); ++i) {
-      int column = key_codec_.partition()[i].column;
-      if (wanted_[column]) constant_columns_.emplace_back(column, partition[i]);
-    }
-  }
-
-  // Starts the iterator over [lower, upper). An empty range (lower >= upper) yields nothing.
-  void Start(std::shared_ptr<rocksdb::DB> db, std::string lower, std::string upper) {
-    if (lower >= upper) {
-      done_ = true;
-      return;
-    }
-    db_ = std::move(db);
-    lower_ = std::move(lower);
-    upper_ = std::move(upper);
-    upper_slice_ = ToSlice(upper_);
-    rocksdb::ReadOptions ro;
-    ro.iterate_upper_bound = &upper_slice_;
-    ro.adaptive_readahead = true;
-    it_.reset(db_->NewIterator(ro));
-    it_->Seek(ToSlice(lower_));
-  }
-
-  Result<bool> Next(RowBatch* batch) override {
-    batch->Reset(types_, wanted_);
-    if (done_) return false;
-    if (cancelled_ != nullptr && cancelled_->load(std::memory_order_relaxed)) {
-      Finish();
-      return false;
-    }
-    size_t n = 0;
-    while (n < batch_rows_ && it_->Valid()) {
-      if (!key_codec_.DecodeSuffixInto(ToView(it_->key()), prefix_len_, batch) ||
-          !row_codec_.DecodeInto(ToView(it_->value()), batch)) {
-        Finish();
-        batch->Clear();
-        return Status(ErrorCode::kCorruption,
-                      "storage: undecodable row in table " + table_name_);
-      }
-      ++n;
-      it_->Next();
-    }
-    if (!it_->Valid()) {
-      rocksdb::Status s = it_->status();
-      Finish();
-      if (!s.ok()) {
-        batch->Clear();
-        return FromRocks(s, "scan of table " + table_name_);
-      }
-    }
-    for (auto& [column, value] : constant_columns_) {
-      AppendRepeated(&batch->columns[column], value, n);
-    }
-    batch->num_rows = n;
-    return n > 0;
-  }
-
- private:
-  void Finish() {
-    done_ = true;
-    it_.reset();
-  }
-
-  std::string table_name_;
-  KeyCodec key_codec_;
-  RowCodec row_codec_;
-  size_t prefix_len_;
-  size_t batch_rows_;
-  const std::atomic<bool>* cancelled_;
-  std::vector<ColumnType> types_;
-  std::vector<bool> wanted_;
-  std::vector<std::pair<int, Value>> constant_columns_;
-  std::string lower_, upper_;
-  rocksdb::Slice upper_slice_;  // must outlive it_ (ReadOptions keeps a pointer)
-  std::shared_ptr<rocksdb::DB> db_;  // must outlive it_ (the store may swap its DB meanwhile)
-  std::unique_ptr<rocksdb::Iterator> it_;
-  bool done_ = false;
-};
-
 // ---- Store ----------------------------------------------------------------------------------
 
 // Closes and deletes a DB once its last user (the store or a scan cursor) lets go of it.
@@ -289,12 +167,59 @@ struct CloseDb {
 };
 using DbPtr = std::shared_ptr<rocksdb::DB>;
 
+// A RocksDB snapshot, released (on the DB it came from) with the object.
+class RocksSnapshot final : public Snapshot {
+ public:
+  RocksSnapshot(DbPtr db_in, const rocksdb::Snapshot* s) : db(std::move(db_in)), snapshot(s) {}
+  ~RocksSnapshot() override { db->ReleaseSnapshot(snapshot); }
+  DbPtr db;
+  const rocksdb::Snapshot* snapshot;
+};
+
+class RocksIterator final : public Iterator {
+ public:
+  RocksIterator(DbPtr db, const rocksdb::Snapshot* snapshot, const IteratorOptions& o)
+      : db_(std::move(db)), lower_(o.lower), upper_(o.upper) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snapshot;
+    ro.fill_cache = o.fill_cache;
+    ro.adaptive_readahead = true;
+    if (!upper_.empty()) {
+      upper_slice_ = ToSlice(upper_);
+      ro.iterate_upper_bound = &upper_slice_;
+    }
+    if (!lower_.empty()) {
+      lower_slice_ = ToSlice(lower_);
+      ro.iterate_lower_bound = &lower_slice_;
+    }
+    it_.reset(db_->NewIterator(ro));
+  }
+  void Seek(std::string_view target) override {
+    if (target < std::string_view(lower_)) target = lower_;
+    it_->Seek(ToSlice(target));
+  }
+  bool Valid() const override { return it_->Valid(); }
+  void Next() override { it_->Next(); }
+  std::string_view key() const override { return ToView(it_->key()); }
+  std::string_view value() const override { return ToView(it_->value()); }
+  Status status() const override {
+    rocksdb::Status s = it_->status();
+    return s.ok() ? Status::OK() : FromRocks(s, "read");
+  }
+
+ private:
+  DbPtr db_;  // must outlive it_ (the backend may swap its DB meanwhile)
+  std::string lower_, upper_;
+  rocksdb::Slice lower_slice_, upper_slice_;  // must outlive it_ (ReadOptions keeps pointers)
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
 // Headroom a read-write open needs beyond the WAL it flushes: a new MANIFEST, OPTIONS, LOG.
 constexpr uint64_t kOpenHeadroom = 4 << 20;
 
-class RocksDbStore final : public Store {
+class RocksDbBackend final : public Backend {
  public:
-  RocksDbStore(const StoreOptions& options, rocksdb::Options rocks_options,
+  RocksDbBackend(const RocksDbOptions& options, rocksdb::Options rocks_options,
                std::shared_ptr<Counters> counters, DbPtr db, bool read_only)
       : options_(options),
         reserve_(ReserveFor(options)),
@@ -302,12 +227,11 @@ class RocksDbStore final : public Store {
         counters_(std::move(counters)),
         db_(std::move(db)),
         read_only_(read_only) {
-    write_options_.sync = options.sync;
-    meta_write_options_.sync = true;
+    sync_options_.sync = true;
     maintenance_ = std::thread([this] { MaintenanceLoop(); });
   }
 
-  ~RocksDbStore() override {
+  ~RocksDbBackend() override {
     {
       std::lock_guard lock(maintenance_mu_);
       stopping_ = true;
@@ -319,193 +243,57 @@ class RocksDbStore final : public Store {
     db_.store(nullptr);  // closes it unless a (stray) cursor still holds it
   }
 
-  Status Put(const schema::TableDef& table, std::span<const Row> rows) override {
-    KeyCodec keys(table);
-    RowCodec values(table);
-    std::vector<std::string> encoded_keys(rows.size());
-    std::vector<std::string> encoded_values(rows.size());
-    size_t bytes = 0;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const Row& row = rows[i];
-      // The caller validates; checking again costs little next to the write and keeps a bad
-      // row from reaching the codecs (which assume the representation matches the type).
-      if (!schema::RowIsValid(table, row)) {
-        return Status(ErrorCode::kInvalidArgument, "storage: invalid row " + std::to_string(i) +
-                                                       " for table " + table.name);
+  Status Write(const WriteBatch& batch, bool sync) override {
+    if (batch.empty()) return Status::OK();
+    rocksdb::WriteBatch wb(batch.data_bytes() + batch.count() * 16 + 32);
+    for (const auto& e : batch.entries()) {
+      rocksdb::Status s;
+      switch (e.op) {
+        case WriteBatch::Op::kPut: s = wb.Put(ToSlice(batch.key(e)), ToSlice(batch.value(e))); break;
+        case WriteBatch::Op::kDelete: s = wb.Delete(ToSlice(batch.key(e))); break;
+        case WriteBatch::Op::kDeleteRange:
+          s = wb.DeleteRange(ToSlice(batch.key(e)), ToSlice(batch.value(e)));
+          break;
       }
-      encoded_keys[i] = keys.EncodeRow(row);
-      values.Encode(row, &encoded_values[i]);
-      bytes += encoded_keys[i].size() + encoded_values[i].size();
+      if (!s.ok()) return FromRocks(s, "write");
     }
-    // Insert in key order: memtable inserts of neighbouring keys are much cheaper than the
-    // arrival order (batches usually come time-major, keys are series-major). The sort is
-    // stable, so of two rows with the same key the later one still wins.
-    std::vector<uint32_t> order(rows.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return encoded_keys[a] < encoded_keys[b];
-    });
-    rocksdb::WriteBatch batch(bytes + rows.size() * 16 + 32);
-    for (uint32_t i : order) {
-      rocksdb::Status s = batch.Put(ToSlice(encoded_keys[i]), ToSlice(encoded_values[i]));
-      if (!s.ok()) return FromRocks(s, "put into " + table.name);
-    }
-    QUANTA_RETURN_IF_ERROR(Write(write_options_, &batch, "put into " + table.name));
-    NoteWrite(bytes);
+    QUANTA_RETURN_IF_ERROR(DoWrite(sync ? sync_options_ : write_options_, &wb, "write"));
+    NoteWrite(batch.data_bytes());
     return Status::OK();
   }
 
-  Result<std::optional<Row>> Get(const schema::TableDef& table, const Row& lk) override {
-    KeyCodec keys(table);
-    QUANTA_ASSIGN_OR_RETURN(std::string key, keys.EncodeLocalKey(lk));
+  Result<std::optional<std::string>> Get(std::string_view key,
+                                         const Snapshot* snapshot) override {
     DbPtr db = Db();
-    rocksdb::PinnableSlice value;
-    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), db->DefaultColumnFamily(),
-                                ToSlice(key), &value);
-    if (s.IsNotFound()) return std::optional<Row>();
-    if (!s.ok()) return FromRocks(s, "get from " + table.name);
-    Row row(table.columns.size());
-    for (size_t i = 0; i < table.local_key.size(); ++i) row[table.local_key[i].column] = lk[i];
-    RowCodec values(table);
-    if (!values.Decode(ToView(value), &row).ok()) return Corrupt("row value", table);
-    return std::optional<Row>(std::move(row));
-  }
-
-  Result<bool> Delete(const schema::TableDef& table, const Row& lk) override {
-    KeyCodec keys(table);
-    QUANTA_ASSIGN_OR_RETURN(std::string key, keys.EncodeLocalKey(lk));
-    DbPtr db = Db();
-    rocksdb::PinnableSlice value;
-    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), db->DefaultColumnFamily(),
-                                ToSlice(key), &value);
-    if (s.IsNotFound()) return false;
-    if (!s.ok()) return FromRocks(s, "delete from " + table.name);
-    rocksdb::WriteBatch batch;
-    s = batch.Delete(ToSlice(key));
-    if (!s.ok()) return FromRocks(s, "delete from " + table.name);
-    QUANTA_RETURN_IF_ERROR(Write(write_options_, &batch, "delete from " + table.name));
-    return true;
-  }
-
-  Result<std::unique_ptr<ScanCursor>> Scan(const schema::TableDef& table, const ScanRange& range,
-                                           const ScanOptions& options) override {
-    KeyCodec keys(table);
-    QUANTA_ASSIGN_OR_RETURN(std::string prefix, keys.EncodePartition(range.partition));
-    std::string lower = prefix;
-    std::string upper = PrefixSuccessor(prefix);
-    bool empty = false;
-    if (keys.has_quantum() && (range.time_lo || range.time_hi)) {
-      // Inclusive bounds on t.
-      std::optional<int64_t> lo, hi;
-      if (range.time_lo) {
-        if (range.time_lo_inclusive) {
-          lo = *range.time_lo;
-        } else if (*range.time_lo == std::numeric_limits<int64_t>::max()) {
-          empty = true;
-        } else {
-          lo = *range.time_lo + 1;
-        }
-      }
-      if (range.time_hi) {
-        if (range.time_hi_inclusive) {
-          hi = *range.time_hi;
-        } else if (*range.time_hi == std::numeric_limits<int64_t>::min()) {
-          empty = true;
-        } else {
-          hi = *range.time_hi - 1;
-        }
-      }
-      if (lo && hi && *lo > *hi) empty = true;
-      // In key order the start of the range is the smallest t (ASC) or the largest t (DESC).
-      const bool desc = keys.time_desc();
-      const std::optional<int64_t>& first = desc ? hi : lo;
-      const std::optional<int64_t>& last = desc ? lo : hi;
-      if (first) AppendKeyInt(*first, desc, &lower);
-      if (last) {
-        std::string bound = prefix;
-        AppendKeyInt(*last, desc, &bound);
-        upper = PrefixSuccessor(bound);
-      }
-    }
-    auto cursor = std::make_unique<RocksScanCursor>(table, std::move(keys), prefix,
-                                                    range.partition, options);
-    if (empty) {
-      cursor->Start(nullptr, "", "");
-    } else {
-      cursor->Start(Db(), std::move(lower), std::move(upper));
-    }
-    return std::unique_ptr<ScanCursor>(std::move(cursor));
-  }
-
-  Status ListKeys(const schema::TableDef& table,
-                  const std::function<Status(std::vector<Row>&&)>& sink) override {
-    KeyCodec keys(table);
-    std::string lower = keys.table_prefix();
-    std::string upper = PrefixSuccessor(lower);
-    rocksdb::Slice upper_slice = ToSlice(upper);
     rocksdb::ReadOptions ro;
-    ro.iterate_upper_bound = &upper_slice;
-    ro.fill_cache = false;  // a full-table walk should not evict the working set
-    DbPtr db = Db();
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
-    std::vector<Row> batch;
-    batch.reserve(kListKeysBatch);
-    for (it->Seek(ToSlice(lower)); it->Valid(); it->Next()) {
-      Row lk;
-      if (!keys.DecodeLocalKey(ToView(it->key()), &lk).ok()) return Corrupt("row key", table);
-      batch.push_back(std::move(lk));
-      if (batch.size() == kListKeysBatch) {
-        QUANTA_RETURN_IF_ERROR(sink(std::move(batch)));
-        batch.clear();
-        batch.reserve(kListKeysBatch);
-      }
+    if (snapshot != nullptr) {
+      const auto* snap = static_cast<const RocksSnapshot*>(snapshot);
+      db = snap->db;
+      ro.snapshot = snap->snapshot;
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "list keys of " + table.name);
-    if (!batch.empty()) QUANTA_RETURN_IF_ERROR(sink(std::move(batch)));
-    return Status::OK();
-  }
-
-  Status DropTableData(const schema::TableDef& table) override {
-    std::string lower = TablePrefix(table.id);
-    std::string upper = PrefixSuccessor(lower);
-    rocksdb::WriteBatch batch;
-    rocksdb::Status s = batch.DeleteRange(ToSlice(lower), ToSlice(upper));
-    if (!s.ok()) return FromRocks(s, "drop data of " + table.name);
-    return Write(write_options_, &batch, "drop data of " + table.name);
-  }
-
-  Status PutMeta(const std::string& key, const std::string& value) override {
-    rocksdb::WriteBatch batch;
-    rocksdb::Status s = batch.Put(ToSlice(MetaKey(key)), ToSlice(value));
-    if (!s.ok()) return FromRocks(s, "put metadata '" + key + "'");
-    return Write(meta_write_options_, &batch, "put metadata '" + key + "'");
-  }
-
-  Result<std::optional<std::string>> GetMeta(const std::string& key) override {
     std::string value;
-    rocksdb::Status s = Db()->Get(rocksdb::ReadOptions(), ToSlice(MetaKey(key)), &value);
+    rocksdb::Status s = db->Get(ro, ToSlice(key), &value);
     if (s.IsNotFound()) return std::optional<std::string>();
-    if (!s.ok()) return FromRocks(s, "get metadata '" + key + "'");
+    if (!s.ok()) return FromRocks(s, "get");
     return std::optional<std::string>(std::move(value));
   }
 
-  Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
-      const std::string& prefix) override {
-    std::string lower = MetaKey(prefix);
-    std::string upper = PrefixSuccessor(lower);
-    rocksdb::Slice upper_slice = ToSlice(upper);
-    rocksdb::ReadOptions ro;
-    ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<Iterator> NewIterator(const IteratorOptions& options,
+                                        const Snapshot* snapshot) override {
     DbPtr db = Db();
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
-    std::vector<std::pair<std::string, std::string>> out;
-    for (it->Seek(ToSlice(lower)); it->Valid(); it->Next()) {
-      std::string_view k = ToView(it->key());
-      k.remove_prefix(1);
-      out.emplace_back(std::string(k), it->value().ToString());
+    const rocksdb::Snapshot* snap = nullptr;
+    if (snapshot != nullptr) {
+      const auto* rs = static_cast<const RocksSnapshot*>(snapshot);
+      db = rs->db;
+      snap = rs->snapshot;
     }
-    if (!it->status().ok()) return FromRocks(it->status(), "list metadata");
-    return out;
+    return std::make_unique<RocksIterator>(std::move(db), snap, options);
+  }
+
+  std::unique_ptr<Snapshot> NewSnapshot() override {
+    DbPtr db = Db();
+    const rocksdb::Snapshot* snap = db->GetSnapshot();
+    return std::make_unique<RocksSnapshot>(std::move(db), snap);
   }
 
   Status Flush() override {
@@ -545,8 +333,8 @@ class RocksDbStore final : public Store {
     return Status::OK();
   }
 
-  StoreStats Stats() override {
-    StoreStats st;
+  BackendStats Stats() override {
+    BackendStats st;
     st.read_only = read_only_.load();
     st.free_bytes = FreeBytes(options_.data_dir);
     st.writable = !st.read_only && !refusing_.load(std::memory_order_relaxed);
@@ -554,7 +342,7 @@ class RocksDbStore final : public Store {
     st.compaction_bytes_written = counters_->compaction_bytes.load();
     st.idle_compactions = idle_compactions_.load();
     Shape shape = ShapeOf(*Db());
-    st.sst_bytes = shape.total;
+    st.disk_bytes = ApproximateDiskBytes();
     st.sorted_runs = shape.runs;
     return st;
   }
@@ -569,7 +357,7 @@ class RocksDbStore final : public Store {
   // ships it has assertions on, and a write-ahead-log append that fails for lack of space
   // leaves a writer that aborts the process when it is used again (the `sync_without_flush_
   // called_` assertion); refusing early keeps RocksDB from ever failing that way.
-  Status Write(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch,
+  Status DoWrite(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch,
                const std::string& what) {
     if (read_only_.load()) return NoSpace();
     // The WAL record plus slack for its block headers (the memtable's later flush output and
@@ -732,16 +520,16 @@ class RocksDbStore final : public Store {
 
   static constexpr uint64_t kFullMergeRatio = 4;
 
-  // StoreOptions::min_free_space_bytes, but at least two memtables: two flushes may run at
+  // RocksDbOptions::min_free_space_bytes, but at least two memtables: two flushes may run at
   // once, and a flush that fills the disk while a write passes the check would leave that
   // write's WAL append failing (the asserting path). 0 turns the guard off.
-  static uint64_t ReserveFor(const StoreOptions& o) {
+  static uint64_t ReserveFor(const RocksDbOptions& o) {
     if (o.min_free_space_bytes == 0) return 0;
     return std::max<uint64_t>(o.min_free_space_bytes,
                               2 * (static_cast<uint64_t>(std::max<size_t>(o.write_buffer_mb, 1)) << 20));
   }
 
-  const StoreOptions options_;
+  const RocksDbOptions options_;
   const uint64_t reserve_;  // free bytes writes leave to RocksDB's background work
   const rocksdb::Options rocks_options_;
   const std::shared_ptr<Counters> counters_;
@@ -754,7 +542,7 @@ class RocksDbStore final : public Store {
   std::atomic<int64_t> cached_free_at_{0};
   std::atomic<uint64_t> written_since_statvfs_{0};
   rocksdb::WriteOptions write_options_;
-  rocksdb::WriteOptions meta_write_options_;
+  rocksdb::WriteOptions sync_options_;
   std::atomic<uint64_t> written_since_compaction_{0};
   std::atomic<int64_t> last_write_ns_{0};
   std::atomic<uint64_t> idle_compactions_{0};
@@ -767,7 +555,7 @@ class RocksDbStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& options) {
+Result<std::unique_ptr<Backend>> OpenRocksDbBackend(const RocksDbOptions& options) {
   if (options.data_dir.empty()) {
     return Status(ErrorCode::kInvalidArgument, "storage: data directory not set");
   }
@@ -793,7 +581,7 @@ Result<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& options) {
   if (free >= need) {
     s = rocksdb::DB::Open(rocks_options, options.data_dir, &raw);
     if (s.ok()) {
-      return std::unique_ptr<Store>(std::make_unique<RocksDbStore>(
+      return std::unique_ptr<Backend>(std::make_unique<RocksDbBackend>(
           options, rocks_options, counters, DbPtr(raw, CloseDb()), false));
     }
     if (!IsOutOfSpace(s)) return FromRocks(s, "open " + options.data_dir);
@@ -805,7 +593,7 @@ Result<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& options) {
   }
   s = rocksdb::DB::OpenForReadOnly(rocks_options, options.data_dir, &raw);
   if (!s.ok()) return FromRocks(s, "open " + options.data_dir + " read-only (disk full)");
-  return std::unique_ptr<Store>(std::make_unique<RocksDbStore>(
+  return std::unique_ptr<Backend>(std::make_unique<RocksDbBackend>(
       options, rocks_options, counters, DbPtr(raw, CloseDb()), true));
 }
 

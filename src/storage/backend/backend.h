@@ -1,0 +1,155 @@
+// Backend: the narrow ordered key/value space the storage engine is built on
+// (docs/architecture.md, "Storage backends").
+//
+// The engine (src/storage/engine) keeps partitions, head rows, chunks and the catalog as keys
+// and values in one backend. A backend is an ordered map from byte strings to byte strings:
+//  - Order: keys compare bytewise (memcmp, shorter prefix first). Iterators return keys in
+//    that order.
+//  - Writes: a WriteBatch of puts, deletes and range deletes is applied atomically: after a
+//    crash either all of it or none of it is visible. Within a batch, later operations on the
+//    same key win. A batch is durable once Write returns OK when `sync` was asked; otherwise
+//    it survives a process crash but maybe not a power loss.
+//  - Reads: a Snapshot is a consistent view of the whole space as of the moment it was taken;
+//    reads through it never see later writes. Reads outside a snapshot see the latest
+//    committed batches.
+//  - Crash: what a crash may leave is exactly a prefix of the acknowledged-or-not batches in
+//    commit order; never part of a batch.
+// The engine never relies on more than that: in particular it keeps every batch that must be
+// atomic (sealing a partition, replacing chunks) inside one partition's keys, so a backend
+// that can only make one partition atomic (a RADOS object) meets the contract for it.
+//
+// Errors: kIoError for I/O failures, kCorruption for damaged storage, kNoSpace ("disk full")
+// for a write refused because the medium is (nearly) full. Reads keep working when writes are
+// refused.
+//
+// Thread safety: every method may be called concurrently; iterators and snapshots are used by
+// one thread at a time but may outlive nothing but themselves (they keep what they need).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace quanta::storage {
+
+// A list of mutations, applied atomically by Backend::Write. Keys and values are copied in.
+class WriteBatch {
+ public:
+  enum class Op : uint8_t { kPut, kDelete, kDeleteRange };
+  struct Entry {
+    Op op;
+    uint32_t key_offset, key_size;      // in data_
+    uint32_t value_offset, value_size;  // value (kPut) or range end (kDeleteRange)
+  };
+
+  void Put(std::string_view key, std::string_view value) { Add(Op::kPut, key, value); }
+  void Delete(std::string_view key) { Add(Op::kDelete, key, {}); }
+  // Deletes every key in [begin, end).
+  void DeleteRange(std::string_view begin, std::string_view end) {
+    Add(Op::kDeleteRange, begin, end);
+  }
+  void Reserve(size_t entries, size_t bytes) {
+    entries_.reserve(entries);
+    data_.reserve(bytes);
+  }
+  void Clear() {
+    entries_.clear();
+    data_.clear();
+  }
+
+  size_t count() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  // Bytes of keys and values.
+  size_t data_bytes() const { return data_.size(); }
+  const std::vector<Entry>& entries() const { return entries_; }
+  std::string_view key(const Entry& e) const { return {data_.data() + e.key_offset, e.key_size}; }
+  std::string_view value(const Entry& e) const {
+    return {data_.data() + e.value_offset, e.value_size};
+  }
+
+ private:
+  void Add(Op op, std::string_view key, std::string_view value) {
+    Entry e{op, static_cast<uint32_t>(data_.size()), static_cast<uint32_t>(key.size()), 0,
+            static_cast<uint32_t>(value.size())};
+    data_.append(key);
+    e.value_offset = static_cast<uint32_t>(data_.size());
+    data_.append(value);
+    entries_.push_back(e);
+  }
+
+  std::vector<Entry> entries_;
+  std::string data_;
+};
+
+// Walks the keys of [lower, upper) in order.
+class Iterator {
+ public:
+  virtual ~Iterator() = default;
+  // Positions at the first key >= target (clamped to the iterator's range).
+  virtual void Seek(std::string_view target) = 0;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  // REQUIRES: Valid(). The views stay valid until the next Seek/Next.
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  // The error that ended the walk, if any (check once Valid() is false).
+  virtual Status status() const = 0;
+};
+
+struct IteratorOptions {
+  std::string lower;  // inclusive; empty = from the first key
+  std::string upper;  // exclusive; empty = to the last key
+  // False for one-off walks over much data (keeps them from evicting the cached working set).
+  bool fill_cache = true;
+};
+
+class Snapshot;
+
+// What a backend reports about itself (for operators, benchmarks and tests).
+struct BackendStats {
+  bool writable = true;              // false while writes are refused for lack of space
+  bool read_only = false;            // opened read-only (full disk at start)
+  uint64_t free_bytes = 0;           // free bytes on the medium
+  uint64_t disk_bytes = 0;           // bytes the data takes on the medium
+  uint64_t sorted_runs = 0;          // runs a range read merges (LSM backends)
+  uint64_t flush_bytes_written = 0;       // since open
+  uint64_t compaction_bytes_written = 0;  // since open
+  uint64_t idle_compactions = 0;          // full merges done while writes paused
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual Status Write(const WriteBatch& batch, bool sync) = 0;
+  // The value of `key` (latest, or as of `snapshot` when not null), or nullopt.
+  virtual Result<std::optional<std::string>> Get(std::string_view key,
+                                                 const Snapshot* snapshot = nullptr) = 0;
+  // An iterator over the latest data, or over `snapshot` when not null.
+  virtual std::unique_ptr<Iterator> NewIterator(const IteratorOptions& options,
+                                                const Snapshot* snapshot = nullptr) = 0;
+  // A consistent view of the whole space, held until the returned object is destroyed.
+  virtual std::unique_ptr<Snapshot> NewSnapshot() = 0;
+
+  // Makes everything written so far independent of the write-ahead log (clean shutdown,
+  // tests). Durability does not depend on it.
+  virtual Status Flush() = 0;
+  // Rewrites the whole space into its most compact form (bulk loads, tests, benchmarks).
+  virtual Status Compact() = 0;
+  // Approximate bytes the data takes on the medium.
+  virtual uint64_t ApproximateDiskBytes() = 0;
+  virtual BackendStats Stats() = 0;
+};
+
+// Held by readers; releasing it lets the backend drop what only it kept alive.
+class Snapshot {
+ public:
+  virtual ~Snapshot() = default;
+};
+
+}  // namespace quanta::storage

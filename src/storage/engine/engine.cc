@@ -1,0 +1,1305 @@
+// The storage engine: partitions of head rows and sealed columnar chunks over a Backend.
+//
+// Keys (docs/formats/key_encoding.md):
+//   0x00 | name                         metadata (the catalog)
+//   0x01 | table id | P | S             head row: row value (docs/formats/row_encoding.md), or
+//                                       an empty value = tombstone (hides a sealed row)
+//   0x02 | table id | P | S_last        chunk record (docs/formats/chunk.md): the rows of P
+//                                       from S_first to S_last, columnar and compressed
+//   0x03 | "format"                     the storage format ("2")
+// where P is the partition (partition-key values, quantum floored) and S a local key's suffix
+// (LK[p..]). Head keys are exactly the row store's keys of format 1, so a data directory
+// written by it opens as one whose rows are all in the head; the sealer then folds them into
+// chunks in the background.
+//
+// Invariants:
+//  - The chunks of a partition are disjoint key ranges [S_first, S_last], keyed by S_last, so
+//    a forward seek to P|S finds the only chunk that may hold S.
+//  - A head entry wins over a chunk row with the same key (a row replaces it, a tombstone
+//    hides it). A tombstone exists only while a chunk may hold its key.
+//  - Sealing a partition happens under its stripe lock held exclusively; puts and deletes of
+//    that partition hold it shared. Sealing reads the partition's head entries and the chunks
+//    they overlap, and replaces them with new chunks in one atomic backend batch, so a reader
+//    (who reads through one snapshot) sees either the old or the new state, and a crash leaves
+//    one of them.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <numeric>
+#include <shared_mutex>
+#include <thread>
+#include <cstdlib>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/coding.h"
+#include "storage/backend/backend.h"
+#include "storage/engine/chunk.h"
+#include "storage/key_codec.h"
+#include "storage/row_codec.h"
+#include "storage/store.h"
+
+namespace quanta::storage {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr char kChunkPrefix = 0x02;
+constexpr uint8_t kChunkRecordVersion = 1;
+constexpr size_t kListKeysBatch = 1000;
+constexpr size_t kDefaultBatchRows = 1024;
+constexpr size_t kStripes = 64;
+// The format record, 0x03 "format" -> "2" = head rows + chunks (0x03 keys are the engine's own
+// records, apart from the catalog's metadata). A directory without it was written by the row
+// store (format 1), whose keys are head keys of format 2.
+constexpr std::string_view kFormatKey("\x03" "format", 7);
+constexpr int kFormatVersion = 2;
+
+Status Corrupt(std::string_view what, const std::string& table) {
+  return Status(ErrorCode::kCorruption,
+                "storage: undecodable " + std::string(what) + " in table " + table);
+}
+
+bool IsTombstone(std::string_view value) { return value.empty(); }
+
+// The chunk key of a head key (same bytes after the first).
+std::string ChunkKeyOf(std::string_view head_key) {
+  std::string k(head_key);
+  k[0] = kChunkPrefix;
+  return k;
+}
+
+// Appends `v` to `col` n times (partition-key columns are constant within a partition).
+void AppendRepeated(ColumnVector* col, const Value& v, size_t n) {
+  col->nulls.insert(col->nulls.end(), n, 0);
+  switch (col->type) {
+    case ColumnType::kSint64:
+    case ColumnType::kTimestamp: col->ints.insert(col->ints.end(), n, v.as_int()); break;
+    case ColumnType::kDouble: col->doubles.insert(col->doubles.end(), n, v.as_double()); break;
+    case ColumnType::kVarchar:
+    case ColumnType::kBlob: col->strings.insert(col->strings.end(), n, v.as_bytes()); break;
+    case ColumnType::kBoolean:
+      col->bools.insert(col->bools.end(), n, v.as_bool() ? 1 : 0);
+      break;
+  }
+}
+
+// Appends entry i of `src` to `dst` (same type).
+void AppendFrom(ColumnVector* dst, const ColumnVector& src, size_t i) {
+  dst->nulls.push_back(src.nulls[i]);
+  switch (dst->type) {
+    case ColumnType::kSint64:
+    case ColumnType::kTimestamp: dst->ints.push_back(src.ints[i]); break;
+    case ColumnType::kDouble: dst->doubles.push_back(src.doubles[i]); break;
+    case ColumnType::kVarchar:
+    case ColumnType::kBlob: dst->strings.push_back(src.strings[i]); break;
+    case ColumnType::kBoolean: dst->bools.push_back(src.bools[i]); break;
+  }
+}
+
+// Sets `dst` (its type taken from `src`) to entries [from, to) of `src`.
+void CopyRange(ColumnVector* dst, const ColumnVector& src, size_t from, size_t to) {
+  dst->Clear();
+  dst->type = src.type;
+  dst->filled = true;
+  auto copy = [&](auto& d, const auto& s) {
+    if (!s.empty()) d.assign(s.begin() + static_cast<std::ptrdiff_t>(from),
+                             s.begin() + static_cast<std::ptrdiff_t>(to));
+  };
+  copy(dst->nulls, src.nulls);
+  copy(dst->ints, src.ints);
+  copy(dst->doubles, src.doubles);
+  copy(dst->strings, src.strings);
+  copy(dst->bools, src.bools);
+}
+
+// Keeps entries [from, to) of a filled column.
+void Slice(ColumnVector* col, size_t from, size_t to) {
+  auto cut = [&](auto& v) {
+    if (v.empty()) return;
+    v.erase(v.begin() + static_cast<std::ptrdiff_t>(to), v.end());
+    v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(from));
+  };
+  cut(col->nulls);
+  cut(col->ints);
+  cut(col->doubles);
+  cut(col->strings);
+  cut(col->bools);
+}
+
+// One table's layout, computed once per definition.
+struct TableLayout {
+  explicit TableLayout(const schema::TableDef& def)
+      : table(def), keys(def), values(def) {
+    for (const auto& c : def.columns) types.push_back(c.type);
+    std::vector<bool> constant(def.columns.size(), false);
+    for (size_t i = 0; i < keys.num_pk_plain(); ++i) constant[keys.partition()[i].column] = true;
+    for (size_t c = 0; c < def.columns.size(); ++c) {
+      if (!constant[c]) {
+        chunk_columns.push_back(static_cast<int>(c));
+        chunk_types.push_back(def.columns[c].type);
+      }
+    }
+    time_column = keys.has_quantum() ? keys.suffix()[0].column : -1;
+  }
+
+  schema::TableDef table;
+  KeyCodec keys;
+  RowCodec values;
+  std::vector<ColumnType> types;         // every table column
+  std::vector<int> chunk_columns;        // table columns a chunk stores (all but constant ones)
+  std::vector<ColumnType> chunk_types;   // their types
+  int time_column;                       // the quantum column (first suffix element), or -1
+};
+using LayoutPtr = std::shared_ptr<const TableLayout>;
+
+// A chunk record: version u8 | rows varint | S_first (length-prefixed) | chunk bytes.
+struct ChunkRecord {
+  size_t rows = 0;
+  std::string_view first;  // S_first
+  std::string_view body;   // chunk codec bytes
+};
+
+void EncodeChunkRecord(size_t rows, std::string_view first, std::string* out) {
+  out->push_back(static_cast<char>(kChunkRecordVersion));
+  coding::PutVarint64(out, rows);
+  coding::PutLengthPrefixed(out, first);
+}
+
+bool DecodeChunkRecord(std::string_view value, ChunkRecord* r) {
+  if (value.empty() || static_cast<uint8_t>(value[0]) != kChunkRecordVersion) return false;
+  value.remove_prefix(1);
+  uint64_t rows = 0;
+  if (!coding::GetVarint64(&value, &rows) || rows == 0 || rows > 65536) return false;
+  if (!coding::GetLengthPrefixed(&value, &r->first)) return false;
+  r->rows = rows;
+  r->body = value;
+  return true;
+}
+
+// Decodes every column of a chunk into `batch` (prepared for all table columns), filling the
+// constant partition columns from `partition`.
+Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& partition,
+                       RowBatch* batch) {
+  QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, ChunkReader::Open(rec.body, l.chunk_types));
+  if (reader.num_rows() != rec.rows) return Corrupt("chunk", l.table.name);
+  for (size_t i = 0; i < l.chunk_columns.size(); ++i) {
+    ColumnVector& col = batch->columns[l.chunk_columns[i]];
+    if (!col.filled) continue;
+    QUANTA_RETURN_IF_ERROR(reader.DecodeColumn(i, &col));
+  }
+  for (size_t i = 0; i < l.keys.num_pk_plain(); ++i) {
+    ColumnVector& col = batch->columns[l.keys.partition()[i].column];
+    if (col.filled) AppendRepeated(&col, partition[i], rec.rows);
+  }
+  batch->num_rows += rec.rows;
+  return Status::OK();
+}
+
+// Partition values (one per PK element, natural values) of a head key's partition prefix.
+Status DecodePartition(const TableLayout& l, std::string_view key, Row* partition) {
+  std::string_view in = key.substr(l.keys.table_prefix().size());
+  partition->clear();
+  for (const auto& e : l.keys.partition()) {
+    Value v;
+    if (!ConsumeKeyElement(e.type, false, &in, &v)) return Corrupt("row key", l.table.name);
+    partition->push_back(std::move(v));
+  }
+  return Status::OK();
+}
+
+// Inclusive time bounds of a scan; `empty` when nothing can match.
+struct TimeBounds {
+  std::optional<int64_t> lo, hi;
+  bool empty = false;
+};
+
+TimeBounds BoundsOf(const ScanRange& r) {
+  TimeBounds b;
+  if (r.time_lo) {
+    if (r.time_lo_inclusive) {
+      b.lo = *r.time_lo;
+    } else if (*r.time_lo == std::numeric_limits<int64_t>::max()) {
+      b.empty = true;
+    } else {
+      b.lo = *r.time_lo + 1;
+    }
+  }
+  if (r.time_hi) {
+    if (r.time_hi_inclusive) {
+      b.hi = *r.time_hi;
+    } else if (*r.time_hi == std::numeric_limits<int64_t>::min()) {
+      b.empty = true;
+    } else {
+      b.hi = *r.time_hi - 1;
+    }
+  }
+  if (b.lo && b.hi && *b.lo > *b.hi) b.empty = true;
+  return b;
+}
+
+// ---- Scan cursor ----------------------------------------------------------------------------
+
+// Merges a partition's head entries and chunks in local-key order, from one snapshot.
+class EngineCursor final : public ScanCursor {
+ public:
+  EngineCursor(LayoutPtr layout, std::string head_prefix, Row partition, TimeBounds bounds,
+               const ScanOptions& options)
+      : l_(std::move(layout)),
+        head_prefix_(std::move(head_prefix)),
+        partition_(std::move(partition)),
+        bounds_(bounds),
+        batch_rows_(options.batch_rows ? options.batch_rows : kDefaultBatchRows),
+        cancelled_(options.cancelled) {
+    wanted_ = options.columns;
+    if (wanted_.empty()) wanted_.assign(l_->types.size(), true);
+    wanted_.resize(l_->types.size(), false);
+    for (size_t i = 0; i < l_->keys.num_pk_plain(); ++i) {
+      int column = l_->keys.partition()[i].column;
+      if (wanted_[column]) constant_columns_.emplace_back(column, partition_[i]);
+    }
+    allow_summaries_ = options.allow_summaries;
+    chunk_index_.assign(l_->types.size(), -1);
+    for (size_t i = 0; i < l_->chunk_columns.size(); ++i) {
+      chunk_index_[l_->chunk_columns[i]] = static_cast<int>(i);
+    }
+    // Merging needs the suffix columns of chunk rows; decode them into a private batch.
+    merge_wanted_ = wanted_;
+    for (const auto& e : l_->keys.suffix()) merge_wanted_[e.column] = true;
+  }
+
+  // Opens the head and chunk iterators over [lower, upper) (head keys) from one snapshot.
+  void Start(Backend& backend, std::string lower, std::string upper) {
+    if (bounds_.empty || lower >= upper) {
+      done_ = true;
+      return;
+    }
+    snapshot_ = backend.NewSnapshot();
+    IteratorOptions ho;
+    ho.lower = lower;
+    ho.upper = upper;
+    head_ = backend.NewIterator(ho, snapshot_.get());
+    head_->Seek(lower);
+    // Chunks: the first one whose S_last >= the range start, then on while S_first <= end.
+    IteratorOptions co;
+    co.lower = ChunkKeyOf(lower);
+    co.upper = ChunkKeyOf(PrefixSuccessor(head_prefix_));
+    chunks_ = backend.NewIterator(co, snapshot_.get());
+    chunks_->Seek(co.lower);
+    // An upper bound outside the partition's prefix (the partition's successor) ends nothing
+    // early; otherwise chunks starting at or after its suffix hold no rows of the range.
+    upper_is_partition_end_ = !std::string_view(upper).starts_with(head_prefix_);
+    if (!upper_is_partition_end_) upper_suffix_ = upper.substr(head_prefix_.size());
+  }
+
+  Result<bool> Next(RowBatch* batch) override {
+    batch->Reset(l_->types, wanted_);
+    while (!done_) {
+      if (cancelled_ != nullptr && cancelled_->load(std::memory_order_relaxed)) {
+        Finish();
+        return false;
+      }
+      QUANTA_RETURN_IF_ERROR(LoadChunk());
+      const bool have_chunk = chunk_loaded_;
+      const bool have_head = head_->Valid();
+      if (!have_head) QUANTA_RETURN_IF_ERROR(head_->status());
+      if (!have_chunk && !have_head) {
+        Finish();
+        break;
+      }
+      std::string_view head_suffix;
+      if (have_head) head_suffix = head_->key().substr(head_prefix_.size());
+      if (have_head && (!have_chunk || head_suffix < chunk_.first)) {
+        QUANTA_RETURN_IF_ERROR(EmitHeadRows(batch, have_chunk, chunk_.first));
+      } else if (!have_head || head_suffix > chunk_last_) {
+        QUANTA_RETURN_IF_ERROR(EmitChunk(batch));
+      } else {
+        QUANTA_RETURN_IF_ERROR(EmitMerged(batch));
+      }
+      if (batch->num_rows > 0) break;
+    }
+    return batch->num_rows > 0;
+  }
+
+ private:
+  void Finish() {
+    done_ = true;
+    head_.reset();
+    chunks_.reset();
+    snapshot_.reset();
+  }
+
+  // Positions chunk_ at the next chunk that may hold rows of the range.
+  Status LoadChunk() {
+    if (chunk_loaded_ || chunks_done_) return Status::OK();
+    if (!chunks_->Valid()) {
+      QUANTA_RETURN_IF_ERROR(chunks_->status());
+      chunks_done_ = true;
+      return Status::OK();
+    }
+    chunk_value_.assign(chunks_->value());
+    chunk_key_.assign(chunks_->key());
+    if (!DecodeChunkRecord(chunk_value_, &chunk_)) return Corrupt("chunk record", l_->table.name);
+    chunk_last_ = std::string_view(chunk_key_).substr(head_prefix_.size());
+    // Past the end of the range: no later chunk can hold rows of it either.
+    if (!upper_is_partition_end_ && chunk_.first >= upper_suffix_) {
+      chunks_done_ = true;
+      return Status::OK();
+    }
+    chunks_->Next();
+    chunk_loaded_ = true;
+    return Status::OK();
+  }
+
+  // Head rows up to a batch, before `stop` (the next chunk's first suffix) when `has_stop`.
+  Status EmitHeadRows(RowBatch* batch, bool has_stop, std::string_view stop) {
+    size_t n = 0;
+    while (n < batch_rows_ && head_->Valid()) {
+      std::string_view key = head_->key();
+      if (has_stop && key.substr(head_prefix_.size()) >= stop) break;
+      std::string_view value = head_->value();
+      if (!IsTombstone(value)) {
+        if (!l_->keys.DecodeSuffixInto(key, head_prefix_.size(), batch) ||
+            !l_->values.DecodeInto(value, batch)) {
+          return Corrupt("row", l_->table.name);
+        }
+        ++n;
+      }
+      head_->Next();
+    }
+    if (!head_->Valid()) QUANTA_RETURN_IF_ERROR(head_->status());
+    for (auto& [column, value] : constant_columns_) {
+      AppendRepeated(&batch->columns[column], value, n);
+    }
+    batch->num_rows += n;
+    return Status::OK();
+  }
+
+  // Row range [from, to) of a decoded chunk whose time column lies within the bounds.
+  std::pair<size_t, size_t> RowsInRange(const ColumnVector& t, size_t rows) const {
+    if (l_->time_column < 0) return {0, rows};
+    const bool desc = l_->keys.time_desc();
+    const int64_t* v = t.ints.data();
+    const int64_t lo = bounds_.lo.value_or(std::numeric_limits<int64_t>::min());
+    const int64_t hi = bounds_.hi.value_or(std::numeric_limits<int64_t>::max());
+    size_t from, to;
+    if (!desc) {
+      from = std::lower_bound(v, v + rows, lo) - v;
+      to = std::upper_bound(v, v + rows, hi) - v;
+    } else {
+      from = std::lower_bound(v, v + rows, hi, std::greater<int64_t>()) - v;
+      to = std::upper_bound(v, v + rows, lo, std::greater<int64_t>()) - v;
+    }
+    return {from, std::max(from, to)};
+  }
+
+  // A whole chunk with no head entry inside its key range: its rows in the range, or, when
+  // the caller accepts summaries and every row of the chunk is in the range, its statistics.
+  Status EmitChunk(RowBatch* batch) {
+    chunk_loaded_ = false;
+    if (allow_summaries_) {
+      QUANTA_ASSIGN_OR_RETURN(bool summarised, EmitSummary(batch));
+      if (summarised) return Status::OK();
+    }
+    // Decode the time column too when it is needed to cut the chunk to the range.
+    const bool need_time = l_->time_column >= 0 && (bounds_.lo || bounds_.hi);
+    const bool time_wanted = need_time && wanted_[l_->time_column];
+    if (need_time && !time_wanted) batch->columns[l_->time_column].filled = true;
+    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(*l_, chunk_, partition_, batch));
+    size_t from = 0, to = batch->num_rows;
+    if (need_time) {
+      std::tie(from, to) = RowsInRange(batch->columns[l_->time_column], batch->num_rows);
+    }
+    if (from != 0 || to != batch->num_rows) {
+      for (auto& col : batch->columns) {
+        if (col.filled) Slice(&col, from, to);
+      }
+      batch->num_rows = to - from;
+    }
+    if (need_time && !time_wanted) {
+      ColumnVector& t = batch->columns[l_->time_column];
+      t.Clear();
+      t.filled = false;
+    }
+    return Status::OK();
+  }
+
+  // The chunk as a summary batch if all its rows lie in the time range; false otherwise.
+  Result<bool> EmitSummary(RowBatch* batch) {
+    QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, ChunkReader::Open(chunk_.body, l_->chunk_types));
+    if (reader.num_rows() != chunk_.rows) return Corrupt("chunk", l_->table.name);
+    if (l_->time_column >= 0 && (bounds_.lo || bounds_.hi)) {
+      const ChunkColumnStats& t = reader.stats(chunk_index_[l_->time_column]);
+      if (t.value_count != chunk_.rows) return false;
+      if (bounds_.lo && t.imin < *bounds_.lo) return false;
+      if (bounds_.hi && t.imax > *bounds_.hi) return false;
+    }
+    batch->MakeSummary(chunk_.rows);
+    for (size_t c = 0; c < wanted_.size(); ++c) {
+      if (!wanted_[c]) continue;
+      ColumnSummary& sum = batch->summaries[c];
+      const int index = chunk_index_[c];
+      if (index >= 0) {
+        const ChunkColumnStats& st = reader.stats(index);
+        sum.count = st.value_count;
+        sum.imin = st.imin;
+        sum.imax = st.imax;
+        sum.isum = st.isum;
+        sum.dmin = st.dmin;
+        sum.dmax = st.dmax;
+        sum.dsum = st.dsum;
+        continue;
+      }
+      // A partition-key column: one value for every row.
+      const Value* v = nullptr;
+      for (const auto& [column, value] : constant_columns_) {
+        if (column == static_cast<int>(c)) v = &value;
+      }
+      sum.count = chunk_.rows;
+      if (v == nullptr) continue;
+      if (v->is_int()) {
+        sum.imin = sum.imax = v->as_int();
+        sum.isum = static_cast<__int128>(v->as_int()) * static_cast<__int128>(chunk_.rows);
+      } else if (v->is_double()) {
+        sum.dmin = sum.dmax = v->as_double();
+        for (size_t i = 0; i < chunk_.rows; ++i) sum.dsum.Add(v->as_double());
+      }
+    }
+    return true;
+  }
+
+  // A chunk with head entries inside its key range: merged row by row (the head wins).
+  Status EmitMerged(RowBatch* batch) {
+    chunk_loaded_ = false;
+    RowBatch rows;
+    rows.Reset(l_->types, merge_wanted_);
+    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(*l_, chunk_, partition_, &rows));
+    size_t from = 0, to = rows.num_rows;
+    if (l_->time_column >= 0) {
+      std::tie(from, to) = RowsInRange(rows.columns[l_->time_column], rows.num_rows);
+    }
+    std::string suffix;
+    size_t n = 0;
+    for (size_t i = from; i < to; ++i) {
+      suffix.clear();
+      l_->keys.AppendSuffix(rows, i, &suffix);
+      // Head entries before this chunk row come first; one with the same key replaces it.
+      bool replaced = false;
+      while (head_->Valid()) {
+        std::string_view key = head_->key();
+        std::string_view hs = key.substr(head_prefix_.size());
+        int c = hs.compare(suffix);
+        if (c > 0) break;
+        std::string_view value = head_->value();
+        if (!IsTombstone(value)) {
+          if (!l_->keys.DecodeSuffixInto(key, head_prefix_.size(), batch) ||
+              !l_->values.DecodeInto(value, batch)) {
+            return Corrupt("row", l_->table.name);
+          }
+          ++n;
+        }
+        if (c == 0) replaced = true;
+        head_->Next();
+        if (c == 0) break;
+      }
+      if (!head_->Valid()) QUANTA_RETURN_IF_ERROR(head_->status());
+      if (replaced) continue;
+      for (size_t c = 0; c < wanted_.size(); ++c) {
+        if (!wanted_[c] || IsConstant(static_cast<int>(c))) continue;
+        AppendFrom(&batch->columns[c], rows.columns[c], i);
+      }
+      ++n;
+    }
+    for (auto& [column, value] : constant_columns_) {
+      AppendRepeated(&batch->columns[column], value, n);
+    }
+    batch->num_rows += n;
+    return Status::OK();
+  }
+
+  bool IsConstant(int column) const {
+    for (size_t i = 0; i < l_->keys.num_pk_plain(); ++i) {
+      if (l_->keys.partition()[i].column == column) return true;
+    }
+    return false;
+  }
+
+  LayoutPtr l_;
+  std::string head_prefix_;  // 0x01 | table id | P
+  Row partition_;
+  TimeBounds bounds_;
+  size_t batch_rows_;
+  const std::atomic<bool>* cancelled_;
+  std::vector<bool> wanted_, merge_wanted_;
+  bool allow_summaries_ = false;
+  std::vector<int> chunk_index_;  // table column -> its index in a chunk, -1 if constant
+  std::vector<std::pair<int, Value>> constant_columns_;
+  std::unique_ptr<Snapshot> snapshot_;
+  std::unique_ptr<Iterator> head_, chunks_;
+  std::string upper_suffix_;
+  bool upper_is_partition_end_ = true;
+  // The chunk at hand.
+  bool chunk_loaded_ = false, chunks_done_ = false;
+  std::string chunk_key_, chunk_value_;
+  ChunkRecord chunk_;
+  std::string_view chunk_last_;
+  bool done_ = false;
+};
+
+// ---- Engine ---------------------------------------------------------------------------------
+
+class Engine final : public Store {
+ public:
+  Engine(std::unique_ptr<Backend> backend, const StoreOptions& options)
+      : backend_(std::move(backend)), options_(options) {
+    options_.chunk_rows = std::clamp<size_t>(options_.chunk_rows, 256, 65536);
+    if (options_.sealing) sealer_ = std::thread([this] { SealerLoop(); });
+  }
+
+  ~Engine() override {
+    {
+      std::lock_guard lock(sealer_mu_);
+      stopping_ = true;
+    }
+    sealer_cv_.notify_all();
+    if (sealer_.joinable()) sealer_.join();
+  }
+
+  Status Put(const schema::TableDef& table, std::span<const Row> rows) override {
+    LayoutPtr l = Layout(table);
+    std::vector<std::string> keys(rows.size());
+    std::vector<std::string> values(rows.size());
+    size_t bytes = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const Row& row = rows[i];
+      // The caller validates; checking again costs little next to the write and keeps a bad
+      // row from reaching the codecs (which assume the representation matches the type).
+      if (!schema::RowIsValid(table, row)) {
+        return Status(ErrorCode::kInvalidArgument, "storage: invalid row " + std::to_string(i) +
+                                                       " for table " + table.name);
+      }
+      keys[i] = l->keys.EncodeRow(row);
+      l->values.Encode(row, &values[i]);
+      bytes += keys[i].size() + values[i].size();
+    }
+    // Insert in key order: memtable inserts of neighbouring keys are much cheaper than the
+    // arrival order (batches usually come time-major, keys are series-major). The sort is
+    // stable, so of two rows with the same key the later one still wins.
+    std::vector<uint32_t> order(rows.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+    WriteBatch batch;
+    batch.Reserve(rows.size(), bytes);
+    // Partitions of the batch (consecutive in key order), for the stripe locks and the sealer.
+    std::vector<PartitionCount> parts;
+    for (uint32_t i : order) {
+      const std::string& key = keys[i];
+      if (parts.empty() || !key.starts_with(parts.back().prefix)) {
+        size_t len = l->keys.PartitionPrefixLength(key);
+        parts.push_back({key.substr(0, len), 0});
+      }
+      parts.back().rows++;
+      batch.Put(key, values[i]);
+    }
+    StripeLocks locks(this, parts, /*exclusive=*/false);
+    QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    NoteHeadRows(l, parts);
+    return Status::OK();
+  }
+
+  Result<std::optional<Row>> Get(const schema::TableDef& table, const Row& lk) override {
+    LayoutPtr l = Layout(table);
+    QUANTA_ASSIGN_OR_RETURN(std::string key, l->keys.EncodeLocalKey(lk));
+    auto snapshot = backend_->NewSnapshot();
+    QUANTA_ASSIGN_OR_RETURN(auto head, backend_->Get(key, snapshot.get()));
+    Row row(table.columns.size());
+    for (size_t i = 0; i < table.local_key.size(); ++i) row[table.local_key[i].column] = lk[i];
+    if (head) {
+      if (IsTombstone(*head)) return std::optional<Row>();
+      if (!l->values.Decode(*head, &row).ok()) return Corrupt("row value", table.name);
+      return std::optional<Row>(std::move(row));
+    }
+    QUANTA_ASSIGN_OR_RETURN(auto found, FindInChunk(*l, key, snapshot.get()));
+    if (!found) return std::optional<Row>();
+    const auto& [batch, i] = *found;
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (row[c].is_null()) row[c] = batch.columns[c].Get(i);
+    }
+    return std::optional<Row>(std::move(row));
+  }
+
+  Result<bool> Delete(const schema::TableDef& table, const Row& lk) override {
+    LayoutPtr l = Layout(table);
+    QUANTA_ASSIGN_OR_RETURN(std::string key, l->keys.EncodeLocalKey(lk));
+    const size_t prefix_len = l->keys.PartitionPrefixLength(key);
+    std::vector<PartitionCount> parts{{key.substr(0, prefix_len), 1}};
+    StripeLocks locks(this, parts, /*exclusive=*/false);
+    QUANTA_ASSIGN_OR_RETURN(auto head, backend_->Get(key));
+    if (head && IsTombstone(*head)) return false;
+    // With the stripe held no seal runs on this partition: the chunks stay as they are.
+    QUANTA_ASSIGN_OR_RETURN(auto in_chunk, FindInChunk(*l, key, nullptr));
+    if (!head && !in_chunk) return false;
+    WriteBatch batch;
+    if (in_chunk) {
+      batch.Put(key, "");  // a tombstone hides the sealed row until the next seal
+    } else {
+      batch.Delete(key);
+    }
+    QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    if (in_chunk) NoteHeadRows(l, parts);
+    return true;
+  }
+
+  Result<std::unique_ptr<ScanCursor>> Scan(const schema::TableDef& table, const ScanRange& range,
+                                           const ScanOptions& options) override {
+    LayoutPtr l = Layout(table);
+    QUANTA_ASSIGN_OR_RETURN(std::string prefix, l->keys.EncodePartition(range.partition));
+    std::string lower = prefix;
+    std::string upper = PrefixSuccessor(prefix);
+    TimeBounds bounds;
+    if (l->keys.has_quantum() && (range.time_lo || range.time_hi)) {
+      bounds = BoundsOf(range);
+      // In key order the start of the range is the smallest t (ASC) or the largest t (DESC).
+      const bool desc = l->keys.time_desc();
+      const std::optional<int64_t>& first = desc ? bounds.hi : bounds.lo;
+      const std::optional<int64_t>& last = desc ? bounds.lo : bounds.hi;
+      if (first) AppendKeyInt(*first, desc, &lower);
+      if (last) {
+        std::string bound = prefix;
+        AppendKeyInt(*last, desc, &bound);
+        upper = PrefixSuccessor(bound);
+      }
+    }
+    auto cursor = std::make_unique<EngineCursor>(l, prefix, range.partition, bounds, options);
+    cursor->Start(*backend_, std::move(lower), std::move(upper));
+    return std::unique_ptr<ScanCursor>(std::move(cursor));
+  }
+
+  Status ListKeys(const schema::TableDef& table,
+                  const std::function<Status(std::vector<Row>&&)>& sink) override {
+    LayoutPtr l = Layout(table);
+    auto snapshot = backend_->NewSnapshot();
+    IteratorOptions ho;
+    ho.lower = l->keys.table_prefix();
+    ho.upper = PrefixSuccessor(ho.lower);
+    ho.fill_cache = false;  // a full-table walk should not evict the working set
+    IteratorOptions co = ho;
+    co.lower = ChunkKeyOf(ho.lower);
+    co.upper = ChunkKeyOf(ho.upper);
+    auto head = backend_->NewIterator(ho, snapshot.get());
+    auto chunks = backend_->NewIterator(co, snapshot.get());
+    head->Seek(ho.lower);
+    chunks->Seek(co.lower);
+    std::vector<Row> out;
+    out.reserve(kListKeysBatch);
+    auto emit = [&](std::string_view key) -> Status {
+      Row lk;
+      if (!l->keys.DecodeLocalKey(key, &lk).ok()) return Corrupt("row key", table.name);
+      out.push_back(std::move(lk));
+      if (out.size() == kListKeysBatch) {
+        QUANTA_RETURN_IF_ERROR(sink(std::move(out)));
+        out.clear();
+        out.reserve(kListKeysBatch);
+      }
+      return Status::OK();
+    };
+    // Head entries and chunk rows, merged by key (chunk rows' keys rebuilt from their values).
+    std::vector<std::string> chunk_keys;
+    size_t next = 0;
+    while (true) {
+      if (next == chunk_keys.size() && chunks->Valid()) {
+        QUANTA_ASSIGN_OR_RETURN(chunk_keys, ChunkRowKeys(*l, chunks->key(), chunks->value()));
+        next = 0;
+        chunks->Next();
+        continue;
+      }
+      const bool have_chunk_row = next < chunk_keys.size();
+      if (!head->Valid()) QUANTA_RETURN_IF_ERROR(head->status());
+      if (!chunks->Valid()) QUANTA_RETURN_IF_ERROR(chunks->status());
+      if (!head->Valid() && !have_chunk_row) break;
+      int c = !head->Valid() ? 1 : !have_chunk_row ? -1 : head->key().compare(chunk_keys[next]);
+      if (c <= 0) {
+        if (!IsTombstone(head->value())) QUANTA_RETURN_IF_ERROR(emit(head->key()));
+        head->Next();
+        if (c == 0) ++next;
+      } else {
+        QUANTA_RETURN_IF_ERROR(emit(chunk_keys[next++]));
+      }
+    }
+    if (!out.empty()) QUANTA_RETURN_IF_ERROR(sink(std::move(out)));
+    return Status::OK();
+  }
+
+  void AttachTable(const schema::TableDef& table) override {
+    LayoutPtr l = Layout(table);
+    if (!options_.sealing) return;
+    std::lock_guard lock(sealer_mu_);
+    if (discovered_.insert(table.id).second) discover_.push_back(l);
+    sealer_cv_.notify_all();
+  }
+
+  Status DropTableData(const schema::TableDef& table) override {
+    std::string lower = TablePrefix(table.id);
+    std::string upper = PrefixSuccessor(lower);
+    WriteBatch batch;
+    batch.DeleteRange(lower, upper);
+    batch.DeleteRange(ChunkKeyOf(lower), ChunkKeyOf(upper));
+    QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    std::lock_guard lock(dirty_mu_);
+    for (auto it = dirty_.begin(); it != dirty_.end();) {
+      it = it->second.layout->table.id == table.id ? dirty_.erase(it) : std::next(it);
+    }
+    return Status::OK();
+  }
+
+  Status PutMeta(const std::string& key, const std::string& value) override {
+    WriteBatch batch;
+    batch.Put(MetaKey(key), value);
+    return backend_->Write(batch, /*sync=*/true);
+  }
+
+  Result<std::optional<std::string>> GetMeta(const std::string& key) override {
+    return backend_->Get(MetaKey(key));
+  }
+
+  Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
+      const std::string& prefix) override {
+    IteratorOptions o;
+    o.lower = MetaKey(prefix);
+    o.upper = PrefixSuccessor(o.lower);
+    auto it = backend_->NewIterator(o);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (it->Seek(o.lower); it->Valid(); it->Next()) {
+      out.emplace_back(std::string(it->key().substr(1)), std::string(it->value()));
+    }
+    QUANTA_RETURN_IF_ERROR(it->status());
+    return out;
+  }
+
+  Status Flush() override { return backend_->Flush(); }
+
+  Status Compact() override {
+    QUANTA_RETURN_IF_ERROR(SealAll());
+    return backend_->Compact();
+  }
+
+  uint64_t ApproximateDiskBytes() override { return backend_->ApproximateDiskBytes(); }
+
+  StoreStats Stats() override {
+    BackendStats b = backend_->Stats();
+    StoreStats st;
+    st.writable = b.writable;
+    st.read_only = b.read_only;
+    st.free_bytes = b.free_bytes;
+    st.sst_bytes = b.disk_bytes;
+    st.sorted_runs = b.sorted_runs;
+    st.flush_bytes_written = b.flush_bytes_written;
+    st.compaction_bytes_written = b.compaction_bytes_written;
+    st.idle_compactions = b.idle_compactions;
+    {
+      std::lock_guard lock(dirty_mu_);
+      for (const auto& [prefix, d] : dirty_) st.head_rows += d.rows;
+    }
+    st.seals = seals_.load();
+    st.rows_sealed = rows_sealed_.load();
+    st.chunks_written = chunks_written_.load();
+    st.seal_failures = seal_failures_.load();
+    return st;
+  }
+
+  // Writes the format record on first open; refuses a newer format.
+  Status CheckFormat() {
+    QUANTA_ASSIGN_OR_RETURN(auto format, backend_->Get(kFormatKey));
+    if (format) {
+      int version = std::atoi(format->c_str());
+      if (version < 1 || version > kFormatVersion) {
+        return Status(ErrorCode::kInvalidArgument,
+                      "storage: the data directory has storage format " + *format +
+                          ", this version of Quanta reads formats 1 to " +
+                          std::to_string(kFormatVersion) + " (written by a newer Quanta?)");
+      }
+      if (version == kFormatVersion) return Status::OK();
+    }
+    // Format 1 (the row store) is format 2 with every row in the head: record the upgrade.
+    WriteBatch batch;
+    batch.Put(kFormatKey, std::to_string(kFormatVersion));
+    return backend_->Write(batch, /*sync=*/true);
+  }
+
+ private:
+  struct PartitionCount {
+    std::string prefix;  // head key prefix: 0x01 | table id | P
+    uint64_t rows = 0;
+  };
+
+  struct Dirty {
+    LayoutPtr layout;
+    uint64_t rows = 0;          // head entries written since the last seal (an estimate)
+    int64_t last_write_ns = 0;  // steady clock
+  };
+
+  // Shared (put, delete) or exclusive (seal) locks on the stripes of some partitions, taken in
+  // stripe order and released on destruction.
+  class StripeLocks {
+   public:
+    StripeLocks(Engine* e, const std::vector<PartitionCount>& parts, bool exclusive)
+        : e_(e), exclusive_(exclusive) {
+      for (const auto& p : parts) stripes_.push_back(e->StripeOf(p.prefix));
+      std::sort(stripes_.begin(), stripes_.end());
+      stripes_.erase(std::unique(stripes_.begin(), stripes_.end()), stripes_.end());
+      for (size_t s : stripes_) {
+        if (exclusive_) {
+          e_->stripes_[s].lock();
+        } else {
+          e_->stripes_[s].lock_shared();
+        }
+      }
+    }
+    ~StripeLocks() {
+      for (size_t s : stripes_) {
+        if (exclusive_) {
+          e_->stripes_[s].unlock();
+        } else {
+          e_->stripes_[s].unlock_shared();
+        }
+      }
+    }
+    StripeLocks(const StripeLocks&) = delete;
+    StripeLocks& operator=(const StripeLocks&) = delete;
+
+   private:
+    Engine* e_;
+    bool exclusive_;
+    std::vector<size_t> stripes_;
+  };
+
+  size_t StripeOf(std::string_view prefix) const {
+    return std::hash<std::string_view>()(prefix) % kStripes;
+  }
+
+  LayoutPtr Layout(const schema::TableDef& table) {
+    {
+      std::shared_lock lock(layouts_mu_);
+      auto it = layouts_.find(table.id);
+      if (it != layouts_.end() && SameShape(it->second->table, table)) return it->second;
+    }
+    auto l = std::make_shared<const TableLayout>(table);
+    std::unique_lock lock(layouts_mu_);
+    layouts_[table.id] = l;
+    return l;
+  }
+
+  static bool SameShape(const schema::TableDef& a, const schema::TableDef& b) {
+    if (a.name != b.name || a.columns.size() != b.columns.size() ||
+        a.local_key.size() != b.local_key.size() ||
+        a.partition_key.size() != b.partition_key.size()) {
+      return false;
+    }
+    for (size_t i = 0; i < a.columns.size(); ++i) {
+      if (a.columns[i].type != b.columns[i].type || a.columns[i].nullable != b.columns[i].nullable) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void NoteHeadRows(const LayoutPtr& l, const std::vector<PartitionCount>& parts) {
+    if (!options_.sealing) return;
+    const int64_t now = Clock::now().time_since_epoch().count();
+    bool wake = false;
+    {
+      std::lock_guard lock(dirty_mu_);
+      for (const auto& p : parts) {
+        Dirty& d = dirty_[p.prefix];
+        if (!d.layout) d.layout = l;
+        d.rows += p.rows;
+        d.last_write_ns = now;
+        if (d.rows >= options_.chunk_rows) wake = true;
+      }
+    }
+    if (wake) sealer_cv_.notify_all();
+  }
+
+  // The chunk row with head key `key`, if a chunk holds it: the decoded chunk and the row.
+  Result<std::optional<std::pair<RowBatch, size_t>>> FindInChunk(const TableLayout& l,
+                                                                 std::string_view key,
+                                                                 const Snapshot* snapshot) {
+    using Found = std::optional<std::pair<RowBatch, size_t>>;
+    const size_t prefix_len = l.keys.PartitionPrefixLength(key);
+    if (prefix_len == 0) return Corrupt("row key", l.table.name);
+    IteratorOptions o;
+    o.lower = ChunkKeyOf(key);
+    o.upper = ChunkKeyOf(PrefixSuccessor(key.substr(0, prefix_len)));
+    auto it = backend_->NewIterator(o, snapshot);
+    it->Seek(o.lower);
+    if (!it->Valid()) {
+      QUANTA_RETURN_IF_ERROR(it->status());
+      return Found();
+    }
+    ChunkRecord rec;
+    if (!DecodeChunkRecord(it->value(), &rec)) return Corrupt("chunk record", l.table.name);
+    const std::string_view suffix = key.substr(prefix_len);
+    if (suffix < rec.first) return Found();
+    Row partition;
+    QUANTA_RETURN_IF_ERROR(DecodePartition(l, key, &partition));
+    RowBatch batch;
+    batch.Reset(l.types, {});
+    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, rec, partition, &batch));
+    // Rows are in key order: binary search on their rebuilt suffixes.
+    size_t lo = 0, hi = batch.num_rows;
+    std::string s;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      s.clear();
+      l.keys.AppendSuffix(batch, mid, &s);
+      int c = std::string_view(s).compare(suffix);
+      if (c == 0) return Found(std::in_place, std::move(batch), mid);
+      if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return Found();
+  }
+
+  // Full head keys of every row of a chunk (ListKeys).
+  Result<std::vector<std::string>> ChunkRowKeys(const TableLayout& l, std::string_view chunk_key,
+                                                std::string_view value) {
+    ChunkRecord rec;
+    if (!DecodeChunkRecord(value, &rec)) return Corrupt("chunk record", l.table.name);
+    std::string head_key(chunk_key);
+    head_key[0] = kRowPrefix;
+    const size_t prefix_len = l.keys.PartitionPrefixLength(head_key);
+    if (prefix_len == 0) return Corrupt("chunk key", l.table.name);
+    Row partition;
+    QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_key, &partition));
+    std::vector<bool> wanted(l.types.size(), false);
+    for (const auto& e : l.keys.suffix()) wanted[e.column] = true;
+    RowBatch batch;
+    batch.Reset(l.types, wanted);
+    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, rec, partition, &batch));
+    std::vector<std::string> keys(batch.num_rows);
+    for (size_t i = 0; i < batch.num_rows; ++i) {
+      keys[i].assign(head_key, 0, prefix_len);
+      l.keys.AppendSuffix(batch, i, &keys[i]);
+    }
+    return keys;
+  }
+
+  // ---- Sealing ------------------------------------------------------------------------------
+
+  // Folds the head entries of one partition into its chunks (docs/architecture.md).
+  Status Seal(const LayoutPtr& lp, const std::string& head_prefix) {
+    const TableLayout& l = *lp;
+    StripeLocks locks(this, {{head_prefix, 0}}, /*exclusive=*/true);
+    Row partition;
+    QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_prefix, &partition));
+
+    // The head entries: rows decoded into `head`, every entry's suffix kept for merging.
+    RowBatch head;
+    head.Reset(l.types, {});
+    std::string arena;                 // the suffixes, back to back
+    std::vector<uint32_t> suffix_end;  // end of entry i's suffix in `arena`
+    std::vector<int32_t> head_row;     // entry i's row in `head`, -1 for a tombstone
+    {
+      IteratorOptions ho;
+      ho.lower = head_prefix;
+      ho.upper = PrefixSuccessor(head_prefix);
+      auto it = backend_->NewIterator(ho);
+      for (it->Seek(ho.lower); it->Valid(); it->Next()) {
+        std::string_view key = it->key();
+        arena.append(key.substr(head_prefix.size()));
+        suffix_end.push_back(static_cast<uint32_t>(arena.size()));
+        if (IsTombstone(it->value())) {
+          head_row.push_back(-1);
+          continue;
+        }
+        if (!l.keys.DecodeSuffixInto(key, head_prefix.size(), &head) ||
+            !l.values.DecodeInto(it->value(), &head)) {
+          return Corrupt("row", l.table.name);
+        }
+        head_row.push_back(static_cast<int32_t>(head.num_rows++));
+      }
+      QUANTA_RETURN_IF_ERROR(it->status());
+    }
+    const size_t num_entries = suffix_end.size();
+    if (num_entries == 0) {
+      std::lock_guard lock(dirty_mu_);
+      dirty_.erase(head_prefix);
+      return Status::OK();
+    }
+    for (size_t i = 0; i < l.keys.num_pk_plain(); ++i) {
+      AppendRepeated(&head.columns[l.keys.partition()[i].column], partition[i], head.num_rows);
+    }
+    auto suffix_of = [&](size_t i) {
+      const uint32_t from = i == 0 ? 0 : suffix_end[i - 1];
+      return std::string_view(arena).substr(from, suffix_end[i] - from);
+    };
+
+    // The chunks to rewrite: those the head entries' key range overlaps, and small neighbours
+    // (so that partitions sealed a few rows at a time do not end up as many tiny chunks).
+    struct OldChunk {
+      std::string key, value;
+      ChunkRecord rec;
+    };
+    std::vector<OldChunk> all;
+    {
+      IteratorOptions co;
+      co.lower = ChunkKeyOf(head_prefix);
+      co.upper = ChunkKeyOf(PrefixSuccessor(head_prefix));
+      auto it = backend_->NewIterator(co);
+      for (it->Seek(co.lower); it->Valid(); it->Next()) {
+        all.push_back(OldChunk{std::string(it->key()), std::string(it->value()), {}});
+        if (!DecodeChunkRecord(all.back().value, &all.back().rec)) {
+          return Corrupt("chunk record", l.table.name);
+        }
+      }
+      QUANTA_RETURN_IF_ERROR(it->status());
+    }
+    const std::string_view s_min = suffix_of(0), s_max = suffix_of(num_entries - 1);
+    auto last_of = [&](const OldChunk& c) {
+      return std::string_view(c.key).substr(head_prefix.size());
+    };
+    size_t first = 0;  // [first, last) of `all` to rewrite
+    while (first < all.size() && last_of(all[first]) < s_min) ++first;
+    size_t last = first;
+    while (last < all.size() && all[last].rec.first <= s_max) ++last;
+    const size_t small = options_.chunk_rows / 2;
+    if (first > 0 && all[first - 1].rec.rows < small) --first;
+    if (last < all.size() && all[last].rec.rows < small) ++last;
+
+    // Merge chunk rows and head entries in key order, the head winning. Without chunks to
+    // rewrite and without tombstones the head rows are the result as they are.
+    const bool tombstones = head.num_rows != num_entries;
+    RowBatch merged_rows;
+    const RowBatch* merged = &head;
+    if (first != last || tombstones) {
+      merged_rows.Reset(l.types, {});
+      size_t e = 0;
+      auto take_head = [&](size_t entry) {
+        if (head_row[entry] < 0) return;
+        for (size_t c = 0; c < l.types.size(); ++c) {
+          AppendFrom(&merged_rows.columns[c], head.columns[c], head_row[entry]);
+        }
+        merged_rows.num_rows++;
+      };
+      std::string suffix;
+      for (size_t ci = first; ci < last; ++ci) {
+        RowBatch rows;
+        rows.Reset(l.types, {});
+        QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, all[ci].rec, partition, &rows));
+        for (size_t r = 0; r < rows.num_rows; ++r) {
+          suffix.clear();
+          l.keys.AppendSuffix(rows, r, &suffix);
+          bool replaced = false;
+          while (e < num_entries) {
+            int c = suffix_of(e).compare(suffix);
+            if (c > 0) break;
+            take_head(e++);
+            if (c == 0) {
+              replaced = true;
+              break;
+            }
+          }
+          if (replaced) continue;
+          for (size_t c = 0; c < l.types.size(); ++c) {
+            AppendFrom(&merged_rows.columns[c], rows.columns[c], r);
+          }
+          merged_rows.num_rows++;
+        }
+      }
+      for (; e < num_entries; ++e) take_head(e);
+      merged = &merged_rows;
+    }
+
+    // One batch: the new chunks replace the head entries and the old chunks. The head entries
+    // are deleted one by one, in key order: a range deletion per seal would be one write
+    // instead of many, but RocksDB re-fragments every range deletion in the memtable for each
+    // new iterator, so thousands of seals (one per partition) made every read slower and
+    // sealing quadratic (measured: 23% of the server's CPU after a 2,800-partition load).
+    WriteBatch batch;
+    batch.Reserve(num_entries + 2 * (last - first) + 4, arena.size() + num_entries * head_prefix.size());
+    std::string key = head_prefix;
+    for (size_t i = 0; i < num_entries; ++i) {
+      key.resize(head_prefix.size());
+      key.append(suffix_of(i));
+      batch.Delete(key);
+    }
+    for (size_t ci = first; ci < last; ++ci) batch.Delete(all[ci].key);
+    const size_t n = merged->num_rows;
+    const size_t pieces = (n + options_.chunk_rows - 1) / options_.chunk_rows;
+    std::vector<ColumnVector> cols(pieces > 1 ? l.chunk_columns.size() : 0);
+    std::vector<const ColumnVector*> col_ptrs(l.chunk_columns.size());
+    // Rows of different series (the local-key columns after the time column: the hosts of a
+    // table keyed by time then host) interleave in key order; telling the codec which row
+    // belongs to which series lets it code each value against the same series' previous one.
+    std::vector<uint32_t> series;
+    if (l.keys.has_quantum() && l.keys.suffix().size() > 1) {
+      series.resize(n);
+      std::unordered_map<std::string, uint32_t> ids;
+      std::string tail;
+      for (size_t r = 0; r < n; ++r) {
+        tail.clear();
+        l.keys.AppendSuffixFrom(*merged, r, 1, &tail);
+        series[r] = ids.try_emplace(tail, static_cast<uint32_t>(ids.size())).first->second;
+      }
+    }
+    std::string value, first_suffix, chunk_key;
+    for (size_t p = 0, from = 0; p < pieces; ++p) {
+      const size_t to = n * (p + 1) / pieces;
+      for (size_t c = 0; c < col_ptrs.size(); ++c) {
+        const ColumnVector& src = merged->columns[l.chunk_columns[c]];
+        if (pieces == 1) {
+          col_ptrs[c] = &src;
+          continue;
+        }
+        CopyRange(&cols[c], src, from, to);
+        col_ptrs[c] = &cols[c];
+      }
+      first_suffix.clear();
+      l.keys.AppendSuffix(*merged, from, &first_suffix);
+      chunk_key = ChunkKeyOf(head_prefix);
+      l.keys.AppendSuffix(*merged, to - 1, &chunk_key);
+      value.clear();
+      EncodeChunkRecord(to - from, first_suffix, &value);
+      ChunkEncodeOptions eo;
+      if (!series.empty()) eo.series_of_row = std::span<const uint32_t>(series).subspan(from, to - from);
+      EncodeChunk(col_ptrs, to - from, &value, eo);
+      batch.Put(chunk_key, value);
+      from = to;
+    }
+    QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    {
+      std::lock_guard lock(dirty_mu_);
+      dirty_.erase(head_prefix);
+    }
+    seals_.fetch_add(1, std::memory_order_relaxed);
+    rows_sealed_.fetch_add(num_entries, std::memory_order_relaxed);
+    chunks_written_.fetch_add(pieces, std::memory_order_relaxed);
+    return Status::OK();
+  }
+
+  // Seals every partition known to have head entries (Compact, tests).
+  Status SealAll() {
+    std::vector<std::pair<LayoutPtr, std::string>> todo;
+    DiscoverPending();
+    {
+      std::lock_guard lock(dirty_mu_);
+      for (const auto& [prefix, d] : dirty_) todo.emplace_back(d.layout, prefix);
+    }
+    for (const auto& [l, prefix] : todo) {
+      Status st = Seal(l, prefix);
+      if (!st.ok()) {
+        seal_failures_.fetch_add(1, std::memory_order_relaxed);
+        return st;
+      }
+    }
+    return Status::OK();
+  }
+
+  // Head entries written before this process started (or by the row store): found by walking
+  // the head keys of each table once, in the background, after it is attached.
+  void DiscoverPending() {
+    std::vector<LayoutPtr> tables;
+    {
+      std::lock_guard lock(sealer_mu_);
+      tables.swap(discover_);
+    }
+    for (const LayoutPtr& l : tables) {
+      IteratorOptions o;
+      o.lower = l->keys.table_prefix();
+      o.upper = PrefixSuccessor(o.lower);
+      o.fill_cache = false;
+      auto it = backend_->NewIterator(o);
+      std::vector<PartitionCount> parts;
+      for (it->Seek(o.lower); it->Valid(); it->Next()) {
+        std::string_view key = it->key();
+        if (parts.empty() || !key.starts_with(parts.back().prefix)) {
+          size_t len = l->keys.PartitionPrefixLength(key);
+          if (len == 0) continue;  // undecodable: left for reads to report
+          parts.push_back({std::string(key.substr(0, len)), 0});
+        }
+        parts.back().rows++;
+      }
+      std::lock_guard lock(dirty_mu_);
+      for (const auto& p : parts) {
+        Dirty& d = dirty_[p.prefix];
+        if (!d.layout) d.layout = l;
+        d.rows += p.rows;  // last_write_ns stays 0 (long idle) unless written since
+      }
+    }
+  }
+
+  void SealerLoop() {
+    std::unique_lock lock(sealer_mu_);
+    while (!stopping_) {
+      sealer_cv_.wait_for(lock, std::chrono::milliseconds(kSealerTickMs));
+      if (stopping_) break;
+      lock.unlock();
+      DiscoverPending();
+      // Partitions due: enough head rows for a full chunk, or idle long enough.
+      const int64_t now = Clock::now().time_since_epoch().count();
+      const int64_t idle_ns = std::chrono::duration_cast<Clock::duration>(
+                                  std::chrono::milliseconds(options_.seal_idle_ms)).count();
+      std::vector<std::pair<LayoutPtr, std::string>> due;
+      {
+        std::lock_guard dl(dirty_mu_);
+        for (const auto& [prefix, d] : dirty_) {
+          if (d.rows >= options_.chunk_rows ||
+              (options_.seal_idle_ms > 0 && now - d.last_write_ns >= idle_ns)) {
+            due.emplace_back(d.layout, prefix);
+          }
+        }
+      }
+      for (const auto& [l, prefix] : due) {
+        {
+          std::lock_guard sl(sealer_mu_);
+          if (stopping_) break;
+        }
+        if (!Seal(l, prefix).ok()) seal_failures_.fetch_add(1, std::memory_order_relaxed);
+      }
+      lock.lock();
+    }
+  }
+
+  static constexpr int kSealerTickMs = 100;
+
+  std::unique_ptr<Backend> backend_;
+  StoreOptions options_;
+  std::shared_mutex stripes_[kStripes];
+
+  std::shared_mutex layouts_mu_;
+  std::unordered_map<uint32_t, LayoutPtr> layouts_;
+
+  std::mutex dirty_mu_;
+  std::unordered_map<std::string, Dirty> dirty_;  // by head prefix
+
+  std::mutex sealer_mu_;
+  std::condition_variable sealer_cv_;
+  bool stopping_ = false;                      // GUARDED_BY(sealer_mu_)
+  std::vector<LayoutPtr> discover_;            // GUARDED_BY(sealer_mu_)
+  std::unordered_set<uint32_t> discovered_;    // GUARDED_BY(sealer_mu_)
+  std::thread sealer_;
+
+  std::atomic<uint64_t> seals_{0}, rows_sealed_{0}, chunks_written_{0}, seal_failures_{0};
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenStore(std::unique_ptr<Backend> backend,
+                                         const StoreOptions& options) {
+  auto engine = std::make_unique<Engine>(std::move(backend), options);
+  // A store opened read-only (full disk) cannot record the format; it is recorded later.
+  Status st = engine->CheckFormat();
+  if (!st.ok() && st.code() != ErrorCode::kNoSpace) return st;
+  return std::unique_ptr<Store>(std::move(engine));
+}
+
+}  // namespace quanta::storage

@@ -1,0 +1,218 @@
+// The contract every storage backend meets (storage/backend/backend.h), checked the same way
+// for each: ordering, atomic batches, snapshots, range deletes, bounds, persistence.
+// A new backend adds itself to kBackends.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "storage/backend/backend.h"
+#include "storage/backend/rocksdb_backend.h"
+
+namespace quanta::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct BackendFactory {
+  std::string name;
+  // Opens (or reopens) the backend kept in `dir`.
+  std::function<Result<std::unique_ptr<Backend>>(const std::string& dir)> open;
+};
+
+const std::vector<BackendFactory>& Backends() {
+  static const std::vector<BackendFactory> backends = {
+      {"rocksdb",
+       [](const std::string& dir) {
+         RocksDbOptions o;
+         o.data_dir = dir;
+         o.block_cache_mb = 8;
+         o.write_buffer_mb = 4;
+         o.min_free_space_bytes = 0;
+         return OpenRocksDbBackend(o);
+       }},
+  };
+  return backends;
+}
+
+class BackendConformance : public ::testing::TestWithParam<size_t> {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("quanta_backend_" + std::to_string(::getpid()) + "_" + std::to_string(GetParam()));
+    fs::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    b_.reset();
+    fs::remove_all(dir_);
+  }
+  void Reopen() {
+    b_.reset();
+    auto r = Backends()[GetParam()].open(dir_.string());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    b_ = std::move(r).value();
+  }
+  void Put(const std::string& k, const std::string& v) {
+    WriteBatch wb;
+    wb.Put(k, v);
+    ASSERT_TRUE(b_->Write(wb, false).ok());
+  }
+  std::optional<std::string> Get(const std::string& k, const Snapshot* s = nullptr) {
+    auto r = b_->Get(k, s);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : std::nullopt;
+  }
+  std::vector<std::pair<std::string, std::string>> Scan(const std::string& lo,
+                                                        const std::string& hi,
+                                                        const Snapshot* s = nullptr,
+                                                        const std::string& seek = "") {
+    IteratorOptions o;
+    o.lower = lo;
+    o.upper = hi;
+    auto it = b_->NewIterator(o, s);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (it->Seek(seek.empty() ? lo : seek); it->Valid(); it->Next()) {
+      out.emplace_back(std::string(it->key()), std::string(it->value()));
+    }
+    EXPECT_TRUE(it->status().ok());
+    return out;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Backend> b_;
+};
+
+TEST_P(BackendConformance, PointReadsAndOverwrites) {
+  EXPECT_EQ(Get("a"), std::nullopt);
+  Put("a", "1");
+  Put(std::string("b\0c", 3), std::string("\0\xff", 2));  // any bytes in keys and values
+  Put("a", "2");
+  Put("e", "");  // empty values are values
+  EXPECT_EQ(Get("a"), "2");
+  EXPECT_EQ(Get(std::string("b\0c", 3)), std::string("\0\xff", 2));
+  EXPECT_EQ(Get("e"), "");
+  WriteBatch wb;
+  wb.Delete("a");
+  wb.Delete("missing");  // deleting a missing key is no error
+  ASSERT_TRUE(b_->Write(wb, true).ok());
+  EXPECT_EQ(Get("a"), std::nullopt);
+}
+
+TEST_P(BackendConformance, BatchesApplyInOrderAndAtomically) {
+  WriteBatch wb;
+  wb.Put("k", "first");
+  wb.Put("k", "second");  // later operations on one key win
+  wb.Put("gone", "x");
+  wb.Delete("gone");
+  wb.Put("r1", "x");
+  wb.Put("r2", "x");
+  wb.DeleteRange("r1", "r3");
+  wb.Put("r2", "back");  // after the range delete: stays
+  ASSERT_TRUE(b_->Write(wb, false).ok());
+  EXPECT_EQ(Get("k"), "second");
+  EXPECT_EQ(Get("gone"), std::nullopt);
+  EXPECT_EQ(Get("r1"), std::nullopt);
+  EXPECT_EQ(Get("r2"), "back");
+  // Readers never see half a batch.
+  std::atomic<bool> stop{false};
+  std::atomic<int> torn{0};
+  std::thread reader([&] {
+    while (!stop.load()) {
+      auto snap = b_->NewSnapshot();
+      auto rows = Scan("x", "y", snap.get());
+      if (!rows.empty() && rows.size() != 100) torn++;
+      std::string v;
+      for (const auto& [k, val] : rows) {
+        if (!v.empty() && val != v) torn++;
+        v = val;
+      }
+    }
+  });
+  for (int round = 0; round < 200; ++round) {
+    WriteBatch b;
+    for (int i = 0; i < 100; ++i) b.Put("x" + std::to_string(1000 + i), std::to_string(round));
+    ASSERT_TRUE(b_->Write(b, false).ok());
+  }
+  stop = true;
+  reader.join();
+  EXPECT_EQ(torn.load(), 0);
+}
+
+TEST_P(BackendConformance, IteratorsWalkInBytewiseOrderWithinBounds) {
+  std::map<std::string, std::string> model;
+  std::mt19937 rng(1);
+  WriteBatch wb;
+  for (int i = 0; i < 2000; ++i) {
+    std::string k;
+    int len = 1 + static_cast<int>(rng() % 6);
+    for (int j = 0; j < len; ++j) k.push_back(static_cast<char>(rng() % 4 == 0 ? 0xff : rng() % 3));
+    model[k] = std::to_string(i);
+    wb.Put(k, model[k]);
+  }
+  ASSERT_TRUE(b_->Write(wb, false).ok());
+  for (int round = 0; round < 50; ++round) {
+    std::string lo(1, static_cast<char>(rng() % 3)), hi(1, static_cast<char>(rng() % 3));
+    lo.push_back(static_cast<char>(rng() % 256));
+    hi.push_back(static_cast<char>(rng() % 256));
+    if (hi < lo) std::swap(lo, hi);
+    std::vector<std::pair<std::string, std::string>> want(model.lower_bound(lo),
+                                                          model.lower_bound(hi));
+    EXPECT_EQ(Scan(lo, hi), want);
+    // Seek inside the range.
+    auto mid = model.lower_bound(lo);
+    if (mid != model.end() && mid->first < hi) {
+      std::vector<std::pair<std::string, std::string>> tail(mid, model.lower_bound(hi));
+      EXPECT_EQ(Scan(lo, hi, nullptr, mid->first), tail);
+    }
+  }
+  // Unbounded.
+  std::vector<std::pair<std::string, std::string>> all(model.begin(), model.end());
+  EXPECT_EQ(Scan("", ""), all);
+}
+
+TEST_P(BackendConformance, SnapshotsSeeNothingLater) {
+  Put("a", "1");
+  Put("b", "1");
+  auto snap = b_->NewSnapshot();
+  WriteBatch wb;
+  wb.Put("a", "2");
+  wb.Delete("b");
+  wb.Put("c", "new");
+  ASSERT_TRUE(b_->Write(wb, false).ok());
+  EXPECT_EQ(Get("a", snap.get()), "1");
+  EXPECT_EQ(Get("b", snap.get()), "1");
+  EXPECT_EQ(Get("c", snap.get()), std::nullopt);
+  auto rows = Scan("a", "z", snap.get());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], std::make_pair(std::string("a"), std::string("1")));
+  EXPECT_EQ(Get("a"), "2");
+  EXPECT_EQ(Get("b"), std::nullopt);
+}
+
+TEST_P(BackendConformance, WritesSurviveReopen) {
+  WriteBatch wb;
+  for (int i = 0; i < 1000; ++i) wb.Put("k" + std::to_string(i), std::string(100, 'v'));
+  ASSERT_TRUE(b_->Write(wb, true).ok());
+  WriteBatch del;
+  del.DeleteRange("k1", "k2");
+  ASSERT_TRUE(b_->Write(del, false).ok());
+  Reopen();
+  EXPECT_EQ(Get("k0"), std::string(100, 'v'));
+  EXPECT_EQ(Get("k15"), std::nullopt);
+  EXPECT_EQ(Scan("k", "l").size(), 1000u - 111u);
+  ASSERT_TRUE(b_->Flush().ok());
+  ASSERT_TRUE(b_->Compact().ok());
+  Reopen();
+  EXPECT_EQ(Scan("k", "l").size(), 1000u - 111u);
+  EXPECT_GT(b_->ApproximateDiskBytes(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, BackendConformance, ::testing::Range<size_t>(0, 1),
+                         [](const auto& info) { return Backends()[info.param].name; });
+
+}  // namespace
+}  // namespace quanta::storage
