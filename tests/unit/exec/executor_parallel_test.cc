@@ -398,16 +398,20 @@ TEST_F(ExecutorParallelTest, DataErrorsAreTheSequentialOnes) {
 }
 
 TEST_F(ExecutorParallelTest, DeadlineAndCancellationStopEveryWorker) {
-  auto table = FillQuanta(store_.get(), 22, 40, 200);  // even: head rows, small batches
-  store_->max_delay_us = 2000;
+  auto table = FillQuanta(store_.get(), 13, 40, 200);
+  // Every batch takes at least 5 ms: 40 quanta take at least 50 ms on 4 threads.
+  store_->fail = [](const storage::ScanRange&, int) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return Status::OK();
+  };
   ScanPool pool(3);
   for (ScanPool* p : {static_cast<ScanPool*>(nullptr), &pool}) {
     Config c;
     c.pool = p;
     c.batch_rows = 10;
-    c.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
+    c.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
     auto start = std::chrono::steady_clock::now();
-    auto rs = Run(table, "SELECT COUNT(*) FROM q22 WHERE k = 'a' AND t >= 0 AND t < 40000", c);
+    auto rs = Run(table, "SELECT MAX(v + 1) FROM q13 WHERE k = 'a' AND t >= 0 AND t < 40000", c);
     ASSERT_FALSE(rs.ok());
     EXPECT_EQ(rs.error().code(), ErrorCode::kTimeout);
     // Every worker noticed within about one batch.
@@ -419,19 +423,19 @@ TEST_F(ExecutorParallelTest, DeadlineAndCancellationStopEveryWorker) {
     k.batch_rows = 10;
     k.cancelled = &cancelled;
     std::thread canceller([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
       cancelled = true;
     });
-    auto cr = Run(table, "SELECT t FROM q22 WHERE k = 'a' AND t >= 0 AND t < 40000 ORDER BY v", k);
+    auto cr = Run(table, "SELECT t FROM q13 WHERE k = 'a' AND t >= 0 AND t < 40000 ORDER BY v", k);
     canceller.join();
     ASSERT_FALSE(cr.ok());
     EXPECT_EQ(cr.error().code(), ErrorCode::kTimeout);
   }
   // The pool is idle and usable again.
-  store_->max_delay_us = 0;
+  store_->fail = nullptr;
   Config c;
   c.pool = &pool;
-  auto rs = Run(table, "SELECT COUNT(*) FROM q22 WHERE k = 'a' AND t >= 0 AND t < 40000", c);
+  auto rs = Run(table, "SELECT COUNT(*) FROM q13 WHERE k = 'a' AND t >= 0 AND t < 40000", c);
   ASSERT_TRUE(rs.ok());
   EXPECT_EQ(rs->rows[0][0].as_int(), 8000);
 }
