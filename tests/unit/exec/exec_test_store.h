@@ -33,6 +33,7 @@ class TestStore : public storage::Store {
   // Knobs, set before the scans they affect.
   int max_delay_us = 0;             // each Next sleeps a random 0..max_delay_us
   bool summaries = false;           // answer random runs with summaries when the caller allows
+  bool inner_summaries = true;      // let the store below answer with its own summaries too
   bool force_summaries = false;     // ... even when it does not (a misbehaving engine)
   // VARCHAR/BLOB columns in dictionary form: one dictionary per scan that grows as strings
   // come (a new dictionary object whenever it grew, as an engine moving to the next chunk), and
@@ -83,7 +84,9 @@ class TestStore : public storage::Store {
                                                     const storage::ScanOptions& options) override {
     scans++;
     if (options.allow_summaries) summary_scans++;
-    QUANTA_ASSIGN_OR_RETURN(auto inner, inner_->Scan(table, range, options));
+    storage::ScanOptions inner_options = options;
+    inner_options.allow_summaries = options.allow_summaries && inner_summaries;
+    QUANTA_ASSIGN_OR_RETURN(auto inner, inner_->Scan(table, range, inner_options));
     bool summarize = force_summaries || (summaries && options.allow_summaries);
     uint32_t s = seed * 2654435761u + static_cast<uint32_t>(range.time_lo.value_or(0));
     return std::unique_ptr<storage::ScanCursor>(
@@ -161,6 +164,11 @@ class TestStore : public storage::Store {
         if (b.num_rows == 0) {
           *batch = std::move(b);
           return more;
+        }
+        if (b.summary) {  // the engine's own (whole chunks in the range): passed on as is
+          store_->summary_batches++;
+          *batch = std::move(b);
+          return true;
         }
         if (store_->dictionary) ToDictionary(&b);
         if (!summarize_) {

@@ -580,10 +580,10 @@ TEST_F(ExecutorParallelTest, SummariesGiveTheSameResultsAsRows) {
     int64_t lo = rng() % 5000, hi = lo + 500 + rng() % 35000;
     std::string sql = aggs + " FROM " + t->name + " WHERE k = '" + (q % 3 ? "a" : "b") +
                       "' AND t >= " + std::to_string(lo) + " AND t <= " + std::to_string(hi);
-    store_->summaries = false;
+    store_->summaries = store_->inner_summaries = false;
     std::string want = Render(Run(t, sql, Config{}));
     ASSERT_EQ(want.find("error"), std::string::npos) << want;
-    store_->summaries = true;
+    store_->summaries = store_->inner_summaries = true;
     for (ScanPool* p : {static_cast<ScanPool*>(nullptr), &pool}) {
       store_->seed = static_cast<uint32_t>(q + 1);
       uint64_t before = store_->summary_batches.load();
@@ -616,7 +616,7 @@ TEST_F(ExecutorParallelTest, SummaryMinMaxKeepTheFirstOfEquals) {
   ASSERT_TRUE(store_->Compact().ok());
   // Worked out by hand: rep 1 (k 'a') starts -0.0, 0.0; rep 5 (k 'a', negated) starts 0.0.
   for (bool summaries : {false, true}) {
-    store_->summaries = summaries;
+    store_->summaries = store_->inner_summaries = summaries;
     auto a = Run(table, "SELECT MIN(d), MAX(d) FROM z WHERE k = 'a' AND t >= 101 AND t < 103",
                  Config{});
     ASSERT_TRUE(a.ok());
@@ -632,9 +632,9 @@ TEST_F(ExecutorParallelTest, SummaryMinMaxKeepTheFirstOfEquals) {
     for (int lo = 0; lo < 600; lo += 37) {
       std::string sql = std::string("SELECT MIN(d), MAX(d), SUM(d), COUNT(d) FROM z WHERE k = '") +
                         k + "' AND t >= " + std::to_string(lo) + " AND t < 5000";
-      store_->summaries = false;
+      store_->summaries = store_->inner_summaries = false;
       std::string want = Render(Run(table, sql, Config{.batch_rows = 4}));
-      store_->summaries = true;
+      store_->summaries = store_->inner_summaries = true;
       for (uint32_t seed = 1; seed < 6; ++seed) {
         store_->seed = seed;
         EXPECT_EQ(Render(Run(table, sql, Config{.batch_rows = 4})), want) << sql;
