@@ -344,6 +344,13 @@ class SelectRun {
     // Sub-queries claimed but not yet merged. Stream mode keeps it to one per thread so that a
     // LIMIT never has the query scan far past it; the others allow some slack for a slow head.
     window_ = (mode_ == Mode::kStream ? 1 : 2) * (1 + max_helpers_);
+    // A LIMIT without ORDER BY is most often filled by the first sub-query: run that one alone
+    // and fan out only if it falls short (a sub-query running ahead decodes at least a batch,
+    // up to a whole chunk, that would be thrown away).
+    if (mode_ == Mode::kStream && sel_.limit) {
+      full_window_ = window_;
+      window_ = 1;
+    }
     {
       std::unique_lock lock(shared_->mu);
       TopUpHelpers();
@@ -454,6 +461,8 @@ class SelectRun {
         Halt(std::move(st));
       } else if (stop) {
         Halt(Status::OK());
+      } else {
+        window_ = std::max(window_, full_window_);
       }
     }
     merging_ = false;
@@ -990,6 +999,7 @@ class SelectRun {
   size_t merged_ = 0;            // merged so far (a prefix of the plan)
   size_t fail_at_ = 0;           // first failed sub-query seen (n_: none)
   size_t window_ = 1;            // at most this many claimed and not merged
+  size_t full_window_ = 0;       // kStream with LIMIT: the window once the first merge fell short
   size_t max_helpers_ = 0;
   size_t helpers_queued_ = 0;    // helper tasks in the pool's queue
   bool merging_ = false;         // a thread is in MergeReady's loop

@@ -10,8 +10,9 @@
 // them too, so it never waits for a pool thread); without one they run one after the other.
 // Both give the same bytes.
 //
-// LIMIT without ORDER BY stops early: at most as many sub-queries as there are threads run
-// ahead of the one being merged, and each stops once it holds the rows the limit can still take.
+// LIMIT without ORDER BY stops early: the first sub-query runs alone, and only if it falls short
+// do others run ahead of the one being merged, at most one per thread; each stops once it holds
+// the rows the limit can still take.
 //
 // Errors: a failing sub-query cancels those after it; the error returned is the failing
 // sub-query's that comes first in plan order (data errors such as "Divide by zero" are thus the
