@@ -71,6 +71,7 @@ struct Options {
   size_t write_buffer_mb = 64;
   size_t block_cache_mb = 256;
   std::string compression = "zstd";
+  int scan_threads = 0;      // query.scan_threads (0 = cores)
 };
 
 const char* kUsage = R"(usage: quanta_bench [options]
@@ -91,6 +92,7 @@ const char* kUsage = R"(usage: quanta_bench [options]
                         q3_avg_12h_by_host_by_1h, q4_high_cpu_12h_1host, q5_avg10_all_by_host)
   --settle-max S        seconds to wait for the directory size to settle (default 60)
   --write-buffer-mb N --block-cache-mb N --compression zstd|lz4|snappy|none
+  --scan-threads N      query.scan_threads: threads one SELECT scans its quanta with (default: cores)
   --json FILE           also append the JSON lines to FILE
   --dump N              print the first N rows as tsgen.py's JSON and exit (model check)
 )";
@@ -131,6 +133,7 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     else if (a == "--block-cache-mb") o->block_cache_mb = std::stoul(next());
     else if (a == "--compression") o->compression = next();
     else if (a == "--json") o->json_path = next();
+    else if (a == "--scan-threads") o->scan_threads = std::stoi(next());
     else if (a == "--dump") o->dump = std::stoi(next());
     else if (a == "--help" || a == "-h") {
       std::cout << kUsage;
@@ -714,6 +717,7 @@ int main(int argc, char** argv) {
     so.write_buffer_mb = o.write_buffer_mb;
     so.block_cache_mb = o.block_cache_mb;
     so.compression = o.compression;
+    so.scan_threads = o.scan_threads;
     so.query_timeout_ms = 600000;
     auto svc = service::TsService::Open(so);
     if (!svc.ok()) {

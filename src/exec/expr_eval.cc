@@ -49,6 +49,25 @@ void CompareLoop(CompareOp op, const std::vector<T>& vals, const std::vector<uin
   }
 }
 
+// A dictionary-form column: each dictionary entry is compared once, rows look their code up.
+void CompareDictionary(CompareOp op, const ColumnVector& col, const std::string& rhs, size_t n,
+                       uint8_t* out) {
+  const std::vector<std::string>& dict = *col.dict;
+  const bool has_nulls = !col.nulls.empty();
+  if (dict.size() > n) {  // more entries than rows: compare the rows' strings
+    for (size_t i = 0; i < n; ++i) {
+      out[i] = has_nulls && col.nulls[i] ? kUnknown
+                                         : Cmp(op, dict[col.codes[i]], rhs) ? kTrue : kFalse;
+    }
+    return;
+  }
+  std::vector<uint8_t> per_code(dict.size());
+  for (size_t k = 0; k < dict.size(); ++k) per_code[k] = Cmp(op, dict[k], rhs) ? kTrue : kFalse;
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = has_nulls && col.nulls[i] ? kUnknown : per_code[col.codes[i]];
+  }
+}
+
 void EvalCond(const BoundCond& c, const RowBatch& b, std::vector<uint8_t>* out) {
   const size_t n = b.num_rows;
   out->assign(n, kFalse);
@@ -72,7 +91,11 @@ void EvalCond(const BoundCond& c, const RowBatch& b, std::vector<uint8_t>* out) 
       } else if (c.value.is_double()) {
         CompareLoop<double>(c.op, col.doubles, col.nulls, c.value.as_double(), n, o);
       } else if (c.value.is_bytes()) {
-        CompareLoop<std::string>(c.op, col.strings, col.nulls, c.value.as_bytes(), n, o);
+        if (col.dict) {
+          CompareDictionary(c.op, col, c.value.as_bytes(), n, o);
+        } else {
+          CompareLoop<std::string>(c.op, col.strings, col.nulls, c.value.as_bytes(), n, o);
+        }
       } else if (c.value.is_bool()) {
         uint8_t rhs = c.value.as_bool() ? 1 : 0;
         CompareLoop<uint8_t>(c.op, col.bools, col.nulls, rhs, n, o);

@@ -232,6 +232,7 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
   if (key == "memory.trim_threshold") return set_bytes(&c->memory_trim_threshold_bytes);
   if (key == "query.max_statement_bytes") return set_bytes(&s.max_statement_bytes);
   if (key == "list_keys.max_concurrent") return set_int(&s.max_concurrent_list_keys, 1, 1000);
+  if (key == "query.scan_threads") return set_int(&s.scan_threads, 0, 1024);
   if (key == "pb.read_timeout") {
     QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v, 1000));
     c->pb_read_timeout_seconds = static_cast<int>(std::max<int64_t>(1, ms / 1000));

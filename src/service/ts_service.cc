@@ -8,6 +8,7 @@
 #include "exec/analyzer.h"
 #include "exec/executor.h"
 #include "exec/planner.h"
+#include "exec/scan_pool.h"
 #include "schema/describe.h"
 #include "service/catalog.h"
 #include "storage/backend/rocksdb_backend.h"
@@ -64,6 +65,9 @@ struct TsService::Impl {
   Stats stats;
   MemoryAccount memory;
   QueryGate gate;
+  // Helper threads for SELECTs' sub-queries (exec/scan_pool.h); destroyed after the gate has
+  // no query running (the Impl's owner closes the service first).
+  exec::ScanPool scan_pool;
   std::atomic<int> list_keys_running{0};
   // Every public operation holds this shared; Close() holds it exclusively, so the store is
   // never closed under a running operation.
@@ -73,7 +77,14 @@ struct TsService::Impl {
   Impl(const ServiceOptions& o, std::unique_ptr<storage::Store> s)
       : options(o), store(std::move(s)), catalog(std::make_unique<Catalog>(*store)),
         memory(o.memory_limit_bytes),
-        gate(o.max_concurrent_queries, o.query_queue_length) {}
+        gate(o.max_concurrent_queries, o.query_queue_length),
+        scan_pool(ScanPoolThreads(o.scan_threads)) {}
+
+  static size_t ScanPoolThreads(int scan_threads) {
+    size_t total = scan_threads > 0 ? static_cast<size_t>(scan_threads)
+                                     : exec::ScanPool::DefaultScanThreads();
+    return total - 1;  // the query's own thread is the first
+  }
 
   // A shared hold on the service for one operation; fails once the service is closed.
   struct Hold {
@@ -197,6 +208,7 @@ struct TsService::Impl {
     eo.max_returned_data_size = options.max_returned_data_size;
     eo.sort_memory_budget_bytes = options.sort_memory_budget_bytes;
     eo.memory = memory_reservation;
+    eo.pool = &scan_pool;
     exec::ExecCounters counters;
     auto rs = exec::ExecuteSelect(bound, plan, *store, eo, &counters);
     stats.queries_running.fetch_sub(1);

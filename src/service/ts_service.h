@@ -45,6 +45,10 @@ struct ServiceOptions {
   int64_t request_memory_limit_bytes = 256LL << 20;  // memory.request_limit: one request
   int64_t max_statement_bytes = 1LL << 20;           // query.max_statement_bytes: SQL text
   int max_concurrent_list_keys = 4;                  // list_keys.max_concurrent: streams at once
+  // query.scan_threads: threads one SELECT scans its sub-queries (quanta) with, its own
+  // included; the others come from a pool of scan_threads - 1 shared by all queries.
+  // 0 = the number of cores; 1 = one sub-query after the other.
+  int scan_threads = 0;
   // Storage tuning.
   size_t block_cache_mb = 256;
   size_t write_buffer_mb = 64;

@@ -39,7 +39,7 @@ Value ColumnVector::Get(size_t i) const {
       return Value::Double(doubles[i]);
     case ColumnType::kVarchar:
     case ColumnType::kBlob:
-      return Value::Bytes(strings[i]);
+      return Value::Bytes(StringAt(i));
     case ColumnType::kBoolean:
       return Value::Bool(bools[i] != 0);
   }

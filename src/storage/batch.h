@@ -6,6 +6,13 @@
 // `strings`, booleans in `bools` (0/1); `nulls[i]` is 1 when row i is NULL in that column.
 // Only the vector matching the column type is used.
 //
+// Dictionary form (VARCHAR/BLOB, optional): a producer that keeps a column dictionary-encoded
+// may hand it over as is: `dict` holds the distinct strings (shared by every batch cut from the
+// same encoded column, so that consumers can cache work per dictionary entry), `codes[i]` is row
+// i's index into it, and `strings` stays empty. The producer guarantees codes[i] < dict->size()
+// for every row, NULL rows included (their code is any valid one, e.g. 0). Get, StringAt and
+// every consumer in the executor read both forms; Append needs the plain form.
+//
 // Summary batches (aggregate pushdown): when the scan was asked with
 // ScanOptions::allow_summaries, a cursor may describe a run of rows by their statistics instead
 // of their values: `summary` is set, `num_rows` is the number of rows in the run, no column
@@ -15,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +39,9 @@ struct ColumnVector {
   std::vector<std::string> strings;
   std::vector<uint8_t> bools;
   std::vector<uint8_t> nulls;
+  // Dictionary form (see above): set only by producers that choose it.
+  std::shared_ptr<const std::vector<std::string>> dict;
+  std::vector<uint32_t> codes;
 
   void Clear() {
     ints.clear();
@@ -38,8 +49,12 @@ struct ColumnVector {
     strings.clear();
     bools.clear();
     nulls.clear();
+    dict.reset();
+    codes.clear();
   }
-  // Appends one value (REQUIRES: v is NULL or matches `type`).
+  // Row i's string in either form. REQUIRES: VARCHAR/BLOB, row i not NULL.
+  const std::string& StringAt(size_t i) const { return dict ? (*dict)[codes[i]] : strings[i]; }
+  // Appends one value (REQUIRES: v is NULL or matches `type`; the plain form).
   void Append(const Value& v);
   // Value of row i as a Value (slow path; for results and tests).
   Value Get(size_t i) const;

@@ -47,6 +47,10 @@ TEST(ConfigTest, ResourceBounds) {
   EXPECT_EQ(c.service.max_statement_bytes, 2LL << 20);
   ASSERT_TRUE(ApplySetting(&c, "list_keys.max_concurrent", "2").ok());
   EXPECT_EQ(c.service.max_concurrent_list_keys, 2);
+  EXPECT_EQ(c.service.scan_threads, 0);  // the number of cores
+  ASSERT_TRUE(ApplySetting(&c, "query.scan_threads", "4").ok());
+  EXPECT_EQ(c.service.scan_threads, 4);
+  EXPECT_FALSE(ApplySetting(&c, "query.scan_threads", "-1").ok());
   ASSERT_TRUE(ApplySetting(&c, "pb.write_timeout", "5s").ok());
   EXPECT_EQ(c.pb_write_timeout_seconds, 5);
   ASSERT_TRUE(ApplySetting(&c, "pb.read_timeout", "7").ok());
