@@ -1,0 +1,160 @@
+// Internals of the storage engine shared by its parts (partition.h).
+#include "storage/engine/partition.h"
+
+#include <limits>
+
+#include "common/coding.h"
+#include "storage/engine/chunk.h"
+
+namespace quanta::storage::internal {
+
+constexpr uint8_t kChunkRecordVersion = 1;
+
+Status Corrupt(std::string_view what, const std::string& table) {
+  return Status(ErrorCode::kCorruption,
+                "storage: undecodable " + std::string(what) + " in table " + table);
+}
+
+
+// The chunk key of a head key (same bytes after the first).
+std::string ChunkKeyOf(std::string_view head_key) {
+  std::string k(head_key);
+  k[0] = kChunkPrefix;
+  return k;
+}
+
+// Appends `v` to `col` n times (partition-key columns are constant within a partition).
+void AppendRepeated(ColumnVector* col, const Value& v, size_t n) {
+  col->nulls.insert(col->nulls.end(), n, 0);
+  switch (col->type) {
+    case ColumnType::kSint64:
+    case ColumnType::kTimestamp: col->ints.insert(col->ints.end(), n, v.as_int()); break;
+    case ColumnType::kDouble: col->doubles.insert(col->doubles.end(), n, v.as_double()); break;
+    case ColumnType::kVarchar:
+    case ColumnType::kBlob: col->strings.insert(col->strings.end(), n, v.as_bytes()); break;
+    case ColumnType::kBoolean:
+      col->bools.insert(col->bools.end(), n, v.as_bool() ? 1 : 0);
+      break;
+  }
+}
+
+// Appends entry i of `src` to `dst` (same type).
+void AppendFrom(ColumnVector* dst, const ColumnVector& src, size_t i) {
+  dst->nulls.push_back(src.nulls[i]);
+  switch (dst->type) {
+    case ColumnType::kSint64:
+    case ColumnType::kTimestamp: dst->ints.push_back(src.ints[i]); break;
+    case ColumnType::kDouble: dst->doubles.push_back(src.doubles[i]); break;
+    case ColumnType::kVarchar:
+    case ColumnType::kBlob: dst->strings.push_back(src.strings[i]); break;
+    case ColumnType::kBoolean: dst->bools.push_back(src.bools[i]); break;
+  }
+}
+
+// Sets `dst` (its type taken from `src`) to entries [from, to) of `src`.
+void CopyRange(ColumnVector* dst, const ColumnVector& src, size_t from, size_t to) {
+  dst->Clear();
+  dst->type = src.type;
+  dst->filled = true;
+  auto copy = [&](auto& d, const auto& s) {
+    if (!s.empty()) d.assign(s.begin() + static_cast<std::ptrdiff_t>(from),
+                             s.begin() + static_cast<std::ptrdiff_t>(to));
+  };
+  copy(dst->nulls, src.nulls);
+  copy(dst->ints, src.ints);
+  copy(dst->doubles, src.doubles);
+  copy(dst->strings, src.strings);
+  copy(dst->bools, src.bools);
+}
+
+// Keeps entries [from, to) of a filled column.
+void Slice(ColumnVector* col, size_t from, size_t to) {
+  auto cut = [&](auto& v) {
+    if (v.empty()) return;
+    v.erase(v.begin() + static_cast<std::ptrdiff_t>(to), v.end());
+    v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(from));
+  };
+  cut(col->nulls);
+  cut(col->ints);
+  cut(col->doubles);
+  cut(col->strings);
+  cut(col->bools);
+}
+
+
+
+
+void EncodeChunkRecord(size_t rows, std::string_view first, std::string* out) {
+  out->push_back(static_cast<char>(kChunkRecordVersion));
+  coding::PutVarint64(out, rows);
+  coding::PutLengthPrefixed(out, first);
+}
+
+bool DecodeChunkRecord(std::string_view value, ChunkRecord* r) {
+  if (value.empty() || static_cast<uint8_t>(value[0]) != kChunkRecordVersion) return false;
+  value.remove_prefix(1);
+  uint64_t rows = 0;
+  if (!coding::GetVarint64(&value, &rows) || rows == 0 || rows > 65536) return false;
+  if (!coding::GetLengthPrefixed(&value, &r->first)) return false;
+  r->rows = rows;
+  r->body = value;
+  return true;
+}
+
+// Decodes every column of a chunk into `batch` (prepared for all table columns), filling the
+// constant partition columns from `partition`.
+Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& partition,
+                       RowBatch* batch) {
+  QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, ChunkReader::Open(rec.body, l.chunk_types));
+  if (reader.num_rows() != rec.rows) return Corrupt("chunk", l.table.name);
+  for (size_t i = 0; i < l.chunk_columns.size(); ++i) {
+    ColumnVector& col = batch->columns[l.chunk_columns[i]];
+    if (!col.filled) continue;
+    QUANTA_RETURN_IF_ERROR(reader.DecodeColumn(i, &col));
+  }
+  for (size_t i = 0; i < l.keys.num_pk_plain(); ++i) {
+    ColumnVector& col = batch->columns[l.keys.partition()[i].column];
+    if (col.filled) AppendRepeated(&col, partition[i], rec.rows);
+  }
+  batch->num_rows += rec.rows;
+  return Status::OK();
+}
+
+// Partition values (one per PK element, natural values) of a head key's partition prefix.
+Status DecodePartition(const TableLayout& l, std::string_view key, Row* partition) {
+  std::string_view in = key.substr(l.keys.table_prefix().size());
+  partition->clear();
+  for (const auto& e : l.keys.partition()) {
+    Value v;
+    if (!ConsumeKeyElement(e.type, false, &in, &v)) return Corrupt("row key", l.table.name);
+    partition->push_back(std::move(v));
+  }
+  return Status::OK();
+}
+
+
+TimeBounds BoundsOf(const ScanRange& r) {
+  TimeBounds b;
+  if (r.time_lo) {
+    if (r.time_lo_inclusive) {
+      b.lo = *r.time_lo;
+    } else if (*r.time_lo == std::numeric_limits<int64_t>::max()) {
+      b.empty = true;
+    } else {
+      b.lo = *r.time_lo + 1;
+    }
+  }
+  if (r.time_hi) {
+    if (r.time_hi_inclusive) {
+      b.hi = *r.time_hi;
+    } else if (*r.time_hi == std::numeric_limits<int64_t>::min()) {
+      b.empty = true;
+    } else {
+      b.hi = *r.time_hi - 1;
+    }
+  }
+  if (b.lo && b.hi && *b.lo > *b.hi) b.empty = true;
+  return b;
+}
+
+}  // namespace quanta::storage::internal

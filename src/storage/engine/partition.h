@@ -1,0 +1,102 @@
+// Internals of the storage engine shared by its parts (engine.cc, scan_cursor.cc): a table's
+// layout, chunk records, column helpers. Not an interface: nothing outside
+// src/storage/engine includes it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "common/value.h"
+#include "schema/table_def.h"
+#include "storage/batch.h"
+#include "storage/key_codec.h"
+#include "storage/row_codec.h"
+#include "storage/store.h"
+
+namespace quanta::storage::internal {
+
+inline constexpr char kChunkPrefix = 0x02;
+
+// One table's layout, computed once per definition.
+struct TableLayout {
+  explicit TableLayout(const schema::TableDef& def)
+      : table(def), keys(def), values(def) {
+    for (const auto& c : def.columns) types.push_back(c.type);
+    std::vector<bool> constant(def.columns.size(), false);
+    for (size_t i = 0; i < keys.num_pk_plain(); ++i) constant[keys.partition()[i].column] = true;
+    for (size_t c = 0; c < def.columns.size(); ++c) {
+      if (!constant[c]) {
+        chunk_columns.push_back(static_cast<int>(c));
+        chunk_types.push_back(def.columns[c].type);
+      }
+    }
+    time_column = keys.has_quantum() ? keys.suffix()[0].column : -1;
+  }
+
+  schema::TableDef table;
+  KeyCodec keys;
+  RowCodec values;
+  std::vector<ColumnType> types;         // every table column
+  std::vector<int> chunk_columns;        // table columns a chunk stores (all but constant ones)
+  std::vector<ColumnType> chunk_types;   // their types
+  int time_column;                       // the quantum column (first suffix element), or -1
+};
+using LayoutPtr = std::shared_ptr<const TableLayout>;
+
+// A chunk record: version u8 | rows varint | S_first (length-prefixed) | chunk bytes.
+struct ChunkRecord {
+  size_t rows = 0;
+  std::string_view first;  // S_first
+  std::string_view body;   // chunk codec bytes
+};
+
+// Inclusive time bounds of a scan; `empty` when nothing can match.
+struct TimeBounds {
+  std::optional<int64_t> lo, hi;
+  bool empty = false;
+};
+
+// kCorruption naming what could not be decoded and in which table.
+Status Corrupt(std::string_view what, const std::string& table);
+
+// The chunk key of a head key (same bytes after the first).
+std::string ChunkKeyOf(std::string_view head_key);
+
+// Appends `v` to `col` n times (partition-key columns are constant within a partition).
+void AppendRepeated(ColumnVector* col, const Value& v, size_t n);
+
+// Appends entry i of `src` to `dst` (same type).
+void AppendFrom(ColumnVector* dst, const ColumnVector& src, size_t i);
+
+// Sets `dst` (its type taken from `src`) to entries [from, to) of `src`.
+void CopyRange(ColumnVector* dst, const ColumnVector& src, size_t from, size_t to);
+
+// Keeps entries [from, to) of a filled column.
+void Slice(ColumnVector* col, size_t from, size_t to);
+
+// Appends the record header of a chunk of `rows` rows whose first row has suffix `first`; the
+// chunk's bytes follow it.
+void EncodeChunkRecord(size_t rows, std::string_view first, std::string* out);
+// Parses a chunk record (views into `value`); false if it is malformed.
+bool DecodeChunkRecord(std::string_view value, ChunkRecord* r);
+
+// Decodes every filled column of `batch` (prepared for all table columns) from a chunk,
+// appending its rows, and fills the constant partition columns from `partition`.
+Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& partition,
+                       RowBatch* batch);
+
+// Partition values (one per PK element, natural values) of a head key's partition prefix.
+Status DecodePartition(const TableLayout& l, std::string_view key, Row* partition);
+
+// The inclusive time bounds of a scan range.
+TimeBounds BoundsOf(const ScanRange& r);
+
+// A head entry's value: empty = a tombstone (hides a sealed row).
+inline bool IsTombstone(std::string_view value) { return value.empty(); }
+
+}  // namespace quanta::storage::internal
