@@ -130,6 +130,15 @@ void Slice(ColumnVector* col, size_t from, size_t to) {
   cut(col->doubles);
   cut(col->strings);
   cut(col->bools);
+  cut(col->codes);  // dictionary form: the dictionary itself stays shared
+}
+
+// Sets a filled, empty VARCHAR/BLOB column to n copies of the non-NULL `v` in dictionary form
+// (one entry, every code 0), so that a partition-key column costs no string per row.
+void SetRepeatedDictionary(ColumnVector* col, const Value& v, size_t n) {
+  col->dict = std::make_shared<const std::vector<std::string>>(1, v.as_bytes());
+  col->codes.assign(n, 0);
+  col->nulls.assign(n, 0);
 }
 
 // One table's layout, computed once per definition.
@@ -183,19 +192,31 @@ bool DecodeChunkRecord(std::string_view value, ChunkRecord* r) {
 }
 
 // Decodes every column of a chunk into `batch` (prepared for all table columns), filling the
-// constant partition columns from `partition`.
+// constant partition columns from `partition`. With `dictionary_form` (only for an empty
+// batch, so that no column mixes the two forms), dictionary-encoded VARCHAR/BLOB columns and
+// string partition columns are handed over as dictionary + codes (batch.h).
 Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& partition,
-                       RowBatch* batch) {
+                       RowBatch* batch, bool dictionary_form = false) {
   QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, ChunkReader::Open(rec.body, l.chunk_types));
   if (reader.num_rows() != rec.rows) return Corrupt("chunk", l.table.name);
+  dictionary_form = dictionary_form && batch->num_rows == 0;
   for (size_t i = 0; i < l.chunk_columns.size(); ++i) {
     ColumnVector& col = batch->columns[l.chunk_columns[i]];
     if (!col.filled) continue;
-    QUANTA_RETURN_IF_ERROR(reader.DecodeColumn(i, &col));
+    if (dictionary_form && reader.encoding(i) == ColumnEncoding::kDict) {
+      QUANTA_RETURN_IF_ERROR(reader.DecodeDictionary(i, &col));
+    } else {
+      QUANTA_RETURN_IF_ERROR(reader.DecodeColumn(i, &col));
+    }
   }
   for (size_t i = 0; i < l.keys.num_pk_plain(); ++i) {
     ColumnVector& col = batch->columns[l.keys.partition()[i].column];
-    if (col.filled) AppendRepeated(&col, partition[i], rec.rows);
+    if (!col.filled) continue;
+    if (dictionary_form && partition[i].is_bytes()) {
+      SetRepeatedDictionary(&col, partition[i], rec.rows);
+    } else {
+      AppendRepeated(&col, partition[i], rec.rows);
+    }
   }
   batch->num_rows += rec.rows;
   return Status::OK();
@@ -264,6 +285,7 @@ class EngineCursor final : public ScanCursor {
       if (wanted_[column]) constant_columns_.emplace_back(column, partition_[i]);
     }
     allow_summaries_ = options.allow_summaries;
+    allow_dictionary_ = options.allow_dictionary;
     chunk_index_.assign(l_->types.size(), -1);
     for (size_t i = 0; i < l_->chunk_columns.size(); ++i) {
       chunk_index_[l_->chunk_columns[i]] = static_cast<int>(i);
@@ -415,7 +437,7 @@ class EngineCursor final : public ScanCursor {
     const bool need_time = l_->time_column >= 0 && (bounds_.lo || bounds_.hi);
     const bool time_wanted = need_time && wanted_[l_->time_column];
     if (need_time && !time_wanted) batch->columns[l_->time_column].filled = true;
-    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(*l_, chunk_, partition_, batch));
+    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(*l_, chunk_, partition_, batch, allow_dictionary_));
     size_t from = 0, to = batch->num_rows;
     if (need_time) {
       std::tie(from, to) = RowsInRange(batch->columns[l_->time_column], batch->num_rows);
@@ -562,6 +584,7 @@ class EngineCursor final : public ScanCursor {
   const std::atomic<bool>* cancelled_;
   std::vector<bool> wanted_, merge_wanted_;
   bool allow_summaries_ = false;
+  bool allow_dictionary_ = false;
   std::vector<int> chunk_index_;  // table column -> its index in a chunk, -1 if constant
   std::vector<std::pair<int, Value>> constant_columns_;
   std::unique_ptr<Snapshot> snapshot_;
