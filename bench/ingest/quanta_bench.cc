@@ -6,8 +6,9 @@
 //      (rows are built before the clock starts, like tsgen.py's pre-serialised batches), and
 //      reports rows/s, process CPU seconds per 1M rows (getrusage: includes RocksDB's background
 //      flush/compaction threads while the load runs) and batch latencies;
-//   2. flushes (Store::Flush), waits for the data directory size to settle, and reports bytes on
-//      disk per row (allocated blocks, as `du`, and the apparent file sizes);
+//   2. flushes (Store::Flush), seals every head row (Store::Compact; flush_s includes it),
+//      waits for the data directory size to settle, and reports bytes on disk per row
+//      (allocated blocks, as `du`, and the apparent file sizes);
 //   3. runs the tsbench.py query set with the same SQL text (Q1 MAX one host 1 h, Q1b by minute,
 //      Q2 MAX per host over 12 h, Q3 AVG per host per hour, Q4 high-cpu rows, Q5 AVG of the 10
 //      metrics per host over the whole data set); layout A answers the cross-host ones with 100
@@ -529,6 +530,10 @@ void FlushAndMeasure(service::TsService& svc, const Options& o, const CpuDataSet
   const auto t0 = Clock::now();
   Status st = svc.store().Flush();
   if (!st.ok()) std::cerr << "flush failed: " << st.ToString() << "\n";
+  // Seal every head row before measuring, so that the disk figure and the queries see the
+  // columnar chunks rather than whatever the background sealer reached by then.
+  st = svc.store().Compact();
+  if (!st.ok()) std::cerr << "compact failed: " << st.ToString() << "\n";
   const double flush_s = Seconds(Clock::now() - t0);
   // Settle: background compactions change the directory; wait until three samples one second
   // apart agree (or the limit).

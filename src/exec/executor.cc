@@ -514,6 +514,7 @@ class SelectRun {
     so.batch_rows = opts_.batch_rows;
     so.cancelled = &p->cancel;
     so.allow_summaries = summaries_;
+    so.allow_dictionary = true;  // every consumer below reads both forms
     QUANTA_ASSIGN_OR_RETURN(auto cursor, store_.Scan(*sel_.table, range, so));
     if (mode_ == Mode::kAggregate) p->states.resize(sel_.aggregates.size());
     RowBatch batch;

@@ -89,6 +89,11 @@ struct ScanOptions {
   // executor only for aggregates that the statistics answer exactly (no GROUP BY, no residual
   // filter, COUNT(*) or COUNT/SUM/AVG/MIN/MAX of plain columns). A cursor is free to ignore it.
   bool allow_summaries = false;
+  // The caller reads VARCHAR/BLOB columns in dictionary form too (batch.h): the cursor may hand
+  // a column over as dictionary + codes when it holds it that way (a sealed chunk's
+  // dictionary-encoded column, a partition-key column). Within one batch a column is either
+  // wholly in dictionary form or wholly plain. A cursor is free to ignore it.
+  bool allow_dictionary = false;
 };
 
 // Produces the rows of one ScanRange as batches, in local-key order (summary batches, when

@@ -577,19 +577,74 @@ Status ChunkReader::DecodeColumn(size_t column, ColumnVector* out) const {
   return st;
 }
 
+Status ChunkReader::DecodeNullSection(const Column& col, std::string_view* in,
+                                      uint8_t* nulls) const {
+  const size_t n = num_rows_;
+  const size_t null_count = col.stats.null_count;
+  if (null_count == 0) {
+    std::memset(nulls, 0, n);
+  } else if (null_count == n) {
+    std::memset(nulls, 1, n);
+  } else if (!DecodeNulls(in, n, null_count, nulls)) {
+    return Corrupt("bad null section");
+  }
+  return Status::OK();
+}
+
+Status ChunkReader::DecodeDictionary(size_t column, ColumnVector* out) const {
+  if (column >= columns_.size()) {
+    return Status(ErrorCode::kInvalidArgument, "chunk column out of range");
+  }
+  const Column& col = columns_[column];
+  if (out->type != col.type || col.encoding != ColumnEncoding::kDict) {
+    return Status(ErrorCode::kInvalidArgument, "not a dictionary-encoded column");
+  }
+  if (!out->nulls.empty() || !out->strings.empty() || !out->codes.empty() || out->dict) {
+    return Status(ErrorCode::kInvalidArgument, "dictionary form needs an empty column");
+  }
+  std::string inflated;
+  std::string_view in = col.payload;
+  if (col.zstd) {
+    if (!codecs::Decompress(&in, &inflated)) return Corrupt("bad zstd payload");
+    in = inflated;
+  }
+  auto fail = [&](const char* what) {
+    out->nulls.clear();
+    out->codes.clear();
+    return Corrupt(what);
+  };
+  out->nulls.resize(num_rows_);
+  Status st = DecodeNullSection(col, &in, out->nulls.data());
+  if (!st.ok()) {
+    out->nulls.clear();
+    return st;
+  }
+  intstream::Series series;
+  if (series_cache_) {
+    st = SeriesPredecessors(&series.pred);
+    if (!st.ok()) {
+      out->nulls.clear();
+      return st;
+    }
+  }
+  codecs::DecodeInput d{col.encoding, num_rows_, out->nulls.data(), col.stats.null_count,
+                        &col.stats, series};
+  auto dict = std::make_shared<std::vector<std::string>>();
+  if (!codecs::DecodeDictionary(d, &in, dict.get(), &out->codes)) {
+    return fail("bad column values");
+  }
+  if (!in.empty()) return fail("trailing bytes in a column payload");
+  out->dict = std::move(dict);
+  return Status::OK();
+}
+
 Status ChunkReader::DecodeValues(const Column& col, std::string_view in, ColumnVector* out) const {
   const size_t n = num_rows_;
   const size_t old = out->nulls.size();
   out->nulls.resize(old + n);
   uint8_t* nulls = out->nulls.data() + old;
   const size_t null_count = col.stats.null_count;
-  if (null_count == 0) {
-    std::memset(nulls, 0, n);
-  } else if (null_count == n) {
-    std::memset(nulls, 1, n);
-  } else if (!DecodeNulls(&in, n, null_count, nulls)) {
-    return Corrupt("bad null section");
-  }
+  QUANTA_RETURN_IF_ERROR(DecodeNullSection(col, &in, nulls));
   intstream::Series series;
   if (series_cache_ &&
       (col.encoding == ColumnEncoding::kInts || col.encoding == ColumnEncoding::kDecimal ||

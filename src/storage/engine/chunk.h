@@ -107,6 +107,15 @@ class ChunkReader {
   // kInvalidArgument when `column` or out->type do not match.
   Status DecodeColumn(size_t column, ColumnVector* out) const;
 
+  // Decodes a kDict column (encoding(column) == kDict) into the dictionary form of batch.h
+  // without building one string per row: out->dict holds the chunk's sorted dictionary,
+  // out->codes one code per row (every code < out->dict->size(), NULL rows included) and
+  // out->nulls the NULL flags; out->strings stays empty. REQUIRES: *out holds no values yet
+  // (a column is either wholly in dictionary form or wholly plain). kInvalidArgument for
+  // another encoding or type, or a non-empty *out; kCorruption on malformed bytes (then *out
+  // is left empty).
+  Status DecodeDictionary(size_t column, ColumnVector* out) const;
+
  private:
   struct Column {
     ColumnType type = ColumnType::kVarchar;
@@ -125,6 +134,8 @@ class ChunkReader {
   };
 
   Status DecodeValues(const Column& col, std::string_view in, ColumnVector* out) const;
+  // The column's NULL flags into nulls[0, num_rows) and the payload past the NULL section.
+  Status DecodeNullSection(const Column& col, std::string_view* in, uint8_t* nulls) const;
   Status DecodeSeries(std::vector<uint32_t>* pred) const;
   Status SeriesPredecessors(const uint32_t** pred) const;
 

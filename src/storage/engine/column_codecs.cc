@@ -333,6 +333,35 @@ EncodeResult EncodeStrings(const ColumnVector& col, size_t n, const ChunkColumnS
   return {ColumnEncoding::kPlain, false};
 }
 
+// The dictionary and the codes of a kDict payload, checked: every code (NULL rows included)
+// names an entry, and the non-NULL rows' strings add up to the total_bytes statistic. `entries`
+// point into *in; `codes` into the thread's scratch buffer (valid until its next use).
+bool ParseDictionary(const DecodeInput& d, std::string_view* in,
+                     std::vector<std::string_view>* entries, const int64_t** codes_out) {
+  const size_t n = d.n;
+  uint64_t count;
+  if (!GetVarint64(in, &count) || count == 0 || count > n) return false;
+  std::vector<int64_t> lens(count);
+  if (!intstream::Decode(in, count, {}, lens.data())) return false;
+  entries->resize(count);
+  for (size_t j = 0; j < count; ++j) {
+    if (lens[j] < 0 || static_cast<uint64_t>(lens[j]) > in->size()) return false;
+    (*entries)[j] = in->substr(0, static_cast<size_t>(lens[j]));
+    in->remove_prefix(static_cast<size_t>(lens[j]));
+  }
+  int64_t* codes = Scratch(n);
+  if (!intstream::Decode(in, n, d.series, codes)) return false;
+  uint64_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (static_cast<uint64_t>(codes[i]) >= count) return false;
+    if (!d.nulls[i]) total += (*entries)[static_cast<size_t>(codes[i])].size();
+  }
+  // The statistic bounds what decoding allocates; a chunk that lies about it is corrupt.
+  if (total != d.stats->total_bytes) return false;
+  *codes_out = codes;
+  return true;
+}
+
 bool DecodeStrings(const DecodeInput& d, std::string_view* in, ColumnVector* out) {
   const size_t n = d.n;
   if (d.encoding == ColumnEncoding::kPlain) {
@@ -354,25 +383,9 @@ bool DecodeStrings(const DecodeInput& d, std::string_view* in, ColumnVector* out
     }
     return true;
   }
-  uint64_t count;
-  if (!GetVarint64(in, &count) || count == 0 || count > n) return false;
-  std::vector<int64_t> lens(count);
-  if (!intstream::Decode(in, count, {}, lens.data())) return false;
-  std::vector<std::string_view> entries(count);
-  for (size_t j = 0; j < count; ++j) {
-    if (lens[j] < 0 || static_cast<uint64_t>(lens[j]) > in->size()) return false;
-    entries[j] = in->substr(0, static_cast<size_t>(lens[j]));
-    in->remove_prefix(static_cast<size_t>(lens[j]));
-  }
-  int64_t* codes = Scratch(n);
-  if (!intstream::Decode(in, n, d.series, codes)) return false;
-  uint64_t total = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (static_cast<uint64_t>(codes[i]) >= count) return false;
-    if (!d.nulls[i]) total += entries[static_cast<size_t>(codes[i])].size();
-  }
-  // The statistic bounds what decoding allocates; a chunk that lies about it is corrupt.
-  if (total != d.stats->total_bytes) return false;
+  std::vector<std::string_view> entries;
+  const int64_t* codes = nullptr;
+  if (!ParseDictionary(d, in, &entries, &codes)) return false;
   const size_t old = out->strings.size();
   out->strings.resize(old + n);
   std::string* s = out->strings.data() + old;
@@ -588,6 +601,19 @@ bool DecodeValues(const DecodeInput& d, std::string_view* in, ColumnVector* out)
     }
   }
   return false;
+}
+
+bool DecodeDictionary(const DecodeInput& d, std::string_view* in, std::vector<std::string>* dict,
+                      std::vector<uint32_t>* codes) {
+  if (d.encoding != ColumnEncoding::kDict) return false;
+  std::vector<std::string_view> entries;
+  const int64_t* c = nullptr;
+  if (!ParseDictionary(d, in, &entries, &c)) return false;
+  dict->assign(entries.begin(), entries.end());
+  codes->resize(d.n);
+  // ParseDictionary checked every code against the dictionary's size (<= n <= 65536).
+  for (size_t i = 0; i < d.n; ++i) (*codes)[i] = static_cast<uint32_t>(c[i]);
+  return true;
 }
 
 }  // namespace quanta::storage::codecs

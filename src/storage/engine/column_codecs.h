@@ -57,5 +57,10 @@ struct DecodeInput {
 // Appends n values to out's typed vector (NULL rows hold the placeholder). False on malformed
 // input; the caller restores *out.
 bool DecodeValues(const DecodeInput& d, std::string_view* in, ColumnVector* out);
+// A kDict payload (VARCHAR/BLOB) as its dictionary and one code per row (NULL rows included,
+// each code < dict->size()), with the same checks as DecodeValues. False on malformed input or
+// another encoding.
+bool DecodeDictionary(const DecodeInput& d, std::string_view* in, std::vector<std::string>* dict,
+                      std::vector<uint32_t>* codes);
 
 }  // namespace quanta::storage::codecs

@@ -79,6 +79,15 @@ void Slice(ColumnVector* col, size_t from, size_t to) {
   cut(col->doubles);
   cut(col->strings);
   cut(col->bools);
+  cut(col->codes);  // dictionary form: the dictionary itself stays shared
+}
+
+// Sets a filled, empty VARCHAR/BLOB column to n copies of the non-NULL `v` in dictionary form
+// (one entry, every code 0), so that a partition-key column costs no string per row.
+void SetRepeatedDictionary(ColumnVector* col, const Value& v, size_t n) {
+  col->dict = std::make_shared<const std::vector<std::string>>(1, v.as_bytes());
+  col->codes.assign(n, 0);
+  col->nulls.assign(n, 0);
 }
 
 
@@ -104,17 +113,27 @@ bool DecodeChunkRecord(std::string_view value, ChunkRecord* r) {
 // Decodes every column of a chunk into `batch` (prepared for all table columns), filling the
 // constant partition columns from `partition`.
 Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& partition,
-                       RowBatch* batch) {
+                       RowBatch* batch, bool dictionary_form) {
   QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, ChunkReader::Open(rec.body, l.chunk_types));
   if (reader.num_rows() != rec.rows) return Corrupt("chunk", l.table.name);
+  dictionary_form = dictionary_form && batch->num_rows == 0;
   for (size_t i = 0; i < l.chunk_columns.size(); ++i) {
     ColumnVector& col = batch->columns[l.chunk_columns[i]];
     if (!col.filled) continue;
-    QUANTA_RETURN_IF_ERROR(reader.DecodeColumn(i, &col));
+    if (dictionary_form && reader.encoding(i) == ColumnEncoding::kDict) {
+      QUANTA_RETURN_IF_ERROR(reader.DecodeDictionary(i, &col));
+    } else {
+      QUANTA_RETURN_IF_ERROR(reader.DecodeColumn(i, &col));
+    }
   }
   for (size_t i = 0; i < l.keys.num_pk_plain(); ++i) {
     ColumnVector& col = batch->columns[l.keys.partition()[i].column];
-    if (col.filled) AppendRepeated(&col, partition[i], rec.rows);
+    if (!col.filled) continue;
+    if (dictionary_form && partition[i].is_bytes()) {
+      SetRepeatedDictionary(&col, partition[i], rec.rows);
+    } else {
+      AppendRepeated(&col, partition[i], rec.rows);
+    }
   }
   batch->num_rows += rec.rows;
   return Status::OK();

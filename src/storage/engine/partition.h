@@ -86,9 +86,12 @@ void EncodeChunkRecord(size_t rows, std::string_view first, std::string* out);
 bool DecodeChunkRecord(std::string_view value, ChunkRecord* r);
 
 // Decodes every filled column of `batch` (prepared for all table columns) from a chunk,
-// appending its rows, and fills the constant partition columns from `partition`.
+// appending its rows, and fills the constant partition columns from `partition`. With
+// `dictionary_form` (only for an empty batch, so that no column mixes the two forms),
+// dictionary-encoded VARCHAR/BLOB columns and string partition columns are handed over as
+// dictionary + codes (batch.h).
 Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& partition,
-                       RowBatch* batch);
+                       RowBatch* batch, bool dictionary_form = false);
 
 // Partition values (one per PK element, natural values) of a head key's partition prefix.
 Status DecodePartition(const TableLayout& l, std::string_view key, Row* partition);

@@ -34,6 +34,7 @@ class EngineCursor final : public ScanCursor {
       if (wanted_[column]) constant_columns_.emplace_back(column, partition_[i]);
     }
     allow_summaries_ = options.allow_summaries;
+    allow_dictionary_ = options.allow_dictionary;
     chunk_index_.assign(l_->types.size(), -1);
     for (size_t i = 0; i < l_->chunk_columns.size(); ++i) {
       chunk_index_[l_->chunk_columns[i]] = static_cast<int>(i);
@@ -185,7 +186,7 @@ class EngineCursor final : public ScanCursor {
     const bool need_time = l_->time_column >= 0 && (bounds_.lo || bounds_.hi);
     const bool time_wanted = need_time && wanted_[l_->time_column];
     if (need_time && !time_wanted) batch->columns[l_->time_column].filled = true;
-    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(*l_, chunk_, partition_, batch));
+    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(*l_, chunk_, partition_, batch, allow_dictionary_));
     size_t from = 0, to = batch->num_rows;
     if (need_time) {
       std::tie(from, to) = RowsInRange(batch->columns[l_->time_column], batch->num_rows);
@@ -332,6 +333,7 @@ class EngineCursor final : public ScanCursor {
   const std::atomic<bool>* cancelled_;
   std::vector<bool> wanted_, merge_wanted_;
   bool allow_summaries_ = false;
+  bool allow_dictionary_ = false;
   std::vector<int> chunk_index_;  // table column -> its index in a chunk, -1 if constant
   std::vector<std::pair<int, Value>> constant_columns_;
   std::unique_ptr<Snapshot> snapshot_;

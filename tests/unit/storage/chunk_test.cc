@@ -168,6 +168,29 @@ void ExpectStats(const ColumnVector& c, size_t n, const ChunkColumnStats& st,
 
 // Encodes, opens and decodes every column (twice, to check that decoding appends), comparing
 // values and statistics. Returns the chunk.
+// A dictionary-encoded column decoded into dictionary form must agree, row for row, with its
+// plain decode `plain` (codes in range for every row, NULL rows included); any other column
+// must be refused without touching *out.
+void ExpectDictionaryForm(const ChunkReader& r, size_t c, const ColumnVector& plain,
+                          const std::string& what) {
+  ColumnVector d = Make(plain.type);
+  Status st = r.DecodeDictionary(c, &d);
+  if (r.encoding(c) != ColumnEncoding::kDict) {
+    EXPECT_EQ(st.code(), ErrorCode::kInvalidArgument) << what;
+    EXPECT_TRUE(d.nulls.empty() && d.codes.empty() && !d.dict) << what;
+    return;
+  }
+  ASSERT_TRUE(st.ok()) << what << ": " << st.ToString();
+  ASSERT_TRUE(d.dict) << what;
+  EXPECT_TRUE(d.strings.empty()) << what;
+  ASSERT_EQ(d.codes.size(), r.num_rows()) << what;
+  ASSERT_EQ(d.nulls, plain.nulls) << what;
+  for (size_t i = 0; i < r.num_rows(); ++i) {
+    ASSERT_LT(d.codes[i], d.dict->size()) << what << " row " << i;
+    if (!d.nulls[i]) ASSERT_EQ(d.StringAt(i), plain.strings[i]) << what << " row " << i;
+  }
+}
+
 std::string RoundTrip(const Columns& cols, size_t n, const ChunkEncodeOptions& opt = {},
                       const std::string& what = "") {
   std::string bytes = Encode(cols, n, opt);
@@ -184,6 +207,7 @@ std::string RoundTrip(const Columns& cols, size_t n, const ChunkEncodeOptions& o
     EXPECT_TRUE(st.ok()) << w << ": " << st.ToString();
     ExpectSameColumn(cols[c], out, n, w);
     ExpectStats(cols[c], n, r->stats(c), w);
+    if (st.ok()) ExpectDictionaryForm(*r, c, out, w);
     // Appending a second time doubles every vector, the first half untouched.
     ColumnVector twice = out;
     EXPECT_TRUE(r->DecodeColumn(c, &twice).ok());
@@ -724,6 +748,17 @@ void DecodeAll(std::string_view bytes, std::span<const ColumnType> types) {
       EXPECT_EQ(st.code(), ErrorCode::kCorruption);
       EXPECT_TRUE(out.nulls.empty());
     }
+    if (r->encoding(c) == ColumnEncoding::kDict) {
+      // The dictionary form checks exactly what the plain decode checks.
+      ColumnVector d = Make(types[c]);
+      Status ds = r->DecodeDictionary(c, &d);
+      EXPECT_EQ(ds.code(), st.code());
+      if (ds.ok()) {
+        ExpectDictionaryForm(*r, c, out, "corrupt input");
+      } else {
+        EXPECT_TRUE(d.nulls.empty() && d.codes.empty() && !d.dict);
+      }
+    }
   }
 }
 
@@ -770,6 +805,26 @@ TEST(ChunkCorruptionTest, TruncationsAndFlips) {
       DecodeAll(Reseal(f), types);
     }
   }
+}
+
+TEST(ChunkTest, DictionaryFormNeedsAnEmptyDictColumn) {
+  Columns cols{Make(ColumnType::kVarchar)};
+  for (int i = 0; i < 300; ++i) {
+    cols[0].strings.push_back(i % 7 == 0 ? "" : "host-" + std::to_string(i % 5));
+    cols[0].nulls.push_back(i % 7 == 0);
+  }
+  std::string bytes = Encode(cols, 300);
+  auto r = ChunkReader::Open(bytes, Types(cols));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->encoding(0), ColumnEncoding::kDict);
+  ColumnVector plain = Make(ColumnType::kVarchar);
+  ASSERT_TRUE(r->DecodeColumn(0, &plain).ok());
+  ExpectDictionaryForm(*r, 0, plain, "dict");
+  // Mixing the forms in one column is refused.
+  EXPECT_EQ(r->DecodeDictionary(0, &plain).code(), ErrorCode::kInvalidArgument);
+  ColumnVector blob = Make(ColumnType::kBlob);
+  EXPECT_EQ(r->DecodeDictionary(0, &blob).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r->DecodeDictionary(1, &plain).code(), ErrorCode::kInvalidArgument);
 }
 
 TEST(ChunkCorruptionTest, WrongTypesAndMisuse) {
