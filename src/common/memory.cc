@@ -79,11 +79,6 @@ void MemoryAccount::set_trim_threshold(int64_t bytes) {
 
 void MemoryAccount::ConfigureAllocator() {
   mallopt(M_MMAP_THRESHOLD, 8 << 20);
-  // Fixing the mmap threshold also fixes the trim threshold at glibc's 128 KiB: every free that
-  // leaves more than that at the top of a thread's heap was handed back (madvise) and faulted
-  // in again by the next allocation. 16 MiB (what glibc's own adaptive setting reaches for an
-  // 8 MiB mmap threshold) keeps the working set; the trimmer returns it once load quiets down.
-  mallopt(M_TRIM_THRESHOLD, 16 << 20);
 }
 
 Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit, bool request) {
