@@ -510,7 +510,8 @@ class Engine final : public Store {
   // ---- Sealing ------------------------------------------------------------------------------
 
   // Folds head entries of one partition into its chunks (docs/architecture.md), at most
-  // kSealEntries entries and about kSealRowsFactor * chunk_rows chunk rows per call, so that
+  // kSealEntries entries, kSealRowsFactor * chunk_rows chunk rows and about kSealBytes of
+  // decoded data per call (the first entry is always taken), so that
   // a seal's memory and batch stay bounded however big the head has grown (a row-store
   // directory, or sealing that fell behind). *more is set when entries were left for another
   // call. Only the chunks that hold an entry's key are rewritten (plus small neighbours, so
@@ -532,6 +533,7 @@ class Engine final : public Store {
       std::string key;    // chunk key (ends with S_last)
       std::string first;  // S_first
       size_t rows = 0;
+      uint64_t bytes = 0;  // what decoding it takes in memory (estimate)
       bool rewrite = false;
     };
     std::vector<ChunkMeta> chunks;
@@ -543,7 +545,11 @@ class Engine final : public Store {
       for (it->Seek(co.lower); it->Valid(); it->Next()) {
         ChunkRecord rec;
         if (!DecodeChunkRecord(it->value(), &rec)) return Corrupt("chunk record", l.table.name);
-        chunks.push_back(ChunkMeta{std::string(it->key()), std::string(rec.first), rec.rows});
+        QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, ChunkReader::Open(rec.body, l.chunk_types));
+        uint64_t bytes = static_cast<uint64_t>(rec.rows) * kRowBytes * l.types.size();
+        for (size_t c = 0; c < l.chunk_types.size(); ++c) bytes += reader.stats(c).total_bytes;
+        chunks.push_back(
+            ChunkMeta{std::string(it->key()), std::string(rec.first), rec.rows, bytes});
       }
       QUANTA_RETURN_IF_ERROR(it->status());
     }
@@ -560,6 +566,10 @@ class Engine final : public Store {
     std::vector<int32_t> head_row;     // entry i's row in `head`, -1 for a tombstone
     std::vector<int32_t> owner;
     size_t rewrite_rows = 0;
+    uint64_t bytes = 0;  // head entries taken and chunks to rewrite, decoded (estimate)
+    auto over = [&](size_t more_rows, uint64_t more_bytes) {
+      return rewrite_rows + more_rows > max_chunk_rows || bytes + more_bytes > kSealBytes;
+    };
     {
       IteratorOptions ho;
       ho.lower = head_prefix;
@@ -576,13 +586,18 @@ class Engine final : public Store {
           *more = true;
           break;
         }
-        if (inside && !chunks[ci].rewrite) {
-          if (!suffix_end.empty() && rewrite_rows + chunks[ci].rows > max_chunk_rows) {
-            *more = true;
-            break;
-          }
+        const uint64_t entry_bytes = key.size() + it->value().size() + kRowBytes * l.types.size();
+        const bool new_chunk = inside && !chunks[ci].rewrite;
+        if (!suffix_end.empty() && over(new_chunk ? chunks[ci].rows : 0,
+                                        entry_bytes + (new_chunk ? chunks[ci].bytes : 0))) {
+          *more = true;
+          break;
+        }
+        bytes += entry_bytes;
+        if (new_chunk) {
           chunks[ci].rewrite = true;
           rewrite_rows += chunks[ci].rows;
+          bytes += chunks[ci].bytes;
         }
         arena.append(suffix);
         suffix_end.push_back(static_cast<uint32_t>(arena.size()));
@@ -631,15 +646,17 @@ class Engine final : public Store {
       const size_t before = owner[e] >= 0 ? static_cast<size_t>(owner[e]) : gap[e];  // index
       // The chunk just before this entry's place and the one just after it.
       if (before > 0 && !chunks[before - 1].rewrite && chunks[before - 1].rows < small &&
-          rewrite_rows + chunks[before - 1].rows <= max_chunk_rows) {
+          !over(chunks[before - 1].rows, chunks[before - 1].bytes)) {
         chunks[before - 1].rewrite = true;
         rewrite_rows += chunks[before - 1].rows;
+        bytes += chunks[before - 1].bytes;
       }
       const size_t after = owner[e] >= 0 ? before + 1 : gap[e];
       if (after < chunks.size() && !chunks[after].rewrite && chunks[after].rows < small &&
-          rewrite_rows + chunks[after].rows <= max_chunk_rows) {
+          !over(chunks[after].rows, chunks[after].bytes)) {
         chunks[after].rewrite = true;
         rewrite_rows += chunks[after].rows;
+        bytes += chunks[after].bytes;
       }
     }
     // Walk chunks and entries together; a kept chunk ends the current segment.
@@ -777,7 +794,32 @@ class Engine final : public Store {
                       WriteBatch* batch, size_t* pieces_written) {
     const size_t n = rows.num_rows;
     if (n == 0) return Status::OK();
-    const size_t pieces = (n + options_.chunk_rows - 1) / options_.chunk_rows;
+    // Balanced pieces of at most chunk_rows rows, each cut early once its rows take
+    // kChunkBytes in memory (rows of long strings), so that decoding a chunk stays bounded.
+    const size_t pieces_by_rows = (n + options_.chunk_rows - 1) / options_.chunk_rows;
+    const size_t target_rows = (n + pieces_by_rows - 1) / pieces_by_rows;
+    std::vector<size_t> cuts;  // piece ends
+    {
+      std::vector<const ColumnVector*> strings;
+      for (int c : l.chunk_columns) {
+        if (!rows.columns[c].strings.empty()) strings.push_back(&rows.columns[c]);
+      }
+      size_t in_piece = 0;
+      uint64_t piece_bytes = 0;
+      for (size_t r = 0; r < n; ++r) {
+        uint64_t row_bytes = kRowBytes * l.types.size();
+        for (const ColumnVector* col : strings) row_bytes += col->strings[r].size();
+        if (in_piece > 0 && (in_piece == target_rows || piece_bytes + row_bytes > kChunkBytes)) {
+          cuts.push_back(r);
+          in_piece = 0;
+          piece_bytes = 0;
+        }
+        ++in_piece;
+        piece_bytes += row_bytes;
+      }
+      cuts.push_back(n);
+    }
+    const size_t pieces = cuts.size();
     // Rows of different series (the local-key columns after the time column: the hosts of a
     // table keyed by time then host) interleave in key order; telling the codec which row
     // belongs to which series lets it code each value against the same series' previous one.
@@ -796,7 +838,7 @@ class Engine final : public Store {
     std::vector<const ColumnVector*> col_ptrs(l.chunk_columns.size());
     std::string value, first_suffix, chunk_key;
     for (size_t p = 0, from = 0; p < pieces; ++p) {
-      const size_t to = n * (p + 1) / pieces;
+      const size_t to = cuts[p];
       for (size_t c = 0; c < col_ptrs.size(); ++c) {
         const ColumnVector& src = rows.columns[l.chunk_columns[c]];
         if (pieces == 1) {
@@ -926,6 +968,11 @@ class Engine final : public Store {
   // multiple of chunk_rows).
   static constexpr size_t kSealEntries = 65536;
   static constexpr size_t kSealRowsFactor = 8;
+  // Memory a Seal() call may decode (head entries and chunks to rewrite), and the decoded size
+  // at which a chunk is cut (rows of long strings): estimates, with kRowBytes per column.
+  static constexpr uint64_t kSealBytes = 64ull << 20;
+  static constexpr uint64_t kChunkBytes = 8ull << 20;
+  static constexpr uint64_t kRowBytes = 16;
 
   std::unique_ptr<Backend> backend_;
   StoreOptions options_;
