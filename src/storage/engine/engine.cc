@@ -770,7 +770,7 @@ class Engine final : public Store {
         }
         for (; e < seg.entry_end; ++e) take_head(e);
       }
-      QUANTA_RETURN_IF_ERROR(AppendChunks(l, head_prefix, *merged, &batch, &pieces_written));
+      pieces_written += AppendChunks(l, head_prefix, *merged, options_.chunk_rows, &batch);
     }
     QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
     {
@@ -785,84 +785,6 @@ class Engine final : public Store {
     seals_.fetch_add(1, std::memory_order_relaxed);
     rows_sealed_.fetch_add(num_entries, std::memory_order_relaxed);
     chunks_written_.fetch_add(pieces_written, std::memory_order_relaxed);
-    return Status::OK();
-  }
-
-  // Cuts `rows` (in key order, every table column filled) into balanced chunks of at most
-  // chunk_rows rows and adds their puts to `batch`.
-  Status AppendChunks(const TableLayout& l, const std::string& head_prefix, const RowBatch& rows,
-                      WriteBatch* batch, size_t* pieces_written) {
-    const size_t n = rows.num_rows;
-    if (n == 0) return Status::OK();
-    // Balanced pieces of at most chunk_rows rows, each cut early once its rows take
-    // kChunkBytes in memory (rows of long strings), so that decoding a chunk stays bounded.
-    const size_t pieces_by_rows = (n + options_.chunk_rows - 1) / options_.chunk_rows;
-    const size_t target_rows = (n + pieces_by_rows - 1) / pieces_by_rows;
-    std::vector<size_t> cuts;  // piece ends
-    {
-      std::vector<const ColumnVector*> strings;
-      for (int c : l.chunk_columns) {
-        if (!rows.columns[c].strings.empty()) strings.push_back(&rows.columns[c]);
-      }
-      size_t in_piece = 0;
-      uint64_t piece_bytes = 0;
-      for (size_t r = 0; r < n; ++r) {
-        uint64_t row_bytes = kRowBytes * l.types.size();
-        for (const ColumnVector* col : strings) row_bytes += col->strings[r].size();
-        if (in_piece > 0 && (in_piece == target_rows || piece_bytes + row_bytes > kChunkBytes)) {
-          cuts.push_back(r);
-          in_piece = 0;
-          piece_bytes = 0;
-        }
-        ++in_piece;
-        piece_bytes += row_bytes;
-      }
-      cuts.push_back(n);
-    }
-    const size_t pieces = cuts.size();
-    // Rows of different series (the local-key columns after the time column: the hosts of a
-    // table keyed by time then host) interleave in key order; telling the codec which row
-    // belongs to which series lets it code each value against the same series' previous one.
-    std::vector<uint32_t> series;
-    if (l.keys.has_quantum() && l.keys.suffix().size() > 1) {
-      series.resize(n);
-      std::unordered_map<std::string, uint32_t> ids;
-      std::string tail;
-      for (size_t r = 0; r < n; ++r) {
-        tail.clear();
-        l.keys.AppendSuffixFrom(rows, r, 1, &tail);
-        series[r] = ids.try_emplace(tail, static_cast<uint32_t>(ids.size())).first->second;
-      }
-    }
-    std::vector<ColumnVector> cols(pieces > 1 ? l.chunk_columns.size() : 0);
-    std::vector<const ColumnVector*> col_ptrs(l.chunk_columns.size());
-    std::string value, first_suffix, chunk_key;
-    for (size_t p = 0, from = 0; p < pieces; ++p) {
-      const size_t to = cuts[p];
-      for (size_t c = 0; c < col_ptrs.size(); ++c) {
-        const ColumnVector& src = rows.columns[l.chunk_columns[c]];
-        if (pieces == 1) {
-          col_ptrs[c] = &src;
-          continue;
-        }
-        CopyRange(&cols[c], src, from, to);
-        col_ptrs[c] = &cols[c];
-      }
-      first_suffix.clear();
-      l.keys.AppendSuffix(rows, from, &first_suffix);
-      chunk_key = ChunkKeyOf(head_prefix);
-      l.keys.AppendSuffix(rows, to - 1, &chunk_key);
-      value.clear();
-      EncodeChunkRecord(to - from, first_suffix, &value);
-      ChunkEncodeOptions eo;
-      if (!series.empty()) {
-        eo.series_of_row = std::span<const uint32_t>(series).subspan(from, to - from);
-      }
-      EncodeChunk(col_ptrs, to - from, &value, eo);
-      batch->Put(chunk_key, value);
-      from = to;
-    }
-    *pieces_written += pieces;
     return Status::OK();
   }
 
@@ -968,11 +890,10 @@ class Engine final : public Store {
   // multiple of chunk_rows).
   static constexpr size_t kSealEntries = 65536;
   static constexpr size_t kSealRowsFactor = 8;
-  // Memory a Seal() call may decode (head entries and chunks to rewrite), and the decoded size
-  // at which a chunk is cut (rows of long strings): estimates, with kRowBytes per column.
+  // Memory a Seal() call may decode (head entries and chunks to rewrite): an estimate, with
+  // kRowBytes per column (partition.h).
   static constexpr uint64_t kSealBytes = 64ull << 20;
-  static constexpr uint64_t kChunkBytes = 8ull << 20;
-  static constexpr uint64_t kRowBytes = 16;
+
 
   std::unique_ptr<Backend> backend_;
   StoreOptions options_;

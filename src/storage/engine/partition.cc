@@ -2,6 +2,7 @@
 #include "storage/engine/partition.h"
 
 #include <limits>
+#include <unordered_map>
 
 #include "common/coding.h"
 #include "storage/engine/chunk.h"
@@ -174,6 +175,81 @@ TimeBounds BoundsOf(const ScanRange& r) {
   }
   if (b.lo && b.hi && *b.lo > *b.hi) b.empty = true;
   return b;
+}
+
+size_t AppendChunks(const TableLayout& l, const std::string& head_prefix, const RowBatch& rows,
+                  size_t chunk_rows, WriteBatch* batch) {
+  const size_t n = rows.num_rows;
+  if (n == 0) return 0;
+  // Balanced pieces of at most chunk_rows rows, each cut early once its rows take
+  // kChunkBytes in memory (rows of long strings), so that decoding a chunk stays bounded.
+  const size_t pieces_by_rows = (n + chunk_rows - 1) / chunk_rows;
+  const size_t target_rows = (n + pieces_by_rows - 1) / pieces_by_rows;
+  std::vector<size_t> cuts;  // piece ends
+  {
+    std::vector<const ColumnVector*> strings;
+    for (int c : l.chunk_columns) {
+      if (!rows.columns[c].strings.empty()) strings.push_back(&rows.columns[c]);
+    }
+    size_t in_piece = 0;
+    uint64_t piece_bytes = 0;
+    for (size_t r = 0; r < n; ++r) {
+      uint64_t row_bytes = kRowBytes * l.types.size();
+      for (const ColumnVector* col : strings) row_bytes += col->strings[r].size();
+      if (in_piece > 0 && (in_piece == target_rows || piece_bytes + row_bytes > kChunkBytes)) {
+        cuts.push_back(r);
+        in_piece = 0;
+        piece_bytes = 0;
+      }
+      ++in_piece;
+      piece_bytes += row_bytes;
+    }
+    cuts.push_back(n);
+  }
+  const size_t pieces = cuts.size();
+  // Rows of different series (the local-key columns after the time column: the hosts of a
+  // table keyed by time then host) interleave in key order; telling the codec which row
+  // belongs to which series lets it code each value against the same series' previous one.
+  std::vector<uint32_t> series;
+  if (l.keys.has_quantum() && l.keys.suffix().size() > 1) {
+    series.resize(n);
+    std::unordered_map<std::string, uint32_t> ids;
+    std::string tail;
+    for (size_t r = 0; r < n; ++r) {
+      tail.clear();
+      l.keys.AppendSuffixFrom(rows, r, 1, &tail);
+      series[r] = ids.try_emplace(tail, static_cast<uint32_t>(ids.size())).first->second;
+    }
+  }
+  std::vector<ColumnVector> cols(pieces > 1 ? l.chunk_columns.size() : 0);
+  std::vector<const ColumnVector*> col_ptrs(l.chunk_columns.size());
+  std::string value, first_suffix, chunk_key;
+  for (size_t p = 0, from = 0; p < pieces; ++p) {
+    const size_t to = cuts[p];
+    for (size_t c = 0; c < col_ptrs.size(); ++c) {
+      const ColumnVector& src = rows.columns[l.chunk_columns[c]];
+      if (pieces == 1) {
+        col_ptrs[c] = &src;
+        continue;
+      }
+      CopyRange(&cols[c], src, from, to);
+      col_ptrs[c] = &cols[c];
+    }
+    first_suffix.clear();
+    l.keys.AppendSuffix(rows, from, &first_suffix);
+    chunk_key = ChunkKeyOf(head_prefix);
+    l.keys.AppendSuffix(rows, to - 1, &chunk_key);
+    value.clear();
+    EncodeChunkRecord(to - from, first_suffix, &value);
+    ChunkEncodeOptions eo;
+    if (!series.empty()) {
+      eo.series_of_row = std::span<const uint32_t>(series).subspan(from, to - from);
+    }
+    EncodeChunk(col_ptrs, to - from, &value, eo);
+    batch->Put(chunk_key, value);
+    from = to;
+  }
+  return pieces;
 }
 
 }  // namespace quanta::storage::internal

@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "common/value.h"
 #include "schema/table_def.h"
+#include "storage/backend/backend.h"
 #include "storage/batch.h"
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
@@ -95,6 +96,17 @@ Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& 
 
 // Partition values (one per PK element, natural values) of a head key's partition prefix.
 Status DecodePartition(const TableLayout& l, std::string_view key, Row* partition);
+
+// Decoded size (an estimate) of one column of one row, besides its string bytes.
+inline constexpr uint64_t kRowBytes = 16;
+// The decoded size at which a chunk is cut (rows of long strings).
+inline constexpr uint64_t kChunkBytes = 8ull << 20;
+
+// Cuts `rows` (in key order, every table column filled) into balanced chunks of at most
+// `chunk_rows` rows, each cut early once its rows take kChunkBytes decoded, and adds their puts
+// (keys under `head_prefix`'s partition) to `batch`. Returns the number of chunks.
+size_t AppendChunks(const TableLayout& l, const std::string& head_prefix, const RowBatch& rows,
+                    size_t chunk_rows, WriteBatch* batch);
 
 // The inclusive time bounds of a scan range.
 TimeBounds BoundsOf(const ScanRange& r);
