@@ -4,6 +4,7 @@
 // bounded-memory paths agree with the whole-term ones: ValidateTerm gives DecodeTerm's verdict
 // and message, the streaming put walk DecodeTtbRequest's verdict, message and cells, and the
 // direct query-reply encoder EncodeTtbQueryResp's bytes.
+#include <bit>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +21,17 @@ using namespace quanta::wire;
 void Fail(const char* what) {
   std::fprintf(stderr, "ttb_decode_fuzz: %s\n", what);
   std::abort();
+}
+
+// Two decoded cells are the same cell: doubles compare by their bits (a NaN from a
+// NEW_FLOAT_EXT term equals itself; NaN == NaN is false).
+bool SameCell(const std::optional<quanta::Value>& a, const std::optional<quanta::Value>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (!a.has_value()) return true;
+  if (a->is_double() && b->is_double()) {
+    return std::bit_cast<uint64_t>(a->as_double()) == std::bit_cast<uint64_t>(b->as_double());
+  }
+  return *a == *b;
 }
 
 }  // namespace
@@ -69,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           input, [&] { c = 0; },
           [&](std::optional<quanta::Value> v) {
             same = same && r < p->rows.size() && c < p->rows[r].size() &&
-                   v == ttb::TermToValue(p->rows[r][c]);
+                   SameCell(v, ttb::TermToValue(p->rows[r][c]));
             ++c;
           },
           [&] {
