@@ -2,26 +2,18 @@
 // well as by row count, and every row survives the cut.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 
-#include "storage/embedded.h"
+#include "temp_store.h"
 #include "test_tables.h"
 
 namespace quanta::storage {
 namespace {
 
-namespace fs = std::filesystem;
 
 TEST(EngineBoundsTest, ChunksOfLongStringsAreCutBySize) {
-  fs::path dir = fs::temp_directory_path() / ("quanta_bounds_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  EmbeddedOptions o;
-  o.backend.data_dir = dir.string();
-  o.backend.min_free_space_bytes = 0;
-  o.engine.seal_idle_ms = 0;  // seal only when asked (Compact)
-  auto opened = OpenEmbeddedStore(o);
-  ASSERT_TRUE(opened.ok());
-  Store& store = **opened;
+  testing::TempStore temp("bounds");
+  ASSERT_NE(temp.store(), nullptr);
+  Store& store = *temp.store();
   schema::TableDef t = testing::MakeTable(
       "big", 1, {{"k", ColumnType::kVarchar}, {"ts", ColumnType::kTimestamp},
                  {"body", ColumnType::kVarchar, true}},
@@ -60,8 +52,6 @@ TEST(EngineBoundsTest, ChunksOfLongStringsAreCutBySize) {
     if (!*more) break;
   }
   EXPECT_EQ(seen, kRows);
-  opened->reset();
-  fs::remove_all(dir);
 }
 
 }  // namespace

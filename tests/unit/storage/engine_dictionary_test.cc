@@ -3,16 +3,14 @@
 // and every column it hands over in dictionary form must keep the form's contract.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <random>
 
-#include "storage/embedded.h"
+#include "temp_store.h"
 #include "test_tables.h"
 
 namespace quanta::storage {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::MakeTable;
 
 struct Scanned {
@@ -62,16 +60,9 @@ Scanned Scan(Store& store, const schema::TableDef& t, const ScanRange& range,
 }
 
 TEST(EngineDictionaryTest, DictionaryFormScansEqualPlainScans) {
-  fs::path dir = fs::temp_directory_path() / ("quanta_dictionary_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  EmbeddedOptions o;
-  o.backend.data_dir = dir.string();
-  o.backend.min_free_space_bytes = 0;
-  o.engine.chunk_rows = 256;
-  o.engine.seal_idle_ms = 0;  // seal only when asked (Compact)
-  auto opened = OpenEmbeddedStore(o);
-  ASSERT_TRUE(opened.ok());
-  Store& store = **opened;
+  testing::TempStore temp("dictionary", 256);
+  ASSERT_NE(temp.store(), nullptr);
+  Store& store = *temp.store();
   for (bool desc : {false, true}) {
     SCOPED_TRACE(desc ? "time DESC" : "time ASC");
     schema::TableDef t = MakeTable("d", desc ? 2 : 1,
@@ -144,8 +135,6 @@ TEST(EngineDictionaryTest, DictionaryFormScansEqualPlainScans) {
     EXPECT_GT(dictionary_columns[2], 0u);  // a dictionary-encoded chunk column
     EXPECT_GT(dictionary_columns[3], 0u);  // with NULLs, where its chunks are dictionaries
   }
-  opened->reset();
-  fs::remove_all(dir);
 }
 
 }  // namespace

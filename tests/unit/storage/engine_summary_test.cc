@@ -4,16 +4,14 @@
 
 #include <bit>
 #include <cmath>
-#include <filesystem>
 #include <random>
 
-#include "storage/embedded.h"
+#include "temp_store.h"
 #include "test_tables.h"
 
 namespace quanta::storage {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::MakeTable;
 
 // What the executor would compute from a scan: per column count, int sum/min/max, exact
@@ -106,16 +104,9 @@ void ExpectSame(const Folded& a, const Folded& b, const schema::TableDef& t) {
 }
 
 TEST(EngineSummaryTest, SummariesDescribeExactlyTheScannedRows) {
-  fs::path dir = fs::temp_directory_path() / ("quanta_summary_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  EmbeddedOptions o;
-  o.backend.data_dir = dir.string();
-  o.backend.min_free_space_bytes = 0;
-  o.engine.chunk_rows = 256;
-  o.engine.seal_idle_ms = 0;  // seal only when asked (Compact)
-  auto opened = OpenEmbeddedStore(o);
-  ASSERT_TRUE(opened.ok());
-  Store& store = **opened;
+  testing::TempStore temp("summary", 256);
+  ASSERT_NE(temp.store(), nullptr);
+  Store& store = *temp.store();
   for (bool desc : {false, true}) {
     SCOPED_TRACE(desc ? "time DESC" : "time ASC");
     schema::TableDef t = MakeTable("m", desc ? 2 : 1,
@@ -170,8 +161,6 @@ TEST(EngineSummaryTest, SummariesDescribeExactlyTheScannedRows) {
     }
     EXPECT_GT(summaries, 0u);  // whole chunks were answered from statistics
   }
-  opened->reset();
-  fs::remove_all(dir);
 }
 
 }  // namespace
