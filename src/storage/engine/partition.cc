@@ -111,12 +111,21 @@ bool DecodeChunkRecord(std::string_view value, ChunkRecord* r) {
   return true;
 }
 
-// Decodes every column of a chunk into `batch` (prepared for all table columns), filling the
-// constant partition columns from `partition`.
-Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& partition,
-                       RowBatch* batch, bool dictionary_form) {
+Result<ChunkReader> OpenChunk(const TableLayout& l, const ChunkRecord& rec) {
   QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, ChunkReader::Open(rec.body, l.chunk_types));
   if (reader.num_rows() != rec.rows) return Corrupt("chunk", l.table.name);
+  return reader;
+}
+
+Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& partition,
+                       RowBatch* batch, bool dictionary_form) {
+  QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, OpenChunk(l, rec));
+  return DecodeChunkRows(l, reader, partition, batch, dictionary_form);
+}
+
+Status DecodeChunkRows(const TableLayout& l, const ChunkReader& reader, const Row& partition,
+                       RowBatch* batch, bool dictionary_form) {
+  const size_t rows = reader.num_rows();
   dictionary_form = dictionary_form && batch->num_rows == 0;
   for (size_t i = 0; i < l.chunk_columns.size(); ++i) {
     ColumnVector& col = batch->columns[l.chunk_columns[i]];
@@ -131,12 +140,12 @@ Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& 
     ColumnVector& col = batch->columns[l.keys.partition()[i].column];
     if (!col.filled) continue;
     if (dictionary_form && partition[i].is_bytes()) {
-      SetRepeatedDictionary(&col, partition[i], rec.rows);
+      SetRepeatedDictionary(&col, partition[i], rows);
     } else {
-      AppendRepeated(&col, partition[i], rec.rows);
+      AppendRepeated(&col, partition[i], rows);
     }
   }
-  batch->num_rows += rec.rows;
+  batch->num_rows += rows;
   return Status::OK();
 }
 

@@ -15,6 +15,7 @@
 #include "schema/table_def.h"
 #include "storage/backend/backend.h"
 #include "storage/batch.h"
+#include "storage/engine/chunk.h"
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
 #include "storage/store.h"
@@ -93,6 +94,13 @@ bool DecodeChunkRecord(std::string_view value, ChunkRecord* r);
 // dictionary + codes (batch.h).
 Status DecodeChunkRows(const TableLayout& l, const ChunkRecord& rec, const Row& partition,
                        RowBatch* batch, bool dictionary_form = false);
+// The same from an opened chunk (OpenChunk), so that one open serves its statistics and its
+// rows.
+Status DecodeChunkRows(const TableLayout& l, const ChunkReader& reader, const Row& partition,
+                       RowBatch* batch, bool dictionary_form = false);
+// Opens a chunk record's chunk with the table's column types; kCorruption when it does not
+// decode or its row count differs from the record's.
+Result<ChunkReader> OpenChunk(const TableLayout& l, const ChunkRecord& rec);
 
 // Partition values (one per PK element, natural values) of a head key's partition prefix.
 Status DecodePartition(const TableLayout& l, std::string_view key, Row* partition);

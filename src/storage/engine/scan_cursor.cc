@@ -178,15 +178,13 @@ class EngineCursor final : public ScanCursor {
   // the caller accepts summaries and every row of the chunk is in the range, its statistics.
   Status EmitChunk(RowBatch* batch) {
     chunk_loaded_ = false;
-    if (allow_summaries_) {
-      QUANTA_ASSIGN_OR_RETURN(bool summarised, EmitSummary(batch));
-      if (summarised) return Status::OK();
-    }
+    QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, OpenChunk(*l_, chunk_));
+    if (allow_summaries_ && EmitSummary(reader, batch)) return Status::OK();
     // Decode the time column too when it is needed to cut the chunk to the range.
     const bool need_time = l_->time_column >= 0 && (bounds_.lo || bounds_.hi);
     const bool time_wanted = need_time && wanted_[l_->time_column];
     if (need_time && !time_wanted) batch->columns[l_->time_column].filled = true;
-    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(*l_, chunk_, partition_, batch, allow_dictionary_));
+    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(*l_, reader, partition_, batch, allow_dictionary_));
     size_t from = 0, to = batch->num_rows;
     if (need_time) {
       std::tie(from, to) = RowsInRange(batch->columns[l_->time_column], batch->num_rows);
@@ -206,9 +204,7 @@ class EngineCursor final : public ScanCursor {
   }
 
   // The chunk as a summary batch if all its rows lie in the time range; false otherwise.
-  Result<bool> EmitSummary(RowBatch* batch) {
-    QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, ChunkReader::Open(chunk_.body, l_->chunk_types));
-    if (reader.num_rows() != chunk_.rows) return Corrupt("chunk", l_->table.name);
+  bool EmitSummary(const ChunkReader& reader, RowBatch* batch) {
     if (l_->time_column >= 0 && (bounds_.lo || bounds_.hi)) {
       const ChunkColumnStats& t = reader.stats(chunk_index_[l_->time_column]);
       if (t.value_count != chunk_.rows) return false;
