@@ -1,14 +1,16 @@
 // Every SQL example of quanta-shell's help runs when pasted: each is taken as `help sql
 // <statement>` prints it (indented), pasted into a Shell connected to a fresh in-process
 // TsService, in the order of SqlStatements(), and must succeed; the examples of statements that
-// answer with rows (SELECT, EXPLAIN, DESCRIBE, SHOW) must return some. Also checks that the one
-// table (sql_statements.h) reaches help, the SQL/shell-command split and completion.
+// answer with rows (SELECT, EXPLAIN, DESCRIBE, SHOW) must return some. The same for the
+// examples of the user guide, docs/sql.md. Also checks that the one table (sql_statements.h)
+// reaches help, the SQL/shell-command split and completion.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "command_parser.h"
@@ -128,6 +130,56 @@ TEST(HelpExamplesTest, EveryExampleRunsWhenPasted) {
     }
   }
   EXPECT_GE(examples, SqlStatements().size());
+  svc.reset();
+  std::filesystem::remove_all(dir);
+}
+
+// The ```sql blocks of docs/sql.md, pasted in order into a shell on a fresh server: the guide
+// promises that each runs as shown (its results are pinned by tests/sql/guide/sql_guide.test).
+TEST(HelpExamplesTest, SqlGuideExamplesRunWhenPasted) {
+  std::ifstream in(std::string(QUANTA_SOURCE_DIR) + "/docs/sql.md");
+  ASSERT_TRUE(in.good());
+  std::vector<std::string> blocks;
+  std::string line, block;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (!inside && line == "```sql") {
+      inside = true;
+      block.clear();
+    } else if (inside && line == "```") {
+      inside = false;
+      blocks.push_back(block);
+    } else if (inside) {
+      block += line + "\n";
+    }
+  }
+  ASSERT_FALSE(inside) << "unterminated ```sql block";
+  ASSERT_GE(blocks.size(), 10u);
+
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("quanta_sql_guide_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  service::ServiceOptions options;
+  options.data_dir = dir.string();
+  auto opened = service::TsService::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  std::unique_ptr<service::TsService> svc = std::move(opened).value();
+  InProcessServer server{svc.get()};
+  InProcessFactory factory(&server);
+  std::ostringstream out, notices;
+  Shell shell(ShellConfig{}, &factory, &out, &notices);
+  bool connected = false;
+  shell.ConnectAtStartup(&connected);
+  ASSERT_TRUE(connected);
+  for (const std::string& b : blocks) {
+    StatementSplitter splitter;
+    std::vector<std::string> commands;
+    splitter.AddText(b, &commands);
+    EXPECT_FALSE(splitter.pending()) << "a statement without ';':\n" << b;
+    for (const std::string& c : commands) EXPECT_TRUE(IsSqlCommand(c)) << c;
+    out.str("");
+    EXPECT_TRUE(shell.RunScript(b)) << b << "\n->\n" << out.str();
+  }
   svc.reset();
   std::filesystem::remove_all(dir);
 }
