@@ -63,7 +63,8 @@ std::string ErlangFloatText(double d) {
   if (place == 0) {
     out = "0." + digits;
   } else if (place > 0 && place - len < 0) {
-    out = digits.substr(0, static_cast<size_t>(place)) + "." + digits.substr(static_cast<size_t>(place));
+    const auto split = static_cast<size_t>(place);
+    out = digits.substr(0, split) + "." + digits.substr(split);
   } else if (place > 0 && place - len < 6) {
     out = digits + std::string(static_cast<size_t>(place - len), '0') + ".0";
   } else if (place < 0 && place > -6) {

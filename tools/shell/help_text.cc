@@ -164,7 +164,9 @@ std::string SqlHelp() {
   return "The following SQL statements are sent to the server:\n" + list +
          "\n"
          "End each statement with ';'. It may span lines; '--' and '/* */' comments are\n"
-         "ignored. Type 'help sql <statement>;' (e.g. 'help sql select;') for its syntax.";
+         "ignored. Type 'help sql <statement>;' (e.g. 'help sql select;') for its syntax\n"
+         "and examples; the examples use the GeoCheckin table of 'help sql create;' and the\n"
+         "rows of 'help sql insert;'.";
 }
 
 std::optional<std::string> SqlStatementHelp(std::string_view statement) {
