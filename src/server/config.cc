@@ -230,6 +230,7 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
   if (key == "memory.limit") return set_bytes(&s.memory_limit_bytes);
   if (key == "memory.request_limit") return set_bytes(&s.request_memory_limit_bytes);
   if (key == "memory.trim_threshold") return set_bytes(&c->memory_trim_threshold_bytes);
+  if (key == "memory.malloc_arenas") return set_int(&c->malloc_arenas, 0, 1024);
   if (key == "query.max_statement_bytes") return set_bytes(&s.max_statement_bytes);
   if (key == "list_keys.max_concurrent") return set_int(&s.max_concurrent_list_keys, 1, 1000);
   if (key == "query.scan_threads") return set_int(&s.scan_threads, 0, 1024);

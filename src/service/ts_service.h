@@ -51,7 +51,7 @@ struct ServiceOptions {
   int scan_threads = 0;
   // Storage tuning.
   size_t block_cache_mb = 256;
-  size_t write_buffer_mb = 64;
+  size_t write_buffer_mb = 32;
   std::string compression = "zstd";
   int idle_compaction_ms = 2000;            // compact after writes pause this long (0 = never)
   size_t chunk_rows = 8192;                 // storage.chunk_rows: rows per sealed chunk at most
