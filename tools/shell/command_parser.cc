@@ -24,8 +24,8 @@ std::string FirstWord(std::string_view command) {
 }
 
 bool IsSqlCommand(std::string_view command) {
-  static constexpr std::array<std::string_view, 7> kSql = {
-      "create", "delete", "describe", "explain", "insert", "select", "show"};
+  static constexpr std::array<std::string_view, 9> kSql = {
+      "alter", "create", "delete", "describe", "drop", "explain", "insert", "select", "show"};
   const std::string word = FirstWord(command);
   for (std::string_view k : kSql) {
     if (word == k) return true;
