@@ -121,6 +121,8 @@ TEST_F(LifecycleTest, ExpiredRowsVanishAtOnceAndTheirQuantaLeaveTheDisk) {
   EXPECT_GT(st.space_reclaims, 0u);
   ASSERT_TRUE(svc_->store().Flush().ok());
   const uint64_t after = svc_->store().Stats().sst_bytes;
+  RecordProperty("sst_bytes_before", std::to_string(before));
+  RecordProperty("sst_bytes_after", std::to_string(after));
   // A quarter of the rows (12 of 48 partitions) went.
   EXPECT_LT(after, before - before / 8) << "before " << before << ", after " << after;
   EXPECT_EQ(Count(all), kept_per_host);
@@ -171,8 +173,8 @@ TEST_F(LifecycleTest, DropTableUnderConcurrentWritesAndQueries) {
       }
     });
   }
-  for (int round = 0; round < 40; ++round) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int round = 0; round < 100; ++round) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
     auto def = svc_->FindTable("d");
     ASSERT_TRUE(def.ok());
     old_defs.push_back(*def);
@@ -186,6 +188,8 @@ TEST_F(LifecycleTest, DropTableUnderConcurrentWritesAndQueries) {
   for (auto& t : threads) t.join();
   EXPECT_GT(writes_ok.load(), 0u);
   EXPECT_GT(reads_ok.load(), 0u);
+  RecordProperty("writes_ok", std::to_string(writes_ok.load()));
+  RecordProperty("reads_ok", std::to_string(reads_ok.load()));
 
   // Dropped and created again with no writer left: empty, and it stays empty across a pass of
   // the lifecycle; no row is left under any dropped table's id.

@@ -118,6 +118,7 @@ TEST_P(EngineLifecycleTest, DeleteRangeMatchesModel) {
     EXPECT_EQ(ReadAll(s, t), model) << "after deleting " << c.lo << ".." << c.hi;
   }
   EXPECT_GT(s.Stats().chunks_deleted, 0u);
+  RecordProperty("chunks_deleted", std::to_string(s.Stats().chunks_deleted));
   // A scan agrees, in key order, and after sealing again too.
   std::vector<int64_t> expected;
   for (const auto& [key, v] : model) {
@@ -176,6 +177,8 @@ TEST_P(EngineLifecycleTest, DropExpiredRemovesWholeQuantaAndReclaimsSpace) {
   EXPECT_GT(s.Stats().space_reclaims, 0u);
   ASSERT_TRUE(s.Flush().ok());
   const uint64_t after = s.Stats().sst_bytes;
+  RecordProperty("sst_bytes_before", std::to_string(before));
+  RecordProperty("sst_bytes_after", std::to_string(after));
   // Half the data was two tables' worth; 38 of 60 partitions of one table went.
   EXPECT_LT(after, before - before / 5) << "before " << before << " after " << after;
 }
@@ -200,6 +203,8 @@ TEST_P(EngineLifecycleTest, DropTableDataReclaimsSpace) {
   EXPECT_TRUE(ReadAll(s, t).empty());
   ASSERT_TRUE(s.ReclaimSpace().ok());
   ASSERT_TRUE(s.Flush().ok());
+  RecordProperty("sst_bytes_before", std::to_string(before));
+  RecordProperty("sst_bytes_after", std::to_string(s.Stats().sst_bytes));
   EXPECT_LT(s.Stats().sst_bytes, before / 4) << "before " << before;
 }
 
