@@ -154,8 +154,11 @@ TEST_F(LifecycleTest, DropTableUnderConcurrentWritesAndQueries) {
         Status st = (i / 50) % 2 ? svc_->Put("d", std::move(rows))
                                  : Run("INSERT INTO d VALUES ('w" + std::to_string(w) + "', " +
                                        std::to_string(1 + i % 5000) + ", 1)");
-        if (st.ok()) writes_ok++;
-        else EXPECT_EQ(st.code(), ErrorCode::kTableInactive) << st.ToString();
+        if (st.ok()) {
+          writes_ok++;
+        } else {
+          EXPECT_EQ(st.code(), ErrorCode::kTableInactive) << st.ToString();
+        }
       }
     });
   }
@@ -166,10 +169,15 @@ TEST_F(LifecycleTest, DropTableUnderConcurrentWritesAndQueries) {
         Status st = Run("SELECT COUNT(*), MAX(v) FROM d WHERE k = 'w" + std::to_string(r) +
                             "' AND ts >= 1 AND ts < 5001",
                         &out);
-        if (st.ok()) reads_ok++;
-        else EXPECT_EQ(st.code(), ErrorCode::kTableInactive) << st.ToString();
+        if (st.ok()) {
+          reads_ok++;
+        } else {
+          EXPECT_EQ(st.code(), ErrorCode::kTableInactive) << st.ToString();
+        }
         st = svc_->ListKeys("d", [](std::vector<Row>&&) { return Status::OK(); });
-        if (!st.ok()) EXPECT_EQ(st.code(), ErrorCode::kTableInactive) << st.ToString();
+        if (!st.ok()) {
+          EXPECT_EQ(st.code(), ErrorCode::kTableInactive) << st.ToString();
+        }
       }
     });
   }
