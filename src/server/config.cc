@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "schema/expiry.h"
+
 namespace quanta::server {
 
 namespace {
@@ -211,6 +213,33 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
   if (key == "storage.seal_idle") {
     QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v));
     s.seal_idle_ms = static_cast<int>(std::min<int64_t>(ms, 1LL << 30));
+    return Status::OK();
+  }
+  // Expiry (schema/expiry.h), with Riak's riak.conf names.
+  if (key == "leveldb.expiration") {
+    QUANTA_ASSIGN_OR_RETURN(s.expiry.enabled, ParseBool(key, v));
+    return Status::OK();
+  }
+  if (key == "leveldb.expiration.retention_time") {
+    auto d = schema::ParseDuration(v);
+    if (!d.ok()) {
+      return Bad("invalid value '" + v + "' for " + key +
+                 " (expected unlimited or a duration such as 5h, 8d9h or 2w)");
+    }
+    s.expiry.retention_ms = *d;
+    return Status::OK();
+  }
+  if (key == "leveldb.expiration.mode") {
+    if (v != "whole_file" && v != "normal") {
+      return Bad("invalid value '" + v + "' for " + key + " (whole_file or normal)");
+    }
+    s.expiry.mode = v;
+    return Status::OK();
+  }
+  if (key == "storage.expiry_interval") {
+    QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v));
+    if (ms <= 0) return Bad("invalid value '" + v + "' for " + key + " (expected more than 0)");
+    s.expiry_interval_ms = std::min<int64_t>(ms, 1LL << 30);
     return Status::OK();
   }
   if (key == "nodename") { s.node_name = v; return Status::OK(); }

@@ -17,6 +17,7 @@
 #include "common/result_set.h"
 #include "common/status.h"
 #include "common/value.h"
+#include "schema/expiry.h"
 #include "schema/table_def.h"
 #include "service/query_gate.h"
 
@@ -57,6 +58,13 @@ struct ServiceOptions {
   size_t chunk_rows = 8192;                 // storage.chunk_rows: rows per sealed chunk at most
   int seal_idle_ms = 1000;                  // storage.seal_idle: seal a partition idle this long
   int64_t min_free_space_bytes = 128LL << 20;  // storage.min_free_space: writes refused below
+  // Expiry (schema/expiry.h): leveldb.expiration, leveldb.expiration.retention_time,
+  // leveldb.expiration.mode; per-table properties override them.
+  schema::ExpiryConfig expiry;
+  // storage.expiry_interval: how often the background lifecycle thread removes expired quanta.
+  int64_t expiry_interval_ms = 60000;
+  // Milliseconds since the epoch, for expiry; null = the system clock. A test hook.
+  std::function<int64_t()> clock_ms;
   // Node identity for EXPLAIN's coverage plan and TsCoverageResp entries.
   std::string node_name = "quanta@127.0.0.1";
   std::string advertised_pb_host = "127.0.0.1";
@@ -74,6 +82,8 @@ enum class StatementKind : uint8_t {
   kShowTables,
   kShowCreateTable,
   kExplain,
+  kDropTable,   // Quanta extension
+  kAlterTable,  // Riak TS 1.6
 };
 
 // "select", "insert", ... as HTTP error texts print it (riak_ts.md section 11.1).
@@ -160,6 +170,11 @@ class TsService {
   const ServiceOptions& options() const;
   Stats& stats();
   storage::Store& store();
+
+  // Runs the data lifecycle once, as the background thread does every storage.expiry_interval
+  // (and soon after a DROP TABLE or range DELETE): finishes deleting dropped tables' rows,
+  // removes expired quanta, compacts what was deleted. For tests and tools.
+  Status RunLifecycle();
 
   // Flushes and closes storage. Further calls fail. Idempotent.
   Status Close();

@@ -261,4 +261,70 @@ size_t AppendChunks(const TableLayout& l, const std::string& head_prefix, const 
   return pieces;
 }
 
+Result<std::optional<std::pair<RowBatch, size_t>>> FindInChunk(Backend& backend,
+                                                               const TableLayout& l,
+                                                               std::string_view key,
+                                                               const Snapshot* snapshot) {
+  using Found = std::optional<std::pair<RowBatch, size_t>>;
+  const size_t prefix_len = l.keys.PartitionPrefixLength(key);
+  if (prefix_len == 0) return Corrupt("row key", l.table.name);
+  IteratorOptions o;
+  o.lower = ChunkKeyOf(key);
+  o.upper = ChunkKeyOf(PrefixSuccessor(key.substr(0, prefix_len)));
+  auto it = backend.NewIterator(o, snapshot);
+  it->Seek(o.lower);
+  if (!it->Valid()) {
+    QUANTA_RETURN_IF_ERROR(it->status());
+    return Found();
+  }
+  ChunkRecord rec;
+  if (!DecodeChunkRecord(it->value(), &rec)) return Corrupt("chunk record", l.table.name);
+  const std::string_view suffix = key.substr(prefix_len);
+  if (suffix < rec.first) return Found();
+  Row partition;
+  QUANTA_RETURN_IF_ERROR(DecodePartition(l, key, &partition));
+  RowBatch batch;
+  batch.Reset(l.types, {});
+  QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, rec, partition, &batch));
+  // Rows are in key order: binary search on their rebuilt suffixes.
+  size_t lo = 0, hi = batch.num_rows;
+  std::string s;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    s.clear();
+    l.keys.AppendSuffix(batch, mid, &s);
+    int c = std::string_view(s).compare(suffix);
+    if (c == 0) return Found(std::in_place, std::move(batch), mid);
+    if (c < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return Found();
+}
+
+Result<std::vector<std::string>> ChunkRowKeys(const TableLayout& l, std::string_view chunk_key,
+                                              std::string_view value) {
+  ChunkRecord rec;
+  if (!DecodeChunkRecord(value, &rec)) return Corrupt("chunk record", l.table.name);
+  std::string head_key(chunk_key);
+  head_key[0] = kRowPrefix;
+  const size_t prefix_len = l.keys.PartitionPrefixLength(head_key);
+  if (prefix_len == 0) return Corrupt("chunk key", l.table.name);
+  Row partition;
+  QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_key, &partition));
+  std::vector<bool> wanted(l.types.size(), false);
+  for (const auto& e : l.keys.suffix()) wanted[e.column] = true;
+  RowBatch batch;
+  batch.Reset(l.types, wanted);
+  QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, rec, partition, &batch));
+  std::vector<std::string> keys(batch.num_rows);
+  for (size_t i = 0; i < batch.num_rows; ++i) {
+    keys[i].assign(head_key, 0, prefix_len);
+    l.keys.AppendSuffix(batch, i, &keys[i]);
+  }
+  return keys;
+}
+
 }  // namespace quanta::storage::internal

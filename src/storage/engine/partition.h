@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -115,6 +116,17 @@ inline constexpr uint64_t kChunkBytes = 8ull << 20;
 // (keys under `head_prefix`'s partition) to `batch`. Returns the number of chunks.
 size_t AppendChunks(const TableLayout& l, const std::string& head_prefix, const RowBatch& rows,
                     size_t chunk_rows, WriteBatch* batch);
+
+// The chunk row with head key `key`, if a chunk holds it: the decoded chunk and the row (as
+// of `snapshot`, or the latest data when null).
+Result<std::optional<std::pair<RowBatch, size_t>>> FindInChunk(Backend& backend,
+                                                               const TableLayout& l,
+                                                               std::string_view key,
+                                                               const Snapshot* snapshot);
+
+// Full head keys of every row of a chunk (ListKeys).
+Result<std::vector<std::string>> ChunkRowKeys(const TableLayout& l, std::string_view chunk_key,
+                                              std::string_view value);
 
 // The inclusive time bounds of a scan range.
 TimeBounds BoundsOf(const ScanRange& r);
