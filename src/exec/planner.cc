@@ -7,16 +7,19 @@
 
 namespace quanta::exec {
 
-Result<std::vector<SubQuery>> PlanSubQueries(const BoundSelect& select,
-                                             const PlannerOptions& options) {
+namespace {
+
+// The sub-queries of one partition (its non-quantum key values), appended to `plan`.
+Status PlanPartition(const BoundSelect& select, const Row& partition,
+                     const PlannerOptions& options, std::vector<SubQuery>* out) {
   const schema::TableDef& table = *select.table;
   std::vector<SubQuery> plan;
   const schema::Quantum* q = table.quantum();
   if (!q || !select.time) {
     SubQuery sq;
-    sq.partition = select.partition_values;
-    plan.push_back(std::move(sq));
-    return plan;
+    sq.partition = partition;
+    out->push_back(std::move(sq));
+    return Status::OK();
   }
   const TimeRange& r = *select.time;
   const int64_t qms = q->Millis();
@@ -35,7 +38,7 @@ Result<std::vector<SubQuery>> PlanSubQueries(const BoundSelect& select,
   const int64_t b0 = q->StartOf(lo64);
   for (__int128 start = b0; start < hi_excl; start += qms) {
     SubQuery sq;
-    sq.partition = select.partition_values;
+    sq.partition = partition;
     sq.partition.push_back(Value::Int(static_cast<int64_t>(start)));
     // The first sub-query starts at the query's lower bound (for negative times the truncated
     // quantum start can lie above it).
@@ -57,6 +60,26 @@ Result<std::vector<SubQuery>> PlanSubQueries(const BoundSelect& select,
   if (lk_pos >= 0 && table.local_key[lk_pos].desc()) {
     std::reverse(plan.begin(), plan.end());
   }
+  // Several partitions (IN on the partition key, Riak TS 1.6): the limit counts every
+  // sub-query of the statement.
+  if (!out->empty() && static_cast<int64_t>(out->size() + plan.size()) > options.max_quanta_span) {
+    return Status(ErrorCode::kQuantaLimit,
+                  "Query spans too many quanta (" + std::to_string(plan.size()) + " in each of " +
+                      std::to_string(select.partitions.size()) + " partitions, max " +
+                      std::to_string(options.max_quanta_span) + " in all)");
+  }
+  for (auto& sq : plan) out->push_back(std::move(sq));
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::vector<SubQuery>> PlanSubQueries(const BoundSelect& select,
+                                             const PlannerOptions& options) {
+  std::vector<SubQuery> plan;
+  for (const Row& partition : select.partitions) {
+    QUANTA_RETURN_IF_ERROR(PlanPartition(select, partition, options, &plan));
+  }
   return plan;
 }
 
@@ -72,7 +95,8 @@ std::string KeyText(const BoundSelect& select, const SubQuery& sq, bool start) {
     if (pk.quantum) {
       out += std::to_string(start ? *sq.start : *sq.end);
     } else {
-      out += RenderKeyValue(select.partition_values[vi++], col.type);
+      out += vi < sq.partition.size() ? RenderKeyValue(sq.partition[vi], col.type) : "?";
+      ++vi;
     }
   }
   return out;
@@ -89,12 +113,22 @@ ResultSet ExplainRows(const BoundSelect& select, const std::vector<SubQuery>& pl
                 {"Range Scan End Key", ColumnType::kVarchar},
                 {"Is End Inclusive?", ColumnType::kBoolean},
                 {"Filter", ColumnType::kVarchar}};
-  // Rows are listed in ascending range order, as sub-queries are numbered by Riak.
+  // Rows are listed in ascending range order, as sub-queries are numbered by Riak; with
+  // several partitions (IN), partition by partition in plan order.
   std::vector<const SubQuery*> ordered;
-  for (const auto& sq : plan) ordered.push_back(&sq);
-  if (ordered.size() > 1 && ordered.front()->start && ordered.back()->start &&
-      *ordered.front()->start > *ordered.back()->start) {
-    std::reverse(ordered.begin(), ordered.end());
+  for (size_t b = 0; b < plan.size();) {
+    size_t e = b + 1;
+    while (e < plan.size() && plan[e].partition.size() == plan[b].partition.size() &&
+           std::equal(plan[b].partition.begin(), plan[b].partition.end() - (plan[b].start ? 1 : 0),
+                      plan[e].partition.begin())) {
+      ++e;
+    }
+    const size_t first = ordered.size();
+    for (size_t i = b; i < e; ++i) ordered.push_back(&plan[i]);
+    if (e - b > 1 && plan[b].start && plan[e - 1].start && *plan[b].start > *plan[e - 1].start) {
+      std::reverse(ordered.begin() + static_cast<std::ptrdiff_t>(first), ordered.end());
+    }
+    b = e;
   }
   const bool has_time = select.time.has_value();
   int64_t n = 0;

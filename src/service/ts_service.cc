@@ -98,8 +98,15 @@ struct TsService::Impl {
   }
   static Status Closed() { return Status(ErrorCode::kIoError, "the service is shut down"); }
 
+  // NOW() is read once per statement, when it is analysed.
   exec::AnalyzerOptions analyzer_options() const {
-    return exec::AnalyzerOptions{.timezone_offset_minutes = options.timezone_offset_minutes};
+    int64_t now = options.test_now_ms.value_or(
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    return exec::AnalyzerOptions{.timezone_offset_minutes = options.timezone_offset_minutes,
+                                 .now_ms = now,
+                                 .max_partitions = options.max_quanta_span};
   }
   exec::PlannerOptions planner_options() const {
     return exec::PlannerOptions{.max_quanta_span = options.max_quanta_span,

@@ -39,6 +39,9 @@ struct ServiceOptions {
   int64_t sort_memory_budget_bytes = 256LL << 20;  // ORDER BY without LIMIT
   int64_t max_object_size = 500 * 1024;    // object.size.maximum (bytes per stored row)
   int timezone_offset_minutes = 0;         // default zone for ISO 8601 strings without one
+  // For tests only (the golden files' `config now_ms`; no server option sets it): the time
+  // NOW() answers, in ms since the epoch, instead of the system clock.
+  std::optional<int64_t> test_now_ms;
   // Resource bounds (docs/operations.md). The memory account covers request decoding, parsing,
   // sorts, groups, result sets, encoded replies and connection output buffers.
   int64_t memory_limit_bytes = 512LL << 20;          // memory.limit: all requests together

@@ -317,6 +317,11 @@ Status Harness::Configure(std::string_view key, std::string_view value) {
                     "config timezone needs an offset like -05:00, got '" + std::string(value) + "'");
     }
     o.timezone_offset_minutes = minutes;
+  } else if (key == "now_ms") {
+    // The clock of NOW() (test-only hook, ServiceOptions::test_now_ms).
+    int64_t now = 0;
+    st = need_int(&now);
+    o.test_now_ms = now;
   } else if (key == "node_name") {
     o.node_name = std::string(value);
   } else if (key == "sync") {
