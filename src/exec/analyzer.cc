@@ -890,7 +890,17 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
   // Every non-quantum partition-key column needs `column = literal`, or (Riak TS 1.6)
   // `column IN (...)`: then the query scans each partition of the product of the values.
   std::vector<std::vector<Value>> pk_values;
+  // Quanta extension: a SELECT over a time range that names no partition-key column anywhere
+  // outside OR/NOT reads every partition of the range (listed by the planner's caller).
+  bool names_pk = false;
   for (const auto& pk : table.partition_key) {
+    for (size_t i = 0; i < conjuncts.size() && !pk.quantum; ++i) {
+      names_pk = names_pk || (!consumed[i] && conjuncts[i].column == pk.column);
+    }
+  }
+  out.all_partitions = !names_pk && out.time.has_value() && table.partition_key.size() > 1;
+  for (const auto& pk : table.partition_key) {
+    if (out.all_partitions) break;
     if (pk.quantum) continue;
     const std::string& name = table.columns[pk.column].name;
     std::optional<size_t> eq, in, other;
@@ -929,7 +939,9 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
     }
     pk_values.push_back(std::move(values));
   }
-  QUANTA_ASSIGN_OR_RETURN(out.partitions, PartitionProduct(pk_values, options.max_partitions));
+  if (!out.all_partitions) {
+    QUANTA_ASSIGN_OR_RETURN(out.partitions, PartitionProduct(pk_values, options.max_partitions));
+  }
 
   std::vector<BoundCond> residual;
   for (size_t i = 0; i < conjuncts.size(); ++i) {

@@ -78,6 +78,10 @@ struct BoundSelect {
   // The partitions to scan: each one value per non-quantum PK element, PK order. One unless
   // IN lists partition-key values (Riak TS 1.6): then their product, in the order written.
   std::vector<Row> partitions;
+  // A SELECT that names no partition-key column (Quanta extension): every partition of the
+  // time range. The service lists them from the store into `partitions`, each then a whole
+  // partition row (the quantum start last), before planning.
+  bool all_partitions = false;
   std::optional<TimeRange> time;       // for tables with a quantum
   std::vector<OrderKey> order_by;
   std::optional<int64_t> limit;

@@ -116,6 +116,11 @@ inline constexpr uint64_t kChunkBytes = 8ull << 20;
 size_t AppendChunks(const TableLayout& l, const std::string& head_prefix, const RowBatch& rows,
                     size_t chunk_rows, WriteBatch* batch);
 
+// Store::ListPartitions over one snapshot of `backend` (head entries and chunks both).
+Result<std::vector<Row>> ListPartitionsIn(Backend& backend, const TableLayout& l,
+                                          int64_t quantum_lo, int64_t quantum_hi, size_t max,
+                                          size_t max_steps);
+
 // The inclusive time bounds of a scan range.
 TimeBounds BoundsOf(const ScanRange& r);
 
