@@ -14,7 +14,10 @@ using sql::CompareOp;
 using sql::Cond;
 using sql::Expr;
 using sql::Literal;
+using internal::CheckTimeGroups;
+using internal::CollectInValues;
 using internal::IsoForCompare;
+using internal::PartitionProduct;
 using internal::Normalize;
 using internal::NormalizedCompare;
 
@@ -625,89 +628,6 @@ std::string RenderFilter(const BoundCond& c, const TableDef& t) {
   return "";
 }
 
-namespace {
-// The distinct values of an IN chain (BindIn), in the order written.
-void CollectInValues(const BoundCond& c, std::vector<Value>* out) {
-  const BoundCond* node = &c;
-  while (true) {
-    const BoundCond& leaf = node->kind == BoundCond::Kind::kOr ? node->children[0] : *node;
-    if (std::find(out->begin(), out->end(), leaf.value) == out->end()) out->push_back(leaf.value);
-    if (node->kind != BoundCond::Kind::kOr) return;
-    node = &node->children[1];
-  }
-}
-
-// Every combination of one value per partition-key column, the first column varying slowest.
-// 1025 past `max` partitions (each is at least one sub-query).
-Result<std::vector<Row>> PartitionProduct(const std::vector<std::vector<Value>>& values,
-                                          int64_t max) {
-  int64_t count = 1;
-  for (const auto& v : values) {
-    count *= static_cast<int64_t>(v.size());  // each factor <= the IN limit, checked below
-    if (count > max) {
-      return Status(ErrorCode::kQuantaLimit,
-                    "Query spans too many partitions (IN lists name more than " +
-                        std::to_string(max) + ")");
-    }
-  }
-  std::vector<Row> rows(1);
-  for (const auto& v : values) {
-    std::vector<Row> next;
-    next.reserve(rows.size() * v.size());
-    for (const Row& r : rows) {
-      for (const Value& x : v) {
-        next.push_back(r);
-        next.back().push_back(x);
-      }
-    }
-    rows = std::move(next);
-  }
-  return rows;
-}
-
-// GROUP BY time(column, N unit) (Riak TS 1.6): the column is a TIMESTAMP, grouped one way
-// only, and every TIME(column, N) of the select list names a group.
-Status CheckTimeGroups(const sql::SelectStmt& stmt, const BoundSelect& out,
-                       const std::vector<std::pair<int, int64_t>>& select_buckets) {
-  const TableDef& table = *out.table;
-  for (size_t g = 0; g < out.group_by.size(); ++g) {
-    const int col = out.group_by[g];
-    if (out.group_bucket_ms[g] > 0 && table.columns[col].type != ColumnType::kTimestamp) {
-      return SubmitError("GROUP BY time(..) needs a timestamp column, but " +
-                         table.columns[col].name + " is " +
-                         std::string(ColumnTypeName(table.columns[col].type)) + ".");
-    }
-    for (size_t h = 0; h < g; ++h) {
-      if (out.group_by[h] == col && out.group_bucket_ms[h] != out.group_bucket_ms[g]) {
-        return SubmitError("GROUP BY groups column " + table.columns[col].name +
-                           " in two ways; group it once.");
-      }
-    }
-  }
-  if (out.group_by.empty()) return Status::OK();
-  std::vector<std::string> missing;
-  for (const auto& [col, width] : select_buckets) {
-    bool grouped = false;
-    for (size_t g = 0; g < out.group_by.size(); ++g) {
-      if (out.group_by[g] == col &&
-          (out.group_bucket_ms[g] == 0 || out.group_bucket_ms[g] == width)) {
-        grouped = true;
-      }
-    }
-    std::string name = "TIME(" + table.columns[col].name + ", " + std::to_string(width) + ")";
-    if (!grouped && std::find(missing.begin(), missing.end(), name) == missing.end()) {
-      missing.push_back(std::move(name));
-    }
-  }
-  if (missing.empty()) return Status::OK();
-  std::string list;
-  for (size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
-  (void)stmt;
-  return SubmitError("Field(s) " + list +
-                     " are specified in the select statement but not the GROUP BY.");
-}
-}  // namespace
-
 Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefPtr table_ptr,
                                   const AnalyzerOptions& options) {
   const TableDef& table = *table_ptr;
@@ -771,7 +691,7 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
     out.group_bucket_ms.push_back(g < stmt.group_by_bucket_ms.size() ? stmt.group_by_bucket_ms[g]
                                                                       : 0);
   }
-  QUANTA_RETURN_IF_ERROR(CheckTimeGroups(stmt, out, select_binder.time_buckets()));
+  QUANTA_RETURN_IF_ERROR(CheckTimeGroups(out, select_binder.time_buckets()));
 
   // Step 6: ORDER BY / LIMIT against aggregates; duplicate ORDER BY columns.
   bool windowed = !stmt.order_by.empty() || stmt.limit || stmt.offset;

@@ -1,5 +1,6 @@
 // Internal to the analyzer (analyzer.cc, analyze_write.cc, where_const.cc): the comparison
-// helpers they share, and the constant folding of Riak TS 1.6's WHERE arithmetic and now().
+// helpers they share, the constant folding of Riak TS 1.6's WHERE arithmetic and now(), and
+// the checks of IN partition values and GROUP BY time.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 
 #include "common/status.h"
 #include "common/value.h"
+#include "exec/bound.h"
 #include "sql/ast.h"
 
 namespace quanta::exec::internal {
@@ -46,5 +48,18 @@ struct FoldedConstant {
 // Folds `e` (IsFoldable) with NOW() = now_ms. Errors (1001): "Divide by zero", and operands
 // that are not numbers ("Operator '+' called with mismatched types [...]").
 Result<FoldedConstant> FoldConstant(const sql::Expr& e, int64_t now_ms);
+
+// The distinct values of an IN chain on a partition-key column, in the order written.
+void CollectInValues(const BoundCond& c, std::vector<Value>* out);
+
+// Every combination of one value per partition-key column, the first column varying slowest;
+// 1025 past `max` partitions.
+Result<std::vector<Row>> PartitionProduct(const std::vector<std::vector<Value>>& values,
+                                          int64_t max);
+
+// GROUP BY time(column, N unit): the column is a TIMESTAMP grouped one way only, and every
+// TIME(column, N) of the select list (`select_buckets`: column, width) names a group (1001).
+Status CheckTimeGroups(const BoundSelect& out,
+                       const std::vector<std::pair<int, int64_t>>& select_buckets);
 
 }  // namespace quanta::exec::internal

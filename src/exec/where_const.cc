@@ -1,5 +1,7 @@
 #include "exec/analyzer_internal.h"
 
+#include <algorithm>
+
 #include "common/iso8601.h"
 #include "exec/expr_eval.h"
 
@@ -113,4 +115,83 @@ Result<FoldedConstant> FoldConstant(const Expr& e, int64_t now_ms) {
   }
 }
 
+// The distinct values of an IN chain (BindIn), in the order written.
+void CollectInValues(const BoundCond& c, std::vector<Value>* out) {
+  const BoundCond* node = &c;
+  while (true) {
+    const BoundCond& leaf = node->kind == BoundCond::Kind::kOr ? node->children[0] : *node;
+    if (std::find(out->begin(), out->end(), leaf.value) == out->end()) out->push_back(leaf.value);
+    if (node->kind != BoundCond::Kind::kOr) return;
+    node = &node->children[1];
+  }
+}
+
+// Every combination of one value per partition-key column, the first column varying slowest.
+// 1025 past `max` partitions (each is at least one sub-query).
+Result<std::vector<Row>> PartitionProduct(const std::vector<std::vector<Value>>& values,
+                                          int64_t max) {
+  int64_t count = 1;
+  for (const auto& v : values) {
+    count *= static_cast<int64_t>(v.size());  // each factor <= the IN limit, checked below
+    if (count > max) {
+      return Status(ErrorCode::kQuantaLimit,
+                    "Query spans too many partitions (IN lists name more than " +
+                        std::to_string(max) + ")");
+    }
+  }
+  std::vector<Row> rows(1);
+  for (const auto& v : values) {
+    std::vector<Row> next;
+    next.reserve(rows.size() * v.size());
+    for (const Row& r : rows) {
+      for (const Value& x : v) {
+        next.push_back(r);
+        next.back().push_back(x);
+      }
+    }
+    rows = std::move(next);
+  }
+  return rows;
+}
+
+// GROUP BY time(column, N unit) (Riak TS 1.6): the column is a TIMESTAMP, grouped one way
+// only, and every TIME(column, N) of the select list names a group.
+Status CheckTimeGroups(const BoundSelect& out,
+                       const std::vector<std::pair<int, int64_t>>& select_buckets) {
+  const schema::TableDef& table = *out.table;
+  for (size_t g = 0; g < out.group_by.size(); ++g) {
+    const int col = out.group_by[g];
+    if (out.group_bucket_ms[g] > 0 && table.columns[col].type != ColumnType::kTimestamp) {
+      return SubmitError("GROUP BY time(..) needs a timestamp column, but " +
+                         table.columns[col].name + " is " +
+                         std::string(ColumnTypeName(table.columns[col].type)) + ".");
+    }
+    for (size_t h = 0; h < g; ++h) {
+      if (out.group_by[h] == col && out.group_bucket_ms[h] != out.group_bucket_ms[g]) {
+        return SubmitError("GROUP BY groups column " + table.columns[col].name +
+                           " in two ways; group it once.");
+      }
+    }
+  }
+  if (out.group_by.empty()) return Status::OK();
+  std::vector<std::string> missing;
+  for (const auto& [col, width] : select_buckets) {
+    bool grouped = false;
+    for (size_t g = 0; g < out.group_by.size(); ++g) {
+      if (out.group_by[g] == col &&
+          (out.group_bucket_ms[g] == 0 || out.group_bucket_ms[g] == width)) {
+        grouped = true;
+      }
+    }
+    std::string name = "TIME(" + table.columns[col].name + ", " + std::to_string(width) + ")";
+    if (!grouped && std::find(missing.begin(), missing.end(), name) == missing.end()) {
+      missing.push_back(std::move(name));
+    }
+  }
+  if (missing.empty()) return Status::OK();
+  std::string list;
+  for (size_t i = 0; i < missing.size(); ++i) list += (i ? ", " : "") + missing[i];
+  return SubmitError("Field(s) " + list +
+                     " are specified in the select statement but not the GROUP BY.");
+}
 }  // namespace quanta::exec::internal
