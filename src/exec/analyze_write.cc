@@ -33,6 +33,13 @@ Result<std::vector<Row>> AnalyzeInsert(const sql::InsertStmt& stmt, const TableD
       for (size_t i = 0; i < undefined.size(); ++i) msg += (i ? ", " : "") + undefined[i];
       return Status(ErrorCode::kBadQuery, msg);
     }
+    // As Riak: the columns the list leaves out follow it in table order, so values beyond the
+    // list go to them (`(k, ts) VALUES ('a', 5, 7)` writes 7 into the third column).
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      if (std::find(targets.begin(), targets.end(), static_cast<int>(i)) == targets.end()) {
+        targets.push_back(static_cast<int>(i));
+      }
+    }
   } else {
     for (size_t i = 0; i < table.columns.size(); ++i) targets.push_back(static_cast<int>(i));
   }
@@ -79,7 +86,8 @@ Result<std::vector<Row>> AnalyzeInsert(const sql::InsertStmt& stmt, const TableD
             v = Value::Bytes(lit.s);
           }
           break;
-        case Literal::Kind::kIdentifier: ok = false; break;
+        case Literal::Kind::kIdentifier:
+        case Literal::Kind::kRegex: ok = false; break;
       }
       row[col] = std::move(v);
     }

@@ -34,6 +34,7 @@ const char* LiteralTypeName(const Literal& l) {
     case Literal::Kind::kBool: return "boolean";
     case Literal::Kind::kNull: return "null";
     case Literal::Kind::kIdentifier: return "identifier";
+    case Literal::Kind::kRegex: return "regex";
   }
   return "unknown";
 }
@@ -428,6 +429,14 @@ class SelectBinder {
 
   // Step 4: unknown columns anywhere in the select list.
   void CheckColumns(const Expr& e, std::vector<std::string>* errors) {
+    // Riak's query validation checks a function's argument count, not its arguments.
+    // Riak TS 1.6's NOW() takes none and TIME(column, duration) two.
+    const size_t arity = e.name == "NOW" ? 0 : e.name == "TIME" ? 2 : 1;
+    if (e.kind == Expr::Kind::kCall && e.children.size() != arity) {
+      errors->push_back("Function " + e.name + "/" + std::to_string(arity) + " called with " +
+                        std::to_string(e.children.size()) + " arguments.");
+      return;
+    }
     if (e.kind == Expr::Kind::kColumn && table_.ColumnIndex(e.name) < 0) {
       errors->push_back("unexpected_select_field: unexpected field " + e.name +
                         " in select clause.");
@@ -464,7 +473,9 @@ class SelectBinder {
         b.kind = BoundExpr::Kind::kNegate;
         b.children.push_back(Bind(*e.children[0], in_agg, errors));
         b.type = b.children[0].type;
-        if (!IsNumeric(b.type) && !b.children[0].null_literal) {
+        // Riak negates a TIMESTAMP too (the result stays a timestamp).
+        if (!IsNumeric(b.type) && b.type != ColumnType::kTimestamp &&
+            !b.children[0].null_literal) {
           errors->push_back(std::string("Operator '-' called with mismatched types [") +
                             std::string(ColumnTypeName(b.type)) + "].");
         }
@@ -694,8 +705,9 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
   QUANTA_RETURN_IF_ERROR(CheckTimeGroups(out, select_binder.time_buckets()));
 
   // Step 6: ORDER BY / LIMIT against aggregates; duplicate ORDER BY columns.
+  // GROUP BY with LIMIT/OFFSET (the parser refused ORDER BY) counts as an aggregate, as in Riak.
   bool windowed = !stmt.order_by.empty() || stmt.limit || stmt.offset;
-  if (out.is_aggregate && out.group_by.empty() && windowed) {
+  if ((out.is_aggregate || !out.group_by.empty()) && windowed) {
     return SubmitError(
         "ORDER BY/LIMIT/OFFSET clauses not supported for queries containing an aggregate "
         "function.");

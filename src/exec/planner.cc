@@ -176,23 +176,10 @@ ResultSet ExplainRows(const BoundSelect& select, const std::vector<SubQuery>& pl
                 {"Range Scan End Key", ColumnType::kVarchar},
                 {"Is End Inclusive?", ColumnType::kBoolean},
                 {"Filter", ColumnType::kVarchar}};
-  // Rows are listed in ascending range order, as sub-queries are numbered by Riak; with
-  // several partitions (IN), partition by partition in plan order.
+  // Rows are listed in the order the sub-queries run, as in Riak: newest first when the
+  // quantum column is DESC. Each row shows its range from low to high.
   std::vector<const SubQuery*> ordered;
-  for (size_t b = 0; b < plan.size();) {
-    size_t e = b + 1;
-    while (e < plan.size() && plan[e].partition.size() == plan[b].partition.size() &&
-           std::equal(plan[b].partition.begin(), plan[b].partition.end() - (plan[b].start ? 1 : 0),
-                      plan[e].partition.begin())) {
-      ++e;
-    }
-    const size_t first = ordered.size();
-    for (size_t i = b; i < e; ++i) ordered.push_back(&plan[i]);
-    if (e - b > 1 && plan[b].start && plan[e - 1].start && *plan[b].start > *plan[e - 1].start) {
-      std::reverse(ordered.begin() + static_cast<std::ptrdiff_t>(first), ordered.end());
-    }
-    b = e;
-  }
+  for (const auto& sq : plan) ordered.push_back(&sq);
   const bool has_time = select.time.has_value();
   int64_t n = 0;
   for (const SubQuery* sq : ordered) {
