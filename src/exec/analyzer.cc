@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/iso8601.h"
+#include "exec/analyzer_internal.h"
 
 namespace quanta::exec {
 
@@ -13,6 +14,12 @@ using sql::CompareOp;
 using sql::Cond;
 using sql::Expr;
 using sql::Literal;
+using internal::CheckTimeGroups;
+using internal::CollectInValues;
+using internal::IsoForCompare;
+using internal::PartitionProduct;
+using internal::Normalize;
+using internal::NormalizedCompare;
 
 namespace {
 
@@ -32,47 +39,10 @@ const char* LiteralTypeName(const Literal& l) {
   return "unknown";
 }
 
-CompareOp Flip(CompareOp op) {
-  switch (op) {
-    case CompareOp::kLt: return CompareOp::kGt;
-    case CompareOp::kGt: return CompareOp::kLt;
-    case CompareOp::kLe: return CompareOp::kGe;
-    case CompareOp::kGe: return CompareOp::kLe;
-    default: return op;
-  }
-}
-
-bool IsValueExpr(const Expr& e) {
-  return e.kind == Expr::Kind::kLiteral || e.kind == Expr::Kind::kNegate;
-}
-
 std::string JoinErrors(const std::vector<std::string>& errors) {
   std::string out;
   for (const auto& e : errors) out += "\n" + e;
   return out;
-}
-
-// Converts a string literal compared with a TIMESTAMP column to ms (riak_ts.md 3.1): for `>`
-// and `<=` an incomplete value is taken at the end of its least-significant field.
-Result<int64_t> IsoForCompare(const std::string& text, CompareOp op, int tz) {
-  auto t = ParseIso8601(text, tz);
-  if (!t.ok()) return Status(ErrorCode::kParse, "Invalid date/time string");
-  if (t->incomplete && (op == CompareOp::kGt || op == CompareOp::kLe)) return t->ms_upper;
-  return t->ms;
-}
-
-// A comparison normalised so that the column (if any) is on the left.
-struct NormalizedCompare {
-  const Expr* lhs;
-  const Expr* rhs;
-  CompareOp op;
-};
-
-NormalizedCompare Normalize(const Cond& c) {
-  if (c.lhs && c.rhs && IsValueExpr(*c.lhs) && c.rhs->kind == Expr::Kind::kColumn) {
-    return {c.rhs.get(), c.lhs.get(), Flip(c.op)};
-  }
-  return {c.lhs.get(), c.rhs.get(), c.op};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -105,6 +75,8 @@ std::string SqlCanonicalKey(const Cond& c) {
     case Cond::Kind::kAnd: return "and_\x01" + SqlCanonicalKey(*c.children[0]);
     case Cond::Kind::kOr: return "or_\x01" + SqlCanonicalKey(*c.children[0]);
     case Cond::Kind::kNot: return "not_\x01" + SqlCanonicalKey(*c.children[0]);
+    // Riak TS 1.6 rewrote `a IN (x, y)` into `a = x OR a = y` before sorting.
+    case Cond::Kind::kIn: return "or_\x01=\x01" + (c.lhs ? c.lhs->ToString() : "");
   }
   return "";
 }
@@ -145,7 +117,8 @@ size_t MaxConjuncts(const Cond& c) {
 
 class WhereBinder {
  public:
-  WhereBinder(const TableDef& table, int tz) : table_(table), tz_(tz) {}
+  WhereBinder(const TableDef& table, int tz, int64_t now_ms)
+      : table_(table), tz_(tz), now_ms_(now_ms) {}
 
   // Pass 1 (step 3): ISO 8601 conversions; the first failure is a 1020 error.
   Status CheckIso(const Cond& c) {
@@ -164,6 +137,17 @@ class WhereBinder {
       }
       case Cond::Kind::kIsNull:
       case Cond::Kind::kIsNotNull: return Status::OK();
+      case Cond::Kind::kIn: {
+        int col = table_.ColumnIndex(c.lhs->name);
+        if (col < 0 || table_.columns[col].type != ColumnType::kTimestamp) return Status::OK();
+        for (const auto& v : c.in_list) {
+          if (v->kind == Expr::Kind::kLiteral && v->literal.kind == Literal::Kind::kString) {
+            auto r = IsoForCompare(v->literal.s, CompareOp::kEq, tz_);
+            if (!r.ok()) return r.error();
+          }
+        }
+        return Status::OK();
+      }
       default:
         for (const auto& ch : c.children) QUANTA_RETURN_IF_ERROR(CheckIso(*ch));
         return Status::OK();
@@ -208,11 +192,28 @@ class WhereBinder {
         }
         return b;
       }
+      case Cond::Kind::kIn: return BindIn(c, errors);
       case Cond::Kind::kCompare: break;
     }
-    b.kind = BoundCond::Kind::kCompare;
     auto n = Normalize(c);
+    return BindCompare(*n.lhs, *n.rhs, n.op, errors);
+  }
+
+  // One comparison `lhs op rhs`, normalised (a column, if any, on the left).
+  BoundCond BindCompare(const Expr& lhs, const Expr& rhs, CompareOp op,
+                        std::vector<std::string>* errors) {
+    BoundCond b;
+    b.kind = BoundCond::Kind::kCompare;
+    NormalizedCompare n{&lhs, &rhs, op};
     b.op = n.op;
+    // Riak TS 1.6 (riak_ql #165): arithmetic applied to a column is refused by name.
+    if (n.lhs->kind == Expr::Kind::kBinary || n.lhs->kind == Expr::Kind::kNegate) {
+      if (const Expr* col = internal::ArithmeticColumn(*n.lhs)) {
+        errors->push_back("Arithmetic performed on column " + col->name +
+                          ", arithmetic on columns is not supported");
+        return b;
+      }
+    }
     if (n.lhs->kind == Expr::Kind::kColumn && n.rhs->kind == Expr::Kind::kColumn) {
       errors->push_back("Comparing or otherwise operating on two fields is not supported");
       return b;
@@ -236,6 +237,10 @@ class WhereBinder {
       errors->push_back("incompatible_type: field " + field + " with type " + type_name +
                         " cannot be compared to type negate in where clause.");
       return b;
+    }
+    if ((n.rhs->kind == Expr::Kind::kBinary || n.rhs->kind == Expr::Kind::kCall) &&
+        internal::IsFoldable(*n.rhs)) {
+      return BindFolded(b, field, type, *n.rhs, errors);
     }
     if (n.rhs->kind != Expr::Kind::kLiteral) {
       errors->push_back("subexpressions_not_supported: expressions in where clause operators (" +
@@ -290,8 +295,53 @@ class WhereBinder {
   }
 
  private:
+  // `column op <constant expression>` (Riak TS 1.6: arithmetic over literals and NOW()),
+  // folded once here with the statement's clock.
+  BoundCond BindFolded(BoundCond b, const std::string& field, ColumnType type, const Expr& rhs,
+                       std::vector<std::string>* errors) {
+    auto folded = internal::FoldConstant(rhs, now_ms_);
+    if (!folded.ok()) {
+      errors->push_back(folded.error().message());
+      return b;
+    }
+    const std::string_view tn = folded->type_name;
+    const bool compatible =
+        (type == ColumnType::kTimestamp && (tn == "integer" || tn == "timestamp")) ||
+        (type == ColumnType::kSint64 && tn == "integer") ||
+        (type == ColumnType::kDouble && tn == "float");
+    if (!compatible) {
+      errors->push_back("incompatible_type: field " + field + " with type " +
+                        std::string(ColumnTypeName(type)) + " cannot be compared to type " +
+                        std::string(tn) + " in where clause.");
+      return b;
+    }
+    b.value = std::move(folded->value);
+    return b;
+  }
+
+  // `column IN (v1, v2, ...)` (Riak TS 1.6): one value is `column = v1`; more are the chain
+  // `column = v1 OR (column = v2 OR ...)`, marked so that a partition-key column can be taken
+  // as a set of partitions.
+  BoundCond BindIn(const Cond& c, std::vector<std::string>* errors) {
+    std::vector<BoundCond> eqs;
+    for (const auto& v : c.in_list) eqs.push_back(BindCompare(*c.lhs, *v, CompareOp::kEq, errors));
+    BoundCond acc = std::move(eqs.back());
+    for (size_t i = eqs.size() - 1; i-- > 0;) {
+      BoundCond n;
+      n.kind = BoundCond::Kind::kOr;
+      n.in_list = true;
+      n.column = acc.column;
+      n.children.push_back(std::move(eqs[i]));
+      n.children.push_back(std::move(acc));
+      acc = std::move(n);
+    }
+    return acc;
+  }
+
+ private:
   const TableDef& table_;
   int tz_;
+  int64_t now_ms_;
 };
 
 void FlattenAnd(BoundCond&& c, std::vector<BoundCond>* out) {
@@ -380,8 +430,10 @@ class SelectBinder {
   // Step 4: unknown columns anywhere in the select list.
   void CheckColumns(const Expr& e, std::vector<std::string>* errors) {
     // Riak's query validation checks a function's argument count, not its arguments.
-    if (e.kind == Expr::Kind::kCall && e.children.size() != 1) {
-      errors->push_back("Function " + e.name + "/1 called with " +
+    // Riak TS 1.6's NOW() takes none and TIME(column, duration) two.
+    const size_t arity = e.name == "NOW" ? 0 : e.name == "TIME" ? 2 : 1;
+    if (e.kind == Expr::Kind::kCall && e.children.size() != arity) {
+      errors->push_back("Function " + e.name + "/" + std::to_string(arity) + " called with " +
                         std::to_string(e.children.size()) + " arguments.");
       return;
     }
@@ -445,6 +497,14 @@ class SelectBinder {
         return b;
       }
       case Expr::Kind::kCall: {
+        if (e.name == "NOW" && e.children.empty()) {
+          // Riak TS 1.6: the statement's start time, the same in every row.
+          b.kind = BoundExpr::Kind::kLiteral;
+          b.type = ColumnType::kTimestamp;
+          b.literal = Value::Int(now_ms_);
+          return b;
+        }
+        if (e.name == "TIME") return BindTimeBucket(e, in_agg, errors);
         AggFn fn;
         const char* canon = CanonicalAggName(e.name, &fn);
         if (!canon) {
@@ -490,14 +550,49 @@ class SelectBinder {
   }
 
   const std::set<int>& bare_columns() const { return bare_columns_; }
+  // TIME(column, width) items outside aggregates: (column, width).
+  const std::vector<std::pair<int, int64_t>>& time_buckets() const { return time_buckets_; }
+
+  void set_now(int64_t now_ms) { now_ms_ = now_ms; }
 
  private:
+  // TIME(column, N unit) in the select list (Riak TS 1.6): the start of the row's bucket.
+  BoundExpr BindTimeBucket(const Expr& e, bool in_agg, std::vector<std::string>* errors) {
+    BoundExpr b;
+    b.kind = BoundExpr::Kind::kTimeBucket;
+    b.type = ColumnType::kTimestamp;
+    const bool shape = e.children.size() == 2 && e.children[0]->kind == Expr::Kind::kColumn &&
+                       e.children[1]->kind == Expr::Kind::kLiteral &&
+                       e.children[1]->literal.kind == Literal::Kind::kInt;
+    if (!shape) {
+      errors->push_back("Function TIME takes a column and a duration, as in TIME(mycolumn, 10m), "
+                        "but was called as " + e.ToString() + ".");
+      return b;
+    }
+    BoundExpr col = Bind(*e.children[0], true, errors);
+    const int64_t width = e.children[1]->literal.i;
+    if (col.column >= 0 && col.type != ColumnType::kTimestamp) {
+      errors->push_back("Function TIME needs a timestamp column, but " + e.children[0]->name +
+                        " is " + std::string(ColumnTypeName(col.type)) + ".");
+    } else if (width <= 0) {
+      errors->push_back("Function TIME needs a positive duration, got " +
+                        std::to_string(width) + ".");
+    }
+    if (!in_agg && col.column >= 0) time_buckets_.emplace_back(col.column, width);
+    b.literal = Value::Int(width);
+    b.children.push_back(std::move(col));
+    return b;
+  }
+
   const TableDef& table_;
   BoundSelect* out_;
   std::set<int> bare_columns_;
+  std::vector<std::pair<int, int64_t>> time_buckets_;
+  int64_t now_ms_ = 0;
 };
 
 void MarkColumns(const BoundExpr& e, std::vector<bool>* needed) {
+  // (kTimeBucket's column is its child, so it is marked below.)
   if (e.kind == BoundExpr::Kind::kColumn && e.column >= 0) (*needed)[e.column] = true;
   for (const auto& ch : e.children) MarkColumns(ch, needed);
 }
@@ -549,7 +644,7 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
   const TableDef& table = *table_ptr;
   BoundSelect out;
   out.table = table_ptr;
-  WhereBinder where_binder(table, options.timezone_offset_minutes);
+  WhereBinder where_binder(table, options.timezone_offset_minutes, options.now_ms);
 
   if (stmt.where && MaxConjuncts(*stmt.where) > kMaxConjuncts) {
     return ParseError("WHERE clause is too long or nested too deeply.");
@@ -559,6 +654,7 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
 
   // Step 4: unknown fields and WHERE literal/operator checks, all reported together.
   SelectBinder select_binder(table, &out);
+  select_binder.set_now(options.now_ms);
   std::vector<std::string> errors;
   for (const auto& item : stmt.items) select_binder.CheckColumns(*item, &errors);
   BoundCond where;
@@ -592,13 +688,21 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
       continue;
     }
     BoundExpr b = select_binder.Bind(*item, false, &errors);
-    out.names.push_back(item->ToString());
+    const size_t i = static_cast<size_t>(&item - stmt.items.data());
+    // `AS name` (Quanta extension) renames the result column.
+    const bool aliased = i < stmt.aliases.size() && !stmt.aliases[i].empty();
+    out.names.push_back(aliased ? stmt.aliases[i] : item->ToString());
     out.types.push_back(b.type);
     out.items.push_back(std::move(b));
   }
   if (!errors.empty()) return SubmitError(JoinErrors(errors));
   out.is_aggregate = !out.aggregates.empty();
-  for (const auto& g : stmt.group_by) out.group_by.push_back(table.ColumnIndex(g));
+  for (size_t g = 0; g < stmt.group_by.size(); ++g) {
+    out.group_by.push_back(table.ColumnIndex(stmt.group_by[g]));
+    out.group_bucket_ms.push_back(g < stmt.group_by_bucket_ms.size() ? stmt.group_by_bucket_ms[g]
+                                                                      : 0);
+  }
+  QUANTA_RETURN_IF_ERROR(CheckTimeGroups(out, select_binder.time_buckets()));
 
   // Step 6: ORDER BY / LIMIT against aggregates; duplicate ORDER BY columns.
   // GROUP BY with LIMIT/OFFSET (the parser refused ORDER BY) counts as an aggregate, as in Riak.
@@ -611,7 +715,7 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
   if (out.is_aggregate && out.group_by.empty()) {
     bool star = std::any_of(stmt.items.begin(), stmt.items.end(),
                             [](const sql::ExprPtr& e) { return e->kind == Expr::Kind::kStar; });
-    if (star || !select_binder.bare_columns().empty()) {
+    if (star || !select_binder.bare_columns().empty() || !select_binder.time_buckets().empty()) {
       return SubmitError(
           "Columns outside aggregate functions need a GROUP BY clause when the select list "
           "contains an aggregate function.");
@@ -715,21 +819,38 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
     out.time = range;
   }
 
-  // Every non-quantum partition-key column needs `column = literal`.
+  // Every non-quantum partition-key column needs `column = literal`, or (Riak TS 1.6)
+  // `column IN (...)`: then the query scans each partition of the product of the values.
+  std::vector<std::vector<Value>> pk_values;
+  // Quanta extension: a SELECT over a time range that names no partition-key column anywhere
+  // outside OR/NOT reads every partition of the range (listed by the planner's caller).
+  bool names_pk = false;
   for (const auto& pk : table.partition_key) {
+    for (size_t i = 0; i < conjuncts.size() && !pk.quantum; ++i) {
+      names_pk = names_pk || (!consumed[i] && conjuncts[i].column == pk.column);
+    }
+  }
+  out.all_partitions = !names_pk && out.time.has_value() && table.partition_key.size() > 1;
+  for (const auto& pk : table.partition_key) {
+    if (out.all_partitions) break;
     if (pk.quantum) continue;
     const std::string& name = table.columns[pk.column].name;
-    std::optional<size_t> eq, other;
+    std::optional<size_t> eq, in, other;
     for (size_t i = 0; i < conjuncts.size(); ++i) {
       const BoundCond& c = conjuncts[i];
-      if (consumed[i] || c.kind != BoundCond::Kind::kCompare || c.column != pk.column) continue;
+      if (consumed[i] || c.column != pk.column) continue;
+      if (c.kind == BoundCond::Kind::kOr && c.in_list) {
+        if (!in) in = i;
+        continue;
+      }
+      if (c.kind != BoundCond::Kind::kCompare) continue;
       if (c.op == CompareOp::kEq) {
         if (!eq) eq = i;
       } else if (!other) {
         other = i;
       }
     }
-    if (!eq) {
+    if (!eq && !in) {
       if (other) {
         return SubmitError("The '" + name +
                            "' parameter is part the primary key, and must have an equals clause "
@@ -740,8 +861,18 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
                          "' parameter is part the primary key but not specified in the where "
                          "clause.");
     }
-    consumed[*eq] = true;
-    out.partition_values.push_back(conjuncts[*eq].value);
+    std::vector<Value> values;
+    if (eq) {
+      consumed[*eq] = true;
+      values.push_back(conjuncts[*eq].value);
+    } else {
+      consumed[*in] = true;
+      CollectInValues(conjuncts[*in], &values);
+    }
+    pk_values.push_back(std::move(values));
+  }
+  if (!out.all_partitions) {
+    QUANTA_ASSIGN_OR_RETURN(out.partitions, PartitionProduct(pk_values, options.max_partitions));
   }
 
   std::vector<BoundCond> residual;
@@ -760,151 +891,6 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
   for (int g : out.group_by) out.needed_columns[g] = true;
   for (const auto& o : out.order_by) out.needed_columns[o.column] = true;
   return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// INSERT
-
-Result<std::vector<Row>> AnalyzeInsert(const sql::InsertStmt& stmt, const TableDef& table,
-                                       const AnalyzerOptions& options) {
-  // Target column index of each value position.
-  std::vector<int> targets;
-  if (stmt.has_column_list) {
-    std::vector<std::string> undefined;
-    for (const auto& name : stmt.columns) {
-      int idx = table.ColumnIndex(name);
-      if (idx < 0) undefined.insert(undefined.begin(), name);
-      targets.push_back(idx);
-    }
-    if (!undefined.empty()) {
-      std::string msg = "undefined fields: ";
-      for (size_t i = 0; i < undefined.size(); ++i) msg += (i ? ", " : "") + undefined[i];
-      return Status(ErrorCode::kBadQuery, msg);
-    }
-    // As Riak: the columns the list leaves out follow it in table order, so values beyond the
-    // list go to them (`(k, ts) VALUES ('a', 5, 7)` writes 7 into the third column).
-    for (size_t i = 0; i < table.columns.size(); ++i) {
-      if (std::find(targets.begin(), targets.end(), static_cast<int>(i)) == targets.end()) {
-        targets.push_back(static_cast<int>(i));
-      }
-    }
-  } else {
-    for (size_t i = 0; i < table.columns.size(); ++i) targets.push_back(static_cast<int>(i));
-  }
-
-  std::vector<size_t> too_many;
-  for (size_t r = 0; r < stmt.rows.size(); ++r) {
-    if (stmt.rows[r].size() > targets.size()) too_many.push_back(r + 1);
-  }
-  if (!too_many.empty()) {
-    std::string msg = "too many values in row index(es) ";
-    for (size_t i = 0; i < too_many.size(); ++i) msg += (i ? ", " : "") + std::to_string(too_many[i]);
-    return Status(ErrorCode::kBadQuery, msg);
-  }
-  for (const auto& row : stmt.rows) {
-    for (const auto& lit : row) {
-      if (lit.kind == Literal::Kind::kIdentifier) {
-        return Status(ErrorCode::kBadQuery,
-                      "unexpected identifier: " + lit.s + " (quote strings with ')");
-      }
-    }
-  }
-
-  std::vector<Row> rows;
-  std::vector<size_t> invalid;
-  for (size_t r = 0; r < stmt.rows.size(); ++r) {
-    Row row(table.columns.size());
-    bool ok = true;
-    for (size_t i = 0; i < stmt.rows[r].size(); ++i) {
-      const Literal& lit = stmt.rows[r][i];
-      int col = targets[i];
-      ColumnType type = table.columns[col].type;
-      Value v;
-      switch (lit.kind) {
-        case Literal::Kind::kNull: break;
-        case Literal::Kind::kInt: v = Value::Int(lit.i); break;
-        case Literal::Kind::kFloat: v = Value::Double(lit.d); break;
-        case Literal::Kind::kBool: v = Value::Bool(lit.b); break;
-        case Literal::Kind::kString:
-          if (type == ColumnType::kTimestamp) {
-            auto t = ParseIso8601(lit.s, options.timezone_offset_minutes);
-            if (!t.ok()) return SubmitError("Invalid date/time string");
-            v = Value::Int(t->ms);
-          } else {
-            v = Value::Bytes(lit.s);
-          }
-          break;
-        case Literal::Kind::kIdentifier:
-        case Literal::Kind::kRegex: ok = false; break;
-      }
-      row[col] = std::move(v);
-    }
-    if (!ok || !schema::RowIsValid(table, row)) invalid.push_back(r + 1);
-    rows.push_back(std::move(row));
-  }
-  if (!invalid.empty()) {
-    std::string msg = "Invalid data found at row index(es) ";
-    for (size_t i = 0; i < invalid.size(); ++i) msg += (i ? ", " : "") + std::to_string(invalid[i]);
-    return Status(ErrorCode::kIrregular, msg);
-  }
-  return rows;
-}
-
-// ---------------------------------------------------------------------------------------------
-// DELETE
-
-namespace {
-void FlattenSqlAnd(const Cond& c, std::vector<const Cond*>* out) {
-  if (c.kind == Cond::Kind::kAnd) {
-    for (const auto& ch : c.children) FlattenSqlAnd(*ch, out);
-  } else {
-    out->push_back(&c);
-  }
-}
-}  // namespace
-
-Result<std::optional<Row>> AnalyzeDelete(const sql::DeleteStmt& stmt, const TableDef& table,
-                                         const AnalyzerOptions& options) {
-  const Status invalid_key(ErrorCode::kDelete, "Unable to get delete key: [\"invalid key\"]");
-  if (!stmt.where) return invalid_key;
-  std::vector<const Cond*> conds;
-  FlattenSqlAnd(*stmt.where, &conds);
-  Row key(table.local_key.size());
-  std::vector<bool> given(table.local_key.size(), false);
-  bool matchable = true;
-  for (const Cond* c : conds) {
-    if (c->kind != Cond::Kind::kCompare) return invalid_key;
-    auto n = Normalize(*c);
-    if (n.lhs->kind != Expr::Kind::kColumn || n.rhs->kind != Expr::Kind::kLiteral) {
-      return invalid_key;
-    }
-    if (n.op != CompareOp::kEq) {
-      return Status(ErrorCode::kDelete,
-                    "Unable to get delete key: [\"Invalid clause " + n.lhs->name + " " +
-                        sql::CompareOpText(n.op) + " " + n.rhs->literal.ToString() + "\"]");
-    }
-    int col = table.ColumnIndex(n.lhs->name);
-    int pos = col >= 0 ? table.LkPosition(col) : -1;
-    if (pos < 0 || given[pos]) return invalid_key;
-    given[pos] = true;
-    const Literal& lit = n.rhs->literal;
-    ColumnType type = table.columns[col].type;
-    Value v;
-    if (lit.kind == Literal::Kind::kString && type == ColumnType::kTimestamp) {
-      auto t = ParseIso8601(lit.s, options.timezone_offset_minutes);
-      if (!t.ok()) return Status(ErrorCode::kParse, "Invalid date/time string");
-      v = Value::Int(t->ms);
-    } else {
-      v = lit.ToValue();
-    }
-    if (!v.MatchesType(type)) matchable = false;
-    key[pos] = std::move(v);
-  }
-  for (bool g : given) {
-    if (!g) return invalid_key;
-  }
-  if (!matchable) return std::optional<Row>();
-  return std::optional<Row>(std::move(key));
 }
 
 }  // namespace quanta::exec

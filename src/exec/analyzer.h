@@ -16,6 +16,9 @@ namespace quanta::exec {
 
 struct AnalyzerOptions {
   int timezone_offset_minutes = 0;  // for ISO 8601 strings without a zone
+  int64_t now_ms = 0;               // NOW() (Riak TS 1.6): the statement's start, ms since epoch
+  // Partitions IN lists may name together (max_quanta_span: each is at least one sub-query).
+  int64_t max_partitions = 5000;
 };
 
 Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefPtr table,

@@ -19,7 +19,9 @@ enum class AggFn : uint8_t { kCount, kCountStar, kSum, kAvg, kMin, kMax, kStddev
 
 // A typed expression over one row (or, for aggregate items, over aggregate results).
 struct BoundExpr {
-  enum class Kind : uint8_t { kLiteral, kColumn, kNegate, kBinary, kAggregate };
+  // kTimeBucket (Riak TS 1.6's TIME(column, width)): the start of the bucket of width
+  // `literal` ms holding children[0]'s value, t - t rem width as Riak's quantum computes it.
+  enum class Kind : uint8_t { kLiteral, kColumn, kNegate, kBinary, kAggregate, kTimeBucket };
   Kind kind = Kind::kLiteral;
   ColumnType type = ColumnType::kSint64;  // result type (NULL literal: kSint64, null_literal set)
   bool null_literal = false;
@@ -44,6 +46,9 @@ struct BoundCond {
   int column = -1;
   Value value;               // typed like the column
   std::vector<BoundCond> children;
+  // An OR chain of equalities written as `column IN (...)` (Riak TS 1.6); `column` is set on
+  // its top node so that the analyzer can take it as a set of partition values.
+  bool in_list = false;
 };
 
 struct OrderKey {
@@ -67,9 +72,16 @@ struct BoundSelect {
   std::vector<BoundAggregate> aggregates;
   bool is_aggregate = false;           // any aggregate in the select list
   std::vector<int> group_by;           // table columns
+  std::vector<int64_t> group_bucket_ms;  // parallel to group_by: time(col, N) width, 0 = plain
   BoundCond filter;                    // residual filter (kTrue when none)
   std::string filter_text;             // canonical rendering for EXPLAIN
-  Row partition_values;                // one per non-quantum PK element, PK order
+  // The partitions to scan: each one value per non-quantum PK element, PK order. One unless
+  // IN lists partition-key values (Riak TS 1.6): then their product, in the order written.
+  std::vector<Row> partitions;
+  // A SELECT that names no partition-key column (Quanta extension): every partition of the
+  // time range. The service lists them from the store into `partitions`, each then a whole
+  // partition row (the quantum start last), before planning.
+  bool all_partitions = false;
   std::optional<TimeRange> time;       // for tables with a quantum
   std::vector<OrderKey> order_by;
   std::optional<int64_t> limit;

@@ -102,7 +102,7 @@ Result<std::optional<RangeDelete>> AnalyzeRangeDelete(const sql::DeleteStmt& stm
   if (first > last) return std::optional<RangeDelete>(std::move(out));
   BoundSelect bound;
   bound.table = table;
-  bound.partition_values = std::move(partition);
+  bound.partitions.push_back(std::move(partition));
   bound.time = TimeRange{lo->first, lo->second, hi->first, hi->second};
   QUANTA_ASSIGN_OR_RETURN(out.ranges, PlanSubQueries(bound, planner));
   return std::optional<RangeDelete>(std::move(out));

@@ -586,11 +586,18 @@ class SelectRun {
     return Status::OK();
   }
 
+  // The value group item gi groups an integer by: itself, or for GROUP BY time(col, N)
+  // (Riak TS 1.6) the start of its bucket, t - t rem N as Riak's quantum computes it.
+  int64_t GroupInt(size_t gi, int64_t v) const {
+    const int64_t width = gi < sel_.group_bucket_ms.size() ? sel_.group_bucket_ms[gi] : 0;
+    return width > 0 ? v - v % width : v;
+  }
+
   // Appends row r's GROUP BY values to `key` straight from the column vectors (no Value copies).
   void GroupKeyOf(const RowBatch& b, uint32_t r, std::string* key) const {
     key->clear();
-    for (int g : sel_.group_by) {
-      const ColumnVector& col = b.columns[g];
+    for (size_t gi = 0; gi < sel_.group_by.size(); ++gi) {
+      const ColumnVector& col = b.columns[sel_.group_by[gi]];
       if (!col.nulls.empty() && col.nulls[r]) {
         key->push_back(static_cast<char>(Value::Kind::kNull));
         continue;
@@ -599,7 +606,7 @@ class SelectRun {
         case ColumnType::kSint64:
         case ColumnType::kTimestamp:
           key->push_back(static_cast<char>(Value::Kind::kInt));
-          coding::PutFixed64BE(key, static_cast<uint64_t>(col.ints[r]));
+          coding::PutFixed64BE(key, static_cast<uint64_t>(GroupInt(gi, col.ints[r])));
           break;
         case ColumnType::kDouble:
           key->push_back(static_cast<char>(Value::Kind::kDouble));
@@ -656,12 +663,15 @@ class SelectRun {
     Group g;
     g.key = sc->key;
     g.key_row.resize(sel_.table->columns.size());
-    for (int c : sel_.group_by) {
+    for (size_t gi = 0; gi < sel_.group_by.size(); ++gi) {
+      const int c = sel_.group_by[gi];
       const ColumnVector& col = b.columns[c];
       bool null = !col.nulls.empty() && col.nulls[r];
       g.key_row[c] = (col.type == ColumnType::kDouble && !null)
                          ? Value::Double(GroupKeyDouble(col.doubles[r]))
                          : col.Get(r);
+      // GROUP BY time(c, N): the group's value is its bucket start.
+      if (!null && g.key_row[c].is_int()) g.key_row[c] = Value::Int(GroupInt(gi, col.ints[r]));
     }
     g.states.resize(sel_.aggregates.size());
     QUANTA_RETURN_IF_ERROR(p->mem.Grow(GroupBytes(g), "grouping"));

@@ -197,6 +197,12 @@ Result<Value> EvalExpr(const BoundExpr& e, const RowBatch* batch, size_t row,
       if (v.is_double()) return Value::Double(-v.as_double());
       return Value();
     }
+    case BoundExpr::Kind::kTimeBucket: {
+      QUANTA_ASSIGN_OR_RETURN(Value v, EvalExpr(e.children[0], batch, row, aggs, key_row));
+      const int64_t width = e.literal.as_int();
+      if (!v.is_int() || width <= 0) return Value();
+      return Value::Int(v.as_int() - v.as_int() % width);
+    }
     case BoundExpr::Kind::kBinary: {
       QUANTA_ASSIGN_OR_RETURN(Value a, EvalExpr(e.children[0], batch, row, aggs, key_row));
       QUANTA_ASSIGN_OR_RETURN(Value b, EvalExpr(e.children[1], batch, row, aggs, key_row));

@@ -7,35 +7,49 @@
 
 namespace quanta::exec {
 
-Result<std::vector<SubQuery>> PlanSubQueries(const BoundSelect& select,
-                                             const PlannerOptions& options) {
-  const schema::TableDef& table = *select.table;
-  std::vector<SubQuery> plan;
-  const schema::Quantum* q = table.quantum();
-  if (!q || !select.time) {
-    SubQuery sq;
-    sq.partition = select.partition_values;
-    plan.push_back(std::move(sq));
-    return plan;
-  }
+Status CheckQuantaSpan(const BoundSelect& select, const PlannerOptions& options) {
+  const schema::Quantum* q = select.table->quantum();
+  if (!q || !select.time) return Status::OK();
   const TimeRange& r = *select.time;
-  const int64_t qms = q->Millis();
   // Lo and Hi_excl as Riak counts them; overflow-safe for the extremes of int64.
   __int128 lo = static_cast<__int128>(r.lo) + (r.lo_inclusive ? 0 : 1);
   __int128 hi_excl = static_cast<__int128>(r.hi) + (r.hi_inclusive ? 1 : 0);
-  __int128 nquanta = (hi_excl - lo) / qms;
+  __int128 nquanta = (hi_excl - lo) / q->Millis();
   if (nquanta >= options.max_quanta_span) {
     int64_t shown = nquanta > INT64_MAX ? INT64_MAX : static_cast<int64_t>(nquanta);
     return Status(ErrorCode::kQuantaLimit, "Query spans too many quanta (" +
                                                std::to_string(shown) + ", max " +
                                                std::to_string(options.max_quanta_span) + ")");
   }
+  return Status::OK();
+}
+
+namespace {
+
+// The sub-queries of one partition (its non-quantum key values), appended to `plan`.
+Status PlanPartition(const BoundSelect& select, const Row& partition,
+                     const PlannerOptions& options, std::vector<SubQuery>* out) {
+  const schema::TableDef& table = *select.table;
+  std::vector<SubQuery> plan;
+  const schema::Quantum* q = table.quantum();
+  if (!q || !select.time) {
+    SubQuery sq;
+    sq.partition = partition;
+    out->push_back(std::move(sq));
+    return Status::OK();
+  }
+  const TimeRange& r = *select.time;
+  const int64_t qms = q->Millis();
+  // Lo and Hi_excl as Riak counts them; overflow-safe for the extremes of int64.
+  __int128 lo = static_cast<__int128>(r.lo) + (r.lo_inclusive ? 0 : 1);
+  __int128 hi_excl = static_cast<__int128>(r.hi) + (r.hi_inclusive ? 1 : 0);
+  QUANTA_RETURN_IF_ERROR(CheckQuantaSpan(select, options));
   const int64_t lo64 = static_cast<int64_t>(lo);
   // Quantum starts truncate toward zero, as Riak computes them (riak_ts.md 4.2, 7.4).
   const int64_t b0 = q->StartOf(lo64);
   for (__int128 start = b0; start < hi_excl; start += qms) {
     SubQuery sq;
-    sq.partition = select.partition_values;
+    sq.partition = partition;
     sq.partition.push_back(Value::Int(static_cast<int64_t>(start)));
     // The first sub-query starts at the query's lower bound (for negative times the truncated
     // quantum start can lie above it).
@@ -57,6 +71,78 @@ Result<std::vector<SubQuery>> PlanSubQueries(const BoundSelect& select,
   if (lk_pos >= 0 && table.local_key[lk_pos].desc()) {
     std::reverse(plan.begin(), plan.end());
   }
+  // Several partitions (IN on the partition key, Riak TS 1.6): the limit counts every
+  // sub-query of the statement.
+  if (!out->empty() && static_cast<int64_t>(out->size() + plan.size()) > options.max_quanta_span) {
+    return Status(ErrorCode::kQuantaLimit,
+                  "Query spans too many quanta (" + std::to_string(plan.size()) + " in each of " +
+                      std::to_string(select.partitions.size()) + " partitions, max " +
+                      std::to_string(options.max_quanta_span) + " in all)");
+  }
+  for (auto& sq : plan) out->push_back(std::move(sq));
+  return Status::OK();
+}
+
+// Every listed partition of the time range (all_partitions, a Quanta extension): one
+// sub-query each, its quantum cut to the range; a series' quanta newest first when the
+// quantum column is DESC.
+Result<std::vector<SubQuery>> PlanListed(const BoundSelect& select,
+                                         const PlannerOptions& options) {
+  const schema::TableDef& table = *select.table;
+  const schema::Quantum* q = table.quantum();
+  if (!q || !select.time) return InternalError("listed partitions need a time range");
+  QUANTA_RETURN_IF_ERROR(CheckQuantaSpan(select, options));
+  if (static_cast<int64_t>(select.partitions.size()) > options.max_quanta_span) {
+    return Status(ErrorCode::kQuantaLimit,
+                  "Query spans too many partitions (more than " +
+                      std::to_string(options.max_quanta_span) +
+                      " in the time range; name the partition key to narrow it)");
+  }
+  const TimeRange& r = *select.time;
+  const __int128 lo = static_cast<__int128>(r.lo) + (r.lo_inclusive ? 0 : 1);
+  const __int128 hi_excl = static_cast<__int128>(r.hi) + (r.hi_inclusive ? 1 : 0);
+  const int lk_pos = table.LkPosition(table.quantum_column());
+  const bool desc = lk_pos >= 0 && table.local_key[lk_pos].desc();
+  std::vector<SubQuery> plan;
+  size_t series_start = 0;
+  for (const Row& partition : select.partitions) {
+    if (partition.empty() || !partition.back().is_int()) {
+      return InternalError("a listed partition without its quantum");
+    }
+    const __int128 start = partition.back().as_int();
+    const __int128 end = start + q->Millis();
+    if (end <= lo || start >= hi_excl) continue;
+    if (!plan.empty() && !std::equal(partition.begin(), partition.end() - 1,
+                                     plan.back().partition.begin())) {
+      if (desc) std::reverse(plan.begin() + static_cast<std::ptrdiff_t>(series_start), plan.end());
+      series_start = plan.size();
+    }
+    SubQuery sq;
+    sq.partition = partition;
+    sq.start = static_cast<int64_t>(std::max(lo, start));
+    sq.start_inclusive = true;
+    if (end >= hi_excl) {
+      sq.end = r.hi;
+      sq.end_inclusive = r.hi_inclusive;
+    } else {
+      sq.end = static_cast<int64_t>(end);
+      sq.end_inclusive = false;
+    }
+    plan.push_back(std::move(sq));
+  }
+  if (desc) std::reverse(plan.begin() + static_cast<std::ptrdiff_t>(series_start), plan.end());
+  return plan;
+}
+
+}  // namespace
+
+Result<std::vector<SubQuery>> PlanSubQueries(const BoundSelect& select,
+                                             const PlannerOptions& options) {
+  if (select.all_partitions) return PlanListed(select, options);
+  std::vector<SubQuery> plan;
+  for (const Row& partition : select.partitions) {
+    QUANTA_RETURN_IF_ERROR(PlanPartition(select, partition, options, &plan));
+  }
   return plan;
 }
 
@@ -72,7 +158,8 @@ std::string KeyText(const BoundSelect& select, const SubQuery& sq, bool start) {
     if (pk.quantum) {
       out += std::to_string(start ? *sq.start : *sq.end);
     } else {
-      out += RenderKeyValue(select.partition_values[vi++], col.type);
+      out += vi < sq.partition.size() ? RenderKeyValue(sq.partition[vi], col.type) : "?";
+      ++vi;
     }
   }
   return out;

@@ -17,7 +17,13 @@ struct PlannerOptions {
   std::string node_name = "quanta@127.0.0.1";
 };
 
-// 1025 "Query spans too many quanta (N, max M)" when the range is too wide.
+// 1025 "Query spans too many quanta (N, max M)" when the time range is too wide.
+Status CheckQuantaSpan(const BoundSelect& select, const PlannerOptions& options);
+
+// 1025 "Query spans too many quanta (N, max M)" when the range is too wide; with IN on the
+// partition key, when all sub-queries together pass max_quanta_span. With `all_partitions`
+// (Quanta extension) one sub-query per partition listed into `select.partitions`, 1025 past
+// max_quanta_span of them.
 Result<std::vector<SubQuery>> PlanSubQueries(const BoundSelect& select,
                                              const PlannerOptions& options);
 

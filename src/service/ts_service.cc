@@ -1,5 +1,6 @@
 #include "service/ts_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -40,6 +41,11 @@ std::string_view StatementKindName(StatementKind kind) {
 }
 
 namespace {
+
+// Seeks a partition listing (a SELECT without partition-key columns) may take at least: a
+// series outside the time range costs one or two, so this bounds the work on tables with very
+// many series to about a second.
+constexpr size_t kListPartitionSteps = 100000;
 
 size_t ApproxRowBytes(const Row& row) {
   size_t n = 0;
@@ -110,8 +116,11 @@ struct TsService::Impl {
   }
   static Status Closed() { return Status(ErrorCode::kIoError, "the service is shut down"); }
 
+  // NOW() is read once per statement, when it is analysed.
   exec::AnalyzerOptions analyzer_options() const {
-    return exec::AnalyzerOptions{.timezone_offset_minutes = options.timezone_offset_minutes};
+    return exec::AnalyzerOptions{.timezone_offset_minutes = options.timezone_offset_minutes,
+                                 .now_ms = NowMs(),
+                                 .max_partitions = options.max_quanta_span};
   }
   exec::PlannerOptions planner_options() const {
     return exec::PlannerOptions{.max_quanta_span = options.max_quanta_span,
@@ -195,6 +204,29 @@ struct TsService::Impl {
     return Status::OK();
   }
 
+  // A SELECT naming no partition-key column (Quanta extension): lists the partitions of its
+  // time range into bound->partitions. The time range passes the quanta-span check first, so
+  // a listing never walks more than max_quanta_span quanta of a series; past max_quanta_span
+  // partitions, or after kListPartitionSteps seeks, 1025.
+  Status ListAllPartitions(exec::BoundSelect* bound) {
+    if (!bound->all_partitions) return Status::OK();
+    QUANTA_RETURN_IF_ERROR(exec::CheckQuantaSpan(*bound, planner_options()));
+    const schema::Quantum* q = bound->table->quantum();
+    if (!q || !bound->time) return InternalError("a partition listing without a time range");
+    const exec::TimeRange& r = *bound->time;
+    auto clamp = [](__int128 v) {
+      return static_cast<int64_t>(std::clamp<__int128>(v, INT64_MIN, INT64_MAX));
+    };
+    const int64_t lo = clamp(static_cast<__int128>(r.lo) + (r.lo_inclusive ? 0 : 1));
+    const int64_t hi = clamp(static_cast<__int128>(r.hi) - (r.hi_inclusive ? 0 : 1));
+    const size_t max = static_cast<size_t>(std::max<int64_t>(options.max_quanta_span, 1));
+    QUANTA_ASSIGN_OR_RETURN(
+        bound->partitions,
+        store->ListPartitions(*bound->table, q->StartOf(lo), q->StartOf(hi), max,
+                              std::max<size_t>(kListPartitionSteps, 16 * max)));
+    return Status::OK();
+  }
+
   // REQUIRES: an open Hold.
   Result<schema::TableDefPtr> Table(std::string_view name) const {
     auto t = catalog->Find(name);
@@ -264,6 +296,7 @@ struct TsService::Impl {
     // Pipeline: analyze -> plan -> execute.
     QUANTA_ASSIGN_OR_RETURN(exec::BoundSelect bound,
                             exec::AnalyzeSelect(stmt, table, analyzer_options()));
+    QUANTA_RETURN_IF_ERROR(ListAllPartitions(&bound));
     QUANTA_ASSIGN_OR_RETURN(std::vector<exec::SubQuery> plan,
                             exec::PlanSubQueries(bound, planner_options()));
     if (auto cutoff = ExpiryCutoff(*table)) ClampPlanToExpiry(&plan, *cutoff);
@@ -582,6 +615,7 @@ Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
     if (!table.ok()) return table.error();
     auto bound = exec::AnalyzeSelect(*select, *table, impl_->analyzer_options());
     if (!bound.ok()) return fail(bound.error());
+    if (Status listed = impl_->ListAllPartitions(&*bound); !listed.ok()) return fail(listed);
     auto plan = exec::PlanSubQueries(*bound, impl_->planner_options());
     if (!plan.ok()) return fail(plan.error());
     std::vector<CoverageEntry> entries;

@@ -63,7 +63,8 @@ struct ServiceOptions {
   schema::ExpiryConfig expiry;
   // storage.expiry_interval: how often the background lifecycle thread removes expired quanta.
   int64_t expiry_interval_ms = 60000;
-  // Milliseconds since the epoch, for expiry; null = the system clock. A test hook.
+  // Milliseconds since the epoch, for NOW() and expiry; null = the system clock. For tests only
+  // (the golden files' `config now_ms`, the lifecycle tests); no server option sets it.
   std::function<int64_t()> clock_ms;
   // Node identity for EXPLAIN's coverage plan and TsCoverageResp entries.
   std::string node_name = "quanta@127.0.0.1";

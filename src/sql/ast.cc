@@ -98,8 +98,14 @@ std::string Expr::ToString() const {
       out.push_back(')');
       return out;
     }
-    case Kind::kCall:
-      return name + "(" + (children.empty() ? std::string() : children[0]->ToString()) + ")";
+    case Kind::kCall: {
+      std::string out = name + "(";
+      for (size_t i = 0; i < children.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += children[i] ? children[i]->ToString() : std::string("?");
+      }
+      return out + ")";
+    }
   }
   return "?";
 }
@@ -129,6 +135,14 @@ std::string Cond::ToString() const {
     case Kind::kAnd: return "(" + child(0) + " AND " + child(1) + ")";
     case Kind::kOr: return "(" + child(0) + " OR " + child(1) + ")";
     case Kind::kNot: return "(NOT " + child(0) + ")";
+    case Kind::kIn: {
+      std::string out = "(" + expr(lhs) + " IN (";
+      for (size_t i = 0; i < in_list.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += expr(in_list[i]);
+      }
+      return out + "))";
+    }
   }
   return "?";
 }
@@ -138,6 +152,7 @@ std::string SelectStmt::ToString() const {
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ", ";
     out += items[i] ? items[i]->ToString() : "?";
+    if (i < aliases.size() && !aliases[i].empty()) out += " AS " + aliases[i];
   }
   out += " FROM " + table;
   if (where) out += " WHERE " + where->ToString();
@@ -145,7 +160,11 @@ std::string SelectStmt::ToString() const {
     out += " GROUP BY ";
     for (size_t i = 0; i < group_by.size(); ++i) {
       if (i > 0) out += ", ";
-      out += group_by[i];
+      if (i < group_by_bucket_ms.size() && group_by_bucket_ms[i] > 0) {
+        out += "time(" + group_by[i] + ", " + std::to_string(group_by_bucket_ms[i]) + ")";
+      } else {
+        out += group_by[i];
+      }
     }
   }
   if (!order_by.empty()) {

@@ -46,7 +46,8 @@ struct Expr {
     kNegate,      // -child[0]  ('-' applied to a non-literal primary; `-5` is a literal)
     kBinary,      // child[0] op child[1], op one of + - * /
     kCall,        // name(children...); name upper-cased canonical function name, e.g. "COUNT";
-                  // one child unless the statement gave another number (refused by the analyzer)
+                  // one child unless the statement gave another number (refused by the
+                  // analyzer), except Riak TS 1.6's NOW() (none) and TIME(column, duration) (two)
   };
   Kind kind = Kind::kLiteral;
   char op = 0;
@@ -56,7 +57,8 @@ struct Expr {
 
   // Riak's result column header: temperature, 555, 10.0, 'derp', (a+(2*3)), -x, COUNT(*),
   // (AVG(x)/10) (riak_ts.md section 7.2). For a function, `name` as the user spelled it is
-  // upper-cased ("MEAN" stays "MEAN" although it computes AVG).
+  // upper-cased ("MEAN" stays "MEAN" although it computes AVG); arguments are joined with ", "
+  // (NOW(), TIME(ts, 3600000)), as Riak TS 1.6 prints them.
   std::string ToString() const;
 };
 
@@ -69,11 +71,12 @@ using CondPtr = std::unique_ptr<Cond>;
 // A WHERE condition tree. Comparisons keep their operands as written (the analyzer moves a
 // literal on the left to the right and flips the operator).
 struct Cond {
-  enum class Kind : uint8_t { kCompare, kIsNull, kIsNotNull, kAnd, kOr, kNot };
+  enum class Kind : uint8_t { kCompare, kIsNull, kIsNotNull, kAnd, kOr, kNot, kIn };
   Kind kind = Kind::kCompare;
   CompareOp op = CompareOp::kEq;
-  ExprPtr lhs, rhs;                 // kCompare: both; kIsNull/kIsNotNull: lhs only
+  ExprPtr lhs, rhs;                 // kCompare: both; kIsNull/kIsNotNull/kIn: lhs only
   std::vector<CondPtr> children;    // kAnd/kOr: exactly 2; kNot: exactly 1
+  std::vector<ExprPtr> in_list;     // kIn (Riak TS 1.6): `lhs IN (in_list...)`, never empty
   std::string ToString() const;     // fully parenthesised, for tests
 };
 
@@ -88,6 +91,11 @@ struct SelectStmt {
   std::string table;
   CondPtr where;                    // null when absent
   std::vector<std::string> group_by;
+  // Parallel to group_by: the bucket width in ms of a `GROUP BY time(column, N unit)` item
+  // (Riak TS 1.6), 0 for a plain column.
+  std::vector<int64_t> group_by_bucket_ms;
+  // Parallel to items: the `AS name` alias of each item, empty when none (Quanta extension).
+  std::vector<std::string> aliases;
   std::vector<OrderItem> order_by;
   std::optional<int64_t> limit;
   std::optional<int64_t> offset;

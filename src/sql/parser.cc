@@ -19,9 +19,12 @@ std::string ToUpper(std::string_view s) {
   return out;
 }
 
+// The aggregates of Riak TS 1.5, and Riak TS 1.6's NOW() and TIME(column, duration) (their
+// argument counts are checked by the analyzer, as the aggregates' are).
 bool IsKnownFunction(const std::string& upper) {
   static constexpr std::string_view kFunctions[] = {
-      "COUNT", "SUM", "AVG", "MEAN", "MIN", "MAX", "STDDEV", "STDDEV_SAMP", "STDDEV_POP"};
+      "COUNT", "SUM", "AVG", "MEAN", "MIN", "MAX", "STDDEV", "STDDEV_SAMP", "STDDEV_POP",
+      "NOW", "TIME"};
   return std::find(std::begin(kFunctions), std::end(kFunctions), upper) != std::end(kFunctions);
 }
 
@@ -67,6 +70,16 @@ Literal BoolLiteral(bool v) {
   l.b = v;
   return l;
 }
+
+bool IsWord(const Token& t, std::string_view word) {
+  return t.kind == TokenKind::kIdentifier && !t.quoted && ToUpper(t.text) == ToUpper(word);
+}
+
+// The GROUP BY time function's signature, printed by both of its errors (Riak TS 1.6 texts).
+constexpr std::string_view kTimeFnSignature =
+    "  GROUP BY time(<column>, <duration unit><duration units>)\n"
+    "Example:\n"
+    "  GROUP BY time(mycolumn, 10m)";
 
 // Bare column references of a select item outside aggregate arguments, in order.
 void CollectBareColumns(const Expr& e, std::vector<std::string>& out) {
@@ -216,7 +229,16 @@ Result<SelectStmt> Parser::ParseSelect() {
   SelectStmt select;
   while (true) {
     QUANTA_ASSIGN_OR_RETURN(PExpr item, ParseSelectItem());
+    const bool star = item.expr->kind == Expr::Kind::kStar;
     select.items.push_back(std::move(item.expr));
+    // `expr AS name` (Quanta extension): AS is a word only here, so that 1.5 tables with a
+    // column named `as` keep working.
+    std::string alias;
+    if (!star && IsWord(Peek(), "AS") && Peek(1).kind == TokenKind::kIdentifier) {
+      Consume();
+      alias = Consume().text;
+    }
+    select.aliases.push_back(std::move(alias));
     if (!AcceptPunct(",")) break;
   }
   QUANTA_RETURN_IF_ERROR(ExpectKeyword(Keyword::kFrom));
@@ -227,12 +249,17 @@ Result<SelectStmt> Parser::ParseSelect() {
     if (AcceptKeyword(Keyword::kGroup)) {
       QUANTA_RETURN_IF_ERROR(ExpectKeyword(Keyword::kBy));
       while (true) {
+        int64_t bucket_ms = 0;
         if (AcceptPunct("*")) {
           select.group_by.push_back("*");
+        } else if (Peek().kind == TokenKind::kIdentifier && Peek(1).IsPunct("(")) {
+          QUANTA_ASSIGN_OR_RETURN(std::string column, ParseGroupByFunction(&bucket_ms));
+          select.group_by.push_back(std::move(column));
         } else {
           QUANTA_ASSIGN_OR_RETURN(std::string column, ExpectIdentifier());
           select.group_by.push_back(std::move(column));
         }
+        select.group_by_bucket_ms.push_back(bucket_ms);
         if (!AcceptPunct(",")) break;
       }
     }
@@ -278,6 +305,43 @@ Status Parser::ParseWindow(SelectStmt& select) {
   return Status::OK();
 }
 
+// GROUP BY time(column, N unit) (Riak TS 1.6): the column, and its bucket width in ms.
+Result<std::string> Parser::ParseGroupByFunction(int64_t* bucket_ms) {
+  std::string upper = ToUpper(Consume().text);
+  Consume();  // '('
+  QUANTA_RETURN_IF_ERROR(EnterNesting());
+  NestingGuard guard(*this);
+  std::vector<ExprPtr> args;
+  if (!Peek().IsPunct(")")) {
+    while (true) {
+      QUANTA_ASSIGN_OR_RETURN(PExpr arg, ParseOperand());
+      args.push_back(std::move(arg.expr));
+      if (!AcceptPunct(",")) break;
+    }
+  }
+  QUANTA_RETURN_IF_ERROR(ExpectPunct(")"));
+  auto is_int = [](const ExprPtr& e) {
+    return e->kind == Expr::Kind::kLiteral && e->literal.kind == Literal::Kind::kInt;
+  };
+  auto is_col = [](const ExprPtr& e) { return e->kind == Expr::Kind::kColumn; };
+  if (upper == "TIME" && args.size() == 2 && is_col(args[0]) && is_int(args[1])) {
+    if (args[1]->literal.i <= 0) {
+      return SemanticError("GROUP BY time(..) needs a positive duration, got " +
+                           std::to_string(args[1]->literal.i) + ".");
+    }
+    *bucket_ms = args[1]->literal.i;
+    return args[0]->name;
+  }
+  if (upper == "TIME" && args.size() == 2 && is_int(args[0]) && is_col(args[1])) {
+    return SemanticError(
+        "Arguments for GROUP BY time(..) were the wrong way round. Function signature is\n" +
+        std::string(kTimeFnSignature));
+  }
+  return SemanticError("Unknown GROUP BY function " + upper + "/" +
+                       std::to_string(args.size()) +
+                       ", supported function signatures are:\n" + std::string(kTimeFnSignature));
+}
+
 Result<int64_t> Parser::ExpectInteger() {
   if (Peek().kind != TokenKind::kInteger) return Unexpected();
   return Consume().i;
@@ -290,8 +354,11 @@ Status Parser::CheckGroupBy(const SelectStmt& select) {
   for (const ExprPtr& item : select.items) CollectBareColumns(*item, bare);
   std::vector<std::string> missing;
   for (const std::string& column : bare) {
-    bool grouped = column != "*" && std::find(select.group_by.begin(), select.group_by.end(),
-                                              column) != select.group_by.end();
+    bool grouped = false;
+    for (size_t g = 0; g < select.group_by.size() && column != "*"; ++g) {
+      const bool bucketed = g < select.group_by_bucket_ms.size() && select.group_by_bucket_ms[g] > 0;
+      if (!bucketed && select.group_by[g] == column) grouped = true;
+    }
     if (!grouped && std::find(missing.begin(), missing.end(), column) == missing.end()) {
       missing.push_back(column);
     }
@@ -406,6 +473,10 @@ Result<PExpr> Parser::ParsePrimary() {
     case TokenKind::kInteger: {
       int64_t value = Consume().i;
       if (Peek().kind != TokenKind::kIdentifier) return LiteralExpr(IntLiteral(value));
+      // `100 AS name`: an alias (Quanta extension), not a time unit.
+      if (IsWord(Peek(), "AS") && Peek(1).kind == TokenKind::kIdentifier) {
+        return LiteralExpr(IntLiteral(value));
+      }
       // A time-unit integer: 10s, 15 m, 1h, 2d. Riak lower-cases the unit first (3M is three
       // minutes), and its error text shows the lower-cased unit.
       std::string unit = Consume().text;
@@ -572,6 +643,26 @@ Result<PCond> Parser::ParseComparison() {
     c->kind = AcceptKeyword(Keyword::kNot) ? Cond::Kind::kIsNotNull : Cond::Kind::kIsNull;
     QUANTA_RETURN_IF_ERROR(ExpectKeyword(Keyword::kNull));
     c->lhs = std::move(lhs.expr);
+    return PCond{std::move(c), 1};
+  }
+  // `column IN (v, ...)` (Riak TS 1.6). IN is a word only here: 1.5 has no such keyword, and
+  // a column may be called `in`.
+  if (lhs.expr->kind == Expr::Kind::kColumn && IsWord(Peek(), "IN") && Peek(1).IsPunct("(")) {
+    Consume();
+    Consume();
+    c->kind = Cond::Kind::kIn;
+    c->lhs = std::move(lhs.expr);
+    if (AcceptPunct(")")) return SemanticError("IN filters must have at least one value.");
+    while (true) {
+      if (c->in_list.size() >= static_cast<size_t>(kMaxInValues)) {
+        return SemanticError("IN lists take at most " + std::to_string(kMaxInValues) +
+                             " values.");
+      }
+      QUANTA_ASSIGN_OR_RETURN(PExpr v, ParseOperand());
+      c->in_list.push_back(std::move(v.expr));
+      if (!AcceptPunct(",")) break;
+    }
+    QUANTA_RETURN_IF_ERROR(ExpectPunct(")"));
     return PCond{std::move(c), 1};
   }
   const Token& t = Peek();

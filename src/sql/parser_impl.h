@@ -18,6 +18,8 @@ namespace quanta::sql::internal {
 inline constexpr int kMaxNesting = 100;
 // Maximum height of an expression or condition tree (bounds every later recursion over it).
 inline constexpr int kMaxTreeHeight = 500;
+// Values one IN list may hold (each becomes a comparison, or a partition to scan).
+inline constexpr int kMaxInValues = 500;
 
 // A parsed expression with the height of its tree.
 struct PExpr {
@@ -75,6 +77,7 @@ class Parser {
   // SELECT pieces.
   Status ParseWindow(SelectStmt& select);
   Result<int64_t> ExpectInteger();
+  Result<std::string> ParseGroupByFunction(int64_t* bucket_ms);
   Status CheckGroupBy(const SelectStmt& select);
 
   // Expressions.

@@ -134,6 +134,19 @@ class Store {
   virtual Status ListKeys(const schema::TableDef& table,
                           const std::function<Status(std::vector<Row>&&)>& sink) = 0;
 
+  // The partitions of a table with a quantum that may hold rows whose quantum start lies in
+  // [quantum_lo, quantum_hi]: one Row per partition (one value per PK element, the quantum
+  // element floored), in key order, at most `max` + 1 of them (more than `max` tells the
+  // caller that the range has too many), plus, in `*steps`, the seeks the walk took. A
+  // partition holding only deleted rows may be listed (its scan returns nothing). The walk
+  // seeks from partition to partition without reading rows; it gives up with kQuantaLimit
+  // after `max_steps` seeks (tables with very many series outside the range).
+  // The default answers kInvalidArgument: a store that cannot list partitions.
+  virtual Result<std::vector<Row>> ListPartitions(const schema::TableDef& table,
+                                                  int64_t quantum_lo, int64_t quantum_hi,
+                                                  size_t max, size_t max_steps) {
+    return Status(ErrorCode::kInvalidArgument, "this store cannot list partitions");
+  }
   // Tells the store a table exists (catalog load, CREATE TABLE), so that background work can
   // act on its rows (sealing head rows into chunks). A table the store was never told about
   // is still read and written correctly; its head rows are sealed once it is attached.

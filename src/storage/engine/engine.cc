@@ -246,6 +246,12 @@ class Engine final : public Store {
     return Status::OK();
   }
 
+  Result<std::vector<Row>> ListPartitions(const schema::TableDef& table, int64_t quantum_lo,
+                                          int64_t quantum_hi, size_t max,
+                                          size_t max_steps) override {
+    return ListPartitionsIn(*backend_, *Layout(table), quantum_lo, quantum_hi, max, max_steps);
+  }
+
   void AttachTable(const schema::TableDef& table) override {
     LayoutPtr l = Layout(table);
     if (!options_.sealing) return;

@@ -2,6 +2,7 @@
 #include "storage/engine/partition.h"
 
 #include <limits>
+#include <map>
 #include <unordered_map>
 
 #include "common/coding.h"
@@ -161,6 +162,79 @@ Status DecodePartition(const TableLayout& l, std::string_view key, Row* partitio
   return Status::OK();
 }
 
+
+namespace {
+
+// One key space (head entries, or chunks when `chunk_space`) of ListPartitionsIn: adds the
+// encoded prefix of every partition in range to `found`.
+Status WalkPartitions(Iterator& it, const TableLayout& l, bool chunk_space, int64_t quantum_lo,
+                      int64_t quantum_hi, size_t max, size_t max_steps, size_t* steps,
+                      std::map<std::string, Row>* found) {
+  auto space = [&](std::string key) { return chunk_space ? ChunkKeyOf(key) : key; };
+  std::string lower = space(l.keys.table_prefix());
+  it.Seek(lower);
+  Row p;
+  while (it.Valid()) {
+    if (++*steps > max_steps) {
+      return Status(ErrorCode::kQuantaLimit,
+                    "Query spans too many partitions (gave up listing them after " +
+                        std::to_string(max_steps) + " steps)");
+    }
+    QUANTA_RETURN_IF_ERROR(DecodePartition(l, it.key(), &p));
+    const int64_t q = p.back().as_int();
+    std::string target;
+    if (q < quantum_lo) {
+      p.back() = Value::Int(quantum_lo);
+      QUANTA_ASSIGN_OR_RETURN(target, l.keys.EncodePartition(p));
+    } else {
+      if (q <= quantum_hi) {
+        QUANTA_ASSIGN_OR_RETURN(std::string key, l.keys.EncodePartition(p));
+        found->emplace(key, p);
+        if (found->size() > max) return Status::OK();
+      } else {
+        // Past the range: on to the next series (its greatest quantum, then beyond).
+        p.back() = Value::Int(std::numeric_limits<int64_t>::max());
+      }
+      QUANTA_ASSIGN_OR_RETURN(std::string key, l.keys.EncodePartition(p));
+      target = PrefixSuccessor(key);
+    }
+    it.Seek(space(std::move(target)));
+  }
+  return it.status();
+}
+
+}  // namespace
+
+Result<std::vector<Row>> ListPartitionsIn(Backend& backend, const TableLayout& l,
+                                          int64_t quantum_lo, int64_t quantum_hi, size_t max,
+                                          size_t max_steps) {
+  if (!l.keys.has_quantum()) {
+    return Status(ErrorCode::kInvalidArgument, "only tables with a quantum list partitions");
+  }
+  auto snapshot = backend.NewSnapshot();
+  IteratorOptions ho;
+  ho.lower = l.keys.table_prefix();
+  ho.upper = PrefixSuccessor(ho.lower);
+  ho.fill_cache = false;
+  IteratorOptions co = ho;
+  co.lower = ChunkKeyOf(ho.lower);
+  co.upper = ChunkKeyOf(ho.upper);
+  // Keyed by the head-space prefix, so the two spaces merge in key order without duplicates.
+  std::map<std::string, Row> found;
+  size_t steps = 0;
+  auto head = backend.NewIterator(ho, snapshot.get());
+  QUANTA_RETURN_IF_ERROR(
+      WalkPartitions(*head, l, false, quantum_lo, quantum_hi, max, max_steps, &steps, &found));
+  auto chunks = backend.NewIterator(co, snapshot.get());
+  QUANTA_RETURN_IF_ERROR(
+      WalkPartitions(*chunks, l, true, quantum_lo, quantum_hi, max, max_steps, &steps, &found));
+  std::vector<Row> out;
+  for (auto& [key, row] : found) {
+    if (out.size() > max) break;
+    out.push_back(std::move(row));
+  }
+  return out;
+}
 
 TimeBounds BoundsOf(const ScanRange& r) {
   TimeBounds b;

@@ -127,6 +127,10 @@ Result<std::optional<std::pair<RowBatch, size_t>>> FindInChunk(Backend& backend,
 // Full head keys of every row of a chunk (ListKeys).
 Result<std::vector<std::string>> ChunkRowKeys(const TableLayout& l, std::string_view chunk_key,
                                               std::string_view value);
+// Store::ListPartitions over one snapshot of `backend` (head entries and chunks both).
+Result<std::vector<Row>> ListPartitionsIn(Backend& backend, const TableLayout& l,
+                                          int64_t quantum_lo, int64_t quantum_hi, size_t max,
+                                          size_t max_steps);
 
 // The inclusive time bounds of a scan range.
 TimeBounds BoundsOf(const ScanRange& r);

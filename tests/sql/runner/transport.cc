@@ -328,6 +328,11 @@ Status Harness::Configure(std::string_view key, std::string_view value) {
     auto d = schema::ParseDuration(value);
     if (!d.ok()) return d.status();
     o.expiry.retention_ms = *d;
+  } else if (key == "now_ms") {
+    // The clock of NOW() and expiry (test-only hook, ServiceOptions::clock_ms).
+    int64_t now = 0;
+    st = need_int(&now);
+    o.clock_ms = [now] { return now; };
   } else if (key == "node_name") {
     o.node_name = std::string(value);
   } else if (key == "sync") {

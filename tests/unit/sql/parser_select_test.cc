@@ -207,7 +207,7 @@ TEST(SelectErrorTest, Syntax) {
   EXPECT_EQ(ParseErr("selectah * from GeoCheckin Where time > 1 and time < 10"),
             "Unexpected token 'selectah'");
   EXPECT_EQ(ParseErr("select * from"), "Unexpected token 'from'");
-  EXPECT_EQ(ParseErr("select a AS b from t"), "Unexpected token 'AS'");
+  EXPECT_EQ(ParseErr("select a AS 'b' from t"), "Unexpected token 'AS'");
   EXPECT_EQ(ParseErr("select * from t where a <> 1"), "Unexpected token '<>'");
   EXPECT_EQ(ParseErr("select * from t where a =~ 1"), "Unexpected token '=~'");
   EXPECT_EQ(ParseErr("select * from t where a !~ 1"), "Unexpected token '!~'");
@@ -288,6 +288,35 @@ TEST(ExplainTest, WrapsSelect) {
   EXPECT_EQ(e->select.ToString(), "SELECT * FROM GeoCheckin WHERE ((time > 1) AND (time < 2))");
   EXPECT_EQ(ParseErr("EXPLAIN INSERT INTO t VALUES (1)"), "Unexpected token 'INSERT'");
   EXPECT_EQ(ParseErr("EXPLAIN"), "Unexpected token 'EXPLAIN'");
+}
+
+// Riak TS 1.6 syntax and Quanta's aliases: the canonical text of what was parsed.
+TEST(SelectSixTest, InNowTimeAndAliases) {
+  EXPECT_EQ(SelectText("SELECT * FROM t WHERE a IN (1, 'x', 2.5) AND ts > now() - 1h"),
+            "SELECT * FROM t WHERE ((a IN (1, 'x', 2.5)) AND (ts > (NOW()-3600000)))");
+  EXPECT_EQ(SelectText("SELECT time(ts, 10m), COUNT(*) FROM t WHERE a = 1 "
+                       "GROUP BY time(ts, 10m), b"),
+            "SELECT TIME(ts, 600000), COUNT(*) FROM t WHERE (a = 1) "
+            "GROUP BY time(ts, 600000), b");
+  EXPECT_EQ(SelectText("SELECT a AS x, 5 as \"y z\" FROM t"), "SELECT a AS x, 5 AS y z FROM t");
+  SelectStmt s = ParseSelectOk("SELECT a FROM t WHERE x = 1 GROUP BY a, TIME(ts, 2s)");
+  ASSERT_EQ(s.group_by_bucket_ms.size(), 2u);
+  EXPECT_EQ(s.group_by_bucket_ms[0], 0);
+  EXPECT_EQ(s.group_by_bucket_ms[1], 2000);
+  EXPECT_EQ(s.group_by[1], "ts");
+  // IN and AS are words only where they mean something: columns may carry those names.
+  EXPECT_EQ(SelectText("SELECT in, as FROM t WHERE in = 1"),
+            "SELECT in, as FROM t WHERE (in = 1)");
+  EXPECT_EQ(ParseErr("SELECT * FROM t WHERE a IN ()"), "IN filters must have at least one value.");
+  EXPECT_EQ(ParseErr("SELECT * FROM t WHERE a IN (1,"), "Unexpected token ','");
+  EXPECT_EQ(ParseErr("SELECT * FROM t WHERE a = 1 GROUP BY foo(ts, 1)"),
+            "Unknown GROUP BY function FOO/2, supported function signatures are:\n"
+            "  GROUP BY time(<column>, <duration unit><duration units>)\n"
+            "Example:\n"
+            "  GROUP BY time(mycolumn, 10m)");
+  std::string big = "SELECT * FROM t WHERE a IN (0";
+  for (int i = 1; i <= 500; ++i) big += ", " + std::to_string(i);
+  EXPECT_EQ(ParseErr(big + ")"), "IN lists take at most 500 values.");
 }
 
 }  // namespace
