@@ -284,7 +284,7 @@ TEST_F(ShellTest, Help) {
   std::string out = Run("help");
   EXPECT_NE(out.find("Extension 'connection':"), std::string::npos) << out;
   EXPECT_NE(out.find("show_history"), std::string::npos);
-  EXPECT_NE(Run("help sql select").find("SELECT <* | expression, ...> FROM <table>"),
+  EXPECT_NE(Run("help sql select").find("SELECT <* | expression [AS name], ...> FROM <table>"),
             std::string::npos);
   EXPECT_NE(Run("help sql").find("SHOW CREATE TABLE"), std::string::npos);
   EXPECT_NE(Run("help shell quit").find("'q;'"), std::string::npos);

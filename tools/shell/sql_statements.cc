@@ -36,12 +36,15 @@ const std::vector<SqlStatementInfo>& SqlStatements() {
         "    ('South Atlantic', 'Georgia', '2017-01-01T15:10:00Z', 'sunny');"},
        {"into", "values"}},
       {"select", "select", "SELECT",
-       "SELECT <* | expression, ...> FROM <table>\n"
-       "  WHERE <partition key column> = <value> AND ...\n"
+       "SELECT <* | expression [AS name], ...> FROM <table>\n"
+       "  WHERE <partition key column> = <value> | IN (<value>, ...) AND ...\n"
        "    AND <quantum column> >|>= <lower> AND <quantum column> <|<= <upper> [AND <filter>]\n"
-       "  [GROUP BY <column>, ...] [ORDER BY <column> [ASC|DESC] [NULLS FIRST|LAST], ...]\n"
-       "  [LIMIT <n> [OFFSET <n>]];\n"
-       "Aggregates: COUNT, SUM, AVG (MEAN), MIN, MAX, STDDEV (STDDEV_SAMP), STDDEV_POP.",
+       "  [GROUP BY <column> | time(<timestamp column>, <n><unit>), ...]\n"
+       "  [ORDER BY <column> [ASC|DESC] [NULLS FIRST|LAST], ...] [LIMIT <n> [OFFSET <n>]];\n"
+       "Aggregates: COUNT, SUM, AVG (MEAN), MIN, MAX, STDDEV (STDDEV_SAMP), STDDEV_POP.\n"
+       "Functions (Riak TS 1.6): now(), time(<column>, <n><unit>). Values in WHERE may be\n"
+       "arithmetic: time > now() - 1h. Leave out every partition-key column to read all\n"
+       "partitions of the time range; AS names a result column (Quanta extensions).",
        {"SELECT weather, temperature FROM GeoCheckin\n"
         "    WHERE region = 'South Atlantic' AND state = 'South Carolina'\n"
         "    AND time >= '2017-01-01T15:00:00Z' AND time < '2017-01-01T16:00:00Z';",
@@ -56,10 +59,20 @@ const std::vector<SqlStatementInfo>& SqlStatements() {
         "    WHERE region = 'South Atlantic' AND state = 'South Carolina'\n"
         "    AND time >= '2017-01-01T15:00:00Z' AND time < '2017-01-01T16:00:00Z'\n"
         "    AND temperature > 20.0\n"
-        "    ORDER BY temperature DESC LIMIT 2;"},
+        "    ORDER BY temperature DESC LIMIT 2;",
+        "SELECT time(time, 30m) AS half_hour, COUNT(*) AS readings FROM GeoCheckin\n"
+        "    WHERE region = 'South Atlantic' AND state IN ('South Carolina', 'Georgia')\n"
+        "    AND time >= '2017-01-01T15:00:00Z' AND time < '2017-01-01T16:00:00Z'\n"
+        "    GROUP BY time(time, 30m);",
+        "SELECT state, COUNT(*) FROM GeoCheckin\n"
+        "    WHERE time >= '2017-01-01T15:00:00Z' AND time < '2017-01-01T16:00:00Z'\n"
+        "    GROUP BY state;",
+        "SELECT COUNT(*) FROM GeoCheckin\n"
+        "    WHERE region = 'South Atlantic' AND state = 'Georgia'\n"
+        "    AND time > now() - 1h AND time <= now();"},
        {"from", "where", "and", "or", "not", "is", "null", "group", "by", "order", "asc", "desc",
         "nulls", "first", "last", "limit", "offset", "count", "sum", "avg", "mean", "min", "max",
-        "stddev", "stddev_samp", "stddev_pop"}},
+        "stddev", "stddev_samp", "stddev_pop", "in", "as", "now", "time"}},
       {"explain", "explain", "EXPLAIN",
        "EXPLAIN <select statement>;\n"
        "Shows the sub-queries (one per quantum) a SELECT would run, with their key ranges and\n"

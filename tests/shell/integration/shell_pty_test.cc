@@ -113,7 +113,7 @@ TEST_F(ShellPtyTest, InteractiveSession) {
                 "temperature,double,true,,,,,\n");
 
   t.TypeLine("help sql select;");
-  EXPECT_SCREEN(t, "SELECT <* | expression, ...> FROM <table>");
+  EXPECT_SCREEN(t, "SELECT <* | expression [AS name], ...> FROM <table>");
   t.TypeLine("connection_prompt on;");
   EXPECT_SCREEN(t, "\u2705 quanta-shell(");
 
