@@ -33,23 +33,9 @@ class ExactSum {
     }
     if (mant == 0 && exp == 0) return;  // +-0.0 adds nothing
     // v = mant * 2^(pos - 1074) with pos the exponent of mant's lowest bit above 2^-1074.
-    uint64_t pos = exp == 0 ? 0 : exp - 1;
+    const uint32_t pos = exp == 0 ? 0 : static_cast<uint32_t>(exp - 1);
     if (exp != 0) mant |= uint64_t{1} << 52;
-    const unsigned __int128 shifted = static_cast<unsigned __int128>(mant) << (pos % kDigitBits);
-    const size_t i = pos / kDigitBits;
-    const auto d0 = static_cast<int64_t>(static_cast<uint64_t>(shifted) & kDigitMask);
-    const auto d1 = static_cast<int64_t>(static_cast<uint64_t>(shifted >> 32) & kDigitMask);
-    const auto d2 = static_cast<int64_t>(static_cast<uint64_t>(shifted >> 64));
-    if (bits >> 63) {
-      digits_[i] -= d0;
-      digits_[i + 1] -= d1;
-      digits_[i + 2] -= d2;
-    } else {
-      digits_[i] += d0;
-      digits_[i + 1] += d1;
-      digits_[i + 2] += d2;
-    }
-    if (++pending_ == kMaxPending) Normalize();
+    AddScaled(mant, pos, (bits >> 63) != 0);
   }
 
   // Adds (negative ? -u : u) * 2^(pos - 1074) exactly: the sum of doubles of one sign and one

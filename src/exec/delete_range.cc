@@ -1,6 +1,7 @@
 #include "exec/delete_range.h"
 
 #include "common/iso8601.h"
+#include "exec/analyzer_internal.h"
 
 namespace quanta::exec {
 
@@ -19,15 +20,6 @@ void Flatten(const Cond& c, std::vector<const Cond*>* out) {
   }
 }
 
-CompareOp Flip(CompareOp op) {
-  switch (op) {
-    case CompareOp::kLt: return CompareOp::kGt;
-    case CompareOp::kGt: return CompareOp::kLt;
-    case CompareOp::kLe: return CompareOp::kGe;
-    case CompareOp::kGe: return CompareOp::kLe;
-    default: return op;
-  }
-}
 
 }  // namespace
 
@@ -53,7 +45,7 @@ Result<std::optional<RangeDelete>> AnalyzeRangeDelete(const sql::DeleteStmt& stm
     CompareOp op = c->op;
     if (col->kind == Expr::Kind::kLiteral && val->kind == Expr::Kind::kColumn) {
       std::swap(col, val);
-      op = Flip(op);
+      op = internal::Flip(op);
     }
     if (col->kind != Expr::Kind::kColumn || val->kind != Expr::Kind::kLiteral) return None();
     const int index = t.ColumnIndex(col->name);
