@@ -149,6 +149,29 @@ Status DecodeChunkRows(const TableLayout& l, const ChunkReader& reader, const Ro
   return Status::OK();
 }
 
+KeyPlacement PlaceKey(std::string_view key, const TableLayout* l) {
+  KeyPlacement p;
+  if (key.empty() || (key[0] != kRowPrefix && key[0] != kChunkPrefix)) {
+    p.shared = true;
+    return p;
+  }
+  p.space_end = 1;
+  constexpr size_t kTablePrefix = 5;  // space byte, table id (u32 BE)
+  if (key.size() < kTablePrefix) return p;
+  p.family_end = kTablePrefix;
+  if (l == nullptr) return p;
+  size_t len;
+  if (key[0] == kRowPrefix) {
+    len = l->keys.PartitionPrefixLength(key);
+  } else {
+    std::string head(key);
+    head[0] = kRowPrefix;
+    len = l->keys.PartitionPrefixLength(head);
+  }
+  if (len != 0) p.group_end = len;
+  return p;
+}
+
 // Partition values (one per PK element, natural values) of a head key's partition prefix.
 Status DecodePartition(const TableLayout& l, std::string_view key, Row* partition) {
   std::string_view in = key.substr(l.keys.table_prefix().size());

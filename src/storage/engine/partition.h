@@ -116,6 +116,13 @@ inline constexpr uint64_t kChunkBytes = 8ull << 20;
 size_t AppendChunks(const TableLayout& l, const std::string& head_prefix, const RowBatch& rows,
                     size_t chunk_rows, WriteBatch* batch);
 
+// Where the engine's key `key` splits into space | partition | rest for a backend that stores
+// partitions apart (backend.h, KeySplitter): the space is the first byte (head rows and chunks
+// of a partition share their group), the family is the table id, the group id the table id
+// and partition. Catalog and format keys are shared. `l` is the table's layout (nullptr when
+// unknown: the group is then left open).
+KeyPlacement PlaceKey(std::string_view key, const TableLayout* l);
+
 // The inclusive time bounds of a scan range.
 TimeBounds BoundsOf(const ScanRange& r);
 

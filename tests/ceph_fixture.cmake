@@ -1,0 +1,25 @@
+# The ctest fixture "ceph": a throw-away local Ceph cluster (scripts/ceph-dev.sh) started
+# before the tests that require it and stopped after them. Its monitor listens on
+# QUANTA_TEST_CEPH_MON_PORT (24310 unless set, apart from a cluster started by hand on the
+# script's default port).
+if(NOT COMMAND quanta_requires_ceph)
+  set(QUANTA_TEST_CEPH_DIR ${CMAKE_BINARY_DIR}/ceph-test)
+  if(NOT DEFINED QUANTA_TEST_CEPH_MON_PORT)
+    set(QUANTA_TEST_CEPH_MON_PORT 24310)
+  endif()
+  add_test(NAME ceph/start
+           COMMAND ${CMAKE_COMMAND} -E env CEPH_DEV_MON_PORT=${QUANTA_TEST_CEPH_MON_PORT}
+                   bash ${PROJECT_SOURCE_DIR}/scripts/ceph-dev.sh start ${QUANTA_TEST_CEPH_DIR})
+  add_test(NAME ceph/stop
+           COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/ceph-dev.sh stop ${QUANTA_TEST_CEPH_DIR})
+  set_tests_properties(ceph/start PROPERTIES FIXTURES_SETUP ceph LABELS slow TIMEOUT 240)
+  set_tests_properties(ceph/stop PROPERTIES FIXTURES_CLEANUP ceph LABELS slow TIMEOUT 60)
+
+  # Marks `test` as needing the cluster (label slow, its ceph.conf and pool in the environment).
+  function(quanta_requires_ceph test)
+    set_tests_properties(${test} PROPERTIES
+      FIXTURES_REQUIRED ceph
+      LABELS slow
+      ENVIRONMENT "QUANTA_TEST_RADOS_CONF=${QUANTA_TEST_CEPH_DIR}/ceph.conf;QUANTA_TEST_RADOS_POOL=quanta")
+  endfunction()
+endif()
