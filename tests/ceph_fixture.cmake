@@ -1,12 +1,14 @@
 # The ctest fixture "ceph": a throw-away local Ceph cluster (scripts/ceph-dev.sh) started
 # before the tests that require it and stopped after them. Its monitor listens on
 # QUANTA_TEST_CEPH_MON_PORT (24310 unless set, apart from a cluster started by hand on the
-# script's default port).
-if(NOT COMMAND quanta_requires_ceph)
-  set(QUANTA_TEST_CEPH_DIR ${CMAKE_BINARY_DIR}/ceph-test)
-  if(NOT DEFINED QUANTA_TEST_CEPH_MON_PORT)
-    set(QUANTA_TEST_CEPH_MON_PORT 24310)
-  endif()
+# script's default port). Included by every directory with such tests; defines them once.
+set(QUANTA_TEST_CEPH_DIR ${CMAKE_BINARY_DIR}/ceph-test)
+if(NOT DEFINED QUANTA_TEST_CEPH_MON_PORT)
+  set(QUANTA_TEST_CEPH_MON_PORT 24310)
+endif()
+get_property(_quanta_ceph_fixture GLOBAL PROPERTY QUANTA_CEPH_FIXTURE)
+if(NOT _quanta_ceph_fixture)
+  set_property(GLOBAL PROPERTY QUANTA_CEPH_FIXTURE ON)
   add_test(NAME ceph/start
            COMMAND ${CMAKE_COMMAND} -E env CEPH_DEV_MON_PORT=${QUANTA_TEST_CEPH_MON_PORT}
                    bash ${PROJECT_SOURCE_DIR}/scripts/ceph-dev.sh start ${QUANTA_TEST_CEPH_DIR})
