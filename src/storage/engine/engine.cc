@@ -55,7 +55,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t kListKeysBatch = 1000;
 constexpr size_t kStripes = 64;
-// Reads of one Get or ListKeys call before a kConflict is returned (see Get).
+// Reads of one Get, or of a ListKeys call without progress, before a kConflict is returned
+// (see Get).
 constexpr int kReadAttempts = 16;
 // The format record, 0x03 "format" -> "2" = head rows + chunks (0x03 keys are the engine's own
 // records, apart from the catalog's metadata). A directory without it was written by the row
@@ -224,8 +225,14 @@ class Engine final : public Store, public KeySplitter {
     // after the last key it took.
     std::string after;
     for (int attempt = 1;; ++attempt) {
+      const std::string before = after;
       Status st = ListKeysAfter(*l, &after, &out, sink);
-      if (st.code() != ErrorCode::kConflict || attempt == kReadAttempts) return st;
+      if (st.code() != ErrorCode::kConflict) return st;
+      if (after != before) {
+        attempt = 0;  // progress: it is conflicts in a row that are bounded
+      } else if (attempt == kReadAttempts) {
+        return st;
+      }
     }
   }
 
