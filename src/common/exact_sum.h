@@ -52,6 +52,28 @@ class ExactSum {
     if (++pending_ == kMaxPending) Normalize();
   }
 
+  // Adds (negative ? -u : u) * 2^(pos - 1074) exactly: the sum of doubles of one sign and one
+  // exponent, given as the sum `u` of their integer significands (Add of a normal double with
+  // biased exponent e is AddScaled(2^52 | fraction, e - 1, sign); of a subnormal,
+  // AddScaled(fraction, 0, sign)). REQUIRES: pos <= 2045.
+  void AddScaled(uint64_t u, uint32_t pos, bool negative) {
+    const unsigned __int128 shifted = static_cast<unsigned __int128>(u) << (pos % kDigitBits);
+    const size_t i = pos / kDigitBits;
+    const auto d0 = static_cast<int64_t>(static_cast<uint64_t>(shifted) & kDigitMask);
+    const auto d1 = static_cast<int64_t>(static_cast<uint64_t>(shifted >> 32) & kDigitMask);
+    const auto d2 = static_cast<int64_t>(static_cast<uint64_t>(shifted >> 64));
+    if (negative) {
+      digits_[i] -= d0;
+      digits_[i + 1] -= d1;
+      digits_[i + 2] -= d2;
+    } else {
+      digits_[i] += d0;
+      digits_[i + 1] += d1;
+      digits_[i + 2] += d2;
+    }
+    if (++pending_ == kMaxPending) Normalize();
+  }
+
   void Merge(const ExactSum& other);
 
   // The sum rounded to the nearest double (ties to even).

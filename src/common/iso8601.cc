@@ -132,7 +132,8 @@ bool ParseFraction(Scanner& sc, int64_t unit_ms, Parsed& out) {
 
 // tz ::= Z | (+|-) hh [ [:] mm ]
 bool ParseZone(Scanner& sc, Parsed& out) {
-  if (sc.Accept('Z') || sc.Accept('z')) {
+  // Upper case only: Riak refuses 'z' and 't' (Invalid date/time string).
+  if (sc.Accept('Z')) {
     out.has_tz = true;
     out.tz_minutes = 0;
     return true;
@@ -211,7 +212,7 @@ bool ParseDateTime(std::string_view text, Parsed& out) {
   }
   if (sc.AtEnd()) return true;
   char sep = sc.Peek();
-  if (sep != 'T' && sep != 't' && sep != ' ') return false;
+  if (sep != 'T' && sep != ' ') return false;
   if (out.precision != Precision::kDay) return false;  // a time needs a full date
   sc.Skip();
   return ParseTime(sc, out);
@@ -219,7 +220,7 @@ bool ParseDateTime(std::string_view text, Parsed& out) {
 
 // A time without a date: "10:00", "T10", "T1000Z". Bare digit strings are not taken for times.
 bool LooksLikeTimeOnly(std::string_view text) {
-  if (!text.empty() && (text[0] == 'T' || text[0] == 't')) {
+  if (!text.empty() && text[0] == 'T') {
     text.remove_prefix(1);
   } else if (text.find(':') == std::string_view::npos) {
     return false;

@@ -27,6 +27,7 @@ const char* LiteralTypeName(const Literal& l) {
     case Literal::Kind::kBool: return "boolean";
     case Literal::Kind::kNull: return "null";
     case Literal::Kind::kIdentifier: return "identifier";
+    case Literal::Kind::kRegex: return "regex";
   }
   return "unknown";
 }
@@ -378,6 +379,12 @@ class SelectBinder {
 
   // Step 4: unknown columns anywhere in the select list.
   void CheckColumns(const Expr& e, std::vector<std::string>* errors) {
+    // Riak's query validation checks a function's argument count, not its arguments.
+    if (e.kind == Expr::Kind::kCall && e.children.size() != 1) {
+      errors->push_back("Function " + e.name + "/1 called with " +
+                        std::to_string(e.children.size()) + " arguments.");
+      return;
+    }
     if (e.kind == Expr::Kind::kColumn && table_.ColumnIndex(e.name) < 0) {
       errors->push_back("unexpected_select_field: unexpected field " + e.name +
                         " in select clause.");
@@ -414,7 +421,9 @@ class SelectBinder {
         b.kind = BoundExpr::Kind::kNegate;
         b.children.push_back(Bind(*e.children[0], in_agg, errors));
         b.type = b.children[0].type;
-        if (!IsNumeric(b.type) && !b.children[0].null_literal) {
+        // Riak negates a TIMESTAMP too (the result stays a timestamp).
+        if (!IsNumeric(b.type) && b.type != ColumnType::kTimestamp &&
+            !b.children[0].null_literal) {
           errors->push_back(std::string("Operator '-' called with mismatched types [") +
                             std::string(ColumnTypeName(b.type)) + "].");
         }
@@ -592,8 +601,9 @@ Result<BoundSelect> AnalyzeSelect(const sql::SelectStmt& stmt, schema::TableDefP
   for (const auto& g : stmt.group_by) out.group_by.push_back(table.ColumnIndex(g));
 
   // Step 6: ORDER BY / LIMIT against aggregates; duplicate ORDER BY columns.
+  // GROUP BY with LIMIT/OFFSET (the parser refused ORDER BY) counts as an aggregate, as in Riak.
   bool windowed = !stmt.order_by.empty() || stmt.limit || stmt.offset;
-  if (out.is_aggregate && out.group_by.empty() && windowed) {
+  if ((out.is_aggregate || !out.group_by.empty()) && windowed) {
     return SubmitError(
         "ORDER BY/LIMIT/OFFSET clauses not supported for queries containing an aggregate "
         "function.");
@@ -771,6 +781,13 @@ Result<std::vector<Row>> AnalyzeInsert(const sql::InsertStmt& stmt, const TableD
       for (size_t i = 0; i < undefined.size(); ++i) msg += (i ? ", " : "") + undefined[i];
       return Status(ErrorCode::kBadQuery, msg);
     }
+    // As Riak: the columns the list leaves out follow it in table order, so values beyond the
+    // list go to them (`(k, ts) VALUES ('a', 5, 7)` writes 7 into the third column).
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      if (std::find(targets.begin(), targets.end(), static_cast<int>(i)) == targets.end()) {
+        targets.push_back(static_cast<int>(i));
+      }
+    }
   } else {
     for (size_t i = 0; i < table.columns.size(); ++i) targets.push_back(static_cast<int>(i));
   }
@@ -817,7 +834,8 @@ Result<std::vector<Row>> AnalyzeInsert(const sql::InsertStmt& stmt, const TableD
             v = Value::Bytes(lit.s);
           }
           break;
-        case Literal::Kind::kIdentifier: ok = false; break;
+        case Literal::Kind::kIdentifier:
+        case Literal::Kind::kRegex: ok = false; break;
       }
       row[col] = std::move(v);
     }

@@ -162,7 +162,7 @@ struct Partial {
   bool done = false;      // the worker has finished (guarded by the run's mutex)
   Status status;
   MemoryCounter mem;      // what the data below holds
-  size_t rows_seen = 0;   // kSort, kGroup: rows that passed the filter
+  size_t rows_seen = 0;   // kSort, kGroup, kAggregate: rows that passed the filter
   size_t term_bytes = 0;  // kSort: RowTermSize of every projected row
   bool full = false;      // kStream: holds every row the LIMIT can still take
   // kStream: projected rows in scan order. A row whose projection failed is an empty Row whose
@@ -174,6 +174,12 @@ struct Partial {
   std::vector<AggState> states;   // kAggregate
   GroupTable groups;              // kGroup
 };
+
+bool HasAggregate(const BoundExpr& e) {
+  if (e.kind == BoundExpr::Kind::kAggregate) return true;
+  return std::any_of(e.children.begin(), e.children.end(),
+                     [](const BoundExpr& c) { return HasAggregate(c); });
+}
 
 // What a failed projection placeholder holds (kStream).
 int64_t ErrorRowBytes(const Status& st) {
@@ -412,6 +418,7 @@ class SelectRun {
       if (batch.num_rows > 0) {
         rows_scanned_.fetch_add(batch.num_rows, std::memory_order_relaxed);
         if (batch.summary) {
+          p->rows_seen += batch.num_rows;  // summaries are only used without a filter
           QUANTA_RETURN_IF_ERROR(FoldSummary(batch, &p->states));
         } else {
           SelectRows(sel_.filter, batch, &rows);
@@ -420,6 +427,7 @@ class SelectRun {
               case Mode::kStream: QUANTA_RETURN_IF_ERROR(Stream(batch, rows, p)); break;
               case Mode::kSort: QUANTA_RETURN_IF_ERROR(Sort(batch, rows, p)); break;
               case Mode::kAggregate:
+                p->rows_seen += rows.size();
                 QUANTA_RETURN_IF_ERROR(UpdateAggregates(batch, rows, &p->states));
                 break;
               case Mode::kGroup: QUANTA_RETURN_IF_ERROR(GroupRows(batch, rows, p, &scratch)); break;
@@ -754,6 +762,7 @@ class SelectRun {
         break;
       }
       case Mode::kAggregate:
+        rows_seen_ += p->rows_seen;
         for (size_t a = 0; a < p->states.size(); ++a) {
           AggCombine(sel_.aggregates[a], p->states[a], &total_states_[a]);
         }
@@ -813,7 +822,14 @@ class SelectRun {
     }
     Row out;
     out.reserve(sel_.items.size());
+    // As in Riak, an item without an aggregate (a constant) takes its value from the rows: over
+    // no rows it is NULL (`SELECT AVG(v), -1` over nothing is [NULL, NULL]).
+    const bool no_rows = mode_ == Mode::kAggregate && rows_seen_ == 0;
     for (const auto& item : sel_.items) {
+      if (no_rows && !HasAggregate(item)) {
+        out.emplace_back();
+        continue;
+      }
       QUANTA_ASSIGN_OR_RETURN(Value v, EvalExpr(item, nullptr, 0, &aggs, key_row));
       out.push_back(std::move(v));
     }

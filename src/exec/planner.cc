@@ -89,13 +89,10 @@ ResultSet ExplainRows(const BoundSelect& select, const std::vector<SubQuery>& pl
                 {"Range Scan End Key", ColumnType::kVarchar},
                 {"Is End Inclusive?", ColumnType::kBoolean},
                 {"Filter", ColumnType::kVarchar}};
-  // Rows are listed in ascending range order, as sub-queries are numbered by Riak.
+  // Rows are listed in the order the sub-queries run, as in Riak: newest first when the
+  // quantum column is DESC. Each row shows its range from low to high.
   std::vector<const SubQuery*> ordered;
   for (const auto& sq : plan) ordered.push_back(&sq);
-  if (ordered.size() > 1 && ordered.front()->start && ordered.back()->start &&
-      *ordered.front()->start > *ordered.back()->start) {
-    std::reverse(ordered.begin(), ordered.end());
-  }
   const bool has_time = select.time.has_value();
   int64_t n = 0;
   for (const SubQuery* sq : ordered) {

@@ -22,7 +22,8 @@ namespace quanta::sql {
 // A literal as written. Hex literals (0x...) are kString with the decoded bytes, exactly like
 // a quoted string (Riak cannot tell them apart). Unit integers (10m) are kInt in milliseconds.
 struct Literal {
-  enum class Kind : uint8_t { kNull, kInt, kFloat, kString, kBool, kIdentifier };
+  // kRegex: Riak's /.../ token, accepted as a WHERE comparison operand only (s = as written).
+  enum class Kind : uint8_t { kNull, kInt, kFloat, kString, kBool, kIdentifier, kRegex };
   Kind kind = Kind::kNull;
   bool b = false;
   int64_t i = 0;
@@ -43,7 +44,8 @@ struct Expr {
     kStar,        // '*' as a select item or as COUNT(*)'s argument
     kNegate,      // -child[0]  ('-' applied to a non-literal primary; `-5` is a literal)
     kBinary,      // child[0] op child[1], op one of + - * /
-    kCall,        // name(child[0]); name upper-cased canonical function name, e.g. "COUNT"
+    kCall,        // name(children...); name upper-cased canonical function name, e.g. "COUNT";
+                  // one child unless the statement gave another number (refused by the analyzer)
   };
   Kind kind = Kind::kLiteral;
   char op = 0;

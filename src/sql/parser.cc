@@ -302,7 +302,8 @@ Status Parser::CheckGroupBy(const SelectStmt& select) {
   if (std::find(select.group_by.begin(), select.group_by.end(), "*") != select.group_by.end()) {
     return SemanticError("GROUP BY can only contain table columns but '*' was found.");
   }
-  if (!select.order_by.empty() || select.limit || select.offset) {
+  // Riak's parser refuses only ORDER BY here; LIMIT/OFFSET alone reach the analyzer (1001).
+  if (!select.order_by.empty()) {
     return SemanticError("ORDER BY/LIMIT/OFFSET clauses are not supported for GROUP BY queries.");
   }
   return Status::OK();
@@ -399,8 +400,12 @@ Result<PExpr> Parser::ParsePrimary() {
     case TokenKind::kInteger: {
       int64_t value = Consume().i;
       if (Peek().kind != TokenKind::kIdentifier) return LiteralExpr(IntLiteral(value));
-      // A time-unit integer: 10s, 15 m, 1h, 2d.
-      const std::string& unit = Consume().text;
+      // A time-unit integer: 10s, 15 m, 1h, 2d. Riak lower-cases the unit first (3M is three
+      // minutes), and its error text shows the lower-cased unit.
+      std::string unit = Consume().text;
+      for (char& c : unit) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
       int64_t ms = UnitMillis(unit);
       if (ms == 0) {
         return SemanticError("Used " + unit + " as a measure of time in " +
@@ -440,14 +445,21 @@ Result<PExpr> Parser::ParseCall() {
   Consume();  // '('
   QUANTA_RETURN_IF_ERROR(EnterNesting());
   NestingGuard guard(*this);
-  PExpr arg;
+  // Riak's grammar takes any number of arguments (none too); the analyzer reports a count
+  // other than one (1001 `Function SUM/1 called with 2 arguments.`).
+  std::vector<ExprPtr> args;
+  int height = 1;
   bool star = false;
   if (AcceptPunct("*")) {
     star = true;
-    arg.expr = std::make_unique<Expr>();
-    arg.expr->kind = Expr::Kind::kStar;
-  } else {
-    QUANTA_ASSIGN_OR_RETURN(arg, ParseOperand());
+    args.push_back(std::make_unique<Expr>());
+    args.back()->kind = Expr::Kind::kStar;
+  } else if (!Peek().IsPunct(")")) {
+    do {
+      QUANTA_ASSIGN_OR_RETURN(PExpr arg, ParseOperand());
+      height = std::max(height, arg.height);
+      args.push_back(std::move(arg.expr));
+    } while (AcceptPunct(","));
   }
   QUANTA_RETURN_IF_ERROR(ExpectPunct(")"));
   std::string upper = ToUpper(name);
@@ -460,8 +472,8 @@ Result<PExpr> Parser::ParseCall() {
   auto e = std::make_unique<Expr>();
   e->kind = Expr::Kind::kCall;
   e->name = std::move(upper);
-  e->children.push_back(std::move(arg.expr));
-  return PExpr{std::move(e), arg.height + 1};
+  e->children = std::move(args);
+  return PExpr{std::move(e), height + 1};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -537,8 +549,18 @@ Result<PCond> Parser::ParseBoolPrimary() {
   return cmp;
 }
 
+// Riak's grammar admits its regex token (/^a.*/) as a comparison operand; the analyzer then
+// refuses it as an incompatible type (1001), as Riak's query validation did.
+Result<PExpr> Parser::ParseCompareOperand() {
+  if (Peek().kind != TokenKind::kRegex) return ParseOperand();
+  Literal l;
+  l.kind = Literal::Kind::kRegex;
+  l.s = Consume().text;
+  return LiteralExpr(std::move(l));
+}
+
 Result<PCond> Parser::ParseComparison() {
-  QUANTA_ASSIGN_OR_RETURN(PExpr lhs, ParseOperand());
+  QUANTA_ASSIGN_OR_RETURN(PExpr lhs, ParseCompareOperand());
   auto c = std::make_unique<Cond>();
   if (AcceptKeyword(Keyword::kIs)) {
     c->kind = AcceptKeyword(Keyword::kNot) ? Cond::Kind::kIsNotNull : Cond::Kind::kIsNull;
@@ -560,7 +582,7 @@ Result<PCond> Parser::ParseComparison() {
   }
   if (!found) return Unexpected();
   Consume();
-  QUANTA_ASSIGN_OR_RETURN(PExpr rhs, ParseOperand());
+  QUANTA_ASSIGN_OR_RETURN(PExpr rhs, ParseCompareOperand());
   c->kind = Cond::Kind::kCompare;
   c->lhs = std::move(lhs.expr);
   c->rhs = std::move(rhs.expr);

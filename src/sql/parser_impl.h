@@ -75,6 +75,7 @@ class Parser {
   // Expressions.
   Result<PExpr> ParseSelectItem();
   Result<PExpr> ParseOperand();
+  Result<PExpr> ParseCompareOperand();
   Result<PExpr> ParseNumExpr();
   Result<PExpr> ParseTerm();
   Result<PExpr> ParseFactor();

@@ -1,8 +1,9 @@
 // Command classification and argument tokenizing; see command_parser.h.
 #include "command_parser.h"
 
-#include <array>
 #include <cctype>
+
+#include "sql_statements.h"
 
 namespace quanta::shell {
 namespace {
@@ -24,11 +25,9 @@ std::string FirstWord(std::string_view command) {
 }
 
 bool IsSqlCommand(std::string_view command) {
-  static constexpr std::array<std::string_view, 7> kSql = {
-      "create", "delete", "describe", "explain", "insert", "select", "show"};
   const std::string word = FirstWord(command);
-  for (std::string_view k : kSql) {
-    if (word == k) return true;
+  for (const auto& st : SqlStatements()) {
+    if (word == st.first_word) return true;
   }
   return false;
 }

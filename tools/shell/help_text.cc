@@ -1,7 +1,10 @@
 // Help tables; see help_text.h.
 #include "help_text.h"
 
+#include <algorithm>
 #include <cctype>
+
+#include "sql_statements.h"
 
 namespace quanta::shell {
 namespace {
@@ -12,58 +15,15 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-struct SqlHelpEntry {
-  std::string_view statement;
-  std::string_view text;
-};
-
-const SqlHelpEntry kSqlHelp[] = {
-    {"create",
-     "CREATE TABLE <table> (\n"
-     "    <column> <type> [NOT NULL], ...\n"
-     "    PRIMARY KEY ((<partition key columns>, QUANTUM(<timestamp column>, <n>, "
-     "'s'|'m'|'h'|'d')),\n"
-     "                 <local key columns> [ASC|DESC], ...))\n"
-     "  [WITH (<property> = <value>, ...)];\n"
-     "Types: VARCHAR, SINT64, DOUBLE, TIMESTAMP, BOOLEAN, BLOB.\n"
-     "Example:\n"
-     "  CREATE TABLE GeoCheckin (region VARCHAR NOT NULL, state VARCHAR NOT NULL,\n"
-     "    time TIMESTAMP NOT NULL, weather VARCHAR NOT NULL, temperature DOUBLE,\n"
-     "    PRIMARY KEY ((region, state, QUANTUM(time, 15, 'm')), region, state, time));"},
-    {"delete",
-     "DELETE FROM <table> WHERE <local key column> = <value> AND ...;\n"
-     "Deletes one row; every local key column must be given.\n"
-     "Example:\n"
-     "  DELETE FROM GeoCheckin WHERE region = 'South Atlantic' AND state = 'South Carolina'\n"
-     "    AND time = '2017-01-01T15:00:00Z';"},
-    {"describe",
-     "DESCRIBE <table>;\n"
-     "Lists the columns of a table: name, type, nullability, partition and local key\n"
-     "positions, quantum interval and unit, sort order."},
-    {"explain",
-     "EXPLAIN <select statement>;\n"
-     "Shows the sub-queries (one per quantum) a SELECT would run, with their key ranges and\n"
-     "filter."},
-    {"insert",
-     "INSERT INTO <table> [(<column>, ...)] VALUES (<value>, ...)[, (<value>, ...)...];\n"
-     "Timestamps may be integers (ms since the epoch) or ISO 8601 strings.\n"
-     "Example:\n"
-     "  INSERT INTO GeoCheckin VALUES ('South Atlantic', 'South Carolina',\n"
-     "    '2017-01-01T15:00:00Z', 'sunny', 23.5);"},
-    {"select",
-     "SELECT <* | expression, ...> FROM <table>\n"
-     "  WHERE <partition key columns> = <value> AND <quantum column> >|>= <lower>\n"
-     "    AND <quantum column> <|<= <upper> [AND <filter>]\n"
-     "  [GROUP BY <column>, ...] [ORDER BY <column> [ASC|DESC] [NULLS FIRST|LAST], ...]\n"
-     "  [LIMIT <n>] [OFFSET <n>];\n"
-     "Aggregates: COUNT, SUM, AVG (MEAN), MIN, MAX, STDDEV (STDDEV_SAMP), STDDEV_POP.\n"
-     "Example:\n"
-     "  SELECT weather, temperature FROM GeoCheckin WHERE region = 'South Atlantic'\n"
-     "    AND state = 'South Carolina' AND time > '2017-01-01' AND time < '2017-01-02';"},
-    {"show",
-     "SHOW TABLES;                 lists the tables and their status\n"
-     "SHOW CREATE TABLE <table>;   prints the CREATE TABLE statement of a table"},
-};
+// Statement topics or titles in alphabetical order, joined with ", ".
+std::string SortedList(std::string_view SqlStatementInfo::*field) {
+  std::vector<std::string_view> items;
+  for (const auto& st : SqlStatements()) items.push_back(st.*field);
+  std::sort(items.begin(), items.end());
+  std::string out;
+  for (std::string_view item : items) out += (out.empty() ? "" : ", ") + std::string(item);
+  return out;
+}
 
 }  // namespace
 
@@ -164,8 +124,8 @@ std::string GeneralHelp() {
       "\nYou can get more help by calling help with the\n"
       "extension name and function name like 'help shell quit;'\n"
       "\n"
-      "For SQL help type 'help sql;' or 'help sql <statement>;' for one of\n"
-      "create, delete, describe, explain, insert, select, show.";
+      "For SQL help type 'help sql;' or 'help sql <statement>;' for one of\n" +
+      SortedList(&SqlStatementInfo::topic) + ".";
   return out;
 }
 
@@ -189,19 +149,58 @@ std::optional<std::string> FunctionHelp(std::string_view function) {
 }
 
 std::string SqlHelp() {
-  return "The following SQL statements are sent to the server:\n"
-         "    CREATE TABLE, DELETE, DESCRIBE, EXPLAIN, INSERT, SELECT,\n"
-         "    SHOW TABLES, SHOW CREATE TABLE\n"
+  // The sorted titles, wrapped after the comma that passes 72 columns.
+  std::string list = "    ";
+  size_t line_start = 0;
+  const std::string titles = SortedList(&SqlStatementInfo::title);
+  for (size_t i = 0; i < titles.size(); ++i) {
+    if (titles[i] == ' ' && i > 0 && titles[i - 1] == ',' && list.size() - line_start > 72) {
+      list += "\n    ";
+      line_start = list.size() - 4;
+      continue;
+    }
+    list.push_back(titles[i]);
+  }
+  return "The following SQL statements are sent to the server:\n" + list +
+         "\n"
          "End each statement with ';'. It may span lines; '--' and '/* */' comments are\n"
-         "ignored. Type 'help sql <statement>;' (e.g. 'help sql select;') for its syntax.";
+         "ignored. Type 'help sql <statement>;' (e.g. 'help sql select;') for its syntax\n"
+         "and examples; the examples use the GeoCheckin table of 'help sql create;' and the\n"
+         "rows of 'help sql insert;'.";
 }
 
 std::optional<std::string> SqlStatementHelp(std::string_view statement) {
   const std::string s = Lower(statement);
-  for (const auto& e : kSqlHelp) {
-    if (e.statement == s) return std::string(e.text);
+  for (const auto& st : SqlStatements()) {
+    if (st.topic != s) continue;
+    std::string out(st.syntax);
+    if (!st.examples.empty()) out += st.examples.size() == 1 ? "\nExample:" : "\nExamples:";
+    for (std::string_view example : st.examples) {
+      out += "\n";
+      // Indented by two spaces, line by line: pasted as is, the example still runs.
+      size_t begin = 0;
+      while (begin <= example.size()) {
+        size_t end = example.find('\n', begin);
+        if (end == std::string_view::npos) end = example.size();
+        out += (begin == 0 ? "  " : "\n  ") + std::string(example.substr(begin, end - begin));
+        begin = end + 1;
+      }
+    }
+    return out;
   }
   return std::nullopt;
+}
+
+std::vector<std::string> CompletionWords() {
+  std::vector<std::string> words = {"help", "sql"};
+  for (const auto& f : ShellFunctions()) words.emplace_back(f.name);
+  for (const auto& st : SqlStatements()) {
+    words.emplace_back(st.first_word);
+    for (std::string_view k : st.keywords) words.emplace_back(k);
+  }
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
 }
 
 }  // namespace quanta::shell

@@ -27,4 +27,8 @@ std::optional<std::string> FunctionHelp(std::string_view function);
 std::string SqlHelp();
 std::optional<std::string> SqlStatementHelp(std::string_view statement);
 
+// What Tab completes: `help`, `sql`, the shell functions, and each SQL statement's first word
+// and keywords (sql_statements.h); sorted, without repeats.
+std::vector<std::string> CompletionWords();
+
 }  // namespace quanta::shell

@@ -165,12 +165,7 @@ int main(int argc, char** argv) {
   // Multibyte input and the emoji of the connection prompt need the terminal's character set;
   // numbers are formatted without locales, so LC_CTYPE is enough.
   std::setlocale(LC_CTYPE, "");
-  std::vector<std::string> words = {"create", "delete", "describe", "explain", "insert",
-                                    "select", "show",   "from",     "where",   "and",
-                                    "table",  "tables", "values",   "into",    "sql"};
-  for (const auto& f : quanta::shell::ShellFunctions()) words.emplace_back(f.name);
-  words.emplace_back("help");
-  LineEditor editor(config.history_file, config.history_size, std::move(words));
+  LineEditor editor(config.history_file, config.history_size, quanta::shell::CompletionWords());
   shell.set_clear_history_hook([&editor] { editor.ClearHistory(); });
   return Interactive(&shell, &editor);
 }

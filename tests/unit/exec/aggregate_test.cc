@@ -165,8 +165,8 @@ TEST(AggregateTest, DoubleSumIsExactAndOrderIndependent) {
   }
 }
 
-// The column kernel sums runs as 128-bit integers; it must give exactly what adding the values
-// one by one to an ExactSum gives, whatever their magnitudes.
+// The column kernel sums significands in bins by sign and exponent; it must give exactly what
+// adding the values one by one to an ExactSum gives, whatever their magnitudes.
 TEST(AggregateTest, DoubleColumnKernelSumsExactly) {
   std::mt19937_64 rng(11);
   BoundAggregate sum = DoubleAgg(AggFn::kSum);
@@ -179,11 +179,21 @@ TEST(AggregateTest, DoubleColumnKernelSumsExactly) {
       case 3: return rng() % 3 == 0 ? 0.0 : -0.0;                      // zeros only
       case 4: return rng() % 50 == 0 ? 5e-324 * static_cast<double>(rng() % 100) : u(rng);
       case 5: return std::ldexp(u(rng), 1000 + static_cast<int>(rng() % 23));  // near the top
-      default: return std::ldexp(u(rng), -1020 - static_cast<int>(rng() % 40));  // tiny
+      case 6: return std::ldexp(u(rng), -1020 - static_cast<int>(rng() % 40));  // tiny
+      case 7:  // infinities and NaNs among ordinary values
+        switch (rng() % 40) {
+          case 0: return std::numeric_limits<double>::infinity();
+          case 1: return -std::numeric_limits<double>::infinity();
+          case 2: return std::numeric_limits<double>::quiet_NaN();
+          default: return u(rng);
+        }
+      case 8:  // the largest significands of one exponent: a full bin must not overflow
+        return std::nextafter(2.0, 0.0);
+      default: return std::nextafter(std::numeric_limits<double>::max(), 0.0);  // the top
     }
   };
   for (int round = 0; round < 300; ++round) {
-    const int regime = round % 7;
+    const int regime = round % 10;
     const size_t n = 1 + rng() % 3000;
     std::vector<double> values(n);
     std::vector<uint8_t> nulls(round % 2 ? n : 0);

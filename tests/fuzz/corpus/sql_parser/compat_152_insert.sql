@@ -1,0 +1,1 @@
+INSERT INTO t (k, ts) VALUES ('a', 5, 7), ('b', '1970-01-01t00:00:00z')

@@ -1,0 +1,1 @@
+SELECT SUM(v, 1), COUNT(), -ts, 3M, 0.000001 FROM t WHERE k = /^a.*/ AND ts > 0 AND ts < 10m GROUP BY v LIMIT 1
