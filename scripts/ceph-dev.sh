@@ -8,6 +8,8 @@
 #                                   two lines: "conf <path of ceph.conf>" and "pool <name>".
 #   scripts/ceph-dev.sh stop DIR    ends the daemons by the PIDs recorded in DIR/pids.
 #   scripts/ceph-dev.sh status DIR  prints `ceph -s`.
+#   scripts/ceph-dev.sh purge DIR   removes every object of the pool (all namespaces), so that
+#                                   test runs do not fill the small OSDs.
 #
 # Idempotent: start on a running cluster only waits for active+clean and prints; stop on a
 # stopped one does nothing. Bounded: start gives up after CEPH_DEV_TIMEOUT seconds (default
@@ -18,12 +20,13 @@
 # quanta), CEPH_DEV_OSD_GIB (default 2; sparse block file size per OSD).
 #
 # Authentication is off (auth ... required = none): this is a development cluster on loopback.
+# Admin sockets and log files are the daemons' only: clients (quantad, tests) run many at once.
 set -euo pipefail
 
 cmd=${1:-}
 dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
-  echo "usage: $0 start|stop|status DIR" >&2
+  echo "usage: $0 start|stop|status|purge DIR" >&2
   exit 2
 fi
 mkdir -p "$dir"
@@ -66,7 +69,7 @@ alive() {
   [ -f "$dir/pids/$name" ] || return 1
   pid=$(cat "$dir/pids/$name")
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$conf"
+  { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$conf"
 }
 
 # Starts one daemon in its own session, detached from this shell, and records its PID.
@@ -91,9 +94,6 @@ auth client required = none
 ms bind port min = ${ms_ports%-*}
 ms bind port max = ${ms_ports#*-}
 run dir = $dir/run
-admin socket = $dir/run/\$name.asok
-log file = $dir/log/\$name.log
-pid file = $dir/run/\$name.pid
 keyring = $dir/keyring
 osd pool default size = 3
 osd pool default min size = 2
@@ -107,12 +107,21 @@ mon osd reporter subtree level = osd
 mon pg warn min per osd = 0
 
 [mon]
+admin socket = $dir/run/\$name.asok
+log file = $dir/log/\$name.log
+pid file = $dir/run/\$name.pid
 mon data = $dir/mon/\$id
 
 [mgr]
+admin socket = $dir/run/\$name.asok
+log file = $dir/log/\$name.log
+pid file = $dir/run/\$name.pid
 mgr data = $dir/mgr/\$id
 
 [osd]
+admin socket = $dir/run/\$name.asok
+log file = $dir/log/\$name.log
+pid file = $dir/run/\$name.pid
 osd data = $dir/osd/\$id
 osd objectstore = bluestore
 bluestore block path = $dir/osd/block.\$id
@@ -162,6 +171,8 @@ bootstrap() {
 
 restart_daemons() {
   mkdir -p "$dir/run" "$dir/log" "$dir/pids"
+  # The configuration of this version of the script, for the cluster's fsid.
+  write_conf "$(sed -n 's/^fsid = //p' "$conf")"
   launch mon.a ceph-mon -i a
   launch mgr.x ceph-mgr -i x
   local d
@@ -230,8 +241,11 @@ case "$cmd" in
   status)
     cephc -s
     ;;
+  purge)
+    timeout "$(remaining)" rados -c "$conf" purge "$pool" --yes-i-really-really-mean-it >/dev/null
+    ;;
   *)
-    echo "usage: $0 start|stop|status DIR" >&2
+    echo "usage: $0 start|stop|status|purge DIR" >&2
     exit 2
     ;;
 esac
