@@ -69,7 +69,7 @@ struct Options {
   std::string only;          // comma list of query ids
   std::string json_path;
   int dump = 0;
-  size_t write_buffer_mb = 64;
+  size_t write_buffer_mb = 32;  // quantad's default
   size_t block_cache_mb = 256;
   std::string compression = "zstd";
   int scan_threads = 0;      // query.scan_threads (0 = cores)

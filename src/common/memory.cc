@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 namespace quanta {
 
@@ -77,8 +78,12 @@ void MemoryAccount::set_trim_threshold(int64_t bytes) {
   g_trim_threshold.store(bytes, std::memory_order_relaxed);
 }
 
-void MemoryAccount::ConfigureAllocator() {
+void MemoryAccount::ConfigureAllocator(int arenas) {
   mallopt(M_MMAP_THRESHOLD, 8 << 20);
+  // MALLOC_ARENA_MAX in the environment was applied by glibc at start and wins.
+  if (std::getenv("MALLOC_ARENA_MAX") != nullptr) return;
+  if (arenas <= 0) arenas = 2 * static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  mallopt(M_ARENA_MAX, arenas);
 }
 
 Status MemoryLimitError(std::string_view what, int64_t wanted, int64_t limit, bool request) {

@@ -136,7 +136,9 @@ HttpResponse Handlers::Query(HttpRequest& request) {
   HttpResponse response;
   if (!status.ok()) {
     response = Error(MapStatus(status, context));
-  } else if (outcome.kind == service::StatementKind::kCreateTable) {
+  } else if (outcome.kind == service::StatementKind::kCreateTable ||
+             outcome.kind == service::StatementKind::kDropTable ||
+             outcome.kind == service::StatementKind::kAlterTable) {
     response = Ok(kJson, SuccessJson());
   } else if (outcome.kind == service::StatementKind::kInsert ||
              outcome.kind == service::StatementKind::kDelete) {

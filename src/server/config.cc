@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "schema/expiry.h"
+
 namespace quanta::server {
 
 namespace {
@@ -249,6 +251,33 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
     s.cluster_peers = std::move(peers);
     return Status::OK();
   }
+  // Expiry (schema/expiry.h), with Riak's riak.conf names.
+  if (key == "leveldb.expiration") {
+    QUANTA_ASSIGN_OR_RETURN(s.expiry.enabled, ParseBool(key, v));
+    return Status::OK();
+  }
+  if (key == "leveldb.expiration.retention_time") {
+    auto d = schema::ParseDuration(v);
+    if (!d.ok()) {
+      return Bad("invalid value '" + v + "' for " + key +
+                 " (expected unlimited or a duration such as 5h, 8d9h or 2w)");
+    }
+    s.expiry.retention_ms = *d;
+    return Status::OK();
+  }
+  if (key == "leveldb.expiration.mode") {
+    if (v != "whole_file" && v != "normal") {
+      return Bad("invalid value '" + v + "' for " + key + " (whole_file or normal)");
+    }
+    s.expiry.mode = v;
+    return Status::OK();
+  }
+  if (key == "storage.expiry_interval") {
+    QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v));
+    if (ms <= 0) return Bad("invalid value '" + v + "' for " + key + " (expected more than 0)");
+    s.expiry_interval_ms = std::min<int64_t>(ms, 1LL << 30);
+    return Status::OK();
+  }
   if (key == "nodename") { s.node_name = v; return Status::OK(); }
   if (key == "pb.max_frame_bytes") return set_bytes(&c->pb_max_frame_bytes);
   if (key == "pb.idle_timeout") {
@@ -266,6 +295,7 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
   if (key == "memory.limit") return set_bytes(&s.memory_limit_bytes);
   if (key == "memory.request_limit") return set_bytes(&s.request_memory_limit_bytes);
   if (key == "memory.trim_threshold") return set_bytes(&c->memory_trim_threshold_bytes);
+  if (key == "memory.malloc_arenas") return set_int(&c->malloc_arenas, 0, 1024);
   if (key == "query.max_statement_bytes") return set_bytes(&s.max_statement_bytes);
   if (key == "list_keys.max_concurrent") return set_int(&s.max_concurrent_list_keys, 1, 1000);
   if (key == "query.scan_threads") return set_int(&s.scan_threads, 0, 1024);

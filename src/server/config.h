@@ -27,6 +27,7 @@ struct ServerConfig {
   int http_request_timeout_seconds = 60;
   int http_write_timeout_seconds = 30;  // a response (or chunk) must be taken within this
   int64_t memory_trim_threshold_bytes = 64LL << 20;  // malloc_trim after this much is released
+  int malloc_arenas = 0;                             // glibc malloc arenas; 0 = 2 x cores
   int threads = 0;  // 0 = hardware concurrency
   std::string log_level = "info";
 };

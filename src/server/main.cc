@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   config.service.advertised_pb_host = config.pb_host;
   config.service.advertised_pb_port = config.pb_port;
   MemoryAccount::set_trim_threshold(config.memory_trim_threshold_bytes);
-  MemoryAccount::ConfigureAllocator();
+  MemoryAccount::ConfigureAllocator(config.malloc_arenas);
 
   // Block the shutdown signals in every thread; the main thread waits for them below.
   sigset_t signals;

@@ -1,5 +1,7 @@
 // Catalog: the set of tables, persisted as metadata records in the store
-// (docs/formats/catalog.md) and cached in memory.
+// (docs/formats/catalog.md) and cached in memory. Table ids are never reused: the next id is
+// recorded with every CREATE TABLE, so a table created again after DROP TABLE gets a new id and
+// can never see rows of the old one, even before they are all deleted.
 //
 // Thread safety: all methods are safe to call concurrently.
 #pragma once
@@ -26,6 +28,21 @@ class Catalog {
   // Assigns an id, persists, and publishes `def`. kCreate "Failed to create table T:
   // already_active" if a table of that name exists.
   Result<schema::TableDefPtr> Create(schema::TableDef def);
+
+  // Removes table `name` (DROP TABLE) and records it as dropped, in one atomic metadata
+  // write; returns its definition. TableNotActive when absent. The caller deletes its rows and
+  // then calls ForgetDropped.
+  Result<schema::TableDefPtr> Drop(std::string_view name);
+  // Tables dropped whose rows may not be deleted yet (a restart, a failed deletion).
+  Result<std::vector<schema::TableDef>> PendingDrops() const;
+  // Forgets the dropped table `id` once its rows are deleted.
+  Status ForgetDropped(uint32_t id);
+
+  // Sets properties of table `name` (ALTER TABLE): a property given replaces the one of the
+  // same name, a new one is added. Persists and publishes the new definition (same id).
+  // TableNotActive when absent.
+  Result<schema::TableDefPtr> Alter(
+      std::string_view name, const std::vector<std::pair<std::string, schema::PropValue>>& props);
 
   // nullptr if absent.
   schema::TableDefPtr Find(std::string_view name) const;

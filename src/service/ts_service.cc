@@ -7,11 +7,13 @@
 #include <shared_mutex>
 
 #include "exec/analyzer.h"
+#include "exec/delete_range.h"
 #include "exec/executor.h"
 #include "exec/planner.h"
 #include "exec/scan_pool.h"
 #include "schema/describe.h"
 #include "service/catalog.h"
+#include "service/lifecycle.h"
 #include "storage/backend/rocksdb_backend.h"
 #ifdef QUANTA_HAVE_RADOS
 #include "storage/backend/rados_backend.h"
@@ -34,6 +36,8 @@ std::string_view StatementKindName(StatementKind kind) {
     case StatementKind::kShowTables: return "show_tables";
     case StatementKind::kShowCreateTable: return "show_create_table";
     case StatementKind::kExplain: return "explain";
+    case StatementKind::kDropTable: return "drop_table";
+    case StatementKind::kAlterTable: return "alter_table";
     case StatementKind::kUnknown: break;
   }
   return "unknown";
@@ -77,6 +81,14 @@ struct TsService::Impl {
   // never closed under a running operation.
   std::shared_mutex life_mu;
   bool closed = false;  // GUARDED_BY(life_mu)
+  // Deletes what DROP TABLE, range DELETE and expiry leave behind (service/lifecycle.h);
+  // started once the catalog is loaded, stopped before the store closes.
+  std::unique_ptr<LifecycleThread> lifecycle;
+  // Writes (puts, deletes) hold a pass from looking their table up to writing; DROP TABLE
+  // closes it while it removes the table and its rows, so no write that found the table before
+  // the drop lands after it (rows nothing could read, nor delete).
+  WriteFence write_fence;
+  std::mutex lifecycle_mu;  // one RunLifecycle at a time
 
   Impl(const ServiceOptions& o, std::unique_ptr<storage::Store> s)
       : options(o), store(std::move(s)), catalog(std::make_unique<Catalog>(*store)),
@@ -108,6 +120,83 @@ struct TsService::Impl {
   exec::PlannerOptions planner_options() const {
     return exec::PlannerOptions{.max_quanta_span = options.max_quanta_span,
                                 .node_name = options.node_name};
+  }
+
+  int64_t NowMs() const {
+    if (options.clock_ms) return options.clock_ms();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // Rows of `table` whose quantum column is at or before this are expired (hidden at once,
+  // removed by the lifecycle thread); nullopt when its rows never expire.
+  std::optional<int64_t> ExpiryCutoff(const schema::TableDef& table) const {
+    return schema::ExpiryCutoff(table, options.expiry, NowMs());
+  }
+
+  // One pass of the data lifecycle (TsService::RunLifecycle). REQUIRES: an open Hold.
+  Status Lifecycle() {
+    std::lock_guard one(lifecycle_mu);
+    Status first;
+    auto note = [&](Status st) {
+      if (first.ok() && !st.ok()) first = std::move(st);
+    };
+    // Tables dropped whose rows remain (a restart after DROP TABLE, a failed deletion).
+    auto pending = catalog->PendingDrops();
+    if (pending.ok()) {
+      for (const auto& def : *pending) {
+        Status st = store->DropTableData(def);
+        if (st.ok()) st = catalog->ForgetDropped(def.id);
+        note(st);
+      }
+    } else {
+      note(pending.status());
+    }
+    // Expired quanta, a bounded number per table per pass (the next pass goes on).
+    constexpr size_t kExpiredPartitionsPerPass = 10000;
+    for (const auto& table : catalog->List()) {
+      auto cutoff = ExpiryCutoff(*table);
+      if (!cutoff) continue;
+      auto removed = store->DropExpired(*table, *cutoff, kExpiredPartitionsPerPass);
+      if (!removed.ok()) note(removed.status());
+    }
+    note(store->ReclaimSpace());
+    return first;
+  }
+
+  Status DropTable(const sql::DropTableStmt& s) {
+    auto fence = write_fence.Close();
+    auto dropped = catalog->Drop(s.table);
+    if (!dropped.ok()) {
+      if (s.if_exists && dropped.status().code() == ErrorCode::kTableInactive) return Status::OK();
+      return dropped.status();
+    }
+    // The name is free now and a table created with it gets a new id, so nothing of this one
+    // can come back; its rows go now (a range deletion) or, should that fail, in the next
+    // lifecycle pass. Their bytes leave the disk in the background.
+    if (store->DropTableData(**dropped).ok()) catalog->ForgetDropped((*dropped)->id).IgnoreError();
+    if (lifecycle) lifecycle->Poke();
+    return Status::OK();
+  }
+
+  // A range DELETE (exec/delete_range.h): one range deletion per quantum.
+  Status DeleteRanges(const schema::TableDef& table, const exec::RangeDelete& del) {
+    auto cutoff = ExpiryCutoff(table);
+    std::vector<exec::SubQuery> ranges = del.ranges;
+    if (cutoff) ClampPlanToExpiry(&ranges, *cutoff);  // expired rows are left to expiry
+    for (const auto& sq : ranges) {
+      storage::ScanRange range;
+      range.partition = sq.partition;
+      range.time_lo = sq.start;
+      range.time_lo_inclusive = sq.start_inclusive;
+      range.time_hi = sq.end;
+      range.time_hi_inclusive = sq.end_inclusive;
+      Status st = store->DeleteRange(table, range);
+      if (!st.ok()) return Status(ErrorCode::kDelete, "Delete failed: " + st.message());
+    }
+    if (lifecycle && !ranges.empty()) lifecycle->Poke();
+    return Status::OK();
   }
 
   // REQUIRES: an open Hold.
@@ -181,6 +270,7 @@ struct TsService::Impl {
                             exec::AnalyzeSelect(stmt, table, analyzer_options()));
     QUANTA_ASSIGN_OR_RETURN(std::vector<exec::SubQuery> plan,
                             exec::PlanSubQueries(bound, planner_options()));
+    if (auto cutoff = ExpiryCutoff(*table)) ClampPlanToExpiry(&plan, *cutoff);
     if (explain) {
       out->result = exec::ExplainRows(bound, plan, planner_options());
       return Status::OK();
@@ -243,6 +333,7 @@ struct TsService::Impl {
     if (auto* s = std::get_if<sql::InsertStmt>(&stmt)) {
       out->kind = StatementKind::kInsert;
       out->table = s->table;
+      auto fence = write_fence.Enter();
       QUANTA_ASSIGN_OR_RETURN(auto table, Table(s->table));
       QUANTA_ASSIGN_OR_RETURN(std::vector<Row> rows,
                               exec::AnalyzeInsert(*s, *table, analyzer_options()));
@@ -256,10 +347,18 @@ struct TsService::Impl {
     if (auto* s = std::get_if<sql::DeleteStmt>(&stmt)) {
       out->kind = StatementKind::kDelete;
       out->table = s->table;
+      auto fence = write_fence.Enter();
       QUANTA_ASSIGN_OR_RETURN(auto table, Table(s->table));
+      QUANTA_ASSIGN_OR_RETURN(
+          auto range, exec::AnalyzeRangeDelete(*s, table, analyzer_options(), planner_options()));
+      if (range) return DeleteRanges(*table, *range);
       QUANTA_ASSIGN_OR_RETURN(std::optional<Row> key,
                               exec::AnalyzeDelete(*s, *table, analyzer_options()));
       if (!key) return Status::OK();
+      // An expired row is already gone as far as requests can tell.
+      if (auto cutoff = ExpiryCutoff(*table); cutoff && KeyExpired(*table, *key, *cutoff)) {
+        return Status::OK();
+      }
       auto deleted = store->Delete(*table, *key);
       if (!deleted.ok()) {
         return Status(ErrorCode::kDelete, "Delete failed: " + deleted.error().message());
@@ -271,6 +370,16 @@ struct TsService::Impl {
       out->table = s->def.name;
       auto created = catalog->Create(std::move(s->def));
       return created.status();
+    }
+    if (auto* s = std::get_if<sql::DropTableStmt>(&stmt)) {
+      out->kind = StatementKind::kDropTable;
+      out->table = s->table;
+      return DropTable(*s);
+    }
+    if (auto* s = std::get_if<sql::AlterTableStmt>(&stmt)) {
+      out->kind = StatementKind::kAlterTable;
+      out->table = s->table;
+      return catalog->Alter(s->table, s->properties).status();
     }
     if (auto* s = std::get_if<sql::DescribeStmt>(&stmt)) {
       out->kind = StatementKind::kDescribe;
@@ -351,6 +460,14 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
     const ServiceOptions& options, std::unique_ptr<storage::Store> store) {
   auto impl = std::make_unique<Impl>(options, std::move(store));
   QUANTA_RETURN_IF_ERROR(impl->catalog->Load());
+  Impl* raw = impl.get();
+  impl->lifecycle = std::make_unique<LifecycleThread>(
+      std::max<int64_t>(1, options.expiry_interval_ms), [raw] {
+        auto hold = raw->Enter();
+        if (hold.ok) raw->Lifecycle().IgnoreError();  // retried on the next pass
+      });
+  // Rows of tables dropped before a restart: deleted in the first pass.
+  impl->lifecycle->Poke();
   return std::unique_ptr<TsService>(new TsService(std::move(impl)));
 }
 
@@ -386,6 +503,7 @@ Status TsService::Put(std::string_view table_name, std::vector<Row> rows) {
   Status st = [&]() -> Status {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
+    auto fence = impl_->write_fence.Enter();
     QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
     return impl_->WriteRows(*table, rows);
   }();
@@ -402,6 +520,10 @@ Result<std::optional<Row>> TsService::Get(std::string_view table_name, const Row
     if (!matchable) return std::optional<Row>();
     auto got = impl_->store->Get(*table, key);
     if (!got.ok()) return Status(ErrorCode::kGet, got.error().message());
+    if (got->has_value()) {
+      auto cutoff = impl_->ExpiryCutoff(*table);
+      if (cutoff && RowExpired(*table, **got, *cutoff)) return std::optional<Row>();
+    }
     if (got->has_value()) impl_->stats.rows_read.fetch_add(1, std::memory_order_relaxed);
     return got;
   }();
@@ -413,9 +535,13 @@ Status TsService::Delete(std::string_view table_name, const Row& key) {
   Status st = [&]() -> Status {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
+    auto fence = impl_->write_fence.Enter();
     QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
     QUANTA_ASSIGN_OR_RETURN(bool matchable, impl_->CheckKey(*table, key));
     if (!matchable) return Status(ErrorCode::kNotFound, "notfound");
+    if (auto cutoff = impl_->ExpiryCutoff(*table); cutoff && KeyExpired(*table, key, *cutoff)) {
+      return Status(ErrorCode::kNotFound, "notfound");
+    }
     auto deleted = impl_->store->Delete(*table, key);
     if (!deleted.ok()) {
       return Status(ErrorCode::kDelete, "Failed to delete record: " + deleted.error().message());
@@ -441,7 +567,18 @@ Status TsService::ListKeys(std::string_view table_name,
     if (impl_->list_keys_running.fetch_add(1) >= impl_->options.max_concurrent_list_keys) {
       return SubmitError("overload");
     }
-    Status s = impl_->store->ListKeys(*table, sink);
+    Status s;
+    if (auto cutoff = impl_->ExpiryCutoff(*table)) {
+      const schema::TableDef& def = *table;
+      const int64_t c = *cutoff;
+      s = impl_->store->ListKeys(def, [&](std::vector<Row>&& keys) -> Status {
+        std::erase_if(keys, [&](const Row& k) { return KeyExpired(def, k, c); });
+        if (keys.empty()) return Status::OK();
+        return sink(std::move(keys));
+      });
+    } else {
+      s = impl_->store->ListKeys(*table, sink);
+    }
     if (!s.ok() && (s.code() == ErrorCode::kIoError || s.code() == ErrorCode::kCorruption)) {
       return Status(ErrorCode::kListKeys, "Failed to list keys: " + s.message());
     }
@@ -529,7 +666,15 @@ const ServiceOptions& TsService::options() const { return impl_->options; }
 Stats& TsService::stats() { return impl_->stats; }
 storage::Store& TsService::store() { return *impl_->store; }
 
+Status TsService::RunLifecycle() {
+  auto hold = impl_->Enter();
+  if (!hold.ok) return Impl::Closed();
+  return impl_->Lifecycle();
+}
+
 Status TsService::Close() {
+  // The lifecycle thread first: it holds the service shared while it works.
+  if (impl_->lifecycle) impl_->lifecycle->Stop();
   std::unique_lock lock(impl_->life_mu);
   if (impl_->closed) return Status::OK();
   impl_->closed = true;

@@ -17,6 +17,7 @@
 #include "common/result_set.h"
 #include "common/status.h"
 #include "common/value.h"
+#include "schema/expiry.h"
 #include "schema/table_def.h"
 #include "service/query_gate.h"
 
@@ -51,7 +52,7 @@ struct ServiceOptions {
   int scan_threads = 0;
   // Storage tuning.
   size_t block_cache_mb = 256;
-  size_t write_buffer_mb = 64;
+  size_t write_buffer_mb = 32;
   std::string compression = "zstd";
   int idle_compaction_ms = 2000;            // compact after writes pause this long (0 = never)
   size_t chunk_rows = 8192;                 // storage.chunk_rows: rows per sealed chunk at most
@@ -66,6 +67,14 @@ struct ServiceOptions {
   int64_t rados_op_timeout_ms = 10000;      // rados.op_timeout: every RADOS operation
   // cluster.peers: the PB host:port of every coordinator (for the coverage API).
   std::vector<std::string> cluster_peers;
+
+  // Expiry (schema/expiry.h): leveldb.expiration, leveldb.expiration.retention_time,
+  // leveldb.expiration.mode; per-table properties override them.
+  schema::ExpiryConfig expiry;
+  // storage.expiry_interval: how often the background lifecycle thread removes expired quanta.
+  int64_t expiry_interval_ms = 60000;
+  // Milliseconds since the epoch, for expiry; null = the system clock. A test hook.
+  std::function<int64_t()> clock_ms;
   // Node identity for EXPLAIN's coverage plan and TsCoverageResp entries.
   std::string node_name = "quanta@127.0.0.1";
   std::string advertised_pb_host = "127.0.0.1";
@@ -83,6 +92,8 @@ enum class StatementKind : uint8_t {
   kShowTables,
   kShowCreateTable,
   kExplain,
+  kDropTable,   // Quanta extension
+  kAlterTable,  // Riak TS 1.6
 };
 
 // "select", "insert", ... as HTTP error texts print it (riak_ts.md section 11.1).
@@ -169,6 +180,11 @@ class TsService {
   const ServiceOptions& options() const;
   Stats& stats();
   storage::Store& store();
+
+  // Runs the data lifecycle once, as the background thread does every storage.expiry_interval
+  // (and soon after a DROP TABLE or range DELETE): finishes deleting dropped tables' rows,
+  // removes expired quanta, compacts what was deleted. For tests and tools.
+  Status RunLifecycle();
 
   // Flushes and closes storage. Further calls fail. Idempotent.
   Status Close();

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -114,7 +115,20 @@ struct ShowTablesStmt {};
 struct ShowCreateTableStmt { std::string table; };
 struct ExplainStmt { SelectStmt select; };
 
+// DROP TABLE [IF EXISTS] t (a Quanta extension).
+struct DropTableStmt {
+  std::string table;
+  bool if_exists = false;
+};
+
+// ALTER TABLE t WITH (...) (Riak TS 1.6): properties to set, in the order given.
+struct AlterTableStmt {
+  std::string table;
+  std::vector<std::pair<std::string, schema::PropValue>> properties;
+};
+
 using Statement = std::variant<SelectStmt, InsertStmt, DeleteStmt, CreateTableStmt,
-                               DescribeStmt, ShowTablesStmt, ShowCreateTableStmt, ExplainStmt>;
+                               DescribeStmt, ShowTablesStmt, ShowCreateTableStmt, ExplainStmt,
+                               DropTableStmt, AlterTableStmt>;
 
 }  // namespace quanta::sql

@@ -5,6 +5,8 @@
 #include <limits>
 #include <set>
 
+#include "schema/expiry.h"
+
 namespace quanta::sql {
 namespace {
 
@@ -187,6 +189,9 @@ Result<schema::TableDef> ValidateCreateTable(RawCreateTable raw) {
   }
   def.columns = std::move(raw.columns);
   def.properties = std::move(raw.properties);
+  // Last: the expiry properties of Riak TS 1.6 (schema/expiry.h).
+  QUANTA_RETURN_IF_ERROR(
+      schema::ValidateExpiryProperties(def.properties, def.name, def.quantum() != nullptr));
   return def;
 }
 

@@ -1,6 +1,7 @@
 // CREATE TABLE and INSERT parsing (riak_ts.md sections 4.1 and 6.1).
 #include <utility>
 
+#include "schema/expiry.h"
 #include "sql/parser_impl.h"
 
 namespace quanta::sql::internal {
@@ -100,7 +101,7 @@ Result<CreateTableStmt> Parser::ParseCreateTable() {
     if (!AcceptPunct(",")) break;
   }
   QUANTA_RETURN_IF_ERROR(ExpectPunct(")"));
-  if (AcceptKeyword(Keyword::kWith)) QUANTA_RETURN_IF_ERROR(ParseWithProperties(raw));
+  if (AcceptKeyword(Keyword::kWith)) QUANTA_RETURN_IF_ERROR(ParseWithProperties(&raw.properties));
   QUANTA_ASSIGN_OR_RETURN(schema::TableDef def, ValidateCreateTable(std::move(raw)));
   CreateTableStmt stmt;
   stmt.def = std::move(def);
@@ -218,16 +219,29 @@ Result<RawQuantumArg> Parser::ParseQuantumArg() {
 }
 
 // WITH '(' [ ident '=' value { ',' ident '=' value } ] ')'
-Status Parser::ParseWithProperties(RawCreateTable& raw) {
+// The expiry properties (Riak TS 1.6) also take bare words and durations, as the 1.6
+// documentation writes them: expiration = enabled, default_time_to_live = 123m (kept as the
+// text written; schema/expiry.h checks the values).
+Status Parser::ParseWithProperties(std::vector<std::pair<std::string, schema::PropValue>>* props) {
   QUANTA_RETURN_IF_ERROR(ExpectPunct("("));
   if (AcceptPunct(")")) return Status::OK();
   while (true) {
     QUANTA_ASSIGN_OR_RETURN(std::string key, ExpectIdentifier());
     QUANTA_RETURN_IF_ERROR(ExpectPunct("="));
     const Token& t = Peek();
+    const bool expiry = schema::IsExpiryProperty(key);
     // Filled field by field: the PropValue factories live in quanta_schema's .cc.
     schema::PropValue value;
-    if (t.kind == TokenKind::kInteger) {
+    if (expiry && t.kind == TokenKind::kInteger && Peek(1).kind == TokenKind::kIdentifier &&
+        !Peek(1).quoted) {
+      // A duration: the lexer splits 8d9h into 8 and d9h.
+      value.kind = schema::PropValue::Kind::kAtom;
+      value.s = t.text + Peek(1).text;
+      Consume();
+    } else if (expiry && t.kind == TokenKind::kIdentifier && !t.quoted) {
+      value.kind = schema::PropValue::Kind::kAtom;
+      value.s = t.text;
+    } else if (t.kind == TokenKind::kInteger) {
       value.kind = schema::PropValue::Kind::kInt;
       value.i = t.i;
     } else if (t.kind == TokenKind::kFloat) {
@@ -246,10 +260,49 @@ Status Parser::ParseWithProperties(RawCreateTable& raw) {
       return Unexpected();
     }
     Consume();
-    raw.properties.emplace_back(std::move(key), std::move(value));
+    props->emplace_back(std::move(key), std::move(value));
     if (!AcceptPunct(",")) break;
   }
   return ExpectPunct(")");
+}
+
+// ---------------------------------------------------------------------------------------------
+// DROP TABLE, ALTER TABLE
+
+bool Parser::PeekWord(std::string_view word, size_t ahead) const {
+  const Token& t = Peek(ahead);
+  if (t.kind != TokenKind::kIdentifier || t.quoted || t.text.size() != word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    char c = t.text[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c != word[i]) return false;
+  }
+  return true;
+}
+
+// DROP TABLE [ IF EXISTS ] ident
+Result<DropTableStmt> Parser::ParseDropTable() {
+  Consume();  // DROP
+  QUANTA_RETURN_IF_ERROR(ExpectKeyword(Keyword::kTable));
+  DropTableStmt drop;
+  if (PeekWord("IF") && PeekWord("EXISTS", 1) && Peek(2).kind == TokenKind::kIdentifier) {
+    Consume();
+    Consume();
+    drop.if_exists = true;
+  }
+  QUANTA_ASSIGN_OR_RETURN(drop.table, ExpectIdentifier());
+  return drop;
+}
+
+// ALTER TABLE ident WITH '(' properties ')'
+Result<AlterTableStmt> Parser::ParseAlterTable() {
+  Consume();  // ALTER
+  QUANTA_RETURN_IF_ERROR(ExpectKeyword(Keyword::kTable));
+  AlterTableStmt alter;
+  QUANTA_ASSIGN_OR_RETURN(alter.table, ExpectIdentifier());
+  QUANTA_RETURN_IF_ERROR(ExpectKeyword(Keyword::kWith));
+  QUANTA_RETURN_IF_ERROR(ParseWithProperties(&alter.properties));
+  return alter;
 }
 
 }  // namespace quanta::sql::internal

@@ -197,6 +197,12 @@ Result<Statement> Parser::ParseStatement() {
     } else {
       return Unexpected();
     }
+  } else if (PeekWord("DROP") && Peek(1).Is(Keyword::kTable)) {
+    QUANTA_ASSIGN_OR_RETURN(DropTableStmt s, ParseDropTable());
+    stmt = std::move(s);
+  } else if (PeekWord("ALTER") && Peek(1).Is(Keyword::kTable)) {
+    QUANTA_ASSIGN_OR_RETURN(AlterTableStmt s, ParseAlterTable());
+    stmt = std::move(s);
   } else {
     return Unexpected();
   }

@@ -64,7 +64,12 @@ class Parser {
   Status ParseKeyDef(RawCreateTable& raw);
   Result<RawKeyElem> ParseKeyElem(bool allow_quantum);
   Result<RawQuantumArg> ParseQuantumArg();
-  Status ParseWithProperties(RawCreateTable& raw);
+  Status ParseWithProperties(std::vector<std::pair<std::string, schema::PropValue>>* props);
+  Result<DropTableStmt> ParseDropTable();
+  Result<AlterTableStmt> ParseAlterTable();
+  // True when the next token is the bare (unquoted) word `word`, any case: DROP, ALTER, IF and
+  // EXISTS are not reserved (1.5 tables and columns may carry these names).
+  bool PeekWord(std::string_view word, size_t ahead = 0) const;
   Result<Literal> ParseInsertValue();
 
   // SELECT pieces.

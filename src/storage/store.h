@@ -50,6 +50,9 @@ struct StoreStats {
   uint64_t rows_sealed = 0;          // head rows (and tombstones) folded into chunks since open
   uint64_t chunks_written = 0;       // since open
   uint64_t seal_failures = 0;        // seals that failed (retried later), since open
+  uint64_t partitions_expired = 0;   // partitions removed whole by DropExpired, since open
+  uint64_t chunks_deleted = 0;       // chunks deleted unread by DeleteRange/DropExpired
+  uint64_t space_reclaims = 0;       // key ranges compacted by ReclaimSpace, since open
   // Backend
   bool writable = true;              // false while writes are refused for lack of space
   bool read_only = false;            // opened read-only (full disk at start); reopens by itself
@@ -136,12 +139,32 @@ class Store {
   // is still read and written correctly; its head rows are sealed once it is attached.
   virtual void AttachTable(const schema::TableDef& table) = 0;
 
-  // Deletes every row of a table (used when a table is dropped; not exposed in SQL 1.5).
+  // Deletes every row of a table (DROP TABLE). The bytes leave the disk with the next
+  // ReclaimSpace.
   virtual Status DropTableData(const schema::TableDef& table) = 0;
+
+  // Deletes the rows of one partition range (a range DELETE; the range needs time bounds for
+  // a table with a quantum, else the whole partition goes). Chunks wholly inside the range are
+  // deleted unread, a chunk straddling a bound is rewritten without the rows inside. Atomic.
+  virtual Status DeleteRange(const schema::TableDef& table, const ScanRange& range) = 0;
+
+  // Removes every partition of `table` whose whole quantum lies at or before `cutoff` (ms of
+  // the quantum column): expiry, by whole partitions (chunks and head entries). At most
+  // `max_partitions` per call; returns how many were removed. Each is removed atomically.
+  virtual Result<uint64_t> DropExpired(const schema::TableDef& table, int64_t cutoff,
+                                       size_t max_partitions) = 0;
+
+  // Compacts the key ranges emptied by DropTableData, DeleteRange and DropExpired since the
+  // last call, so that their bytes leave the disk. Quick when there is nothing to do; meant
+  // for a background thread.
+  virtual Status ReclaimSpace() = 0;
 
   // Metadata records (catalog). Keys are arbitrary strings.
   virtual Status PutMeta(const std::string& key, const std::string& value) = 0;
   virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
+  // Several records at once, atomically: a value puts the key, nullopt deletes it.
+  virtual Status UpdateMeta(
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& changes) = 0;
   // All (key, value) pairs whose key starts with `prefix`, in key order.
   virtual Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
       const std::string& prefix) = 0;

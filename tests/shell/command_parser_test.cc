@@ -11,7 +11,7 @@ TEST(CommandParserTest, SqlByFirstWord) {
   for (const char* sql :
        {"select * from t", "SELECT 1", "Create table t (a varchar)", "delete from t where a = 1",
         "DESCRIBE t", "explain select 1", "insert into t values (1)", "show tables",
-        "  show create table t", "select(1)"}) {
+        "  show create table t", "select(1)", "drop table t", "ALTER TABLE t WITH (w = 3)"}) {
     EXPECT_TRUE(IsSqlCommand(sql)) << sql;
   }
   for (const char* cmd : {"show_tables", "show_history", "help", "quit", "q", "selector",

@@ -267,6 +267,8 @@ std::string RenderSqlReply(const SqlInfo& info, const ResultSet& rs, OutputForma
       return info.insert_rows == 1 ? std::string("Inserted 1 row.")
                                    : "Inserted " + std::to_string(info.insert_rows) + " rows.";
     case SqlKind::kDelete:
+    case SqlKind::kAlterTable:
+    case SqlKind::kDropTable:
       return "";
     case SqlKind::kShowCreateTable:
       if (!rs.rows.empty() && !rs.rows[0].empty() && rs.rows[0][0].is_bytes()) {

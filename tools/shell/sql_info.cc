@@ -88,6 +88,10 @@ SqlInfo AnalyzeSql(std::string_view sql) {
     if (t.size() > 2 && t[2].kind != Token::Kind::kPunct && t[2].kind != Token::Kind::kString) {
       info.table = t[2].text;
     }
+  } else if (Is(t, 0, "alter") && Is(t, 1, "table")) {
+    info.kind = SqlKind::kAlterTable;
+  } else if (Is(t, 0, "drop") && Is(t, 1, "table")) {
+    info.kind = SqlKind::kDropTable;
   } else if (Is(t, 0, "delete")) {
     info.kind = SqlKind::kDelete;
   } else if (Is(t, 0, "describe")) {

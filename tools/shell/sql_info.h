@@ -22,6 +22,8 @@ enum class SqlKind : uint8_t {
   kSelect,
   kShowTables,
   kShowCreateTable,
+  kAlterTable,
+  kDropTable,
 };
 
 struct SqlInfo {

@@ -81,11 +81,33 @@ const std::vector<SqlStatementInfo>& SqlStatements() {
        {"tables", "create", "table"}},
       {"delete", "delete", "DELETE",
        "DELETE FROM <table> WHERE <local key column> = <value> AND ...;\n"
-       "Deletes one row; every local key column must be given.",
+       "Deletes one row; every local key column must be given.\n"
+       "DELETE FROM <table> WHERE <partition key column> = <value> AND ...\n"
+       "    AND <quantum column> >|>= <lower> AND <quantum column> <|<= <upper>;\n"
+       "Deletes every row of one series in a time range (a Quanta extension).",
        {"DELETE FROM GeoCheckin\n"
         "    WHERE region = 'South Atlantic' AND state = 'South Carolina'\n"
-        "    AND time = '2017-01-01T15:40:00Z';"},
+        "    AND time = '2017-01-01T15:40:00Z';",
+        "DELETE FROM GeoCheckin\n"
+        "    WHERE region = 'South Atlantic' AND state = 'Georgia'\n"
+        "    AND time >= '2017-01-01T00:00:00Z' AND time < '2017-01-02T00:00:00Z';"},
        {"from", "where", "and"}},
+      {"alter", "alter", "ALTER TABLE",
+       "ALTER TABLE <table> WITH (<property> = <value>, ...);\n"
+       "Sets table properties (Riak TS 1.6); columns and keys cannot change. Expiry:\n"
+       "expiration = enabled|disabled, default_time_to_live = unlimited|<duration> (30d,\n"
+       "'8d9h'), expiration_mode = use_global_config|per_item|whole_file. A row expires by its\n"
+       "own timestamp.",
+       {"ALTER TABLE GeoCheckin WITH (w = 3);",
+        "ALTER TABLE GeoCheckin WITH (expiration = enabled, default_time_to_live = unlimited);"},
+       {"table", "with", "expiration", "default_time_to_live", "expiration_mode", "enabled",
+        "disabled", "unlimited"}},
+      {"drop", "drop", "DROP TABLE",
+       "DROP TABLE [IF EXISTS] <table>;\n"
+       "Removes a table and all its rows (a Quanta extension); the name can be used again at\n"
+       "once.",
+       {"DROP TABLE IF EXISTS GeoCheckin2016;"},
+       {"table", "if", "exists"}},
   };
   return kStatements;
 }

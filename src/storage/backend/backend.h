@@ -172,6 +172,14 @@ class Backend {
   virtual Status Flush() = 0;
   // Rewrites the whole space into its most compact form (bulk loads, tests, benchmarks).
   virtual Status Compact() = 0;
+  // Rewrites the keys of [begin, end) so that what was deleted there leaves the medium (after
+  // a table is dropped or data expires). A backend that frees space as keys are deleted needs
+  // nothing more.
+  virtual Status CompactRange(std::string_view begin, std::string_view end) {
+    (void)begin;
+    (void)end;
+    return Status::OK();
+  }
   // Approximate bytes the data takes on the medium.
   virtual uint64_t ApproximateDiskBytes() = 0;
   virtual BackendStats Stats() = 0;

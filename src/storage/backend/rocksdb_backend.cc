@@ -333,6 +333,22 @@ class RocksDbBackend final : public Backend {
     return Status::OK();
   }
 
+  Status CompactRange(std::string_view begin, std::string_view end) override {
+    if (read_only_.load()) return NoSpace();
+    DbPtr db = Db();
+    // The files of the range are rewritten before the old ones go.
+    rocksdb::Range range(ToSlice(begin), ToSlice(end));
+    uint64_t bytes = 0;
+    if (!db->GetApproximateSizes(&range, 1, &bytes).ok()) bytes = 0;
+    if (FreeBytes(options_.data_dir) < bytes + reserve_) return NoSpace();
+    rocksdb::Slice b = ToSlice(begin), e = ToSlice(end);
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+    rocksdb::Status s = db->CompactRange(co, &b, &e);
+    if (!s.ok()) return FromRocks(s, "compact");
+    return Status::OK();
+  }
+
   BackendStats Stats() override {
     BackendStats st;
     st.read_only = read_only_.load();

@@ -37,7 +37,7 @@ namespace quanta::storage {
 struct RocksDbOptions {
   std::string data_dir;          // created if missing
   size_t block_cache_mb = 256;
-  size_t write_buffer_mb = 64;
+  size_t write_buffer_mb = 32;
   std::string compression = "zstd";  // zstd | lz4 | snappy | none
   // After this long without writes, merge everything into one sorted run when that pays: the
   // data above the bottom level is at least a quarter of the bottom level (0 = never).

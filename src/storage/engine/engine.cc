@@ -39,6 +39,7 @@
 #include "common/coding.h"
 #include "storage/backend/backend.h"
 #include "storage/engine/chunk.h"
+#include "storage/engine/lifecycle.h"
 #include "storage/engine/partition.h"
 #include "storage/engine/scan_cursor.h"
 #include "storage/key_codec.h"
@@ -53,7 +54,6 @@ using namespace internal;
 
 using Clock = std::chrono::steady_clock;
 
-constexpr size_t kListKeysBatch = 1000;
 constexpr size_t kStripes = 64;
 // Reads of one Get, or of a ListKeys call without progress, before a kConflict is returned
 // (see Get).
@@ -161,7 +161,7 @@ class Engine final : public Store, public KeySplitter {
       if (!l->values.Decode(*head, &row).ok()) return Corrupt("row value", table.name);
       return std::optional<Row>(std::move(row));
     }
-    QUANTA_ASSIGN_OR_RETURN(auto found, FindInChunk(*l, key, snapshot.get()));
+    QUANTA_ASSIGN_OR_RETURN(auto found, FindInChunk(*backend_, *l, key, snapshot.get()));
     if (!found) return std::optional<Row>();
     const auto& [batch, i] = *found;
     for (size_t c = 0; c < row.size(); ++c) {
@@ -179,7 +179,7 @@ class Engine final : public Store, public KeySplitter {
     QUANTA_ASSIGN_OR_RETURN(auto head, backend_->Get(key));
     if (head && IsTombstone(*head)) return false;
     // With the stripe held no seal runs on this partition: the chunks stay as they are.
-    QUANTA_ASSIGN_OR_RETURN(auto in_chunk, FindInChunk(*l, key, nullptr));
+    QUANTA_ASSIGN_OR_RETURN(auto in_chunk, FindInChunk(*backend_, *l, key, nullptr));
     if (!head && !in_chunk) return false;
     WriteBatch batch;
     if (in_chunk) {
@@ -226,7 +226,7 @@ class Engine final : public Store, public KeySplitter {
     std::string after;
     for (int attempt = 1;; ++attempt) {
       const std::string before = after;
-      Status st = ListKeysAfter(*l, &after, &out, sink);
+      Status st = ListKeysAfter(*backend_, *l, &after, &out, sink);
       if (st.code() != ErrorCode::kConflict) return st;
       if (after != before) {
         attempt = 0;  // progress: it is conflicts in a row that are bounded
@@ -234,68 +234,6 @@ class Engine final : public Store, public KeySplitter {
         return st;
       }
     }
-  }
-
-  // ListKeys from the first key after `*after` (from the start when empty), noting in
-  // `*after` the last key taken.
-  Status ListKeysAfter(const TableLayout& l, std::string* after, std::vector<Row>* out,
-                       const std::function<Status(std::vector<Row>&&)>& sink) {
-    auto snapshot = backend_->NewSnapshot();
-    IteratorOptions ho;
-    ho.lower = l.keys.table_prefix();
-    ho.upper = PrefixSuccessor(ho.lower);
-    ho.fill_cache = false;  // a full-table walk should not evict the working set
-    IteratorOptions co = ho;
-    co.lower = ChunkKeyOf(ho.lower);
-    co.upper = ChunkKeyOf(ho.upper);
-    auto head = backend_->NewIterator(ho, snapshot.get());
-    auto chunks = backend_->NewIterator(co, snapshot.get());
-    const std::string from = after->empty() ? ho.lower : *after + '\0';
-    head->Seek(from);
-    chunks->Seek(ChunkKeyOf(from));
-    auto emit = [&](std::string_view key) -> Status {
-      Row lk;
-      if (!l.keys.DecodeLocalKey(key, &lk).ok()) return Corrupt("row key", l.table.name);
-      out->push_back(std::move(lk));
-      after->assign(key);
-      if (out->size() == kListKeysBatch) {
-        QUANTA_RETURN_IF_ERROR(sink(std::move(*out)));
-        out->clear();
-        out->reserve(kListKeysBatch);
-      }
-      return Status::OK();
-    };
-    // Head entries and chunk rows, merged by key (chunk rows' keys rebuilt from their values).
-    std::vector<std::string> chunk_keys;
-    size_t next = 0;
-    while (true) {
-      if (next == chunk_keys.size() && chunks->Valid()) {
-        QUANTA_ASSIGN_OR_RETURN(chunk_keys, ChunkRowKeys(l, chunks->key(), chunks->value()));
-        next = 0;
-        while (next < chunk_keys.size() && !after->empty() && chunk_keys[next] <= *after) ++next;
-        chunks->Next();
-        continue;
-      }
-      const bool have_chunk_row = next < chunk_keys.size();
-      if (!head->Valid()) QUANTA_RETURN_IF_ERROR(head->status());
-      if (!chunks->Valid()) QUANTA_RETURN_IF_ERROR(chunks->status());
-      if (!head->Valid() && !have_chunk_row) break;
-      int c = !head->Valid() ? 1 : !have_chunk_row ? -1 : head->key().compare(chunk_keys[next]);
-      if (c <= 0) {
-        if (!IsTombstone(head->value())) {
-          QUANTA_RETURN_IF_ERROR(emit(head->key()));
-        } else {
-          after->assign(head->key());
-        }
-        head->Next();
-        if (c == 0) ++next;
-      } else {
-        QUANTA_RETURN_IF_ERROR(emit(chunk_keys[next++]));
-      }
-    }
-    if (!out->empty()) QUANTA_RETURN_IF_ERROR(sink(std::move(*out)));
-    out->clear();
-    return Status::OK();
   }
 
   void AttachTable(const schema::TableDef& table) override {
@@ -318,6 +256,11 @@ class Engine final : public Store, public KeySplitter {
     stripes.reserve(kStripes);
     for (auto& stripe : stripes_) stripes.emplace_back(stripe);
     QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    {
+      std::lock_guard lock(reclaim_mu_);
+      reclaim_.emplace_back(lower, upper);
+      reclaim_.emplace_back(ChunkKeyOf(lower), ChunkKeyOf(upper));
+    }
     std::lock_guard lock(dirty_mu_);
     for (auto it = dirty_.begin(); it != dirty_.end();) {
       it = it->second.layout->table.id == table.id ? dirty_.erase(it) : std::next(it);
@@ -325,9 +268,91 @@ class Engine final : public Store, public KeySplitter {
     return Status::OK();
   }
 
+  Status DeleteRange(const schema::TableDef& table, const ScanRange& range) override {
+    LayoutPtr l = Layout(table);
+    QUANTA_ASSIGN_OR_RETURN(std::string prefix, l->keys.EncodePartition(range.partition));
+    std::string lower, upper;
+    if (!KeyBoundsOf(*l, prefix, range, &lower, &upper)) return Status::OK();
+    StripeLocks locks(this, {{prefix, 0}}, /*exclusive=*/true);
+    WriteBatch batch;
+    RangeDeletion done;
+    QUANTA_RETURN_IF_ERROR(AppendRangeDeletion(*backend_, *l, prefix, lower, upper,
+                                               options_.chunk_rows, &batch, &done));
+    if (batch.empty()) return Status::OK();
+    QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    chunks_deleted_.fetch_add(done.chunks_deleted, std::memory_order_relaxed);
+    std::lock_guard lock(reclaim_mu_);
+    reclaim_.emplace_back(lower, upper);
+    reclaim_.emplace_back(ChunkKeyOf(lower), ChunkKeyOf(PrefixSuccessor(prefix)));
+    return Status::OK();
+  }
+
+  Result<uint64_t> DropExpired(const schema::TableDef& table, int64_t cutoff,
+                               size_t max_partitions) override {
+    LayoutPtr l = Layout(table);
+    QUANTA_ASSIGN_OR_RETURN(std::vector<std::string> expired,
+                            ExpiredPartitions(*backend_, *l, cutoff, max_partitions));
+    uint64_t removed = 0;
+    for (const std::string& prefix : expired) {
+      StripeLocks locks(this, {{prefix, 0}}, /*exclusive=*/true);
+      WriteBatch batch;
+      RangeDeletion done;
+      QUANTA_RETURN_IF_ERROR(AppendRangeDeletion(*backend_, *l, prefix, prefix,
+                                                 PrefixSuccessor(prefix), options_.chunk_rows,
+                                                 &batch, &done));
+      if (batch.empty()) continue;
+      QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+      chunks_deleted_.fetch_add(done.chunks_deleted, std::memory_order_relaxed);
+      ++removed;
+    }
+    partitions_expired_.fetch_add(removed, std::memory_order_relaxed);
+    if (removed > 0) {
+      // One compaction of the table's keys, not one per partition.
+      std::string lower = l->keys.table_prefix(), upper = PrefixSuccessor(lower);
+      std::lock_guard lock(reclaim_mu_);
+      reclaim_.emplace_back(lower, upper);
+      reclaim_.emplace_back(ChunkKeyOf(lower), ChunkKeyOf(upper));
+    }
+    return removed;
+  }
+
+  Status ReclaimSpace() override {
+    std::vector<std::pair<std::string, std::string>> todo;
+    {
+      std::lock_guard lock(reclaim_mu_);
+      todo.swap(reclaim_);
+    }
+    std::sort(todo.begin(), todo.end());
+    todo.erase(std::unique(todo.begin(), todo.end()), todo.end());
+    for (size_t i = 0; i < todo.size(); ++i) {
+      Status st = backend_->CompactRange(todo[i].first, todo[i].second);
+      if (!st.ok()) {
+        // Kept for the next call (a full disk frees up, an I/O error passes).
+        std::lock_guard lock(reclaim_mu_);
+        reclaim_.insert(reclaim_.end(), todo.begin() + static_cast<ptrdiff_t>(i), todo.end());
+        return st;
+      }
+      space_reclaims_.fetch_add(1, std::memory_order_relaxed);
+    }
+    return Status::OK();
+  }
+
   Status PutMeta(const std::string& key, const std::string& value) override {
     WriteBatch batch;
     batch.Put(MetaKey(key), value);
+    return backend_->Write(batch, /*sync=*/true);
+  }
+
+  Status UpdateMeta(
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& changes) override {
+    WriteBatch batch;
+    for (const auto& [key, value] : changes) {
+      if (value) {
+        batch.Put(MetaKey(key), *value);
+      } else {
+        batch.Delete(MetaKey(key));
+      }
+    }
     return backend_->Write(batch, /*sync=*/true);
   }
 
@@ -377,6 +402,9 @@ class Engine final : public Store, public KeySplitter {
     st.rows_sealed = rows_sealed_.load();
     st.chunks_written = chunks_written_.load();
     st.seal_failures = seal_failures_.load();
+    st.partitions_expired = partitions_expired_.load();
+    st.chunks_deleted = chunks_deleted_.load();
+    st.space_reclaims = space_reclaims_.load();
     return st;
   }
 
@@ -491,73 +519,6 @@ class Engine final : public Store, public KeySplitter {
       }
     }
     if (wake) sealer_cv_.notify_all();
-  }
-
-  // The chunk row with head key `key`, if a chunk holds it: the decoded chunk and the row.
-  Result<std::optional<std::pair<RowBatch, size_t>>> FindInChunk(const TableLayout& l,
-                                                                 std::string_view key,
-                                                                 const Snapshot* snapshot) {
-    using Found = std::optional<std::pair<RowBatch, size_t>>;
-    const size_t prefix_len = l.keys.PartitionPrefixLength(key);
-    if (prefix_len == 0) return Corrupt("row key", l.table.name);
-    IteratorOptions o;
-    o.lower = ChunkKeyOf(key);
-    o.upper = ChunkKeyOf(PrefixSuccessor(key.substr(0, prefix_len)));
-    auto it = backend_->NewIterator(o, snapshot);
-    it->Seek(o.lower);
-    if (!it->Valid()) {
-      QUANTA_RETURN_IF_ERROR(it->status());
-      return Found();
-    }
-    ChunkRecord rec;
-    if (!DecodeChunkRecord(it->value(), &rec)) return Corrupt("chunk record", l.table.name);
-    const std::string_view suffix = key.substr(prefix_len);
-    if (suffix < rec.first) return Found();
-    Row partition;
-    QUANTA_RETURN_IF_ERROR(DecodePartition(l, key, &partition));
-    RowBatch batch;
-    batch.Reset(l.types, {});
-    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, rec, partition, &batch));
-    // Rows are in key order: binary search on their rebuilt suffixes.
-    size_t lo = 0, hi = batch.num_rows;
-    std::string s;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      s.clear();
-      l.keys.AppendSuffix(batch, mid, &s);
-      int c = std::string_view(s).compare(suffix);
-      if (c == 0) return Found(std::in_place, std::move(batch), mid);
-      if (c < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return Found();
-  }
-
-  // Full head keys of every row of a chunk (ListKeys).
-  Result<std::vector<std::string>> ChunkRowKeys(const TableLayout& l, std::string_view chunk_key,
-                                                std::string_view value) {
-    ChunkRecord rec;
-    if (!DecodeChunkRecord(value, &rec)) return Corrupt("chunk record", l.table.name);
-    std::string head_key(chunk_key);
-    head_key[0] = kRowPrefix;
-    const size_t prefix_len = l.keys.PartitionPrefixLength(head_key);
-    if (prefix_len == 0) return Corrupt("chunk key", l.table.name);
-    Row partition;
-    QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_key, &partition));
-    std::vector<bool> wanted(l.types.size(), false);
-    for (const auto& e : l.keys.suffix()) wanted[e.column] = true;
-    RowBatch batch;
-    batch.Reset(l.types, wanted);
-    QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, rec, partition, &batch));
-    std::vector<std::string> keys(batch.num_rows);
-    for (size_t i = 0; i < batch.num_rows; ++i) {
-      keys[i].assign(head_key, 0, prefix_len);
-      l.keys.AppendSuffix(batch, i, &keys[i]);
-    }
-    return keys;
   }
 
   // ---- Sealing ------------------------------------------------------------------------------
@@ -967,6 +928,10 @@ class Engine final : public Store, public KeySplitter {
   std::thread sealer_;
 
   std::atomic<uint64_t> seals_{0}, rows_sealed_{0}, chunks_written_{0}, seal_failures_{0};
+  std::atomic<uint64_t> partitions_expired_{0}, chunks_deleted_{0}, space_reclaims_{0};
+
+  std::mutex reclaim_mu_;
+  std::vector<std::pair<std::string, std::string>> reclaim_;  // GUARDED_BY(reclaim_mu_)
 };
 
 }  // namespace

@@ -284,4 +284,133 @@ size_t AppendChunks(const TableLayout& l, const std::string& head_prefix, const 
   return pieces;
 }
 
+Result<std::optional<std::pair<RowBatch, size_t>>> FindInChunk(Backend& backend,
+                                                               const TableLayout& l,
+                                                               std::string_view key,
+                                                               const Snapshot* snapshot) {
+  using Found = std::optional<std::pair<RowBatch, size_t>>;
+  const size_t prefix_len = l.keys.PartitionPrefixLength(key);
+  if (prefix_len == 0) return Corrupt("row key", l.table.name);
+  IteratorOptions o;
+  o.lower = ChunkKeyOf(key);
+  o.upper = ChunkKeyOf(PrefixSuccessor(key.substr(0, prefix_len)));
+  auto it = backend.NewIterator(o, snapshot);
+  it->Seek(o.lower);
+  if (!it->Valid()) {
+    QUANTA_RETURN_IF_ERROR(it->status());
+    return Found();
+  }
+  ChunkRecord rec;
+  if (!DecodeChunkRecord(it->value(), &rec)) return Corrupt("chunk record", l.table.name);
+  const std::string_view suffix = key.substr(prefix_len);
+  if (suffix < rec.first) return Found();
+  Row partition;
+  QUANTA_RETURN_IF_ERROR(DecodePartition(l, key, &partition));
+  RowBatch batch;
+  batch.Reset(l.types, {});
+  QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, rec, partition, &batch));
+  // Rows are in key order: binary search on their rebuilt suffixes.
+  size_t lo = 0, hi = batch.num_rows;
+  std::string s;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    s.clear();
+    l.keys.AppendSuffix(batch, mid, &s);
+    int c = std::string_view(s).compare(suffix);
+    if (c == 0) return Found(std::in_place, std::move(batch), mid);
+    if (c < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return Found();
+}
+
+Result<std::vector<std::string>> ChunkRowKeys(const TableLayout& l, std::string_view chunk_key,
+                                              std::string_view value) {
+  ChunkRecord rec;
+  if (!DecodeChunkRecord(value, &rec)) return Corrupt("chunk record", l.table.name);
+  std::string head_key(chunk_key);
+  head_key[0] = kRowPrefix;
+  const size_t prefix_len = l.keys.PartitionPrefixLength(head_key);
+  if (prefix_len == 0) return Corrupt("chunk key", l.table.name);
+  Row partition;
+  QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_key, &partition));
+  std::vector<bool> wanted(l.types.size(), false);
+  for (const auto& e : l.keys.suffix()) wanted[e.column] = true;
+  RowBatch batch;
+  batch.Reset(l.types, wanted);
+  QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, rec, partition, &batch));
+  std::vector<std::string> keys(batch.num_rows);
+  for (size_t i = 0; i < batch.num_rows; ++i) {
+    keys[i].assign(head_key, 0, prefix_len);
+    l.keys.AppendSuffix(batch, i, &keys[i]);
+  }
+  return keys;
+}
+
+// Store::ListKeys from the first key after `*after` (from the start when empty), noting in
+// `*after` the last key taken.
+Status ListKeysAfter(Backend& backend, const TableLayout& l, std::string* after,
+                   std::vector<Row>* out,
+                   const std::function<Status(std::vector<Row>&&)>& sink) {
+  auto snapshot = backend.NewSnapshot();
+  IteratorOptions ho;
+  ho.lower = l.keys.table_prefix();
+  ho.upper = PrefixSuccessor(ho.lower);
+  ho.fill_cache = false;  // a full-table walk should not evict the working set
+  IteratorOptions co = ho;
+  co.lower = ChunkKeyOf(ho.lower);
+  co.upper = ChunkKeyOf(ho.upper);
+  auto head = backend.NewIterator(ho, snapshot.get());
+  auto chunks = backend.NewIterator(co, snapshot.get());
+  const std::string from = after->empty() ? ho.lower : *after + '\0';
+  head->Seek(from);
+  chunks->Seek(ChunkKeyOf(from));
+  auto emit = [&](std::string_view key) -> Status {
+    Row lk;
+    if (!l.keys.DecodeLocalKey(key, &lk).ok()) return Corrupt("row key", l.table.name);
+    out->push_back(std::move(lk));
+    after->assign(key);
+    if (out->size() == kListKeysBatch) {
+      QUANTA_RETURN_IF_ERROR(sink(std::move(*out)));
+      out->clear();
+      out->reserve(kListKeysBatch);
+    }
+    return Status::OK();
+  };
+  // Head entries and chunk rows, merged by key (chunk rows' keys rebuilt from their values).
+  std::vector<std::string> chunk_keys;
+  size_t next = 0;
+  while (true) {
+    if (next == chunk_keys.size() && chunks->Valid()) {
+      QUANTA_ASSIGN_OR_RETURN(chunk_keys, ChunkRowKeys(l, chunks->key(), chunks->value()));
+      next = 0;
+      while (next < chunk_keys.size() && !after->empty() && chunk_keys[next] <= *after) ++next;
+      chunks->Next();
+      continue;
+    }
+    const bool have_chunk_row = next < chunk_keys.size();
+    if (!head->Valid()) QUANTA_RETURN_IF_ERROR(head->status());
+    if (!chunks->Valid()) QUANTA_RETURN_IF_ERROR(chunks->status());
+    if (!head->Valid() && !have_chunk_row) break;
+    int c = !head->Valid() ? 1 : !have_chunk_row ? -1 : head->key().compare(chunk_keys[next]);
+    if (c <= 0) {
+      if (!IsTombstone(head->value())) {
+        QUANTA_RETURN_IF_ERROR(emit(head->key()));
+      } else {
+        after->assign(head->key());
+      }
+      head->Next();
+      if (c == 0) ++next;
+    } else {
+      QUANTA_RETURN_IF_ERROR(emit(chunk_keys[next++]));
+    }
+  }
+  if (!out->empty()) QUANTA_RETURN_IF_ERROR(sink(std::move(*out)));
+  out->clear();
+  return Status::OK();
+}
+
 }  // namespace quanta::storage::internal

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -122,6 +124,25 @@ size_t AppendChunks(const TableLayout& l, const std::string& head_prefix, const 
 // and partition. Catalog and format keys are shared. `l` is the table's layout (nullptr when
 // unknown: the group is then left open).
 KeyPlacement PlaceKey(std::string_view key, const TableLayout* l);
+
+// The chunk row with head key `key`, if a chunk holds it: the decoded chunk and the row (as
+// of `snapshot`, or the latest data when null).
+Result<std::optional<std::pair<RowBatch, size_t>>> FindInChunk(Backend& backend,
+                                                               const TableLayout& l,
+                                                               std::string_view key,
+                                                               const Snapshot* snapshot);
+
+// Store::ListKeys from the first key after `*after` (from the start when empty), through one
+// snapshot, noting in `*after` the last key taken and sending `*out` to `sink` in batches of
+// kListKeysBatch (the last one too).
+Status ListKeysAfter(Backend& backend, const TableLayout& l, std::string* after,
+                     std::vector<Row>* out,
+                     const std::function<Status(std::vector<Row>&&)>& sink);
+inline constexpr size_t kListKeysBatch = 1000;
+
+// Full head keys of every row of a chunk (ListKeys).
+Result<std::vector<std::string>> ChunkRowKeys(const TableLayout& l, std::string_view chunk_key,
+                                              std::string_view value);
 
 // The inclusive time bounds of a scan range.
 TimeBounds BoundsOf(const ScanRange& r);

@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "schema/expiry.h"
+
 #ifdef QUANTA_SQLTEST_PB
 #include "wire/pb/pb_client.h"
 #include "wire/pb/pb_server.h"
@@ -322,6 +324,15 @@ Status Harness::Set(std::string_view key, std::string_view value) {
                     "config timezone needs an offset like -05:00, got '" + std::string(value) + "'");
     }
     o.timezone_offset_minutes = minutes;
+  } else if (key == "leveldb.expiration") {
+    if (value != "on" && value != "off") {
+      return Status(ErrorCode::kInvalidArgument, "config leveldb.expiration needs on or off");
+    }
+    o.expiry.enabled = value == "on";
+  } else if (key == "leveldb.expiration.retention_time") {
+    auto d = schema::ParseDuration(value);
+    if (!d.ok()) return d.status();
+    o.expiry.retention_ms = *d;
   } else if (key == "node_name") {
     o.node_name = std::string(value);
   } else if (key == "storage.backend") {

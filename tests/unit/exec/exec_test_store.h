@@ -98,7 +98,18 @@ class TestStore : public storage::Store {
   }
   void AttachTable(const schema::TableDef& t) override { inner_->AttachTable(t); }
   Status DropTableData(const schema::TableDef& t) override { return inner_->DropTableData(t); }
+  Status DeleteRange(const schema::TableDef& t, const storage::ScanRange& r) override {
+    return inner_->DeleteRange(t, r);
+  }
+  Result<uint64_t> DropExpired(const schema::TableDef& t, int64_t cutoff, size_t max) override {
+    return inner_->DropExpired(t, cutoff, max);
+  }
+  Status ReclaimSpace() override { return inner_->ReclaimSpace(); }
   Status PutMeta(const std::string& k, const std::string& v) override { return inner_->PutMeta(k, v); }
+  Status UpdateMeta(
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& c) override {
+    return inner_->UpdateMeta(c);
+  }
   Result<std::optional<std::string>> GetMeta(const std::string& k) override {
     return inner_->GetMeta(k);
   }

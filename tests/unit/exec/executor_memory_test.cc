@@ -60,7 +60,18 @@ class FakeStore : public storage::Store {
   }
   void AttachTable(const schema::TableDef&) override {}
   Status DropTableData(const schema::TableDef&) override { return Status::OK(); }
+  Status DeleteRange(const schema::TableDef&, const storage::ScanRange&) override {
+    return Status::OK();
+  }
+  Result<uint64_t> DropExpired(const schema::TableDef&, int64_t, size_t) override {
+    return uint64_t{0};
+  }
+  Status ReclaimSpace() override { return Status::OK(); }
   Status PutMeta(const std::string&, const std::string&) override { return Status::OK(); }
+  Status UpdateMeta(
+      const std::vector<std::pair<std::string, std::optional<std::string>>>&) override {
+    return Status::OK();
+  }
   Result<std::optional<std::string>> GetMeta(const std::string&) override {
     return std::optional<std::string>();
   }

@@ -63,6 +63,29 @@ TEST(ConfigTest, StorageBackendAndCluster) {
   EXPECT_FALSE(ApplySetting(&c, "cluster.peers", "10.0.0.1").ok());
 }
 
+// Riak's expiry keys (riak.conf names) and the pass interval.
+TEST(ConfigTest, Expiry) {
+  ServerConfig c;
+  EXPECT_FALSE(c.service.expiry.enabled);
+  EXPECT_FALSE(c.service.expiry.retention_ms.has_value());
+  ASSERT_TRUE(ApplySetting(&c, "leveldb.expiration", "on").ok());
+  EXPECT_TRUE(c.service.expiry.enabled);
+  ASSERT_TRUE(ApplySetting(&c, "leveldb.expiration.retention_time", "8d9h").ok());
+  EXPECT_EQ(c.service.expiry.retention_ms, (8 * 24 + 9) * 3600000LL);
+  ASSERT_TRUE(ApplySetting(&c, "leveldb.expiration.retention_time", "unlimited").ok());
+  EXPECT_FALSE(c.service.expiry.retention_ms.has_value());
+  ASSERT_TRUE(ApplySetting(&c, "leveldb.expiration.mode", "normal").ok());
+  EXPECT_EQ(c.service.expiry.mode, "normal");
+  ASSERT_TRUE(ApplySetting(&c, "storage.expiry_interval", "10s").ok());
+  EXPECT_EQ(c.service.expiry_interval_ms, 10000);
+  EXPECT_EQ(ApplySetting(&c, "leveldb.expiration.retention_time", "5y").message(),
+            "invalid value '5y' for leveldb.expiration.retention_time (expected unlimited or a "
+            "duration such as 5h, 8d9h or 2w)");
+  EXPECT_FALSE(ApplySetting(&c, "leveldb.expiration", "maybe").ok());
+  EXPECT_FALSE(ApplySetting(&c, "leveldb.expiration.mode", "per_item").ok());
+  EXPECT_FALSE(ApplySetting(&c, "storage.expiry_interval", "0").ok());
+}
+
 TEST(ConfigTest, ResourceBounds) {
   ServerConfig c;
   ASSERT_TRUE(ApplySetting(&c, "memory.limit", "1GB").ok());
