@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything Quanta needs to build and test on Debian 12. Idempotent: it only calls
 # apt-get when a package is missing, so repeated `make` runs cost nothing.
+# Ceph (a monitor, a manager, OSDs and librados) is for the RADOS backend and its tests
+# (scripts/ceph-dev.sh); --no-install-recommends keeps ceph-mds and ceph-fuse out.
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config
       librocksdb-dev libboost-dev rapidjson-dev libreadline-dev libzstd-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       clang libclang-rt-14-dev
-      tmux curl)
+      tmux curl
+      ceph-mon ceph-osd ceph-mgr ceph-common librados-dev libradospp-dev uuid-runtime)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -18,5 +21,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -51,6 +51,8 @@ enum class ErrorCode : int {
   kInvalidArgument = 2004,  // bad configuration or API misuse (not user SQL)
   kMemoryLimit = 2005,      // a request would pass the memory account (common/memory.h); Riak 1001
   kNoSpace = 2006,          // a write refused: the data directory's disk is full; Riak 1004
+  kConflict = 2007,         // a read through a snapshot met a change the backend cannot hide
+                            // (backend.h); the storage engine resumes the read, never returns it
 };
 
 // Riak numeric code sent on the wire for `code` (0 for API-level/internal errors; 1001 for

@@ -215,6 +215,42 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
     s.seal_idle_ms = static_cast<int>(std::min<int64_t>(ms, 1LL << 30));
     return Status::OK();
   }
+  if (key == "storage.backend") {
+    if (v != "rocksdb" && v != "rados") {
+      return Bad("invalid value '" + v + "' for " + key + " (rocksdb or rados)");
+    }
+    s.storage_backend = v;
+    return Status::OK();
+  }
+  if (key == "rados.conf") { s.rados_conf = v; return Status::OK(); }
+  if (key == "rados.pool") { s.rados_pool = v; return Status::OK(); }
+  if (key == "rados.user") {
+    if (v.empty()) return Bad(key + " must not be empty");
+    s.rados_user = v;
+    return Status::OK();
+  }
+  if (key == "rados.namespace") { s.rados_namespace = v; return Status::OK(); }
+  if (key == "rados.op_timeout") return set_duration(&s.rados_op_timeout_ms);
+  if (key == "cluster.peers") {
+    // Comma- or space-separated PB addresses, each HOST:PORT.
+    std::vector<std::string> peers;
+    std::string item;
+    for (size_t i = 0; i <= v.size(); ++i) {
+      if (i == v.size() || v[i] == ',' || v[i] == ' ') {
+        if (!item.empty()) {
+          std::string host;
+          uint16_t port = 0;
+          QUANTA_RETURN_IF_ERROR(ParseListen(item, &host, &port));
+          peers.push_back(item);
+        }
+        item.clear();
+      } else {
+        item.push_back(v[i]);
+      }
+    }
+    s.cluster_peers = std::move(peers);
+    return Status::OK();
+  }
   // Expiry (schema/expiry.h), with Riak's riak.conf names.
   if (key == "leveldb.expiration") {
     QUANTA_ASSIGN_OR_RETURN(s.expiry.enabled, ParseBool(key, v));

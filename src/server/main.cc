@@ -57,14 +57,17 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
+  const bool rados = config.service.storage_backend == "rados";
+  // Where the data is, for messages.
+  const std::string where = rados ? "RADOS pool '" + config.service.rados_pool + "'" +
+                                        (config.service.rados_namespace.empty()
+                                             ? std::string()
+                                             : " namespace '" + config.service.rados_namespace + "'")
+                                  : "data directory '" + config.service.data_dir + "'";
   auto service = service::TsService::Open(config.service);
-  if (!service.ok()) {
-    return Fail("cannot open data directory '" + config.service.data_dir +
-                    "': " + service.error().message(),
-                1);
-  }
+  if (!service.ok()) return Fail("cannot open " + where + ": " + service.error().message(), 1);
 
-  if (storage::StoreStats ss = (*service)->store().Stats(); ss.read_only || !ss.writable) {
+  if (storage::StoreStats ss = (*service)->store().Stats(); !rados && (ss.read_only || !ss.writable)) {
     std::cerr << "quantad: the data directory's disk is full (" << (ss.free_bytes >> 20)
               << " MiB free, storage.min_free_space is "
               << (config.service.min_free_space_bytes >> 20)
@@ -102,7 +105,7 @@ int main(int argc, char** argv) {
       return Fail("cannot start the HTTP listener: " + st.message(), 1);
     }
   }
-  std::cerr << "quantad: serving data in " << config.service.data_dir;
+  std::cerr << "quantad: serving data in " << (rados ? where : config.service.data_dir);
   if (pb) std::cerr << ", PB on " << config.pb_host << ":" << pb->port();
   if (web) std::cerr << ", HTTP on " << config.http_host << ":" << web->port();
   std::cerr << std::endl;

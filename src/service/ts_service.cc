@@ -15,6 +15,9 @@
 #include "service/catalog.h"
 #include "service/lifecycle.h"
 #include "storage/backend/rocksdb_backend.h"
+#ifdef QUANTA_HAVE_RADOS
+#include "storage/backend/rados_backend.h"
+#endif
 #include "service/stats.h"
 #include "sql/parser.h"
 #include "storage/store.h"
@@ -440,7 +443,29 @@ struct TsService::Impl {
 TsService::TsService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TsService::~TsService() { Close().IgnoreError(); }
 
-Result<std::unique_ptr<TsService>> TsService::Open(const ServiceOptions& options) {
+namespace {
+
+// The backend storage.backend names.
+Result<std::unique_ptr<storage::Backend>> OpenBackend(const ServiceOptions& options) {
+  if (options.storage_backend == "rados") {
+#ifdef QUANTA_HAVE_RADOS
+    storage::RadosOptions o;
+    o.conf = options.rados_conf;
+    o.pool = options.rados_pool;
+    o.user = options.rados_user;
+    o.name_space = options.rados_namespace;
+    o.op_timeout_ms = static_cast<int>(std::clamp<int64_t>(options.rados_op_timeout_ms, 1, 1 << 30));
+    return storage::OpenRadosBackend(o);
+#else
+    return Status(ErrorCode::kInvalidArgument,
+                  "storage.backend = rados: this build has no RADOS backend (install "
+                  "libradospp-dev, see scripts/deps.sh, and rebuild)");
+#endif
+  }
+  if (options.storage_backend != "rocksdb") {
+    return Status(ErrorCode::kInvalidArgument,
+                  "unknown storage.backend '" + options.storage_backend + "'");
+  }
   storage::RocksDbOptions ro;
   ro.data_dir = options.data_dir;
   ro.block_cache_mb = options.block_cache_mb;
@@ -448,7 +473,13 @@ Result<std::unique_ptr<TsService>> TsService::Open(const ServiceOptions& options
   ro.compression = options.compression;
   ro.idle_compaction_ms = options.idle_compaction_ms;
   ro.min_free_space_bytes = static_cast<uint64_t>(std::max<int64_t>(0, options.min_free_space_bytes));
-  QUANTA_ASSIGN_OR_RETURN(auto backend, storage::OpenRocksDbBackend(ro));
+  return storage::OpenRocksDbBackend(ro);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TsService>> TsService::Open(const ServiceOptions& options) {
+  QUANTA_ASSIGN_OR_RETURN(auto backend, OpenBackend(options));
   storage::StoreOptions so;
   so.sync = options.sync;
   so.chunk_rows = options.chunk_rows;

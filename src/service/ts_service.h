@@ -58,6 +58,16 @@ struct ServiceOptions {
   size_t chunk_rows = 8192;                 // storage.chunk_rows: rows per sealed chunk at most
   int seal_idle_ms = 1000;                  // storage.seal_idle: seal a partition idle this long
   int64_t min_free_space_bytes = 128LL << 20;  // storage.min_free_space: writes refused below
+  // storage.backend: "rocksdb" (embedded, in data_dir) or "rados" (a Ceph pool; docs/cluster.md).
+  std::string storage_backend = "rocksdb";
+  std::string rados_conf;                   // rados.conf: ceph.conf path
+  std::string rados_pool;                   // rados.pool
+  std::string rados_user = "admin";         // rados.user: cephx id
+  std::string rados_namespace;              // rados.namespace
+  int64_t rados_op_timeout_ms = 10000;      // rados.op_timeout: every RADOS operation
+  // cluster.peers: the PB host:port of every coordinator (for the coverage API).
+  std::vector<std::string> cluster_peers;
+
   // Expiry (schema/expiry.h): leveldb.expiration, leveldb.expiration.retention_time,
   // leveldb.expiration.mode; per-table properties override them.
   schema::ExpiryConfig expiry;

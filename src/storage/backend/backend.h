@@ -10,13 +10,21 @@
 //    same key win. A batch is durable once Write returns OK when `sync` was asked; otherwise
 //    it survives a process crash but maybe not a power loss.
 //  - Reads: a Snapshot is a consistent view of the whole space as of the moment it was taken;
-//    reads through it never see later writes. Reads outside a snapshot see the latest
-//    committed batches.
+//    reads through it never see later writes (point_in_time_snapshots()). Reads outside a
+//    snapshot see the latest committed batches.
+//    A distributed backend (RADOS) gives less, per group (see KeySplitter): a snapshot pins
+//    each group at its first read through it. A later read of that group through the snapshot
+//    sees every batch applied since as a whole or fails with kConflict when a batch holding a
+//    deletion (Delete or DeleteRange) was applied to the group in between; batches of puts
+//    only may be seen in part by an iterator that reads a group in several pages, each key
+//    old or new. The engine's structural batches (sealing) all delete head entries, so a
+//    reader never mixes the state before and after one; it resumes after kConflict.
 //  - Crash: what a crash may leave is exactly a prefix of the acknowledged-or-not batches in
 //    commit order; never part of a batch.
 // The engine never relies on more than that: in particular it keeps every batch that must be
 // atomic (sealing a partition, replacing chunks) inside one partition's keys, so a backend
-// that can only make one partition atomic (a RADOS object) meets the contract for it.
+// that can only make one partition atomic (a RADOS object) meets the contract for it: such a
+// backend applies a batch atomically per group (KeySplitter), not as a whole.
 //
 // Errors: kIoError for I/O failures, kCorruption for damaged storage, kNoSpace ("disk full")
 // for a write refused because the medium is (nearly) full. Reads keep working when writes are
@@ -110,6 +118,29 @@ struct IteratorOptions {
 
 class Snapshot;
 
+// Where a key's group begins and ends, for backends that store groups apart (one RADOS object
+// per group) and make only a group's updates atomic. Supplied by the engine, whose groups are
+// its partitions: a key is split as
+//   key = space | group id | rest,   group id = family | ...
+// Keys with the same group id (in any space) form one group; the groups of a family can be
+// walked in order (a per-family index); within a group, keys sort by space then rest, which
+// is their order within a space. Group ids of one family never prefix one another. A shared
+// key (catalog, format record) is stored with every other shared key.
+struct KeyPlacement {
+  static constexpr size_t kUnknown = static_cast<size_t>(-1);  // the key is too short
+  bool shared = false;
+  size_t space_end = 0;          // key[0, space_end) is the space
+  size_t family_end = kUnknown;  // key[space_end, family_end) is the family
+  size_t group_end = kUnknown;   // key[space_end, group_end) is the group id (not empty)
+};
+
+class KeySplitter {
+ public:
+  virtual ~KeySplitter() = default;
+  // Must be a pure function of the key's bytes (the same answer on every coordinator).
+  virtual KeyPlacement Place(std::string_view key) const = 0;
+};
+
 // What a backend reports about itself (for operators, benchmarks and tests).
 struct BackendStats {
   bool writable = true;              // false while writes are refused for lack of space
@@ -152,6 +183,13 @@ class Backend {
   // Approximate bytes the data takes on the medium.
   virtual uint64_t ApproximateDiskBytes() = 0;
   virtual BackendStats Stats() = 0;
+
+  // How keys group, before any other call (backends with one key space ignore it). The
+  // splitter outlives the backend's use of it.
+  virtual void SetKeySplitter(const KeySplitter* splitter) { (void)splitter; }
+  // True when a Snapshot is a point-in-time view of the whole space; false for the per-group
+  // guarantee above.
+  virtual bool point_in_time_snapshots() const { return true; }
 };
 
 // Held by readers; releasing it lets the backend drop what only it kept alive.

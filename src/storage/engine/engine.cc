@@ -54,8 +54,10 @@ using namespace internal;
 
 using Clock = std::chrono::steady_clock;
 
-constexpr size_t kListKeysBatch = 1000;
 constexpr size_t kStripes = 64;
+// Reads of one Get, or of a ListKeys call without progress, before a kConflict is returned
+// (see Get).
+constexpr int kReadAttempts = 16;
 // The format record, 0x03 "format" -> "2" = head rows + chunks (0x03 keys are the engine's own
 // records, apart from the catalog's metadata). A directory without it was written by the row
 // store (format 1), whose keys are head keys of format 2.
@@ -64,11 +66,12 @@ constexpr int kFormatVersion = 2;
 
 // ---- Engine ---------------------------------------------------------------------------------
 
-class Engine final : public Store {
+class Engine final : public Store, public KeySplitter {
  public:
   Engine(std::unique_ptr<Backend> backend, const StoreOptions& options)
       : backend_(std::move(backend)), options_(options) {
     options_.chunk_rows = std::clamp<size_t>(options_.chunk_rows, 256, 65536);
+    backend_->SetKeySplitter(this);
     if (options_.sealing) sealer_ = std::thread([this] { SealerLoop(); });
   }
 
@@ -124,7 +127,29 @@ class Engine final : public Store {
     return Status::OK();
   }
 
+  // The partition of a key, for a backend that stores partitions apart (backend.h).
+  KeyPlacement Place(std::string_view key) const override {
+    LayoutPtr l;
+    if (key.size() >= 5 && (key[0] == kRowPrefix || key[0] == kChunkPrefix)) {
+      std::shared_lock lock(layouts_mu_);
+      auto it = layouts_.find(coding::DecodeFixed32BE(key.data() + 1));
+      if (it != layouts_.end()) l = it->second;
+    }
+    return PlaceKey(key, l.get());
+  }
+
   Result<std::optional<Row>> Get(const schema::TableDef& table, const Row& lk) override {
+    // A seal between the read of the head and of the chunks (kConflict, from a backend with
+    // per-partition snapshots) is met by reading again.
+    for (int attempt = 1;; ++attempt) {
+      auto r = GetOnce(table, lk);
+      if (r.ok() || r.status().code() != ErrorCode::kConflict || attempt == kReadAttempts) {
+        return r;
+      }
+    }
+  }
+
+  Result<std::optional<Row>> GetOnce(const schema::TableDef& table, const Row& lk) {
     LayoutPtr l = Layout(table);
     QUANTA_ASSIGN_OR_RETURN(std::string key, l->keys.EncodeLocalKey(lk));
     auto snapshot = backend_->NewSnapshot();
@@ -194,56 +219,21 @@ class Engine final : public Store {
   Status ListKeys(const schema::TableDef& table,
                   const std::function<Status(std::vector<Row>&&)>& sink) override {
     LayoutPtr l = Layout(table);
-    auto snapshot = backend_->NewSnapshot();
-    IteratorOptions ho;
-    ho.lower = l->keys.table_prefix();
-    ho.upper = PrefixSuccessor(ho.lower);
-    ho.fill_cache = false;  // a full-table walk should not evict the working set
-    IteratorOptions co = ho;
-    co.lower = ChunkKeyOf(ho.lower);
-    co.upper = ChunkKeyOf(ho.upper);
-    auto head = backend_->NewIterator(ho, snapshot.get());
-    auto chunks = backend_->NewIterator(co, snapshot.get());
-    head->Seek(ho.lower);
-    chunks->Seek(co.lower);
     std::vector<Row> out;
     out.reserve(kListKeysBatch);
-    auto emit = [&](std::string_view key) -> Status {
-      Row lk;
-      if (!l->keys.DecodeLocalKey(key, &lk).ok()) return Corrupt("row key", table.name);
-      out.push_back(std::move(lk));
-      if (out.size() == kListKeysBatch) {
-        QUANTA_RETURN_IF_ERROR(sink(std::move(out)));
-        out.clear();
-        out.reserve(kListKeysBatch);
-      }
-      return Status::OK();
-    };
-    // Head entries and chunk rows, merged by key (chunk rows' keys rebuilt from their values).
-    std::vector<std::string> chunk_keys;
-    size_t next = 0;
-    while (true) {
-      if (next == chunk_keys.size() && chunks->Valid()) {
-        QUANTA_ASSIGN_OR_RETURN(chunk_keys, ChunkRowKeys(*l, chunks->key(), chunks->value()));
-        next = 0;
-        chunks->Next();
-        continue;
-      }
-      const bool have_chunk_row = next < chunk_keys.size();
-      if (!head->Valid()) QUANTA_RETURN_IF_ERROR(head->status());
-      if (!chunks->Valid()) QUANTA_RETURN_IF_ERROR(chunks->status());
-      if (!head->Valid() && !have_chunk_row) break;
-      int c = !head->Valid() ? 1 : !have_chunk_row ? -1 : head->key().compare(chunk_keys[next]);
-      if (c <= 0) {
-        if (!IsTombstone(head->value())) QUANTA_RETURN_IF_ERROR(emit(head->key()));
-        head->Next();
-        if (c == 0) ++next;
-      } else {
-        QUANTA_RETURN_IF_ERROR(emit(chunk_keys[next++]));
+    // After kConflict (a seal met between reads of one partition, see Get), the walk resumes
+    // after the last key it took.
+    std::string after;
+    for (int attempt = 1;; ++attempt) {
+      const std::string before = after;
+      Status st = ListKeysAfter(*backend_, *l, &after, &out, sink);
+      if (st.code() != ErrorCode::kConflict) return st;
+      if (after != before) {
+        attempt = 0;  // progress: it is conflicts in a row that are bounded
+      } else if (attempt == kReadAttempts) {
+        return st;
       }
     }
-    if (!out.empty()) QUANTA_RETURN_IF_ERROR(sink(std::move(out)));
-    return Status::OK();
   }
 
   Result<std::vector<Row>> ListPartitions(const schema::TableDef& table, int64_t quantum_lo,
@@ -929,7 +919,7 @@ class Engine final : public Store {
   StoreOptions options_;
   std::shared_mutex stripes_[kStripes];
 
-  std::shared_mutex layouts_mu_;
+  mutable std::shared_mutex layouts_mu_;
   std::unordered_map<uint32_t, LayoutPtr> layouts_;
 
   std::mutex dirty_mu_;

@@ -150,6 +150,29 @@ Status DecodeChunkRows(const TableLayout& l, const ChunkReader& reader, const Ro
   return Status::OK();
 }
 
+KeyPlacement PlaceKey(std::string_view key, const TableLayout* l) {
+  KeyPlacement p;
+  if (key.empty() || (key[0] != kRowPrefix && key[0] != kChunkPrefix)) {
+    p.shared = true;
+    return p;
+  }
+  p.space_end = 1;
+  constexpr size_t kTablePrefix = 5;  // space byte, table id (u32 BE)
+  if (key.size() < kTablePrefix) return p;
+  p.family_end = kTablePrefix;
+  if (l == nullptr) return p;
+  size_t len;
+  if (key[0] == kRowPrefix) {
+    len = l->keys.PartitionPrefixLength(key);
+  } else {
+    std::string head(key);
+    head[0] = kRowPrefix;
+    len = l->keys.PartitionPrefixLength(head);
+  }
+  if (len != 0) p.group_end = len;
+  return p;
+}
+
 // Partition values (one per PK element, natural values) of a head key's partition prefix.
 Status DecodePartition(const TableLayout& l, std::string_view key, Row* partition) {
   std::string_view in = key.substr(l.keys.table_prefix().size());
@@ -399,6 +422,69 @@ Result<std::vector<std::string>> ChunkRowKeys(const TableLayout& l, std::string_
     l.keys.AppendSuffix(batch, i, &keys[i]);
   }
   return keys;
+}
+
+// Store::ListKeys from the first key after `*after` (from the start when empty), noting in
+// `*after` the last key taken.
+Status ListKeysAfter(Backend& backend, const TableLayout& l, std::string* after,
+                   std::vector<Row>* out,
+                   const std::function<Status(std::vector<Row>&&)>& sink) {
+  auto snapshot = backend.NewSnapshot();
+  IteratorOptions ho;
+  ho.lower = l.keys.table_prefix();
+  ho.upper = PrefixSuccessor(ho.lower);
+  ho.fill_cache = false;  // a full-table walk should not evict the working set
+  IteratorOptions co = ho;
+  co.lower = ChunkKeyOf(ho.lower);
+  co.upper = ChunkKeyOf(ho.upper);
+  auto head = backend.NewIterator(ho, snapshot.get());
+  auto chunks = backend.NewIterator(co, snapshot.get());
+  const std::string from = after->empty() ? ho.lower : *after + '\0';
+  head->Seek(from);
+  chunks->Seek(ChunkKeyOf(from));
+  auto emit = [&](std::string_view key) -> Status {
+    Row lk;
+    if (!l.keys.DecodeLocalKey(key, &lk).ok()) return Corrupt("row key", l.table.name);
+    out->push_back(std::move(lk));
+    after->assign(key);
+    if (out->size() == kListKeysBatch) {
+      QUANTA_RETURN_IF_ERROR(sink(std::move(*out)));
+      out->clear();
+      out->reserve(kListKeysBatch);
+    }
+    return Status::OK();
+  };
+  // Head entries and chunk rows, merged by key (chunk rows' keys rebuilt from their values).
+  std::vector<std::string> chunk_keys;
+  size_t next = 0;
+  while (true) {
+    if (next == chunk_keys.size() && chunks->Valid()) {
+      QUANTA_ASSIGN_OR_RETURN(chunk_keys, ChunkRowKeys(l, chunks->key(), chunks->value()));
+      next = 0;
+      while (next < chunk_keys.size() && !after->empty() && chunk_keys[next] <= *after) ++next;
+      chunks->Next();
+      continue;
+    }
+    const bool have_chunk_row = next < chunk_keys.size();
+    if (!head->Valid()) QUANTA_RETURN_IF_ERROR(head->status());
+    if (!chunks->Valid()) QUANTA_RETURN_IF_ERROR(chunks->status());
+    if (!head->Valid() && !have_chunk_row) break;
+    int c = !head->Valid() ? 1 : !have_chunk_row ? -1 : head->key().compare(chunk_keys[next]);
+    if (c <= 0) {
+      if (!IsTombstone(head->value())) {
+        QUANTA_RETURN_IF_ERROR(emit(head->key()));
+      } else {
+        after->assign(head->key());
+      }
+      head->Next();
+      if (c == 0) ++next;
+    } else {
+      QUANTA_RETURN_IF_ERROR(emit(chunk_keys[next++]));
+    }
+  }
+  if (!out->empty()) QUANTA_RETURN_IF_ERROR(sink(std::move(*out)));
+  out->clear();
+  return Status::OK();
 }
 
 }  // namespace quanta::storage::internal

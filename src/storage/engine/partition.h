@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -117,12 +118,27 @@ inline constexpr uint64_t kChunkBytes = 8ull << 20;
 size_t AppendChunks(const TableLayout& l, const std::string& head_prefix, const RowBatch& rows,
                     size_t chunk_rows, WriteBatch* batch);
 
+// Where the engine's key `key` splits into space | partition | rest for a backend that stores
+// partitions apart (backend.h, KeySplitter): the space is the first byte (head rows and chunks
+// of a partition share their group), the family is the table id, the group id the table id
+// and partition. Catalog and format keys are shared. `l` is the table's layout (nullptr when
+// unknown: the group is then left open).
+KeyPlacement PlaceKey(std::string_view key, const TableLayout* l);
+
 // The chunk row with head key `key`, if a chunk holds it: the decoded chunk and the row (as
 // of `snapshot`, or the latest data when null).
 Result<std::optional<std::pair<RowBatch, size_t>>> FindInChunk(Backend& backend,
                                                                const TableLayout& l,
                                                                std::string_view key,
                                                                const Snapshot* snapshot);
+
+// Store::ListKeys from the first key after `*after` (from the start when empty), through one
+// snapshot, noting in `*after` the last key taken and sending `*out` to `sink` in batches of
+// kListKeysBatch (the last one too).
+Status ListKeysAfter(Backend& backend, const TableLayout& l, std::string* after,
+                     std::vector<Row>* out,
+                     const std::function<Status(std::vector<Row>&&)>& sink);
+inline constexpr size_t kListKeysBatch = 1000;
 
 // Full head keys of every row of a chunk (ListKeys).
 Result<std::vector<std::string>> ChunkRowKeys(const TableLayout& l, std::string_view chunk_key,

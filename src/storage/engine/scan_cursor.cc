@@ -13,6 +13,8 @@ namespace quanta::storage::internal {
 namespace {
 
 constexpr size_t kDefaultBatchRows = 1024;
+// Reads of one batch before a kConflict is returned (see Next).
+constexpr int kReadAttempts = 16;
 
 
 // Merges a partition's head entries and chunks in local-key order, from one snapshot.
@@ -46,6 +48,41 @@ class EngineCursor final : public ScanCursor {
 
   // Opens the head and chunk iterators over [lower, upper) (head keys) from one snapshot.
   void Start(Backend& backend, std::string lower, std::string upper) {
+    backend_ = &backend;
+    lower_ = lower;
+    upper_ = upper;
+    Open(std::move(lower), std::move(upper));
+  }
+
+  // A backend whose snapshots hold per partition (backend.h) reports a seal met between two
+  // reads of the partition as kConflict. The batch being filled is dropped and the scan
+  // resumes, through a new snapshot, after the last key the batches returned so far took:
+  // every row is returned once, as it was before or after the seal.
+  Result<bool> Next(RowBatch* batch) override {
+    for (int attempt = 1;; ++attempt) {
+      auto r = NextOnce(batch);
+      if (r.ok()) {
+        resume_ = pending_;
+        has_resume_ = has_pending_;
+        return r;
+      }
+      if (r.status().code() != ErrorCode::kConflict || attempt == kReadAttempts) return r;
+      merging_ = chunk_loaded_ = chunks_done_ = false;
+      head_.reset();
+      chunks_.reset();
+      snapshot_.reset();
+      pending_ = resume_;
+      has_pending_ = has_resume_;
+      restarted_ = true;
+      std::string lower = lower_;
+      if (has_resume_) lower = std::max(lower, head_prefix_ + resume_ + '\0');
+      Open(std::move(lower), upper_);
+    }
+  }
+
+ private:
+  void Open(std::string lower, std::string upper) {
+    Backend& backend = *backend_;
     if (bounds_.empty || lower >= upper) {
       done_ = true;
       return;
@@ -68,7 +105,7 @@ class EngineCursor final : public ScanCursor {
     if (!upper_is_partition_end_) upper_suffix_ = upper.substr(head_prefix_.size());
   }
 
-  Result<bool> Next(RowBatch* batch) override {
+  Result<bool> NextOnce(RowBatch* batch) {
     batch->Reset(l_->types, wanted_);
     while (!done_) {
       if (cancelled_ != nullptr && cancelled_->load(std::memory_order_relaxed)) {
@@ -90,9 +127,11 @@ class EngineCursor final : public ScanCursor {
       }
       std::string_view head_suffix;
       if (have_head) head_suffix = head_->key().substr(head_prefix_.size());
+      // After a restart, a chunk holding rows already returned is merged (which skips them).
+      const bool seen = have_chunk && has_resume_ && chunk_.first <= resume_;
       if (have_head && (!have_chunk || head_suffix < chunk_.first)) {
         QUANTA_RETURN_IF_ERROR(EmitHeadRows(batch, have_chunk, chunk_.first));
-      } else if (!have_head || head_suffix > chunk_last_) {
+      } else if (!seen && (!have_head || head_suffix > chunk_last_)) {
         QUANTA_RETURN_IF_ERROR(EmitChunk(batch));
       } else {
         QUANTA_RETURN_IF_ERROR(EmitMerged(batch));
@@ -102,7 +141,6 @@ class EngineCursor final : public ScanCursor {
     return batch->num_rows > 0;
   }
 
- private:
   void Finish() {
     done_ = true;
     head_.reset();
@@ -138,6 +176,8 @@ class EngineCursor final : public ScanCursor {
     while (n < batch_rows_ && head_->Valid()) {
       std::string_view key = head_->key();
       if (has_stop && key.substr(head_prefix_.size()) >= stop) break;
+      pending_.assign(key.substr(head_prefix_.size()));
+      has_pending_ = true;
       std::string_view value = head_->value();
       if (!IsTombstone(value)) {
         if (!l_->keys.DecodeSuffixInto(key, head_prefix_.size(), batch) ||
@@ -178,6 +218,8 @@ class EngineCursor final : public ScanCursor {
   // the caller accepts summaries and every row of the chunk is in the range, its statistics.
   Status EmitChunk(RowBatch* batch) {
     chunk_loaded_ = false;
+    pending_.assign(chunk_last_);
+    has_pending_ = true;
     QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, OpenChunk(*l_, chunk_));
     if (allow_summaries_ && EmitSummary(reader, batch)) return Status::OK();
     // Decode the time column too when it is needed to cut the chunk to the range.
@@ -258,6 +300,13 @@ class EngineCursor final : public ScanCursor {
         std::tie(merge_pos_, merge_end_) =
             RowsInRange(merge_rows_.columns[l_->time_column], merge_rows_.num_rows);
       }
+      std::string seen;
+      while (restarted_ && has_resume_ && merge_pos_ < merge_end_) {
+        seen.clear();
+        l_->keys.AppendSuffix(merge_rows_, merge_pos_, &seen);
+        if (seen > resume_) break;
+        ++merge_pos_;
+      }
       merging_ = true;
     }
     const size_t limit = std::max(batch_rows_, merge_rows_.num_rows);
@@ -288,6 +337,8 @@ class EngineCursor final : public ScanCursor {
           ++n;
         }
         if (c == 0) replaced = true;
+        pending_.assign(hs);
+        has_pending_ = true;
         head_->Next();
         if (c == 0) break;
       }
@@ -301,6 +352,8 @@ class EngineCursor final : public ScanCursor {
         }
         ++n;
       }
+      pending_ = suffix;
+      has_pending_ = true;
       ++merge_pos_;
     }
     if (merge_pos_ == merge_end_) {
@@ -322,6 +375,12 @@ class EngineCursor final : public ScanCursor {
   }
 
   LayoutPtr l_;
+  Backend* backend_ = nullptr;
+  std::string lower_, upper_;  // the head-key range of the scan
+  // The suffix of the last key the returned batches took (resume_), and of the batch being
+  // filled (pending_).
+  std::string resume_, pending_;
+  bool has_resume_ = false, has_pending_ = false, restarted_ = false;
   std::string head_prefix_;  // 0x01 | table id | P
   Row partition_;
   TimeBounds bounds_;

@@ -1,7 +1,12 @@
 // sql_runner: runs golden SQL test files (docs/testing.md). ctest runs it once per .test file.
 //
-//   sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] <file>...
+//   sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only]
+//              [--set KEY=VALUE]... <file>...
 //
+// --set sets a server option (a `config` key, docs/testing.md) before each file starts, e.g.
+// --set storage.backend=rados --set rados.conf=PATH --set rados.pool=POOL runs the files on a
+// Ceph pool; each file then gets a fresh RADOS namespace (named like its data directory)
+// unless rados.namespace is set.
 // --parse-only checks the syntax of the files without opening a service.
 // Each file gets a fresh data directory under $TMPDIR, removed afterwards unless --keep-data.
 // --transport (or the environment variable QUANTA_SQLTEST_TRANSPORT) chooses the transport a
@@ -33,7 +38,10 @@ std::string MakeTempDir() {
 }
 
 // Returns true when the file passed.
-bool RunFile(const std::string& path, const std::string& transport, bool keep_data) {
+using Settings = std::vector<std::pair<std::string, std::string>>;
+
+bool RunFile(const std::string& path, const std::string& transport, bool keep_data,
+             const Settings& settings) {
   auto script = quanta::sqltest::ParseScriptFile(path);
   if (!script.ok()) {
     std::cout << script.error().message() << "\n";
@@ -50,7 +58,16 @@ bool RunFile(const std::string& path, const std::string& transport, bool keep_da
     Harness harness(dir + "/data");
     TestContext ctx(path, harness, std::cout);
     ctx.SetTransport(transport);
-    quanta::Status st = harness.Start();
+    quanta::Status st;
+    bool has_namespace = false;
+    for (const auto& [k, v] : settings) {
+      if (st.ok()) st = harness.Set(k, v);
+      has_namespace = has_namespace || k == "rados.namespace";
+    }
+    if (st.ok() && !has_namespace) {
+      st = harness.Set("rados.namespace", std::filesystem::path(dir).filename().string());
+    }
+    if (st.ok()) st = harness.Start();
     if (!st.ok()) {
       ctx.Abort(0, "cannot open the service: " + st.ToString());
     } else {
@@ -82,6 +99,7 @@ int main(int argc, char** argv) {
   }
   bool keep_data = false;
   bool parse_only = false;
+  Settings settings;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -91,8 +109,16 @@ int main(int argc, char** argv) {
       parse_only = true;
     } else if (a == "--keep-data") {
       keep_data = true;
+    } else if (a == "--set" || a.rfind("--set=", 0) == 0) {
+      std::string kv = a == "--set" ? (i + 1 < argc ? argv[++i] : "") : a.substr(6);
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos) {
+        std::cerr << "--set needs KEY=VALUE\n";
+        return 2;
+      }
+      settings.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     } else if (a == "-h" || a == "--help") {
-      std::cout << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] "
+      std::cout << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] [--set KEY=VALUE]... "
                    "<file.test>...\n";
       return 0;
     } else if (!a.empty() && a[0] == '-') {
@@ -105,7 +131,7 @@ int main(int argc, char** argv) {
   bool known = transport == "all";
   for (const auto& n : Harness::Known()) known = known || n == transport;
   if (!known || files.empty()) {
-    std::cerr << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] "
+    std::cerr << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] [--set KEY=VALUE]... "
                  "<file.test>...\n";
     return 2;
   }
@@ -120,6 +146,8 @@ int main(int argc, char** argv) {
     }
     return all_passed ? 0 : 1;
   }
-  for (const auto& f : files) all_passed = RunFile(f, transport, keep_data) && all_passed;
+  for (const auto& f : files) {
+    all_passed = RunFile(f, transport, keep_data, settings) && all_passed;
+  }
   return all_passed ? 0 : 1;
 }

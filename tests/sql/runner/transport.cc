@@ -277,6 +277,11 @@ Status Harness::Restart() {
 }
 
 Status Harness::Configure(std::string_view key, std::string_view value) {
+  QUANTA_RETURN_IF_ERROR(Set(key, value));
+  return Restart();
+}
+
+Status Harness::Set(std::string_view key, std::string_view value) {
   service::ServiceOptions& o = options_;
   int64_t n = 0;
   bool is_int = ParseInt64(value, &n);
@@ -335,6 +340,18 @@ Status Harness::Configure(std::string_view key, std::string_view value) {
     o.clock_ms = [now] { return now; };
   } else if (key == "node_name") {
     o.node_name = std::string(value);
+  } else if (key == "storage.backend") {
+    o.storage_backend = std::string(value);
+  } else if (key == "rados.conf") {
+    o.rados_conf = std::string(value);
+  } else if (key == "rados.pool") {
+    o.rados_pool = std::string(value);
+  } else if (key == "rados.user") {
+    o.rados_user = std::string(value);
+  } else if (key == "rados.namespace") {
+    o.rados_namespace = std::string(value);
+  } else if (key == "rados.op_timeout_ms") {
+    st = need_int(&o.rados_op_timeout_ms);
   } else if (key == "sync") {
     if (value != "true" && value != "false") {
       return Status(ErrorCode::kInvalidArgument, "config sync needs true or false");
@@ -343,8 +360,7 @@ Status Harness::Configure(std::string_view key, std::string_view value) {
   } else {
     return Status(ErrorCode::kInvalidArgument, "unknown config key '" + std::string(key) + "'");
   }
-  if (!st.ok()) return st;
-  return Restart();
+  return st;
 }
 
 Transport* Harness::Get(std::string_view name) {

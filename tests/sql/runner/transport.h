@@ -71,6 +71,8 @@ class Harness {
   Status Restart();
   // Sets one ServiceOptions field (docs/testing.md lists the keys), then restarts.
   Status Configure(std::string_view key, std::string_view value);
+  // The same without restarting (before Start).
+  Status Set(std::string_view key, std::string_view value);
 
   // nullptr when `name` is not compiled in or failed to start.
   Transport* Get(std::string_view name);

@@ -37,6 +37,32 @@ TEST(ConfigTest, Settings) {
   EXPECT_FALSE(ApplySetting(&c, "riak_kv.query.timeseries.timeout", "10x").ok());
 }
 
+TEST(ConfigTest, StorageBackendAndCluster) {
+  ServerConfig c;
+  EXPECT_EQ(c.service.storage_backend, "rocksdb");
+  EXPECT_EQ(c.service.rados_user, "admin");
+  EXPECT_EQ(c.service.rados_op_timeout_ms, 10000);
+  ASSERT_TRUE(ApplySetting(&c, "storage.backend", "rados").ok());
+  EXPECT_EQ(c.service.storage_backend, "rados");
+  EXPECT_FALSE(ApplySetting(&c, "storage.backend", "leveldb").ok());
+  ASSERT_TRUE(ApplySetting(&c, "rados.conf", "/etc/ceph/ceph.conf").ok());
+  ASSERT_TRUE(ApplySetting(&c, "rados.pool", "ts").ok());
+  ASSERT_TRUE(ApplySetting(&c, "rados.user", "quanta").ok());
+  EXPECT_FALSE(ApplySetting(&c, "rados.user", "").ok());
+  ASSERT_TRUE(ApplySetting(&c, "rados.namespace", "db1").ok());
+  ASSERT_TRUE(ApplySetting(&c, "rados.op_timeout", "5s").ok());
+  EXPECT_EQ(c.service.rados_conf, "/etc/ceph/ceph.conf");
+  EXPECT_EQ(c.service.rados_pool, "ts");
+  EXPECT_EQ(c.service.rados_user, "quanta");
+  EXPECT_EQ(c.service.rados_namespace, "db1");
+  EXPECT_EQ(c.service.rados_op_timeout_ms, 5000);
+  EXPECT_FALSE(ApplySetting(&c, "rados.op_timeout", "0").ok());
+  ASSERT_TRUE(ApplySetting(&c, "cluster.peers", "10.0.0.1:8087, 10.0.0.2:8087 [::1]:8087").ok());
+  EXPECT_EQ(c.service.cluster_peers,
+            (std::vector<std::string>{"10.0.0.1:8087", "10.0.0.2:8087", "[::1]:8087"}));
+  EXPECT_FALSE(ApplySetting(&c, "cluster.peers", "10.0.0.1").ok());
+}
+
 // Riak's expiry keys (riak.conf names) and the pass interval.
 TEST(ConfigTest, Expiry) {
   ServerConfig c;
