@@ -45,7 +45,7 @@ test: build
 fuzz: deps
 	@[ -f $(FUZZ_BUILD_DIR)/build.ninja ] || cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DQUANTA_FUZZ=ON \
-	  -DQUANTA_BUILD_BENCH=OFF
+	  -DQUANTA_BUILD_BENCH=OFF -DQUANTA_RADOS=OFF
 	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target quanta_fuzzers
 	ctest --test-dir $(FUZZ_BUILD_DIR) -L fuzzrun --output-on-failure
 
