@@ -82,9 +82,9 @@ Result<schema::TableDefPtr> Catalog::Alter(
   auto it = tables_.find(name);
   if (it == tables_.end()) return TableNotActive(name);
   schema::TableDef def = *it->second;
-  for (const auto& [key, value] : props) {
-    std::erase_if(def.properties, [&](const auto& p) { return p.first == key; });
-    def.properties.emplace_back(key, value);
+  for (const auto& prop : props) {
+    std::erase_if(def.properties, [&](const auto& p) { return p.first == prop.first; });
+    def.properties.push_back(prop);
   }
   QUANTA_RETURN_IF_ERROR(
       schema::ValidateExpiryProperties(def.properties, def.name, def.quantum() != nullptr));

@@ -221,6 +221,44 @@ TEST(AggregateTest, DoubleColumnKernelSumsExactly) {
   }
 }
 
+// The MIN/MAX column kernel gives what AggUpdateDouble value by value gives, bit for bit: NaN
+// above every number, and among values that compare equal (-0.0, 0.0) the first one seen.
+TEST(AggregateTest, DoubleMinMaxKernelMatchesValueByValue) {
+  std::mt19937_64 rng(5);
+  const double specials[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(),
+                             std::numeric_limits<double>::infinity(),
+                             -std::numeric_limits<double>::infinity(), 1.5, -1.5};
+  for (AggFn fn : {AggFn::kMin, AggFn::kMax}) {
+    BoundAggregate agg = DoubleAgg(fn);
+    for (int round = 0; round < 200; ++round) {
+      const size_t n = 1 + rng() % 300;
+      std::vector<double> values(n);
+      std::vector<uint8_t> nulls(round % 2 ? n : 0);
+      for (size_t i = 0; i < n; ++i) {
+        values[i] = rng() % 2 ? specials[rng() % 7] : static_cast<double>(rng() % 7) - 3;
+        if (!nulls.empty()) nulls[i] = rng() % 5 == 0;
+      }
+      std::vector<uint32_t> rows;
+      for (uint32_t i = 0; i < n; ++i) {
+        if (rng() % 4 != 0) rows.push_back(i);
+      }
+      AggState kernel, reference;
+      if (round % 3 == 0) {  // a state that already holds values
+        AggUpdateDouble(agg, -0.0, &kernel);
+        AggUpdateDouble(agg, -0.0, &reference);
+      }
+      AggUpdateDoubleColumn(agg, values, nulls, rows, &kernel);
+      for (uint32_t r : rows) {
+        if (nulls.empty() || !nulls[r]) AggUpdateDouble(agg, values[r], &reference);
+      }
+      EXPECT_EQ(kernel.count, reference.count);
+      EXPECT_EQ(kernel.has_minmax, reference.has_minmax);
+      EXPECT_EQ(std::bit_cast<uint64_t>(kernel.dmin), std::bit_cast<uint64_t>(reference.dmin));
+      EXPECT_EQ(std::bit_cast<uint64_t>(kernel.dmax), std::bit_cast<uint64_t>(reference.dmax));
+    }
+  }
+}
+
 TEST(AggregateTest, EmptyStatesFinalizeToNullOrZero) {
   AggState s;
   EXPECT_TRUE(AggFinalize(IntAgg(AggFn::kSum), s)->is_null());
