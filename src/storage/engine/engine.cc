@@ -239,7 +239,14 @@ class Engine final : public Store, public KeySplitter {
   Result<std::vector<Row>> ListPartitions(const schema::TableDef& table, int64_t quantum_lo,
                                           int64_t quantum_hi, size_t max,
                                           size_t max_steps) override {
-    return ListPartitionsIn(*backend_, *Layout(table), quantum_lo, quantum_hi, max, max_steps);
+    // A seal met during the listing (kConflict, as in Get) is met by listing again: the
+    // listing reads keys only and starts from scratch each time.
+    for (int attempt = 1;; ++attempt) {
+      auto r = ListPartitionsIn(*backend_, *Layout(table), quantum_lo, quantum_hi, max, max_steps);
+      if (r.ok() || r.status().code() != ErrorCode::kConflict || attempt == kReadAttempts) {
+        return r;
+      }
+    }
   }
 
   void AttachTable(const schema::TableDef& table) override {
