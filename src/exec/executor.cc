@@ -15,6 +15,7 @@
 #include "exec/aggregate.h"
 #include "exec/expr_eval.h"
 #include "exec/memory_tracker.h"
+#include "exec/planner.h"
 #include "exec/scan_pool.h"
 
 namespace quanta::exec {
@@ -394,12 +395,7 @@ class SelectRun {
   }
 
   Status Scan(const SubQuery& sq, Partial* p) {
-    storage::ScanRange range;
-    range.partition = sq.partition;
-    range.time_lo = sq.start;
-    range.time_lo_inclusive = sq.start_inclusive;
-    range.time_hi = sq.end;
-    range.time_hi_inclusive = sq.end_inclusive;
+    const storage::ScanRange range = ScanRangeOf(sq);
     storage::ScanOptions so;
     so.columns = sel_.needed_columns;
     so.batch_rows = opts_.batch_rows;

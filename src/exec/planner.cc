@@ -297,4 +297,14 @@ Result<SubQuery> DecodeCoverContext(std::string_view ctx, std::string* table) {
   return sq;
 }
 
+storage::ScanRange ScanRangeOf(const SubQuery& sq) {
+  storage::ScanRange range;
+  range.partition = sq.partition;
+  range.time_lo = sq.start;
+  range.time_lo_inclusive = sq.start_inclusive;
+  range.time_hi = sq.end;
+  range.time_hi_inclusive = sq.end_inclusive;
+  return range;
+}
+
 }  // namespace quanta::exec

@@ -9,6 +9,7 @@
 #include "common/result_set.h"
 #include "common/status.h"
 #include "exec/bound.h"
+#include "storage/store.h"
 
 namespace quanta::exec {
 
@@ -37,5 +38,8 @@ std::string EncodeCoverContext(const std::string& table, const SubQuery& sq);
 // Decodes a context: 1001 "Bad coverage context" if malformed, 1001 "Query coverage context
 // fails checksum" if tampered.
 Result<SubQuery> DecodeCoverContext(std::string_view context, std::string* table);
+
+// The storage range a sub-query reads (or a range DELETE removes).
+storage::ScanRange ScanRangeOf(const SubQuery& sq);
 
 }  // namespace quanta::exec

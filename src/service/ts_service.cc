@@ -194,13 +194,7 @@ struct TsService::Impl {
     std::vector<exec::SubQuery> ranges = del.ranges;
     if (cutoff) ClampPlanToExpiry(&ranges, *cutoff);  // expired rows are left to expiry
     for (const auto& sq : ranges) {
-      storage::ScanRange range;
-      range.partition = sq.partition;
-      range.time_lo = sq.start;
-      range.time_lo_inclusive = sq.start_inclusive;
-      range.time_hi = sq.end;
-      range.time_hi_inclusive = sq.end_inclusive;
-      Status st = store->DeleteRange(table, range);
+      Status st = store->DeleteRange(table, exec::ScanRangeOf(sq));
       if (!st.ok()) return Status(ErrorCode::kDelete, "Delete failed: " + st.message());
     }
     if (lifecycle && !ranges.empty()) lifecycle->Poke();

@@ -16,6 +16,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/value.h"
+
 namespace quanta::storage {
 
 namespace {
@@ -46,16 +48,6 @@ std::string Successor(std::string_view p) {
   return s;
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
 
 std::string CommonPrefix(std::string_view a, std::string_view b) {
   size_t n = 0;
@@ -303,10 +295,10 @@ class RadosBackend final : public Backend {
       return Status(ErrorCode::kInvalidArgument, "storage: a key outside any partition");
     }
     loc->group_id.assign(key.substr(p.space_end, p.group_end - p.space_end));
-    loc->oid = "g" + Hex(loc->group_id);
+    loc->oid = "g" + HexEncode(loc->group_id);
     loc->omap_key.assign(key.substr(0, p.space_end));
     loc->omap_key.append(key.substr(p.group_end));
-    loc->index_oid = "f" + Hex(key.substr(p.space_end, p.family_end - p.space_end));
+    loc->index_oid = "f" + HexEncode(key.substr(p.space_end, p.family_end - p.space_end));
     return Status::OK();
   }
 
@@ -391,7 +383,7 @@ class RadosBackend final : public Backend {
     }
     QUANTA_RETURN_IF_ERROR(aio.Wait());
     for (const auto& [oid, groups] : index_adds) {
-      for (const auto& g : groups) Remember("g" + Hex(g));
+      for (const auto& g : groups) Remember("g" + HexEncode(g));
     }
     for (auto& [oid, w] : objects) {
       w->FlushSets();
@@ -541,7 +533,7 @@ RadosIterator::RadosIterator(RadosBackend* backend, IteratorOptions options,
   }
   space_ = options_.lower.substr(0, p.space_end);
   family_ = options_.lower.substr(p.space_end, p.family_end - p.space_end);
-  index_oid_ = "f" + Hex(family_);
+  index_oid_ = "f" + HexEncode(family_);
   const std::string family_end = Successor(space_ + family_);
   if (!family_end.empty() && (options_.upper.empty() || options_.upper > family_end)) {
     SetError(Status(ErrorCode::kInvalidArgument,
@@ -632,7 +624,7 @@ void RadosIterator::OpenObject(const std::string& gid, std::string_view target) 
     omap_upper_ = options_.upper;
   } else {
     group_ = gid;
-    oid_ = "g" + Hex(gid);
+    oid_ = "g" + HexEncode(gid);
     const std::string head = space_ + gid;
     omap_from_ = space_;
     if (target.starts_with(head)) omap_from_.append(target.substr(head.size()));
