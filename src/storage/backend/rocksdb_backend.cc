@@ -386,7 +386,11 @@ class RocksDbBackend final : public Backend {
       ~Pending() { n.fetch_sub(bytes, std::memory_order_relaxed); }
     } pending{pending_bytes_, need};
     const uint64_t free = FreeEstimate();
-    if (free < reserve_ + before + need) {
+    // Once refusing, writes stay refused until a margin above the reserve is free again, so
+    // that a small write does not slip in where a larger one was just refused and the answer
+    // does not flap with every page a flush frees.
+    const uint64_t margin = refusing_.load(std::memory_order_relaxed) ? reserve_ / 8 : 0;
+    if (free < reserve_ + margin + before + need) {
       refusing_.store(true, std::memory_order_relaxed);
       return NoSpace();
     }
