@@ -13,54 +13,122 @@ namespace {
 constexpr char kTablePrefix[] = "table/";
 constexpr char kDroppedPrefix[] = "dropped/";
 constexpr char kNextIdKey[] = "catalog/next_id";
+// Guarded changes tried before giving up: each retry means another coordinator changed the
+// catalog in between, so more than a few only happen under a storm of DDL.
+constexpr int kApplyAttempts = 16;
 
 std::string DroppedKey(uint32_t id) { return kDroppedPrefix + std::to_string(id); }
+}  // namespace
+
+Catalog::~Catalog() { StopWatching(); }
+
+void Catalog::StopWatching() {
+  if (!watching_) return;
+  watching_ = false;
+  store_.WatchMeta({}).IgnoreError();
 }
 
 Status Catalog::Load() {
+  {
+    std::unique_lock lock(mu_);
+    QUANTA_RETURN_IF_ERROR(RefreshLocked());
+  }
+  watching_ = true;
+  return store_.WatchMeta([this] { changed_.store(true, std::memory_order_release); });
+}
+
+Status Catalog::RefreshLocked() {
   QUANTA_ASSIGN_OR_RETURN(auto records, store_.ListMeta(kTablePrefix));
   QUANTA_ASSIGN_OR_RETURN(auto dropped, PendingDrops());
   QUANTA_ASSIGN_OR_RETURN(auto next, store_.GetMeta(kNextIdKey));
-  std::unique_lock lock(mu_);
+  next_id_record_ = next;
   if (next) next_id_ = std::max<uint32_t>(next_id_, static_cast<uint32_t>(std::atoll(next->c_str())));
   for (const auto& def : dropped) next_id_ = std::max(next_id_, def.id + 1);
-  for (const auto& [key, value] : records) {
+  std::map<std::string, Entry, std::less<>> tables;
+  for (auto& [key, value] : records) {
+    auto old = tables_.find(std::string_view(key).substr(sizeof(kTablePrefix) - 1));
+    if (old != tables_.end() && old->second.record == value) {
+      next_id_ = std::max(next_id_, old->second.def->id + 1);
+      tables.emplace(old->first, std::move(old->second));
+      continue;
+    }
     QUANTA_ASSIGN_OR_RETURN(schema::TableDef def, schema::DeserializeTableDef(value));
     next_id_ = std::max(next_id_, def.id + 1);
-    std::string name = def.name;
     store_.AttachTable(def);
-    tables_[name] = std::make_shared<const schema::TableDef>(std::move(def));
+    std::string name = def.name;
+    tables.emplace(std::move(name),
+                   Entry{std::make_shared<const schema::TableDef>(std::move(def)), std::move(value)});
   }
+  tables_ = std::move(tables);
   return Status::OK();
+}
+
+void Catalog::RefreshIfChanged() const {
+  if (!changed_.load(std::memory_order_acquire)) return;
+  // Logically const: the cache catches up with the store.
+  auto* self = const_cast<Catalog*>(this);
+  std::unique_lock lock(self->mu_);
+  if (!changed_.exchange(false, std::memory_order_acq_rel)) return;
+  if (!self->RefreshLocked().ok()) changed_.store(true, std::memory_order_release);  // next time
+}
+
+Status Catalog::Apply(const std::function<Status(Changes* changes, Changes* expects)>& make) {
+  for (int attempt = 1;; ++attempt) {
+    Changes changes, expects;
+    QUANTA_RETURN_IF_ERROR(make(&changes, &expects));
+    Status st = store_.UpdateMetaIf(changes, expects);
+    if (st.ok()) {
+      store_.NotifyMeta();
+      return st;
+    }
+    if (st.code() != ErrorCode::kConflict) return st;
+    if (attempt == kApplyAttempts) {
+      return Status(ErrorCode::kTimeout, "the catalog kept changing under this change; try again");
+    }
+    // Another coordinator changed the catalog: read it again and rebuild the change.
+    QUANTA_RETURN_IF_ERROR(RefreshLocked());
+  }
 }
 
 Result<schema::TableDefPtr> Catalog::Create(schema::TableDef def) {
   std::unique_lock lock(mu_);
-  if (tables_.count(def.name)) {
-    return Status(ErrorCode::kCreate, "Failed to create table " + def.name + ": already_active",
-                  def.name);
-  }
-  def.id = next_id_;
-  QUANTA_RETURN_IF_ERROR(
-      store_.UpdateMeta({{kTablePrefix + def.name, schema::SerializeTableDef(def)},
-                         {kNextIdKey, std::to_string(next_id_ + 1)}}));
+  changed_.store(false, std::memory_order_relaxed);
+  // The records as stored now, not as cached: another coordinator may have created it.
+  QUANTA_RETURN_IF_ERROR(RefreshLocked());
+  std::string record;
+  QUANTA_RETURN_IF_ERROR(Apply([&](Changes* changes, Changes* expects) -> Status {
+    if (tables_.count(def.name)) {
+      return Status(ErrorCode::kCreate, "Failed to create table " + def.name + ": already_active",
+                    def.name);
+    }
+    def.id = next_id_;
+    record = schema::SerializeTableDef(def);
+    *changes = {{kTablePrefix + def.name, record}, {kNextIdKey, std::to_string(next_id_ + 1)}};
+    *expects = {{kTablePrefix + def.name, std::nullopt}, {kNextIdKey, next_id_record_}};
+    return Status::OK();
+  }));
   ++next_id_;
+  next_id_record_ = std::to_string(next_id_);
   store_.AttachTable(def);
   auto ptr = std::make_shared<const schema::TableDef>(std::move(def));
-  tables_[ptr->name] = ptr;
+  tables_[ptr->name] = Entry{ptr, std::move(record)};
   return ptr;
 }
 
 Result<schema::TableDefPtr> Catalog::Drop(std::string_view name) {
   std::unique_lock lock(mu_);
-  auto it = tables_.find(name);
-  if (it == tables_.end()) return TableNotActive(name);
-  schema::TableDefPtr def = it->second;
-  QUANTA_RETURN_IF_ERROR(
-      store_.UpdateMeta({{kTablePrefix + def->name, std::nullopt},
-                         {DroppedKey(def->id), schema::SerializeTableDef(*def)},
-                         {kNextIdKey, std::to_string(next_id_)}}));
-  tables_.erase(it);
+  schema::TableDefPtr def;
+  QUANTA_RETURN_IF_ERROR(Apply([&](Changes* changes, Changes* expects) -> Status {
+    auto it = tables_.find(name);
+    if (it == tables_.end()) return TableNotActive(name);
+    def = it->second.def;
+    *changes = {{kTablePrefix + def->name, std::nullopt},
+                {DroppedKey(def->id), schema::SerializeTableDef(*def)},
+                {kNextIdKey, std::to_string(next_id_)}};
+    *expects = {{kTablePrefix + def->name, it->second.record}};
+    return Status::OK();
+  }));
+  tables_.erase(def->name);
   return def;
 }
 
@@ -79,31 +147,40 @@ Status Catalog::ForgetDropped(uint32_t id) { return store_.UpdateMeta({{DroppedK
 Result<schema::TableDefPtr> Catalog::Alter(
     std::string_view name, const std::vector<std::pair<std::string, schema::PropValue>>& props) {
   std::unique_lock lock(mu_);
-  auto it = tables_.find(name);
-  if (it == tables_.end()) return TableNotActive(name);
-  schema::TableDef def = *it->second;
-  for (const auto& prop : props) {
-    std::erase_if(def.properties, [&](const auto& p) { return p.first == prop.first; });
-    def.properties.push_back(prop);
-  }
-  QUANTA_RETURN_IF_ERROR(
-      schema::ValidateExpiryProperties(def.properties, def.name, def.quantum() != nullptr));
-  QUANTA_RETURN_IF_ERROR(store_.PutMeta(kTablePrefix + def.name, schema::SerializeTableDef(def)));
-  auto ptr = std::make_shared<const schema::TableDef>(std::move(def));
-  it->second = ptr;
+  schema::TableDefPtr ptr;
+  std::string record;
+  QUANTA_RETURN_IF_ERROR(Apply([&](Changes* changes, Changes* expects) -> Status {
+    auto it = tables_.find(name);
+    if (it == tables_.end()) return TableNotActive(name);
+    schema::TableDef def = *it->second.def;
+    for (const auto& prop : props) {
+      std::erase_if(def.properties, [&](const auto& p) { return p.first == prop.first; });
+      def.properties.push_back(prop);
+    }
+    QUANTA_RETURN_IF_ERROR(
+        schema::ValidateExpiryProperties(def.properties, def.name, def.quantum() != nullptr));
+    record = schema::SerializeTableDef(def);
+    *changes = {{kTablePrefix + def.name, record}};
+    *expects = {{kTablePrefix + def.name, it->second.record}};
+    ptr = std::make_shared<const schema::TableDef>(std::move(def));
+    return Status::OK();
+  }));
+  tables_[ptr->name] = Entry{ptr, std::move(record)};
   return ptr;
 }
 
 schema::TableDefPtr Catalog::Find(std::string_view name) const {
+  RefreshIfChanged();
   std::shared_lock lock(mu_);
   auto it = tables_.find(name);
-  return it == tables_.end() ? nullptr : it->second;
+  return it == tables_.end() ? nullptr : it->second.def;
 }
 
 std::vector<schema::TableDefPtr> Catalog::List() const {
+  RefreshIfChanged();
   std::shared_lock lock(mu_);
   std::vector<schema::TableDefPtr> out;
-  for (const auto& [name, def] : tables_) out.push_back(def);
+  for (const auto& [name, entry] : tables_) out.push_back(entry.def);
   return out;
 }
 

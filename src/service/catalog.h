@@ -3,10 +3,18 @@
 // recorded with every CREATE TABLE, so a table created again after DROP TABLE gets a new id and
 // can never see rows of the old one, even before they are all deleted.
 //
+// Several coordinators may share one store (RADOS): every change is written guarded by the
+// records it read (Store::UpdateMetaIf), so that two coordinators creating the same table at
+// once give one table and one 1014, and re-read after a conflict; each coordinator re-reads the
+// records when another one announces a change (Store::WatchMeta / NotifyMeta).
+//
 // Thread safety: all methods are safe to call concurrently.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -21,9 +29,15 @@ namespace quanta::service {
 class Catalog {
  public:
   explicit Catalog(storage::Store& store) : store_(store) {}
+  ~Catalog();
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
 
-  // Loads every table definition from the store.
+  // Loads every table definition from the store, and starts watching for other coordinators'
+  // changes.
   Status Load();
+  // Stops watching; before the store closes (the destructor does it if nobody did).
+  void StopWatching();
 
   // Assigns an id, persists, and publishes `def`. kCreate "Failed to create table T:
   // already_active" if a table of that name exists.
@@ -51,10 +65,29 @@ class Catalog {
   std::vector<schema::TableDefPtr> List() const;
 
  private:
+  struct Entry {
+    schema::TableDefPtr def;
+    std::string record;  // as stored: what a guarded change expects
+  };
+  using Changes = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+  // Reads every table record again (REQUIRES: mu_ held exclusively). Definitions that did not
+  // change keep their pointers.
+  Status RefreshLocked();
+  // Re-reads the records if another coordinator announced a change.
+  void RefreshIfChanged() const;
+  // `make` builds the changes and expectations from the current records (REQUIRES: mu_
+  // held exclusively); applied guarded, re-reading and rebuilding after a conflict.
+  Status Apply(const std::function<Status(Changes* changes, Changes* expects)>& make);
+
   storage::Store& store_;
   mutable std::shared_mutex mu_;
-  std::map<std::string, schema::TableDefPtr, std::less<>> tables_;  // GUARDED_BY(mu_)
-  uint32_t next_id_ = 1;                                            // GUARDED_BY(mu_)
+  std::map<std::string, Entry, std::less<>> tables_;  // GUARDED_BY(mu_)
+  uint32_t next_id_ = 1;                              // GUARDED_BY(mu_)
+  std::optional<std::string> next_id_record_;         // GUARDED_BY(mu_): as stored
+  // Set by the store's watch when another coordinator changed the records.
+  mutable std::atomic<bool> changed_{false};
+  bool watching_ = false;  // between Load and StopWatching
 };
 
 }  // namespace quanta::service

@@ -722,6 +722,7 @@ Status TsService::Close() {
   if (impl_->closed) return Status::OK();
   impl_->closed = true;
   Status st = impl_->store->Flush();
+  if (impl_->catalog) impl_->catalog->StopWatching();
   impl_->store.reset();
   return st;
 }

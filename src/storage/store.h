@@ -50,6 +50,7 @@ struct StoreStats {
   uint64_t rows_sealed = 0;          // head rows (and tombstones) folded into chunks since open
   uint64_t chunks_written = 0;       // since open
   uint64_t seal_failures = 0;        // seals that failed (retried later), since open
+  uint64_t seal_conflicts = 0;       // seals another coordinator raced (retried later), since open
   uint64_t partitions_expired = 0;   // partitions removed whole by DropExpired, since open
   uint64_t chunks_deleted = 0;       // chunks deleted unread by DeleteRange/DropExpired
   uint64_t space_reclaims = 0;       // key ranges compacted by ReclaimSpace, since open
@@ -178,6 +179,24 @@ class Store {
   // Several records at once, atomically: a value puts the key, nullopt deletes it.
   virtual Status UpdateMeta(
       const std::vector<std::pair<std::string, std::optional<std::string>>>& changes) = 0;
+  // UpdateMeta, applied only if every key of `expects` holds the value given (nullopt: the key
+  // is absent), checked atomically with the write against other processes sharing the store
+  // (coordinators on one RADOS pool): kConflict when one does not hold. A store one process
+  // owns applies it as UpdateMeta (its caller serializes its own writers).
+  virtual Status UpdateMetaIf(
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& changes,
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& expects) {
+    (void)expects;
+    return UpdateMeta(changes);
+  }
+  // Calls `changed` (on a storage thread; it must not block) when another process may have
+  // changed the metadata records; stores one process owns never call it.
+  virtual Status WatchMeta(std::function<void()> changed) {
+    (void)changed;
+    return Status::OK();
+  }
+  // Tells the other processes sharing the store that the metadata records changed.
+  virtual void NotifyMeta() {}
   // All (key, value) pairs whose key starts with `prefix`, in key order.
   virtual Result<std::vector<std::pair<std::string, std::string>>> ListMeta(
       const std::string& prefix) = 0;

@@ -26,6 +26,15 @@
 // that can only make one partition atomic (a RADOS object) meets the contract for it: such a
 // backend applies a batch atomically per group (KeySplitter), not as a whole.
 //
+//  - Guards, for backends that several processes share (shared_by_processes(): RADOS, where
+//    every coordinator writes the same objects): a batch may carry expectations (Expect: the
+//    key holds exactly this value; a missing key counts as the empty value), and
+//    WriteGuarded applies a batch only if, besides, no batch holding a deletion reached any
+//    group it writes since `read_from` first read that group. Both are checked per group,
+//    atomically with that group's write: a group whose check fails is not written and the
+//    call answers kConflict. A backend that only one process can open (RocksDB: its LOCK
+//    file) ignores them: within one process the engine serializes the writers of a partition
+//    itself (its partition locks), which is what the guards stand for across processes.
 // Errors: kIoError for I/O failures, kCorruption for damaged storage, kNoSpace ("disk full")
 // for a write refused because the medium is (nearly) full. Reads keep working when writes are
 // refused.
@@ -35,6 +44,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,7 +58,7 @@ namespace quanta::storage {
 // A list of mutations, applied atomically by Backend::Write. Keys and values are copied in.
 class WriteBatch {
  public:
-  enum class Op : uint8_t { kPut, kDelete, kDeleteRange };
+  enum class Op : uint8_t { kPut, kDelete, kDeleteRange, kExpect };
   struct Entry {
     Op op;
     uint32_t key_offset, key_size;      // in data_
@@ -60,6 +70,13 @@ class WriteBatch {
   // Deletes every key in [begin, end).
   void DeleteRange(std::string_view begin, std::string_view end) {
     Add(Op::kDeleteRange, begin, end);
+  }
+  // A guard, not a change: the batch's group is written only if `key` holds `value` (see the
+  // contract above; ignored by backends one process owns).
+  void Expect(std::string_view key, std::string_view value) { Add(Op::kExpect, key, value); }
+  // Appends every entry of `other`.
+  void Append(const WriteBatch& other) {
+    for (const Entry& e : other.entries_) Add(e.op, other.key(e), other.value(e));
   }
   void Reserve(size_t entries, size_t bytes) {
     entries_.reserve(entries);
@@ -158,6 +175,23 @@ class Backend {
   virtual ~Backend() = default;
 
   virtual Status Write(const WriteBatch& batch, bool sync) = 0;
+  // Write, guarded by what `read_from` read (the contract above): kConflict when a group it
+  // writes met a deleting batch since. Backends one process owns just write.
+  virtual Status WriteGuarded(const WriteBatch& batch, bool sync, const Snapshot& read_from) {
+    (void)read_from;
+    return Write(batch, sync);
+  }
+  // True when other processes write the same space at the same time (guards are checked).
+  virtual bool shared_by_processes() const { return false; }
+  // Calls `changed` (on a backend thread; it must not block) whenever another process may have
+  // changed the shared keys (the catalog), so that cached copies are read again. Backends one
+  // process owns never call it.
+  virtual Status WatchShared(std::function<void()> changed) {
+    (void)changed;
+    return Status::OK();
+  }
+  // Tells the other processes watching that the shared keys changed (after a catalog write).
+  virtual void NotifyShared() {}
   // The value of `key` (latest, or as of `snapshot` when not null), or nullopt.
   virtual Result<std::optional<std::string>> Get(std::string_view key,
                                                  const Snapshot* snapshot = nullptr) = 0;

@@ -5,6 +5,9 @@
 #include <rados/librados.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <functional>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -79,6 +82,13 @@ class RadosSnapshot final : public Snapshot {
     auto [it, inserted] = pinned_.try_emplace(oid, gen);
     return inserted || it->second == gen;
   }
+  // The generation pinned for `oid`, if this snapshot read it.
+  std::optional<std::string> Pinned(const std::string& oid) {
+    std::lock_guard lock(mu_);
+    auto it = pinned_.find(oid);
+    if (it == pinned_.end()) return std::nullopt;
+    return it->second;
+  }
 
  private:
   std::mutex mu_;
@@ -120,13 +130,18 @@ class AioSet {
       p.c->wait_for_complete();
       const int r = p.c->get_return_value();
       p.c->release();
-      if (r < 0 && first_error_.ok()) first_error_ = RadosError(r, "write of " + p.oid);
+      if (r < 0 && first_error_.ok()) {
+        first_error_ = RadosError(r, "write of " + p.oid);
+        last_errno_ = -r;
+      }
     }
     pending_.clear();
     Status st = first_error_;
     first_error_ = Status::OK();
     return st;
   }
+  // The errno of the error Wait() last returned.
+  int last_errno() const { return last_errno_; }
 
  private:
   struct Pending {
@@ -135,18 +150,25 @@ class AioSet {
   };
   std::vector<Pending> pending_;
   Status first_error_;
+  int last_errno_ = 0;
 };
 
 // The part of a batch for one object, as one write operation in batch order.
 struct ObjectWrite {
-  // Creates the object if missing, so that removing keys of a missing one is no error.
-  ObjectWrite() { op.create(false); }
+  // Creates the object if missing, so that removing keys of a missing one is no error. With
+  // `pinned_gen` (a guarded write whose snapshot read this object), the write applies only if
+  // the object's generation is still that one: no deleting batch came in between.
+  explicit ObjectWrite(const std::optional<std::string>& pinned_gen = std::nullopt) {
+    op.create(false);
+    if (pinned_gen) op.cmpxattr(kGenXattr, LIBRADOS_CMPXATTR_OP_EQ, ToBufferlist(*pinned_gen));
+  }
 
   librados::ObjectWriteOperation op;
   std::map<std::string, librados::bufferlist> sets;
   std::set<std::string> removes;
   std::map<std::string, std::string> written;  // key -> omap key, put by this batch so far
   bool deletes = false;
+  bool guarded = false;  // carries expectations (an omap comparison)
 
   void FlushSets() {
     if (!sets.empty()) op.omap_set(sets);
@@ -230,8 +252,46 @@ class RadosIterator final : public Iterator {
 class RadosBackend final : public Backend {
  public:
   ~RadosBackend() override {
+    {
+      std::lock_guard lock(watch_mu_);
+      watch_stopping_ = true;
+    }
+    if (rewatch_.joinable()) rewatch_.join();
+    if (watch_handle_ != 0) ioctx_.unwatch2(watch_handle_);
+    ReapNotifies(/*wait=*/true);
     ioctx_.close();
     cluster_.shutdown();
+  }
+
+  // The catalog object is watched: another coordinator's NotifyShared, or a broken watch
+  // (after which this one may have missed notifications), calls `changed`.
+  // An empty `changed` stops the calls (the watcher is going away); the watch stays.
+  Status WatchShared(std::function<void()> changed) override {
+    watch_ctx_.backend = this;
+    const bool start = changed && watch_handle_ == 0;
+    watch_ctx_.Set(std::move(changed));
+    if (!start) return Status::OK();
+    librados::ObjectWriteOperation create;
+    create.create(false);  // a watch needs the object
+    int r = ioctx_.operate(kSharedObject, &create);
+    if (r < 0) return RadosError(r, "creating the catalog object");
+    r = ioctx_.watch2(kSharedObject, &watch_handle_, &watch_ctx_);
+    if (r < 0) return RadosError(r, "watching the catalog object");
+    return Status::OK();
+  }
+
+  // Sent without waiting for the watchers' acknowledgements (a dead coordinator's watch
+  // would hold a waiting CREATE TABLE until it timed out); completions are reaped later.
+  void NotifyShared() override {
+    ReapNotifies(/*wait=*/false);
+    librados::bufferlist bl;
+    librados::AioCompletion* c = librados::Rados::aio_create_completion();
+    if (ioctx_.aio_notify(kSharedObject, c, bl, kNotifyTimeoutMs, nullptr) < 0) {
+      c->release();
+      return;
+    }
+    std::lock_guard lock(watch_mu_);
+    notifies_.push_back(c);
   }
 
   Status Open(const RadosOptions& o) {
@@ -342,18 +402,45 @@ class RadosBackend final : public Backend {
     return Status::OK();
   }
 
-  Status Write(const WriteBatch& batch, bool /*sync: every acknowledged write is on all
-                                               acting replicas*/) override {
+  // Every acknowledged write is on all acting replicas: `sync` asks for nothing more.
+  Status Write(const WriteBatch& batch, bool /*sync*/) override { return WriteImpl(batch, nullptr); }
+  Status WriteGuarded(const WriteBatch& batch, bool /*sync*/, const Snapshot& read_from) override {
+    auto* snap = const_cast<RadosSnapshot*>(static_cast<const RadosSnapshot*>(&read_from));
+    return WriteImpl(batch, snap);
+  }
+  bool shared_by_processes() const override { return true; }
+
+  // Objects first get their guards (the generation `guard` pinned, then the batch's
+  // expectations as one omap comparison), then the batch's changes in order: a failed guard
+  // (ECANCELED; ENOENT when the object went away) leaves the object untouched.
+  Status WriteImpl(const WriteBatch& batch, RadosSnapshot* guard) {
     std::map<std::string, std::unique_ptr<ObjectWrite>> objects;
     std::map<std::string, std::set<std::string>> index_adds;  // index oid -> group ids
     Location loc;
     auto object = [&](const std::string& oid) -> ObjectWrite& {
       auto& w = objects[oid];
-      if (!w) w = std::make_unique<ObjectWrite>();
+      if (!w) {
+        w = std::make_unique<ObjectWrite>(guard ? guard->Pinned(oid) : std::nullopt);
+      }
       return *w;
     };
+    {
+      std::map<std::string, std::map<std::string, std::pair<librados::bufferlist, int>>> expects;
+      for (const WriteBatch::Entry& e : batch.entries()) {
+        if (e.op != WriteBatch::Op::kExpect) continue;
+        QUANTA_RETURN_IF_ERROR(Locate(batch.key(e), &loc));
+        object(loc.oid);
+        expects[loc.oid][loc.omap_key] = {ToBufferlist(batch.value(e)), LIBRADOS_CMPXATTR_OP_EQ};
+      }
+      for (auto& [oid, assertions] : expects) {
+        objects[oid]->op.omap_cmp(assertions, nullptr);
+        objects[oid]->guarded = true;
+      }
+    }
     for (const WriteBatch::Entry& e : batch.entries()) {
       switch (e.op) {
+        case WriteBatch::Op::kExpect:
+          break;
         case WriteBatch::Op::kPut:
           QUANTA_RETURN_IF_ERROR(Locate(batch.key(e), &loc));
           object(loc.oid).Put(batch.key(e), loc.omap_key, batch.value(e));
@@ -366,7 +453,7 @@ class RadosBackend final : public Backend {
           object(loc.oid).Delete(batch.key(e), loc.omap_key);
           break;
         case WriteBatch::Op::kDeleteRange:
-          QUANTA_RETURN_IF_ERROR(DeleteRange(batch.key(e), batch.value(e), objects));
+          QUANTA_RETURN_IF_ERROR(DeleteRange(batch.key(e), batch.value(e), objects, guard));
           break;
       }
     }
@@ -392,7 +479,20 @@ class RadosBackend final : public Backend {
       int r = ioctx_.aio_operate(oid, aio.Add(oid), &w->op);
       if (r < 0) aio.Fail(r);
     }
-    return aio.Wait();
+    Status st = aio.Wait();
+    // A guard that failed: the object changed since it was read (or went away).
+    if (!st.ok() && (guard != nullptr || AnyGuarded(objects)) &&
+        (aio.last_errno() == ECANCELED || aio.last_errno() == ENOENT)) {
+      return Status(ErrorCode::kConflict, "storage: a guarded write met a change");
+    }
+    return st;
+  }
+
+  static bool AnyGuarded(const std::map<std::string, std::unique_ptr<ObjectWrite>>& objects) {
+    for (const auto& [oid, w] : objects) {
+      if (w->guarded) return true;
+    }
+    return false;
   }
 
   Result<std::optional<std::string>> Get(std::string_view key,
@@ -479,7 +579,8 @@ class RadosBackend final : public Backend {
   // Adds removals of every key in [begin, end) to `objects`: the keys stored now (listed) and
   // those the batch put before this entry.
   Status DeleteRange(std::string_view begin, std::string_view end,
-                     std::map<std::string, std::unique_ptr<ObjectWrite>>& objects) {
+                     std::map<std::string, std::unique_ptr<ObjectWrite>>& objects,
+                     RadosSnapshot* guard) {
     IteratorOptions o;
     o.lower.assign(begin);
     o.upper.assign(end);
@@ -500,13 +601,86 @@ class RadosBackend final : public Backend {
     }
     for (const Doomed& d : doomed) {
       auto& w = objects[d.oid];
-      if (!w) w = std::make_unique<ObjectWrite>();
+      if (!w) w = std::make_unique<ObjectWrite>(guard ? guard->Pinned(d.oid) : std::nullopt);
       w->Delete(d.key, d.omap_key);
     }
     return Status::OK();
   }
 
   friend class RadosIterator;
+
+  static constexpr uint64_t kNotifyTimeoutMs = 5000;
+
+  struct WatchCtx final : public librados::WatchCtx2 {
+    RadosBackend* backend = nullptr;
+    void Set(std::function<void()> fn) {
+      std::lock_guard lock(mu);
+      changed = std::move(fn);
+    }
+    void Changed() {
+      std::lock_guard lock(mu);
+      if (changed) changed();
+    }
+    void handle_notify(uint64_t notify_id, uint64_t cookie, uint64_t /*notifier_id*/,
+                       librados::bufferlist& /*bl*/) override {
+      librados::bufferlist reply;
+      backend->ioctx_.notify_ack(kSharedObject, notify_id, cookie, reply);
+      Changed();
+    }
+    // The watch broke (a network partition, an OSD restart): notifications may have been
+    // missed, so the watcher reads again, and the watch is set up anew off this thread.
+    void handle_error(uint64_t /*cookie*/, int /*err*/) override {
+      Changed();
+      backend->Rewatch();
+    }
+
+   private:
+    std::mutex mu;
+    std::function<void()> changed;  // GUARDED_BY(mu)
+  };
+
+  void Rewatch() {
+    std::lock_guard lock(watch_mu_);
+    if (watch_stopping_ || rewatching_) return;
+    rewatching_ = true;
+    if (rewatch_.joinable()) rewatch_.join();  // the previous one has finished (flag was off)
+    rewatch_ = std::thread([this] {
+      for (int attempt = 0; attempt < 600; ++attempt) {
+        {
+          std::lock_guard l(watch_mu_);
+          if (watch_stopping_) break;
+        }
+        if (watch_handle_ != 0) ioctx_.unwatch2(watch_handle_);
+        watch_handle_ = 0;
+        if (ioctx_.watch2(kSharedObject, &watch_handle_, &watch_ctx_) >= 0) {
+          watch_ctx_.Changed();  // what happened while unwatched
+          break;
+        }
+        watch_handle_ = 0;
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+      }
+      std::lock_guard l(watch_mu_);
+      rewatching_ = false;
+    });
+  }
+
+  void ReapNotifies(bool wait) {
+    std::lock_guard lock(watch_mu_);
+    std::erase_if(notifies_, [&](librados::AioCompletion* c) {
+      if (!wait && !c->is_complete()) return false;
+      c->wait_for_complete();
+      c->release();
+      return true;
+    });
+  }
+
+  WatchCtx watch_ctx_;
+  uint64_t watch_handle_ = 0;
+  std::mutex watch_mu_;
+  bool watch_stopping_ = false;  // GUARDED_BY(watch_mu_)
+  bool rewatching_ = false;      // GUARDED_BY(watch_mu_)
+  std::thread rewatch_;
+  std::vector<librados::AioCompletion*> notifies_;  // GUARDED_BY(watch_mu_)
 
   librados::Rados cluster_;
   librados::IoCtx ioctx_;

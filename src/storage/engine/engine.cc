@@ -369,6 +369,29 @@ class Engine final : public Store, public KeySplitter {
     return backend_->Write(batch, /*sync=*/true);
   }
 
+  Status UpdateMetaIf(
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& changes,
+      const std::vector<std::pair<std::string, std::optional<std::string>>>& expects) override {
+    WriteBatch batch;
+    for (const auto& [key, value] : expects) {
+      // An absent key compares as the empty value (backend.h); metadata values are never empty.
+      batch.Expect(MetaKey(key), value ? *value : std::string());
+    }
+    for (const auto& [key, value] : changes) {
+      if (value) {
+        batch.Put(MetaKey(key), *value);
+      } else {
+        batch.Delete(MetaKey(key));
+      }
+    }
+    return backend_->Write(batch, /*sync=*/true);
+  }
+
+  Status WatchMeta(std::function<void()> changed) override {
+    return backend_->WatchShared(std::move(changed));
+  }
+  void NotifyMeta() override { backend_->NotifyShared(); }
+
   Result<std::optional<std::string>> GetMeta(const std::string& key) override {
     return backend_->Get(MetaKey(key));
   }
@@ -415,6 +438,7 @@ class Engine final : public Store, public KeySplitter {
     st.rows_sealed = rows_sealed_.load();
     st.chunks_written = chunks_written_.load();
     st.seal_failures = seal_failures_.load();
+    st.seal_conflicts = seal_conflicts_.load();
     st.partitions_expired = partitions_expired_.load();
     st.chunks_deleted = chunks_deleted_.load();
     st.space_reclaims = space_reclaims_.load();
@@ -564,11 +588,18 @@ class Engine final : public Store, public KeySplitter {
       bool rewrite = false;
     };
     std::vector<ChunkMeta> chunks;
+    // Read through one snapshot, and written guarded by it: on a backend other processes write
+    // too (RADOS coordinators), a seal that raced another coordinator's seal, delete or upsert
+    // of this partition is not applied (kConflict) and is tried again later. `expects` holds
+    // the head entries as read.
+    auto snapshot = backend_->NewSnapshot();
+    const bool guard = backend_->shared_by_processes();
+    WriteBatch expects;
     {
       IteratorOptions co;
       co.lower = ChunkKeyOf(head_prefix);
       co.upper = ChunkKeyOf(PrefixSuccessor(head_prefix));
-      auto it = backend_->NewIterator(co);
+      auto it = backend_->NewIterator(co, snapshot.get());
       for (it->Seek(co.lower); it->Valid(); it->Next()) {
         ChunkRecord rec;
         if (!DecodeChunkRecord(it->value(), &rec)) return Corrupt("chunk record", l.table.name);
@@ -601,7 +632,7 @@ class Engine final : public Store, public KeySplitter {
       IteratorOptions ho;
       ho.lower = head_prefix;
       ho.upper = PrefixSuccessor(head_prefix);
-      auto it = backend_->NewIterator(ho);
+      auto it = backend_->NewIterator(ho, snapshot.get());
       size_t ci = 0;  // first chunk whose S_last >= the current entry
       for (it->Seek(ho.lower); it->Valid(); it->Next()) {
         std::string_view key = it->key();
@@ -626,6 +657,7 @@ class Engine final : public Store, public KeySplitter {
           rewrite_rows += chunks[ci].rows;
           bytes += chunks[ci].bytes;
         }
+        if (guard) expects.Expect(key, it->value());
         arena.append(suffix);
         suffix_end.push_back(static_cast<uint32_t>(arena.size()));
         owner.push_back(inside ? static_cast<int32_t>(ci) : -1);
@@ -799,7 +831,18 @@ class Engine final : public Store, public KeySplitter {
       }
       pieces_written += AppendChunks(l, head_prefix, *merged, options_.chunk_rows, &batch);
     }
-    QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    if (guard) {
+      batch.Append(expects);
+      Status st = backend_->WriteGuarded(batch, options_.sync, *snapshot);
+      if (st.code() == ErrorCode::kConflict) {
+        // Another coordinator changed the partition meanwhile: it stays dirty, sealed later.
+        seal_conflicts_.fetch_add(1, std::memory_order_relaxed);
+        return Status::OK();
+      }
+      QUANTA_RETURN_IF_ERROR(st);
+    } else {
+      QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    }
     {
       std::lock_guard lock(dirty_mu_);
       if (*more) {
@@ -819,7 +862,12 @@ class Engine final : public Store, public KeySplitter {
   Status SealPartition(const LayoutPtr& l, const std::string& head_prefix) {
     bool more = true;
     while (more) {
-      QUANTA_RETURN_IF_ERROR(Seal(l, head_prefix, &more));
+      Status st = Seal(l, head_prefix, &more);
+      if (st.code() == ErrorCode::kConflict) {  // a read met another coordinator's seal
+        seal_conflicts_.fetch_add(1, std::memory_order_relaxed);
+        return Status::OK();
+      }
+      QUANTA_RETURN_IF_ERROR(st);
       std::lock_guard lock(sealer_mu_);
       if (stopping_) break;
     }
@@ -941,6 +989,8 @@ class Engine final : public Store, public KeySplitter {
   std::thread sealer_;
 
   std::atomic<uint64_t> seals_{0}, rows_sealed_{0}, chunks_written_{0}, seal_failures_{0};
+  // Seals not applied because another coordinator changed the partition (retried later).
+  std::atomic<uint64_t> seal_conflicts_{0};
   std::atomic<uint64_t> partitions_expired_{0}, chunks_deleted_{0}, space_reclaims_{0};
 
   std::mutex reclaim_mu_;

@@ -5,6 +5,7 @@
 // QUANTA_TEST_RADOS_CONF and QUANTA_TEST_RADOS_POOL (a ctest fixture starts one).
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -282,6 +283,91 @@ TEST_P(BackendConformance, SnapshotsPinGroups) {
   auto fresh = b_->NewSnapshot();
   EXPECT_EQ(Get("a2", fresh.get()), std::nullopt);
   EXPECT_EQ(Get("a1", fresh.get()), "2");
+}
+
+// Guards (backend.h): checked by backends several processes share, ignored by the others.
+TEST_P(BackendConformance, GuardsHoldOrConflict) {
+  Put("a1", "1");
+  Put("a2", "");
+  Put("b1", "1");
+  if (!b_->shared_by_processes()) {
+    WriteBatch wb;
+    wb.Expect("a1", "not what it holds");
+    wb.Put("a3", "3");
+    ASSERT_TRUE(b_->Write(wb, false).ok());  // one process: expectations are not checked
+    EXPECT_EQ(Get("a3"), "3");
+    return;
+  }
+  auto conflict = [](const Status& st) { return st.code() == ErrorCode::kConflict; };
+  {  // Expectations that hold (a missing key holds the empty value).
+    WriteBatch wb;
+    wb.Expect("a1", "1");
+    wb.Expect("a2", "");
+    wb.Expect("a9", "");
+    wb.Put("a3", "3");
+    ASSERT_TRUE(b_->Write(wb, false).ok());
+    EXPECT_EQ(Get("a3"), "3");
+  }
+  {  // One that does not: nothing of the group is written.
+    WriteBatch wb;
+    wb.Put("a4", "4");
+    wb.Delete("a1");
+    wb.Expect("a1", "2");
+    EXPECT_TRUE(conflict(b_->Write(wb, false)));
+    EXPECT_EQ(Get("a4"), std::nullopt);
+    EXPECT_EQ(Get("a1"), "1");
+  }
+  {  // A guarded write after a deleting batch reached the group its snapshot read: refused.
+    auto snap = b_->NewSnapshot();
+    EXPECT_EQ(Get("a1", snap.get()), "1");
+    Put("a5", "5");  // puts alone do not move the group
+    WriteBatch ok;
+    ok.Put("a6", "6");
+    ASSERT_TRUE(b_->WriteGuarded(ok, false, *snap).ok());
+    EXPECT_EQ(Get("a6"), "6");
+    WriteBatch del;
+    del.Delete("a5");
+    ASSERT_TRUE(b_->Write(del, false).ok());
+    WriteBatch late;
+    late.Put("a7", "7");
+    late.Delete("a3");
+    EXPECT_TRUE(conflict(b_->WriteGuarded(late, false, *snap)));
+    EXPECT_EQ(Get("a7"), std::nullopt);
+    EXPECT_EQ(Get("a3"), "3");
+    // A group the snapshot never read is not guarded.
+    WriteBatch other;
+    other.Put("b2", "2");
+    ASSERT_TRUE(b_->WriteGuarded(other, false, *snap).ok());
+    EXPECT_EQ(Get("b2"), "2");
+  }
+  {  // Many expectations in one batch (a seal expects every head entry it folds).
+    WriteBatch fill;
+    for (int i = 0; i < 5000; ++i) fill.Put("c" + std::to_string(i), std::string(40, 'v'));
+    ASSERT_TRUE(b_->Write(fill, false).ok());
+    WriteBatch seal;
+    for (int i = 0; i < 5000; ++i) {
+      seal.Expect("c" + std::to_string(i), std::string(40, 'v'));
+      seal.Delete("c" + std::to_string(i));
+    }
+    seal.Put("c~chunk", "x");
+    ASSERT_TRUE(b_->Write(seal, false).ok());
+    EXPECT_EQ(Scan("c", "d").size(), 1u);
+  }
+}
+
+// Another process's NotifyShared reaches a WatchShared callback.
+TEST_P(BackendConformance, NotificationsReachWatchers) {
+  if (!b_->shared_by_processes()) GTEST_SKIP() << "one process owns this backend";
+  auto other = Backends()[GetParam()].open(dir_.string());
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  std::atomic<int> calls{0};
+  ASSERT_TRUE(b_->WatchShared([&] { calls.fetch_add(1); }).ok());
+  (*other)->NotifyShared();
+  for (int i = 0; i < 100 && calls.load() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_GE(calls.load(), 1);
+  ASSERT_TRUE(b_->WatchShared({}).ok());  // no more calls once cleared
 }
 
 TEST_P(BackendConformance, WritesSurviveReopen) {

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Two quantad coordinators on one RADOS pool and namespace, driven over HTTP with curl:
+#  - a table created on A is usable on B within a second (watch/notify), and so are ALTER and
+#    DROP TABLE;
+#  - the same CREATE TABLE sent to both at once creates one table: the other answers 1014;
+#  - both write the same partitions at once, upserting each other's rows, while both seal
+#    (storage.seal_idle 100ms): afterwards every row is there exactly once with one of the
+#    values written to it, and both coordinators answer the same.
+# Needs QUANTA_TEST_RADOS_CONF and QUANTA_TEST_RADOS_POOL (the ctest fixture "ceph").
+# Usage: two_coordinators.sh QUANTAD
+set -u
+QUANTAD=$1
+CONF=${QUANTA_TEST_RADOS_CONF:?}
+POOL=${QUANTA_TEST_RADOS_POOL:?}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/quanta_cluster_XXXXXX")
+NS="two-coordinators-$$-$RANDOM"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+FAILURES=0
+fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 1 100); do
+    p=$((20000 + RANDOM % 12000))
+    if ! port_in_use "$p"; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+# start NAME: a coordinator; sets HTTP_<NAME>.
+start() {
+  local name=$1 pb http
+  pb=$(free_port) && http=$(free_port) || { echo "no free port" >&2; exit 1; }
+  "$QUANTAD" --data-dir "$WORK/$name" --pb-listen "127.0.0.1:$pb" --http-listen "127.0.0.1:$http" \
+    --set storage.backend=rados --set rados.conf="$CONF" --set rados.pool="$POOL" \
+    --set rados.namespace="$NS" --set storage.seal_idle=100ms \
+    >"$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 300); do
+    if curl -sf "http://127.0.0.1:$http/ping" >/dev/null 2>&1; then
+      printf -v "HTTP_$name" '%s' "$http"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "coordinator $name did not start:" >&2
+  cat "$WORK/$name.log" >&2
+  exit 1
+}
+
+# q PORT SQL: prints "<http status> <body>".
+q() {
+  local out code
+  out=$(curl -s -o - -w '\n%{http_code}' -X POST --data-binary "$2" "http://127.0.0.1:$1/ts/v1/query")
+  code=${out##*$'\n'}
+  echo "$code ${out%$'\n'*}"
+}
+
+now_ms() { date +%s%3N; }
+
+# until_ok PORT SQL PATTERN: retries for up to 5 s until the answer matches; prints the ms taken.
+until_ok() {
+  local t0 r
+  t0=$(now_ms)
+  while (( $(now_ms) - t0 < 5000 )); do
+    r=$(q "$1" "$2")
+    if [[ "$r" == $3 ]]; then echo $(( $(now_ms) - t0 )); return 0; fi
+    sleep 0.02
+  done
+  echo "never (last: $r)"
+  return 1
+}
+
+start A
+start B
+
+CREATE="CREATE TABLE m (dev VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, v SINT64, w VARCHAR, PRIMARY KEY ((dev, QUANTUM(ts, 1, 'h')), dev, ts))"
+r=$(q "$HTTP_A" "$CREATE")
+[[ "$r" == 200* ]] || fail "CREATE on A: $r"
+took=$(until_ok "$HTTP_B" "DESCRIBE m" "200*") || fail "B never saw the table A created: $took"
+echo "table created on A usable on B after ${took} ms"
+(( ${took%% *} <= 1000 )) 2>/dev/null || fail "B saw A's table after ${took} ms (more than a second)"
+
+# The same CREATE on both at once: one table, one 1014.
+CREATE2="CREATE TABLE race (k VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, PRIMARY KEY ((k, QUANTUM(ts, 1, 'd')), k, ts))"
+# (HTTP renders Riak's 1014 as 409 'Table "race" already exists'.)
+q "$HTTP_A" "$CREATE2" > "$WORK/race.A" &
+ra=$!
+q "$HTTP_B" "$CREATE2" > "$WORK/race.B" &
+rb=$!
+wait $ra $rb
+ok=$(cat "$WORK/race.A" "$WORK/race.B" | grep -c '^200 ')
+refused=$(cat "$WORK/race.A" "$WORK/race.B" | grep -c '^409 Table "race" already exists')
+[[ "$ok" == 1 && "$refused" == 1 ]] ||
+  fail "concurrent CREATE: A '$(cat "$WORK/race.A")', B '$(cat "$WORK/race.B")'"
+
+# Both write the same partitions at once, upserting each other's rows, while both seal.
+BASE=1700000000000
+writer() {  # writer PORT TAG
+  local i b sql
+  for b in $(seq 0 19); do
+    sql="INSERT INTO m (dev, ts, v, w) VALUES "
+    for i in $(seq 0 49); do
+      (( i > 0 )) && sql+=", "
+      sql+="('d$((i % 5))', $((BASE + (b * 50 + i) * 1000)), $((b * 50 + i)), '$2')"
+    done
+    r=$(q "$1" "$sql")
+    [[ "$r" == 200* ]] || echo "INSERT on $2: $r" >> "$WORK/writer.errors"
+  done
+}
+for round in 1 2 3; do
+  writer "$HTTP_A" A &
+  wa=$!
+  writer "$HTTP_B" B &
+  wb=$!
+  wait $wa $wb
+done
+[[ -s "$WORK/writer.errors" ]] && fail "writes failed: $(head -3 "$WORK/writer.errors")"
+sleep 1.5  # both sealers run (seal_idle 100ms)
+for dev in d0 d1 d2 d3 d4; do
+  sql="SELECT COUNT(*), SUM(v), COUNT(w) FROM m WHERE dev = '$dev' AND ts >= $BASE AND ts < $((BASE + 1000000))"
+  ra=$(q "$HTTP_A" "$sql")
+  rb=$(q "$HTTP_B" "$sql")
+  [[ "$ra" == "$rb" ]] || fail "A and B differ on $dev: '$ra' vs '$rb'"
+  # 1000 distinct keys, 200 per device; v = the row's index, whoever wrote it last.
+  expect_sum=0
+  for n in $(seq 0 999); do (( n % 50 % 5 == ${dev#d} )) && expect_sum=$((expect_sum + n)); done
+  [[ "$ra" == *"[[200,$expect_sum,200]]"* ]] || fail "$dev: expected 200 rows summing to $expect_sum, got $ra"
+done
+sql="SELECT COUNT(*) FROM m WHERE dev = 'd0' AND ts >= $BASE AND ts < $((BASE + 1000000)) AND w != 'A' AND w != 'B'"
+r=$(q "$HTTP_A" "$sql")
+[[ "$r" == *"[[0]]"* ]] || fail "rows with a value nobody wrote: $r"
+
+# ALTER on B, seen on A; DROP on A, seen on B.
+r=$(q "$HTTP_B" "ALTER TABLE m WITH (default_time_to_live = '7d')")
+[[ "$r" == 200* ]] || fail "ALTER on B: $r"
+took=$(until_ok "$HTTP_A" "SHOW CREATE TABLE m" "*7d*") || fail "A never saw B's ALTER: $took"
+echo "ALTER on B seen on A after ${took} ms"
+r=$(q "$HTTP_A" "DROP TABLE m")
+[[ "$r" == 200* ]] || fail "DROP on A: $r"
+took=$(until_ok "$HTTP_B" "DESCRIBE m" "404*") || fail "B still has the table A dropped: $took"
+echo "DROP on A seen on B after ${took} ms"
+
+# A third coordinator started now finds the catalog in RADOS alone.
+start C
+r=$(q "$HTTP_C" "DESCRIBE race")
+[[ "$r" == 200* ]] || fail "a new coordinator does not know table race: $r"
+
+if (( FAILURES > 0 )); then
+  echo "logs in $WORK kept? no; A's log:" >&2
+  tail -5 "$WORK/A.log" >&2
+  exit 1
+fi
+echo "cluster/two_coordinators: ok"
