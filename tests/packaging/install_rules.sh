@@ -7,7 +7,9 @@ set -u
 BUILD=$1
 fail() { echo "FAIL: $*" >&2; exit 1; }
 prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$BUILD/CMakeCache.txt")
-[[ -n "$prefix" ]] || fail "no install prefix in $BUILD/CMakeCache.txt"
+unitdir=$(sed -n 's/^QUANTA_SYSTEMD_UNIT_DIR:STRING=//p' "$BUILD/CMakeCache.txt")
+[[ -n "$prefix" && -n "$unitdir" ]] || fail "no install prefix or unit directory in $BUILD/CMakeCache.txt"
+[[ "$unitdir" == /* ]] || unitdir=$prefix/$unitdir
 # GNUInstallDirs: the configuration goes to /etc for the prefix /usr, else under the prefix.
 if [[ "$prefix" == /usr ]]; then etc=/etc; else etc=$prefix/etc; fi
 
@@ -18,7 +20,7 @@ rm -f "$D.log"
 
 expect=(
   "$prefix/sbin/quantad" "$prefix/bin/quanta-shell" "$etc/quanta/quanta.conf"
-  "$prefix/share/doc/quanta/LICENSE"
+  "$unitdir/quanta.service" "$prefix/share/doc/quanta/LICENSE"
   "$prefix/share/doc/quanta/README.md" "$prefix/share/doc/quanta/docs/configuration.md"
   "$prefix/share/doc/quanta/docs/operations.md" "$prefix/share/doc/quanta/docs/formats/chunk.md"
 )
