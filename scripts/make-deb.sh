@@ -64,7 +64,7 @@ done
 
 # Documentation: Debian's copyright file and a changelog, compressed as Debian does.
 DOC=$ROOT/usr/share/doc/quanta
-first=$(git log --reverse --format=%cd --date=format:%Y 2>/dev/null | head -1)
+first=$(git log --reverse --format=%cd --date=format:%Y 2>/dev/null | sed -n 1p)
 last=$(git log -1 --format=%cd --date=format:%Y 2>/dev/null || date +%Y)
 YEARS=${first:-$last}
 [[ "$YEARS" == "$last" ]] || YEARS=$YEARS-$last
@@ -161,5 +161,5 @@ echo "make-deb: Depends: $DEPENDS"
 # printed, not fatal.
 if command -v lintian >/dev/null 2>&1; then
   echo "make-deb: lintian:"
-  lintian --tag-display-limit 0 "$DEB" | sed 's/^/  /' || true
+  lintian --tag-display-limit 0 "$DEB" 2>&1 | grep -v "running with root privileges" | sed "s/^/  /" || true
 fi
