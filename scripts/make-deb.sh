@@ -150,7 +150,12 @@ size=$(du -sk --exclude=DEBIAN "$ROOT" | cut -f1)
   echo " Ceph RADOS pool."
   echo " ."
   echo " This package contains the server (quantad) with its systemd unit and"
-  echo " configuration file, and the SQL shell (quanta-shell)."
+  if [[ -f "$ROOT/usr/bin/quanta-admin" ]]; then
+    echo " configuration file, the SQL shell (quanta-shell) and the administration"
+    echo " tool (quanta-admin)."
+  else
+    echo " configuration file, and the SQL shell (quanta-shell)."
+  fi
 } >"$ROOT/DEBIAN/control"
 
 dpkg-deb --root-owner-group -Zxz --build "$ROOT" "$DEB" >/dev/null

@@ -152,6 +152,12 @@ unshare --mount --net --pid --fork -- bash -c '
   [[ "$http" == "{\"columns\":[\"weather\",\"temperature\"],\"rows\":[[\"sunny\",24.5]]}" ]] ||
     fail "SELECT over HTTP returned: $http"
   echo "test-package: HTTP query: $http"
+  if [[ -x "$root/usr/bin/quanta-admin" ]]; then
+    status=$(chroot "$root" /usr/bin/quanta-admin --data-dir /var/lib/quanta status) ||
+      fail "quanta-admin status failed: $status"
+    grep -q "\"tables\":1" <<<"$status" || fail "quanta-admin status: $status"
+    echo "test-package: quanta-admin status: $status"
+  fi
   kill -TERM $pid
   wait $pid
   rc=$?
