@@ -10,7 +10,7 @@ HTTP_LISTEN ?= 127.0.0.1:8098
 JOBS ?= $(shell nproc)
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build server run test test-fast test-slow fuzz bench clean
+.PHONY: all deps configure build server run test test-fast test-slow fuzz bench deb test-package clean
 
 all: build
 
@@ -58,6 +58,18 @@ test-slow: build
 
 bench: build
 	@echo "see bench/README.md"
+
+# build-deb/quanta_<version>_amd64.deb: a release build, installed, stripped and packed with
+# dpkg-deb (scripts/make-deb.sh; docs/operations.md, "Installing from the .deb").
+DEB_DIR ?= build-deb
+deb: deps
+	JOBS=$(JOBS) bash scripts/make-deb.sh $(DEB_DIR)
+
+# The .deb installed with apt into a fresh Debian 12 root (debootstrap, cached under
+# $(DEB_DIR)), started as the quanta user, pinged, written to and read, stopped. Minutes the
+# first time, so not part of `make test` (docs/testing.md).
+test-package: deb
+	bash scripts/test-package.sh $(DEB_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_BUILD_DIR)

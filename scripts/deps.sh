@@ -3,12 +3,15 @@
 # apt-get when a package is missing, so repeated `make` runs cost nothing.
 # Ceph (a monitor, a manager, OSDs and librados) is for the RADOS backend and its tests
 # (scripts/ceph-dev.sh); --no-install-recommends keeps ceph-mds and ceph-fuse out.
+# dpkg-dev, lintian and help2man are for `make deb`; debootstrap, zstd, iproute2 and
+# systemd-container (systemd-nspawn) for `make test-package`.
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config
       librocksdb-dev libboost-dev rapidjson-dev libreadline-dev libzstd-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       clang libclang-rt-14-dev
       tmux curl
+      dpkg-dev lintian help2man debootstrap zstd iproute2 systemd-container
       ceph-mon ceph-osd ceph-mgr ceph-common librados-dev libradospp-dev uuid-runtime)
 missing=()
 for p in "${PKGS[@]}"; do

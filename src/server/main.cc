@@ -12,6 +12,7 @@
 #include "common/version.h"
 #include "http/http_server.h"
 #include "server/config.h"
+#include "server/sd_notify.h"
 #include "service/ts_service.h"
 #include "storage/store.h"
 #include "wire/pb/pb_server.h"
@@ -125,11 +126,18 @@ int main(int argc, char** argv) {
   if (pb) std::cerr << ", PB on " << config.pb_host << ":" << pb->port();
   if (web) std::cerr << ", HTTP on " << config.http_host << ":" << web->port();
   std::cerr << std::endl;
+  // Under systemd (Type=notify): the unit counts as started only now that clients can connect.
+  if (Status st = server::NotifyServiceManager("READY=1"); !st.ok()) {
+    std::cerr << "quantad: " << st.message() << std::endl;
+  }
 
   int sig = 0;
   sigwait(&signals, &sig);
   std::cerr << "quantad: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", shutting down"
             << std::endl;
+  if (Status st = server::NotifyServiceManager("STOPPING=1"); !st.ok()) {
+    std::cerr << "quantad: " << st.message() << std::endl;
+  }
   if (web) web->Stop();
   if (pb) pb->Stop();
   Status st = (*service)->Close();
