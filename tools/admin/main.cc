@@ -17,6 +17,8 @@ namespace {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"status", "", "the server's version, backend, data directory, tables and uptime", RunStatus},
+      {"backup", "DIR", "an online backup of the running server into DIR (new, on its machine)", RunBackup},
+      {"restore", "[--force] BACKUP_DIR DATA_DIR", "offline: a backup into a data directory", RunRestore},
   };
   return commands;
 }
