@@ -45,5 +45,6 @@ int RunBackup(const AdminContext& ctx, const std::vector<std::string>& args);
 int RunRestore(const AdminContext& ctx, const std::vector<std::string>& args);
 int RunExport(const AdminContext& ctx, const std::vector<std::string>& args);
 int RunImportCsv(const AdminContext& ctx, const std::vector<std::string>& args);
+int RunImport(const AdminContext& ctx, const std::vector<std::string>& args);
 
 }  // namespace quanta::admin

@@ -22,6 +22,10 @@ const std::vector<Command>& Commands() {
        "rows as CSV, streamed partition by partition", RunExport},
       {"import-csv", "--table T [--batch ROWS] [--progress] FILE|-",
        "CSV rows (header = column names) into a table", RunImportCsv},
+      {"import",
+       "--from HOST:PORT --table T [--since TIME] [--until TIME] [--resume-file F] [--batch ROWS] "
+       "[--from-describe] [--progress]",
+       "copies a table from Riak TS (or another quantad) into this server", RunImport},
       {"restore", "[--force] BACKUP_DIR DATA_DIR", "offline: a backup into a data directory", RunRestore},
   };
   return commands;
