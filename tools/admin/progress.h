@@ -35,7 +35,10 @@ class Progress {
     const auto every = tty_ ? std::chrono::milliseconds(200) : std::chrono::milliseconds(1000);
     if (!force && now - last_ < every) return;
     last_ = now;
-    std::fprintf(stderr, "%s%s, %.0f rows/s%s", tty_ ? "\r\033[K" : "", what.c_str(), rate(rows),
+    // Before the first row (listing keys) there is no rate to show.
+    const std::string speed =
+        rows > 0 ? ", " + std::to_string(static_cast<uint64_t>(rate(rows))) + " rows/s" : "";
+    std::fprintf(stderr, "%s%s%s%s", tty_ ? "\r\033[K" : "", what.c_str(), speed.c_str(),
                  tty_ ? "" : "\n");
     std::fflush(stderr);
     drawn_ = true;
