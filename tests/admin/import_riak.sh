@@ -63,14 +63,18 @@ cmp -s "$WORK/big.src.csv" "$WORK/big.t1.csv" || fail "big differs after the imp
 [[ $(($(wc -l <"$WORK/big.src.csv") - 1)) == "$ROWS" ]] || fail "the source's big has $(wc -l <"$WORK/big.src.csv") lines"
 
 # big into T2, killed midway, resumed.
-imp "$T2" --table big --batch 100 --resume-file "$WORK/resume" >"$WORK/out1" 2>&1 &
+# Started directly (not through imp) so that $! is quanta-admin itself.
+"$ADMIN" --pb "127.0.0.1:$T2" import --from "127.0.0.1:$SRC" --table big --batch 100 \
+  --resume-file "$WORK/resume" >"$WORK/out1" 2>&1 &
 IMPORT_PID=$!
 for _ in $(seq 1 2000); do
   [[ -s "$WORK/resume" ]] && break
   kill -0 "$IMPORT_PID" 2>/dev/null || break
   sleep 0.01
 done
-sleep 0.2
+imp "$T2" --table big --resume-file "$WORK/resume" 2>"$WORK/err" &&
+  fail "a second import with the same resume file ran"
+grep -q "another import is using" "$WORK/err" || fail "second import: $(cat "$WORK/err")"
 kill -9 "$IMPORT_PID" 2>/dev/null && killed=1 || killed=0
 wait "$IMPORT_PID" 2>/dev/null
 IMPORT_PID=""

@@ -5,6 +5,7 @@
 // position is written to the resume file, so that a stopped import goes on where it was (puts
 // are upserts: a partition copied twice leaves one copy).
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -181,6 +182,24 @@ int RunImport(const AdminContext& ctx, const std::vector<std::string>& args) {
 
   const std::string resume_header = "quanta-import table=" + table_name + " since=" + since_text +
                                     " until=" + until_text;
+  // Two imports sharing a resume file would overwrite each other's position: the second is
+  // refused while the first runs (the lock goes with the process, however it ends).
+  int lock_fd = -1;
+  if (!resume_path.empty()) {
+    const std::string lock_path = resume_path + ".lock";
+    lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd < 0) return Fail("cannot open " + lock_path);
+    if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(lock_fd);
+      return Fail("another import is using " + resume_path);
+    }
+  }
+  struct CloseLock {
+    int fd;
+    ~CloseLock() {
+      if (fd >= 0) ::close(fd);
+    }
+  } close_lock{lock_fd};
   if (!resume_path.empty()) {
     auto state = ReadResume(resume_path);
     if (!state.ok()) return Fail(state.error().message());
