@@ -13,6 +13,7 @@
 #include "exec/scan_pool.h"
 #include "schema/describe.h"
 #include "common/version.h"
+#include "service/backup.h"
 #include "service/catalog.h"
 #include "service/lifecycle.h"
 #include "storage/backend/rocksdb_backend.h"
@@ -509,6 +510,15 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
            ",\"uptime_seconds\":" + std::to_string(up.count()) +
            ",\"writable\":" + (ss.writable ? "true" : "false") + "}";
   });
+  RegisterBackupCommand(
+      impl->admin,
+      BackupSource{.backend = options.storage_backend == "rados" ? "rados" : "rocksdb",
+                   .checkpoint = [raw](const std::string& dir) -> Status {
+                     auto hold = raw->Enter();
+                     if (!hold.ok) return Impl::Closed();
+                     return raw->store->Checkpoint(dir);
+                   },
+                   .table_count = [raw] { return uint64_t{raw->catalog->List().size()}; }});
   return std::unique_ptr<TsService>(new TsService(std::move(impl)));
 }
 

@@ -208,6 +208,14 @@ class Store {
   // tests and benchmarks (the store also does both by itself when writes pause).
   virtual Status Compact() = 0;
 
+  // A consistent copy of everything (rows and catalog) as of one moment while writes go on, in
+  // the new directory `dir`, openable as a data directory (Backend::Checkpoint): every Put
+  // acknowledged before the call is in it, every Put is in it whole or not at all.
+  virtual Status Checkpoint(const std::string& dir) {
+    (void)dir;
+    return Status(ErrorCode::kInvalidArgument, "this store cannot take a checkpoint");
+  }
+
   // Approximate bytes on disk for all tables.
   virtual uint64_t ApproximateDiskBytes() = 0;
 

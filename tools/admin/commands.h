@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "admin_client.h"
+#include "wire/pb/pb_client.h"
 
 namespace quanta::admin {
 
@@ -36,6 +37,14 @@ struct Command {
 // the JSON as the server sent it) or the error to stderr. Exit status.
 int CallAndPrint(const AdminContext& ctx, const std::string& command, const std::string& body);
 
+// A PB connection for the commands that move rows (long I/O timeout: list_keys streams).
+Result<std::unique_ptr<wire::pb::PbClient>> ConnectPb(const std::string& host, uint16_t port);
+
 int RunStatus(const AdminContext& ctx, const std::vector<std::string>& args);
+int RunBackup(const AdminContext& ctx, const std::vector<std::string>& args);
+int RunRestore(const AdminContext& ctx, const std::vector<std::string>& args);
+int RunExport(const AdminContext& ctx, const std::vector<std::string>& args);
+int RunImportCsv(const AdminContext& ctx, const std::vector<std::string>& args);
+int RunImport(const AdminContext& ctx, const std::vector<std::string>& args);
 
 }  // namespace quanta::admin

@@ -17,6 +17,16 @@ namespace {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"status", "", "the server's version, backend, data directory, tables and uptime", RunStatus},
+      {"backup", "DIR", "an online backup of the running server into DIR (new, on its machine)", RunBackup},
+      {"export", "(--table T [--where COND] | --query SELECT) [--out FILE] [--iso] [--progress]",
+       "rows as CSV, streamed partition by partition", RunExport},
+      {"import-csv", "--table T [--batch ROWS] [--progress] FILE|-",
+       "CSV rows (header = column names) into a table", RunImportCsv},
+      {"import",
+       "--from HOST:PORT --table T [--since TIME] [--until TIME] [--resume-file F] [--batch ROWS] "
+       "[--from-describe] [--progress]",
+       "copies a table from Riak TS (or another quantad) into this server", RunImport},
+      {"restore", "[--force] BACKUP_DIR DATA_DIR", "offline: a backup into a data directory", RunRestore},
   };
   return commands;
 }

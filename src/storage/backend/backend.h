@@ -214,6 +214,14 @@ class Backend {
     (void)end;
     return Status::OK();
   }
+  // Writes a consistent copy of the whole space, as of one moment while writes go on, into
+  // the directory `dir` (which must not exist; its parent must), in a form this backend can
+  // open as its data directory (online backup). A crash mid-way may leave `dir` partial: the
+  // caller removes it. The default: kInvalidArgument, the backend cannot.
+  virtual Status Checkpoint(const std::string& dir) {
+    (void)dir;
+    return Status(ErrorCode::kInvalidArgument, "this storage backend cannot take a checkpoint");
+  }
   // Approximate bytes the data takes on the medium.
   virtual uint64_t ApproximateDiskBytes() = 0;
   virtual BackendStats Stats() = 0;

@@ -535,6 +535,13 @@ class RadosBackend final : public Backend {
   Status Flush() override { return Status::OK(); }
   // The OSDs compact their own stores.
   Status Compact() override { return Status::OK(); }
+  // A pool is backed up by Ceph itself: a point-in-time copy of many objects is a pool snapshot.
+  Status Checkpoint(const std::string& dir) override {
+    (void)dir;
+    return Status(ErrorCode::kInvalidArgument,
+                  "backup is not supported in cluster mode: use Ceph's pool snapshots "
+                  "(rados mksnap)");
+  }
 
   // The pool's bytes (all namespaces), as the cluster last reported them.
   uint64_t ApproximateDiskBytes() override {

@@ -411,6 +411,7 @@ class Engine final : public Store, public KeySplitter {
   }
 
   Status Flush() override { return backend_->Flush(); }
+  Status Checkpoint(const std::string& dir) override { return backend_->Checkpoint(dir); }
 
   Status Compact() override {
     QUANTA_RETURN_IF_ERROR(SealAll());

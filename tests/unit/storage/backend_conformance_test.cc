@@ -388,6 +388,37 @@ TEST_P(BackendConformance, WritesSurviveReopen) {
   if (Backends()[GetParam()].counts_written_bytes) EXPECT_GT(b_->ApproximateDiskBytes(), 0u);
 }
 
+TEST_P(BackendConformance, CheckpointIsAPointInTimeCopy) {
+  const std::string cp = dir_.string() + "_checkpoint";
+  fs::remove_all(cp);
+  WriteBatch wb;
+  for (int i = 0; i < 1000; ++i) wb.Put("k" + std::to_string(i), "before");
+  ASSERT_TRUE(b_->Write(wb, false).ok());
+  Status st = b_->Checkpoint(cp);
+  if (Backends()[GetParam()].name == "rados") {
+    // A pool is backed up by Ceph's own snapshots.
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("rados mksnap"), std::string::npos) << st.message();
+    return;
+  }
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  Put("k0", "after");
+  Put("later", "after");
+  EXPECT_FALSE(b_->Checkpoint(cp).ok());  // the directory must not exist
+  {
+    auto copy = Backends()[GetParam()].open(cp);
+    ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+    auto v = (*copy)->Get("k0");
+    ASSERT_TRUE(v.ok());
+    EXPECT_EQ(*v, std::optional<std::string>("before"));
+    auto later = (*copy)->Get("later");
+    ASSERT_TRUE(later.ok());
+    EXPECT_EQ(*later, std::nullopt);
+  }
+  EXPECT_EQ(Get("k0"), std::optional<std::string>("after"));
+  fs::remove_all(cp);
+}
+
 INSTANTIATE_TEST_SUITE_P(All, BackendConformance, ::testing::Range<size_t>(0, Backends().size()),
                          [](const auto& info) { return Backends()[info.param].name; });
 
