@@ -37,5 +37,6 @@ struct Command {
 int CallAndPrint(const AdminContext& ctx, const std::string& command, const std::string& body);
 
 int RunStatus(const AdminContext& ctx, const std::vector<std::string>& args);
+int RunSecurity(const AdminContext& ctx, const std::vector<std::string>& args);
 
 }  // namespace quanta::admin

@@ -17,6 +17,7 @@ namespace {
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"status", "", "the server's version, backend, data directory, tables and uptime", RunStatus},
+      {"security", "SUBCOMMAND [ARGS]", "users, groups, sources and grants, as riak-admin security (docs/security.md)", RunSecurity},
   };
   return commands;
 }
