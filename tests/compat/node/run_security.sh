@@ -39,6 +39,12 @@ printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$work/san.ext"
 openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" \
   -CAcreateserial -days 2 -extfile "$work/san.ext" -out "$work/server.pem" 2>/dev/null
 
+# A client certificate for carol (certificate source).
+openssl req -newkey rsa:2048 -nodes -subj "/CN=carol" \
+  -keyout "$work/carol.key" -out "$work/carol.csr" 2>/dev/null
+openssl x509 -req -in "$work/carol.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" \
+  -CAcreateserial -days 2 -out "$work/carol.pem" 2>/dev/null
+
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
 }
@@ -67,6 +73,9 @@ qa() { "$admin" --http "127.0.0.1:$http_port" --data-dir "$work/data" security "
 qa add-user alice password=Secret1
 qa add-user bob password=Other2
 qa add-source all 127.0.0.1/32 password
+qa add-user carol
+qa add-source carol 127.0.0.1/32 certificate
+qa grant riak_ts.query_select on GeoSec to carol
 qa grant riak_ts.create_table,riak_ts.put,riak_ts.get,riak_ts.query_select on any to alice
 qa grant riak_ts.query_select on GeoSec to bob
 qa enable
@@ -75,7 +84,8 @@ qa enable
 if grep -q Secret1 "$work/data/security.json"; then echo "plain password stored" >&2; exit 1; fi
 
 status=0
-QUANTA_PB_PORT="$pb_port" QUANTA_CA="$work/ca.pem" \
+QUANTA_PB_PORT="$pb_port" QUANTA_CA="$work/ca.pem" QUANTA_CLIENT_CERT="$work/carol.pem" \
+  QUANTA_CLIENT_KEY="$work/carol.key" \
   node --test --test-concurrency=1 security.test.js || status=$?
 
 if [[ -x "$here/../../security/https_checks.sh" && $status -eq 0 ]]; then

@@ -5,6 +5,7 @@
 // signed the server's certificate) and creates the users:
 //   alice / Secret1: create_table, put, get, query_select on any; nothing else
 //   bob   / Other2:  query_select on GeoSec only
+//   carol (certificate source; QUANTA_CLIENT_CERT/KEY, CN=carol): query_select on GeoSec
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -18,10 +19,10 @@ const port = process.env.QUANTA_PB_PORT;
 const host = '127.0.0.1';
 const ca = fs.readFileSync(process.env.QUANTA_CA, 'utf8');
 
-function connect(user, password) {
+function connect(user, password, extra = {}) {
   return new Promise((resolve, reject) => {
     const nodes = Riak.Node.buildNodes([`${host}:${port}`], {
-      auth: { user, password, ca },
+      auth: password === null ? { user, ca, ...extra } : { user, password, ca, ...extra },
     });
     const cluster = new Riak.Cluster({ nodes });
     const client = new Riak.Client(cluster, (err) => (err ? reject(err) : resolve(client)));
@@ -97,14 +98,19 @@ const CREATE = `CREATE TABLE ${GEO} (region VARCHAR NOT NULL, station VARCHAR NO
 describe('basho-riak-client with security enabled', () => {
   let alice;
   let bob;
+  let carol;
 
   before(async () => {
     alice = await connect('alice', 'Secret1');
     bob = await connect('bob', 'Other2');
+    carol = await connect('carol', null, {
+      cert: fs.readFileSync(process.env.QUANTA_CLIENT_CERT, 'utf8'),
+      key: fs.readFileSync(process.env.QUANTA_CLIENT_KEY, 'utf8'),
+    });
   });
 
   after(async () => {
-    for (const c of [alice, bob]) {
+    for (const c of [alice, bob, carol]) {
       if (c) await new Promise((resolve) => c.stop(() => resolve()));
     }
   });
@@ -123,6 +129,9 @@ describe('basho-riak-client with security enabled', () => {
     assert.deepEqual(q.rows.map((r) => r[0]), [1.5, 2.5]);
     const qb = await exec(bob, new TS.Query.Builder().withQuery(sel));
     assert.equal(qb.rows.length, 2);
+    // carol logged in with her client certificate (a certificate source, no password).
+    const qc = await exec(carol, new TS.Query.Builder().withQuery(sel));
+    assert.equal(qc.rows.length, 2);
   });
 
   it('refuses what they do not, with Riak\'s text', async () => {
