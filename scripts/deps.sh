@@ -7,7 +7,7 @@
 # systemd-container (systemd-nspawn) for `make test-package`.
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config
-      librocksdb-dev libboost-dev rapidjson-dev libreadline-dev libzstd-dev
+      librocksdb-dev libboost-dev rapidjson-dev libssl-dev openssl libreadline-dev libzstd-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       clang libclang-rt-14-dev
       tmux curl

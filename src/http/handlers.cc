@@ -1,6 +1,8 @@
 #include "http/handlers.h"
 
 #include "http/error_map.h"
+#include "http/http_security.h"
+#include "security/security.h"
 #include "http/json_codec.h"
 #include "http/key_path.h"
 #include "http/url_codec.h"
@@ -84,6 +86,24 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
   Route route;
   if (auto error = ParseRoute(request.method, request.target, &route)) return Error(*error);
 
+  // Security: the TS endpoints need HTTPS, credentials and a grant (http/http_security.h).
+  std::string_view permission;
+  switch (route.kind) {
+    case RouteKind::kQuery: permission = "*"; break;  // by statement, in Query()
+    case RouteKind::kPutRows: permission = "riak_ts.put"; break;
+    case RouteKind::kGetKey: permission = "riak_ts.get"; break;
+    case RouteKind::kDeleteKey: permission = "riak_ts.delete"; break;
+    case RouteKind::kListKeys: permission = "riak_ts.list_keys"; break;
+    default: break;
+  }
+  if (!permission.empty()) {
+    if (auto refusal = CheckHttpAccess(service_, request)) return *refusal;
+    if (request.secured && permission != "*") {
+      Status allowed = service_.security().Check(request.user, permission, route.table);
+      if (!allowed.ok()) return AccessDenied(route.table, allowed);
+    }
+  }
+
   HttpResponse response;
   switch (route.kind) {
     case RouteKind::kPing:
@@ -136,7 +156,22 @@ HttpResponse Handlers::Query(HttpRequest& request) {
   service::QueryOptions options;
   options.slot = request.slot.held() ? &request.slot : nullptr;
   options.memory = &request.memory;
+  bool denied = false;
+  if (request.secured) {
+    options.authorize = [&](service::StatementKind kind, const std::string& table) {
+      Status st = service_.security().Check(request.user, service::PermissionFor(kind), table);
+      denied = !st.ok();
+      return st;
+    };
+  }
   Status status = service_.Query(request.body, options, &outcome);
+  if (denied) {
+    request.slot.Release();
+    ReleaseBody(request);
+    HttpResponse refused = AccessDenied(outcome.table, status);
+    refused.reached_service = true;
+    return refused;
+  }
   request.slot.Release();
   ReleaseBody(request);
   ErrorContext context;

@@ -28,6 +28,12 @@ struct HttpRequest {
   std::string body;      // consumed by the handler (put bodies are decoded in place)
   std::string url_base;  // "http://<host>:<port>" of this listener, for list_keys URLs
   std::string authorization;  // the Authorization header, if any
+  bool tls = false;           // arrived on the HTTPS listener
+  std::string peer_ip;        // the client's address (security sources)
+  // Set by the security check (http/http_security.h): the authenticated user, when security
+  // is enabled.
+  bool secured = false;
+  std::string user;
   // The request's share of the memory account: the body (body_charged bytes of it), decoded
   // rows, the result set and the encoded answer are reserved here.
   MemoryReservation memory;
@@ -42,6 +48,7 @@ struct HttpResponse {
   std::string content_type;
   std::string body;
   std::string allow;      // Allow header (405 only)
+  std::string www_authenticate;  // WWW-Authenticate header (401 for missing credentials)
   bool streamed = false;  // the response already went out through the StreamSink
   // The request reached the TsService operation, which counts itself in Stats; requests
   // rejected before that are counted by Handle().

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -57,6 +58,48 @@ Method ToMethod(bhttp::verb verb) {
 
 class Session;
 
+// A connection's byte stream: plain TCP, or TLS over it on the HTTPS listener. Beast's
+// algorithms use it like a tcp_stream; the timeouts stay on the TCP layer.
+class SessionStream {
+ public:
+  using executor_type = beast::tcp_stream::executor_type;
+
+  SessionStream(tcp::socket socket, net::ssl::context* tls) : tcp_(std::move(socket)) {
+    if (tls) tls_.emplace(tcp_, *tls);
+  }
+  executor_type get_executor() { return tcp_.get_executor(); }
+  template <class Buffers, class Handler>
+  void async_read_some(const Buffers& buffers, Handler&& handler) {
+    if (tls_) {
+      tls_->async_read_some(buffers, std::forward<Handler>(handler));
+    } else {
+      tcp_.async_read_some(buffers, std::forward<Handler>(handler));
+    }
+  }
+  template <class Buffers, class Handler>
+  void async_write_some(const Buffers& buffers, Handler&& handler) {
+    if (tls_) {
+      tls_->async_write_some(buffers, std::forward<Handler>(handler));
+    } else {
+      tcp_.async_write_some(buffers, std::forward<Handler>(handler));
+    }
+  }
+  template <class Handler>
+  void async_handshake(Handler&& handler) {
+    tls_->async_handshake(net::ssl::stream_base::server, std::forward<Handler>(handler));
+  }
+  bool tls() const { return tls_.has_value(); }
+  tcp::socket& socket() { return tcp_.socket(); }
+  template <class Duration>
+  void expires_after(Duration d) { tcp_.expires_after(d); }
+  void expires_never() { tcp_.expires_never(); }
+  void close() { tcp_.close(); }
+
+ private:
+  beast::tcp_stream tcp_;
+  std::optional<net::ssl::stream<beast::tcp_stream&>> tls_;
+};
+
 // Everything the sessions share. HttpServer::Impl is this plus the thread handles.
 unsigned Hardware() { return std::max(1u, std::thread::hardware_concurrency()); }
 
@@ -77,6 +120,7 @@ struct ServerCore {
   const int worker_count;
   Handlers handlers;
   std::string advertised_host;  // host part of list_keys URLs; empty = the socket's local address
+  std::unique_ptr<net::ssl::context> tls;  // the HTTPS listener's certificate and key
   uint16_t bound_port = 0;
 
   std::mutex mu;
@@ -114,7 +158,8 @@ struct ServerCore {
 // worker pool and post their response back.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {
+  Session(tcp::socket socket, ServerCore& core)
+      : stream_(std::move(socket), core.tls.get()), core_(core) {
     core_.service.stats().http_connections.fetch_add(1, std::memory_order_relaxed);
   }
   ~Session() {
@@ -126,6 +171,19 @@ class Session : public std::enable_shared_from_this<Session> {
     registered_ = core_.Register(this);
     if (!registered_) return;  // stopping: the socket closes with this object
     url_base_ = MakeUrlBase();
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ip_ = peer.address().to_string();
+    if (stream_.tls()) {
+      net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+        self->stream_.expires_after(std::chrono::seconds(self->core_.options.request_timeout_seconds));
+        self->stream_.async_handshake([self](beast::error_code ec) {
+          if (ec) return self->Close();
+          self->ReadHeader();
+        });
+      });
+      return;
+    }
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
   }
 
@@ -151,7 +209,8 @@ class Session : public std::enable_shared_from_this<Session> {
       host = ec ? "127.0.0.1" : local.address().to_string();
       if (!ec && local.address().is_v6()) host = "[" + host + "]";
     }
-    return "http://" + host + ":" + std::to_string(core_.bound_port);
+    return std::string(stream_.tls() ? "https://" : "http://") + host + ":" +
+           std::to_string(core_.bound_port);
   }
 
   // Strand: waits (up to the idle timeout) for the first byte of the next request.
@@ -258,6 +317,8 @@ class Session : public std::enable_shared_from_this<Session> {
     request->target = std::string(message.target());
     request->body = std::move(message.body());
     request->url_base = url_base_;
+    request->tls = stream_.tls();
+    request->peer_ip = peer_ip_;
     if (auto auth = message.find(bhttp::field::authorization); auth != message.end()) {
       request->authorization = std::string(auth->value());
     }
@@ -318,6 +379,9 @@ class Session : public std::enable_shared_from_this<Session> {
     message->set(bhttp::field::server, Bsv(kServerName));
     message->set(bhttp::field::content_type, Bsv(response.content_type));
     if (!response.allow.empty()) message->set(bhttp::field::allow, Bsv(response.allow));
+    if (!response.www_authenticate.empty()) {
+      message->set(bhttp::field::www_authenticate, Bsv(response.www_authenticate));
+    }
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
     message->prepare_payload();
@@ -377,7 +441,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.close();
   }
 
-  beast::tcp_stream stream_;
+  SessionStream stream_;
+  std::string peer_ip_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   // Appends a chunked body while reserving it (the parser keeps a reference to it).
@@ -537,6 +602,21 @@ Status HttpServer::Start() {
   const HttpServerOptions& o = s.options;
 
   beast::error_code ec;
+  if (o.tls) {
+    s.tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+    s.tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                           net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                           net::ssl::context::no_tlsv1_1,
+                       ec);
+    s.tls->use_certificate_chain_file(o.tls_certfile, ec);
+    if (ec) {
+      return Status(ErrorCode::kInvalidArgument, "https: tls.certfile " + o.tls_certfile + ": " + ec.message());
+    }
+    s.tls->use_private_key_file(o.tls_keyfile, net::ssl::context::pem, ec);
+    if (ec) {
+      return Status(ErrorCode::kInvalidArgument, "https: tls.keyfile " + o.tls_keyfile + ": " + ec.message());
+    }
+  }
   tcp::endpoint endpoint;
   auto address = net::ip::make_address(o.host, ec);
   if (!ec) {

@@ -51,6 +51,10 @@ struct HttpServerOptions {
   int idle_timeout_seconds = 300;    // waiting for the next request's first byte
   int threads = 0;                   // I/O threads; 0 = hardware concurrency
   int worker_threads = 0;            // handler threads; 0 = max(16, 4 x hardware concurrency)
+  // HTTPS (https.listen): TLS with this certificate chain and key (PEM) on every connection.
+  bool tls = false;
+  std::string tls_certfile;
+  std::string tls_keyfile;
 };
 
 class HttpServer {

@@ -279,6 +279,13 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
     return Status::OK();
   }
   if (key == "nodename") { s.node_name = v; return Status::OK(); }
+  if (key == "tls.certfile" || key == "ssl.certfile") { c->tls_certfile = v; return Status::OK(); }
+  if (key == "tls.keyfile" || key == "ssl.keyfile") { c->tls_keyfile = v; return Status::OK(); }
+  if (key == "tls.cacertfile" || key == "ssl.cacertfile") { c->tls_cacertfile = v; return Status::OK(); }
+  if (key == "https.listen" || key == "listener.https.internal") {
+    c->https_enabled = true;
+    return ParseListen(v, &c->https_host, &c->https_port);
+  }
   if (key == "pb.max_frame_bytes") return set_bytes(&c->pb_max_frame_bytes);
   if (key == "pb.idle_timeout") {
     QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v, 1000));

@@ -30,6 +30,13 @@ struct ServerConfig {
   int malloc_arenas = 0;                             // glibc malloc arenas; 0 = 2 x cores
   int threads = 0;  // 0 = hardware concurrency
   std::string log_level = "info";
+  // Security (docs/security.md): PEM files for STARTTLS on PB and for the HTTPS listener.
+  std::string tls_certfile;    // tls.certfile (Riak: ssl.certfile)
+  std::string tls_keyfile;     // tls.keyfile (Riak: ssl.keyfile)
+  std::string tls_cacertfile;  // tls.cacertfile (Riak: ssl.cacertfile)
+  bool https_enabled = false;  // https.listen (Riak: listener.https.internal)
+  std::string https_host = "127.0.0.1";
+  uint16_t https_port = 8443;
 };
 
 // Applies one `key = value` setting. Unknown keys and bad values are errors (kInvalidArgument).

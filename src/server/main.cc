@@ -102,6 +102,9 @@ int main(int argc, char** argv) {
     o.read_timeout_seconds = config.pb_read_timeout_seconds;
     o.write_timeout_seconds = config.pb_write_timeout_seconds;
     o.threads = config.threads;
+    o.tls_certfile = config.tls_certfile;
+    o.tls_keyfile = config.tls_keyfile;
+    o.tls_cacertfile = config.tls_cacertfile;
     pb = std::make_unique<wire::pb::PbServer>(**service, o);
     Status st = pb->Start();
     if (!st.ok()) return Fail("cannot start the PB listener: " + st.message(), 1);
@@ -122,9 +125,30 @@ int main(int argc, char** argv) {
       return Fail("cannot start the HTTP listener: " + st.message(), 1);
     }
   }
+  std::unique_ptr<http::HttpServer> secure_web;
+  if (config.https_enabled) {
+    http::HttpServerOptions o;
+    o.host = config.https_host;
+    o.port = config.https_port;
+    o.max_body_bytes = config.http_max_body_bytes;
+    o.request_timeout_seconds = config.http_request_timeout_seconds;
+    o.write_timeout_seconds = config.http_write_timeout_seconds;
+    o.threads = config.threads;
+    o.tls = true;
+    o.tls_certfile = config.tls_certfile;
+    o.tls_keyfile = config.tls_keyfile;
+    secure_web = std::make_unique<http::HttpServer>(**service, o);
+    Status st = secure_web->Start();
+    if (!st.ok()) {
+      if (web) web->Stop();
+      if (pb) pb->Stop();
+      return Fail("cannot start the HTTPS listener: " + st.message(), 1);
+    }
+  }
   std::cerr << "quantad: serving data in " << (rados ? where : config.service.data_dir);
   if (pb) std::cerr << ", PB on " << config.pb_host << ":" << pb->port();
   if (web) std::cerr << ", HTTP on " << config.http_host << ":" << web->port();
+  if (secure_web) std::cerr << ", HTTPS on " << config.https_host << ":" << secure_web->port();
   std::cerr << std::endl;
   // Under systemd (Type=notify): the unit counts as started only now that clients can connect.
   if (Status st = server::NotifyServiceManager("READY=1"); !st.ok()) {
@@ -138,6 +162,7 @@ int main(int argc, char** argv) {
   if (Status st = server::NotifyServiceManager("STOPPING=1"); !st.ok()) {
     std::cerr << "quantad: " << st.message() << std::endl;
   }
+  if (secure_web) secure_web->Stop();
   if (web) web->Stop();
   if (pb) pb->Stop();
   Status st = (*service)->Close();

@@ -16,6 +16,8 @@
 #include "service/backup.h"
 #include "service/catalog.h"
 #include "service/lifecycle.h"
+#include "service/security_glue.h"
+#include "security/security.h"
 #include "storage/backend/rocksdb_backend.h"
 #ifdef QUANTA_HAVE_RADOS
 #include "storage/backend/rados_backend.h"
@@ -79,6 +81,7 @@ struct TsService::Impl {
   std::unique_ptr<Catalog> catalog;
   Stats stats;
   AdminCommands admin;
+  std::unique_ptr<security::Security> security;
   MemoryAccount memory;
   QueryGate gate;
   // Helper threads for SELECTs' sub-queries (exec/scan_pool.h); destroyed after the gate has
@@ -489,6 +492,8 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
     const ServiceOptions& options, std::unique_ptr<storage::Store> store) {
   auto impl = std::make_unique<Impl>(options, std::move(store));
   QUANTA_RETURN_IF_ERROR(impl->catalog->Load());
+  QUANTA_ASSIGN_OR_RETURN(impl->security, security::Security::Open(options.data_dir));
+  RegisterSecurityCommand(impl->admin, *impl->security);
   Impl* raw = impl.get();
   impl->lifecycle = std::make_unique<LifecycleThread>(
       std::max<int64_t>(1, options.expiry_interval_ms), [raw] {
@@ -541,6 +546,12 @@ Status TsService::Query(std::string_view sql, const QueryOptions& options,
     QUANTA_RETURN_IF_ERROR(memory->Grow(parse_bytes, "parsing the statement"));
     auto parsed = sql::Parse(sql);
     if (!parsed.ok()) return parsed.error();
+    if (options.authorize) {
+      auto [kind, table] = Classify(parsed.value());
+      outcome->kind = kind;
+      outcome->table = table;
+      QUANTA_RETURN_IF_ERROR(options.authorize(kind, table));
+    }
     // The tokens are gone; the syntax tree stays while the statement runs.
     memory->Shrink(static_cast<int64_t>(sql.size()) *
                    (sql::kParseBytesPerInputByte - sql::kAstBytesPerInputByte));
@@ -717,6 +728,7 @@ QueryGate& TsService::gate() { return impl_->gate; }
 const ServiceOptions& TsService::options() const { return impl_->options; }
 Stats& TsService::stats() { return impl_->stats; }
 AdminCommands& TsService::admin() { return impl_->admin; }
+security::Security& TsService::security() { return *impl_->security; }
 storage::Store& TsService::store() { return *impl_->store; }
 
 Status TsService::RunLifecycle() {

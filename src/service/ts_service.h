@@ -25,6 +25,9 @@
 namespace quanta::storage {
 class Store;
 }
+namespace quanta::security {
+class Security;
+}
 
 namespace quanta::service {
 
@@ -101,6 +104,10 @@ enum class StatementKind : uint8_t {
 // "select", "insert", ... as HTTP error texts print it (riak_ts.md section 11.1).
 std::string_view StatementKindName(StatementKind kind);
 
+// The security permission a statement needs (docs/security.md): riak_ts.query_select for
+// SELECT, riak_ts.put for INSERT, ...; "" for kUnknown.
+std::string_view PermissionFor(StatementKind kind);
+
 struct QueryOutcome {
   StatementKind kind = StatementKind::kUnknown;
   std::string table;        // the table the statement names ("" for SHOW TABLES / unparsed)
@@ -117,6 +124,9 @@ struct QueryOptions {
   // Query() uses a reservation of its own, released when it returns (the result set is then
   // not counted once returned).
   MemoryReservation* memory = nullptr;
+  // Called once the statement parsed, before it runs, with its kind and table ("" for SHOW
+  // TABLES); an error is the query's answer. Transports check security grants here.
+  std::function<Status(StatementKind, const std::string& table)> authorize;
 };
 
 struct CoverageEntry {
@@ -183,6 +193,8 @@ class TsService {
   Stats& stats();
   // The operator's commands (service/admin.h); "status" is registered by the service itself.
   AdminCommands& admin();
+  // Users, groups, sources and grants (security/security.h), kept in the data directory.
+  security::Security& security();
   storage::Store& store();
 
   // Runs the data lifecycle once, as the background thread does every storage.expiry_interval

@@ -46,5 +46,6 @@ int RunRestore(const AdminContext& ctx, const std::vector<std::string>& args);
 int RunExport(const AdminContext& ctx, const std::vector<std::string>& args);
 int RunImportCsv(const AdminContext& ctx, const std::vector<std::string>& args);
 int RunImport(const AdminContext& ctx, const std::vector<std::string>& args);
+int RunSecurity(const AdminContext& ctx, const std::vector<std::string>& args);
 
 }  // namespace quanta::admin

@@ -27,6 +27,7 @@ const std::vector<Command>& Commands() {
        "[--from-describe] [--progress]",
        "copies a table from Riak TS (or another quantad) into this server", RunImport},
       {"restore", "[--force] BACKUP_DIR DATA_DIR", "offline: a backup into a data directory", RunRestore},
+      {"security", "SUBCOMMAND [ARGS]", "users, groups, sources and grants, as riak-admin security (docs/security.md)", RunSecurity},
   };
   return commands;
 }

@@ -14,7 +14,11 @@
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
+#include "security/security.h"
 #include "service/stats.h"
 #include "service/ts_service.h"
 #include "wire/error_map.h"
@@ -56,6 +60,9 @@ struct ServerState {
   service::TsService& service;
   PbServerOptions options;
   RequestHandler handler;
+  // Set when the listener has a certificate and key (tls.certfile, tls.keyfile): STARTTLS
+  // upgrades a connection with it.
+  std::unique_ptr<asio::ssl::context> tls;
 
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -111,9 +118,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
         socket_(std::move(socket)),
         read_timer_(socket_.get_executor()),
         write_timer_(socket_.get_executor()),
+        auth_timer_(socket_.get_executor()),
         frames_(server.options.max_frame_bytes),
         in_mem_(server.ConnectionReservation()) {
     session_.client_id = RequestHandler::NewClientId();
+    // Riak decides when the connection opens whether it must go through STARTTLS and AuthReq.
+    session_.secure = server.service.security().enabled();
+    session_.tls_available = server.tls != nullptr;
+    error_code ec;
+    auto peer = socket_.remote_endpoint(ec);
+    if (!ec) session_.peer_ip = peer.address().to_string();
   }
 
   void Start() {
@@ -210,14 +224,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Close();
       return;
     }
+    if (tls_pending_) {
+      StartTls();
+      return;
+    }
     if (DispatchBuffered()) return;
     ArmReadTimer();
     if (reading_) return;
     reading_ = true;
-    socket_.async_read_some(asio::buffer(read_buf_),
-                            [self = shared_from_this()](const error_code& ec, size_t n) {
-                              self->OnRead(ec, n);
-                            });
+    auto on_read = [self = shared_from_this()](const error_code& ec, size_t n) {
+      self->OnRead(ec, n);
+    };
+    if (tls_) {
+      tls_->async_read_some(asio::buffer(read_buf_), std::move(on_read));
+    } else {
+      socket_.async_read_some(asio::buffer(read_buf_), std::move(on_read));
+    }
   }
 
   void OnRead(const error_code& ec, size_t n) {
@@ -328,6 +350,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void RequestDone(RequestHandler::After after) {
+    if (after == RequestHandler::After::kAuthFailed) {
+      // As Riak: the failure is answered after a delay, and the third one closes.
+      auth_timer_.expires_after(std::chrono::milliseconds(server_.options.auth_failure_delay_ms));
+      auth_timer_.async_wait([self = shared_from_this()](const error_code&) {
+        if (self->closed_) return;
+        self->SendInline(self->Charge(RequestHandler::AuthFailedFrame()));
+        self->RequestDone(self->session_.auth_failures >= RequestHandler::kMaxAuthFailures
+                              ? RequestHandler::After::kClose
+                              : RequestHandler::After::kKeepOpen);
+      });
+      return;
+    }
+    if (after == RequestHandler::After::kStartTls) tls_pending_ = true;
     busy_ = false;
     if (after == RequestHandler::After::kClose) close_after_flush_ = true;
     if (!writing_) ContinueReading();
@@ -350,10 +385,62 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     writing_ = true;
     ArmWriteTimer();
-    socket_.async_write_some(bufs,
-                             [self = shared_from_this()](const error_code& ec, size_t written) {
-                               self->OnWrite(ec, written);
-                             });
+    auto on_write = [self = shared_from_this()](const error_code& ec, size_t written) {
+      self->OnWrite(ec, written);
+    };
+    if (tls_) {
+      tls_->async_write_some(bufs, std::move(on_write));
+    } else {
+      socket_.async_write_some(bufs, std::move(on_write));
+    }
+  }
+
+  // After the STARTTLS acknowledgement is written: the TLS handshake on the same socket, the
+  // client as TLS client, within the read timeout. A client that sent more before the
+  // handshake broke the protocol and is closed.
+  void StartTls() {
+    tls_pending_ = false;
+    if (frames_.buffered() != 0) {
+      Close();
+      return;
+    }
+    tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *server_.tls);
+    busy_ = true;
+    int limit = std::max(1, server_.options.read_timeout_seconds);
+    uint64_t gen = ++read_gen_;
+    read_timer_armed_ = true;
+    armed_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(limit);
+    read_timer_.expires_at(armed_deadline_);
+    read_timer_.async_wait([self = shared_from_this(), gen](const error_code& ec) {
+      if (ec || gen != self->read_gen_ || self->closed_) return;
+      self->Close();
+    });
+    tls_->async_handshake(asio::ssl::stream_base::server,
+                          [self = shared_from_this()](const error_code& ec) {
+                            self->CancelReadTimer();
+                            self->busy_ = false;
+                            if (ec || self->closed_) {
+                              self->Close();
+                              return;
+                            }
+                            self->session_.tls = true;
+                            self->session_.cert_name = self->VerifiedCertName();
+                            self->ContinueReading();
+                          });
+  }
+
+  // The common name of the client's certificate when it sent one and it verified against
+  // tls.cacertfile.
+  std::optional<std::string> VerifiedCertName() {
+    SSL* ssl = tls_->native_handle();
+    if (SSL_get_verify_result(ssl) != X509_V_OK) return std::nullopt;
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (cert == nullptr) return std::nullopt;
+    char cn[256] = {};
+    int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof cn);
+    X509_free(cert);
+    if (n <= 0) return std::nullopt;
+    return std::string(cn, static_cast<size_t>(n));
   }
 
   void OnWrite(const error_code& ec, size_t written) {
@@ -484,6 +571,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     socket_.close(ignored);
     read_timer_.cancel();
     write_timer_.cancel();
+    auth_timer_.cancel();
     {
       std::lock_guard lock(flow_mu_);
       gone_ = true;
@@ -500,8 +588,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   ServerState& server_;
   tcp::socket socket_;
+  // After STARTTLS every read and write goes through this stream over socket_.
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
+  bool tls_pending_ = false;  // the STARTTLS ack is queued; the handshake follows its write
   asio::steady_timer read_timer_;
   asio::steady_timer write_timer_;
+  asio::steady_timer auth_timer_;
   FrameReassembler frames_;
   MemoryReservation in_mem_;  // charges frames_' buffer
   std::array<char, kReadChunk> read_buf_;
@@ -575,6 +667,35 @@ void ServerState::DoAccept() {
   });
 }
 
+static Result<std::unique_ptr<asio::ssl::context>> MakeTlsContext(const std::string& certfile,
+                                                           const std::string& keyfile,
+                                                           const std::string& cacertfile) {
+  if (certfile.empty() || keyfile.empty()) {
+    return Status(ErrorCode::kInvalidArgument, "TLS needs both tls.certfile and tls.keyfile");
+  }
+  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  error_code ec;
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                   ec);
+  // Riak's official clients offer TLS 1.2 suites with DHE or plain RSA key exchange (the Node
+  // client pins them); OpenSSL's built-in DH parameters serve the DHE ones.
+  SSL_CTX_set_dh_auto(ctx->native_handle(), 1);
+  if (!ec) ctx->use_certificate_chain_file(certfile, ec);
+  if (ec) return Status(ErrorCode::kInvalidArgument, "tls.certfile " + certfile + ": " + ec.message());
+  ctx->use_private_key_file(keyfile, asio::ssl::context::pem, ec);
+  if (ec) return Status(ErrorCode::kInvalidArgument, "tls.keyfile " + keyfile + ": " + ec.message());
+  if (!cacertfile.empty()) {
+    ctx->load_verify_file(cacertfile, ec);
+    if (ec) return Status(ErrorCode::kInvalidArgument, "tls.cacertfile " + cacertfile + ": " + ec.message());
+    // Client certificates are asked for (certificate sources) but not required.
+    ctx->set_verify_mode(asio::ssl::verify_peer, ec);
+    ctx->set_verify_callback([](bool, asio::ssl::verify_context&) { return true; }, ec);
+  }
+  return ctx;
+}
+
 struct PbServer::Impl {
   Impl(service::TsService& s, PbServerOptions o) : state(s, std::move(o)) {}
   ServerState state;
@@ -607,6 +728,15 @@ Status PbServer::Start() {
     return Status(ErrorCode::kIoError, "cannot listen on " + where + ": " + ec.message());
   }
   s.bound_port = s.acceptor.local_endpoint().port();
+  if (!s.options.tls_certfile.empty() || !s.options.tls_keyfile.empty()) {
+    auto ctx = MakeTlsContext(s.options.tls_certfile, s.options.tls_keyfile, s.options.tls_cacertfile);
+    if (!ctx.ok()) {
+      error_code ignored;
+      s.acceptor.close(ignored);
+      return ctx.error();
+    }
+    s.tls = std::move(ctx).value();
+  }
 
   int threads = s.options.threads > 0 ? s.options.threads
                                       : static_cast<int>(std::thread::hardware_concurrency());

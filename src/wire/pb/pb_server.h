@@ -50,6 +50,11 @@ struct PbServerOptions {
   int write_timeout_seconds = 30;    // queued output must be taken by the client within this
   int threads = 0;                   // sizes the I/O and worker pools; 0 = hardware concurrency
   int shutdown_grace_seconds = 30;   // Stop(): wait this long for requests in flight
+  // TLS for STARTTLS (docs/security.md): PEM files; the CA file verifies client certificates.
+  std::string tls_certfile;
+  std::string tls_keyfile;
+  std::string tls_cacertfile;
+  int auth_failure_delay_ms = 5000;  // a failed RpbAuthReq is answered after this (as Riak)
 };
 
 class PbServer {

@@ -87,6 +87,7 @@ bool RequestHandler::IsCheap(uint8_t c) {
     case code::kTsListKeysReq:
     case code::kTsCoverageReq:
     case code::kTsTtbMsg:
+    case code::kAuthReq:  // PBKDF2 is slow on purpose: not on an I/O thread
       return false;
     default:
       return true;
@@ -120,6 +121,9 @@ After RequestHandler::Handle(uint8_t c, std::string_view payload, Session& sessi
 
 After RequestHandler::HandleUnsafe(uint8_t c, std::string_view payload, Session& session,
                                    FrameSink& sink, service::QuerySlot* slot) {
+  if (c == code::kStartTls || (session.secure && !session.authenticated)) {
+    return Security(c, payload, session, sink);
+  }
   switch (c) {
     case code::kPingReq:
       sink.Send(EncodeFrame(code::kPingResp, ""));
@@ -151,15 +155,13 @@ After RequestHandler::HandleUnsafe(uint8_t c, std::string_view payload, Session&
     case code::kGetBucketReq:
     case code::kGetBucketTypeReq:
       return BucketProps(c, payload, sink);
-    case code::kTsQueryReq: return TsQuery(payload, sink, slot);
-    case code::kTsPutReq: return TsPut(payload, sink);
-    case code::kTsDelReq: return TsDel(payload, sink);
-    case code::kTsGetReq: return TsGet(payload, sink);
-    case code::kTsListKeysReq: return TsListKeys(payload, sink);
-    case code::kTsCoverageReq: return TsCoverage(payload, sink);
-    case code::kTsTtbMsg: return Ttb(payload, sink, slot);
-    case code::kStartTls:
-      return SendError(sink, StartTlsRefused(), RequestEncoding::kPb);
+    case code::kTsQueryReq: return TsQuery(session, payload, sink, slot);
+    case code::kTsPutReq: return TsPut(session, payload, sink);
+    case code::kTsDelReq: return TsDel(session, payload, sink);
+    case code::kTsGetReq: return TsGet(session, payload, sink);
+    case code::kTsListKeysReq: return TsListKeys(session, payload, sink);
+    case code::kTsCoverageReq: return TsCoverage(session, payload, sink);
+    case code::kTsTtbMsg: return Ttb(session, payload, sink, slot);
     default:
       return SendError(sink, UnknownMessageCode(c), RequestEncoding::kPb);
   }
@@ -192,7 +194,7 @@ After RequestHandler::BucketProps(uint8_t c, std::string_view payload, FrameSink
   return After::kKeepOpen;
 }
 
-After RequestHandler::TsQuery(std::string_view payload, FrameSink& sink,
+After RequestHandler::TsQuery(const Session& session, std::string_view payload, FrameSink& sink,
                              service::QuerySlot* slot) {
   TsQueryReq req;
   Status st = DecodeForServer(payload, &req);
@@ -204,6 +206,9 @@ After RequestHandler::TsQuery(std::string_view payload, FrameSink& sink,
   qopts.cover_context = req.cover_context;
   qopts.slot = slot;
   qopts.memory = &memory;
+  qopts.authorize = [&](service::StatementKind kind, const std::string& table) {
+    return Allowed(session, service::PermissionFor(kind), table);
+  };
   service::QueryOutcome outcome;
   // `stream` and `interpolations` are ignored, as in Riak TS 1.5.2: one response per request.
   st = service_.Query(req.query ? req.query->base : std::string(), qopts, &outcome);
@@ -321,7 +326,7 @@ Status ChargeKeyDecode(std::string_view payload, MemoryReservation* memory) {
 
 }  // namespace
 
-After RequestHandler::TsPut(std::string_view payload, FrameSink& sink) {
+After RequestHandler::TsPut(const Session& session, std::string_view payload, FrameSink& sink) {
   // Checked whole first (a malformed frame is reported as such whatever else is wrong), but
   // never materialised as messages: rows go from the frame to Values one at a time.
   std::string table_name;
@@ -330,6 +335,7 @@ After RequestHandler::TsPut(std::string_view payload, FrameSink& sink) {
   if (!st.ok()) return SendMalformed(sink, st);
   auto table = KvTable(service_, table_name);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
+  if (Status a = Allowed(session, "riak_ts.put", table_name); !a.ok()) return SendError(sink, a, RequestEncoding::kPb);
   MemoryReservation memory = service_.NewReservation();
   PutRowCollector rows(**table, row_count, &memory);
   st = ForEachTsPutRow(payload, [&](std::string_view row) -> Status {
@@ -347,7 +353,7 @@ After RequestHandler::TsPut(std::string_view payload, FrameSink& sink) {
   return After::kKeepOpen;
 }
 
-After RequestHandler::TsGet(std::string_view payload, FrameSink& sink) {
+After RequestHandler::TsGet(const Session& session, std::string_view payload, FrameSink& sink) {
   MemoryReservation memory = service_.NewReservation();
   Status st = ChargeKeyDecode(payload, &memory);
   if (!st.ok()) return SendError(sink, st, RequestEncoding::kPb);
@@ -356,6 +362,7 @@ After RequestHandler::TsGet(std::string_view payload, FrameSink& sink) {
   if (!st.ok()) return SendMalformed(sink, st);
   auto table = KvTable(service_, req.table);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
+  if (Status a = Allowed(session, "riak_ts.get", req.table); !a.ok()) return SendError(sink, a, RequestEncoding::kPb);
   auto got = service_.Get(req.table, RowFromCells(req.key));
   if (!got.ok()) return SendError(sink, KvError(got.error(), req.table), RequestEncoding::kPb);
   TsGetResp resp;
@@ -368,7 +375,7 @@ After RequestHandler::TsGet(std::string_view payload, FrameSink& sink) {
   return After::kKeepOpen;
 }
 
-After RequestHandler::TsDel(std::string_view payload, FrameSink& sink) {
+After RequestHandler::TsDel(const Session& session, std::string_view payload, FrameSink& sink) {
   MemoryReservation memory = service_.NewReservation();
   Status st = ChargeKeyDecode(payload, &memory);
   if (!st.ok()) return SendError(sink, st, RequestEncoding::kPb);
@@ -377,18 +384,20 @@ After RequestHandler::TsDel(std::string_view payload, FrameSink& sink) {
   if (!st.ok()) return SendMalformed(sink, st);
   auto table = KvTable(service_, req.table);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
+  if (Status a = Allowed(session, "riak_ts.delete", req.table); !a.ok()) return SendError(sink, a, RequestEncoding::kPb);
   st = service_.Delete(req.table, RowFromCells(req.key));
   if (!st.ok()) return SendError(sink, KvError(st, req.table), RequestEncoding::kPb);
   sink.Send(EncodeFrame(code::kTsDelResp, ""));
   return After::kKeepOpen;
 }
 
-After RequestHandler::TsListKeys(std::string_view payload, FrameSink& sink) {
+After RequestHandler::TsListKeys(const Session& session, std::string_view payload, FrameSink& sink) {
   TsListKeysReq req;
   Status st = Decode(payload, &req);
   if (!st.ok()) return SendMalformed(sink, st);
   auto table = KvTable(service_, req.table);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
+  if (Status a = Allowed(session, "riak_ts.list_keys", req.table); !a.ok()) return SendError(sink, a, RequestEncoding::kPb);
   const std::vector<ColumnType> types = LocalKeyTypes(**table);
   bool connection_gone = false;
   st = service_.ListKeys(req.table, [&](std::vector<Row>&& batch) -> Status {
@@ -409,12 +418,13 @@ After RequestHandler::TsListKeys(std::string_view payload, FrameSink& sink) {
   return After::kKeepOpen;
 }
 
-After RequestHandler::TsCoverage(std::string_view payload, FrameSink& sink) {
+After RequestHandler::TsCoverage(const Session& session, std::string_view payload, FrameSink& sink) {
   TsCoverageReq req;
   Status st = DecodeForServer(payload, &req);
   if (!st.ok()) return SendMalformed(sink, st);
   auto table = KvTable(service_, req.table);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
+  if (Status a = Allowed(session, "riak_ts.coverage", req.table); !a.ok()) return SendError(sink, a, RequestEncoding::kPb);
   auto entries = service_.Coverage(req.query ? req.query->base : std::string(), req.table);
   if (!entries.ok()) return SendError(sink, entries.error(), RequestEncoding::kPb);
   TsCoverageResp resp;
@@ -428,8 +438,8 @@ After RequestHandler::TsCoverage(std::string_view payload, FrameSink& sink) {
   return After::kKeepOpen;
 }
 
-After RequestHandler::Ttb(std::string_view payload, FrameSink& sink, service::QuerySlot* slot) {
-  if (ttb::PeekTtbRequestName(payload) == "tsputreq") return TtbPut(payload, sink);
+After RequestHandler::Ttb(const Session& session, std::string_view payload, FrameSink& sink, service::QuerySlot* slot) {
+  if (ttb::PeekTtbRequestName(payload) == "tsputreq") return TtbPut(session, payload, sink);
   // Queries and gets are small terms; building them is charged first (a term costs far more
   // than its bytes on the wire), so a frame of millions of empty terms is refused, not built.
   size_t estimate = 0;
@@ -448,6 +458,9 @@ After RequestHandler::Ttb(std::string_view payload, FrameSink& sink, service::Qu
     qopts.cover_context = q->cover_context;
     qopts.slot = slot;
     qopts.memory = &memory;
+  qopts.authorize = [&](service::StatementKind kind, const std::string& table) {
+    return Allowed(session, service::PermissionFor(kind), table);
+  };
     service::QueryOutcome outcome;
     st = service_.Query(q->sql, qopts, &outcome);
     if (!st.ok()) return SendError(sink, st, RequestEncoding::kTtb);
@@ -473,6 +486,7 @@ After RequestHandler::Ttb(std::string_view payload, FrameSink& sink, service::Qu
   if (auto* g = std::get_if<ttb::TtbGetReq>(&*decoded)) {
     auto table = KvTable(service_, g->table);
     if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kTtb);
+    if (Status a = Allowed(session, "riak_ts.get", g->table); !a.ok()) return SendError(sink, a, RequestEncoding::kPb);
     Row key;
     key.reserve(g->key.size());
     for (const ttb::Term& t : g->key) key.push_back(ttb::TermToValue(t).value_or(Value::Null()));
@@ -489,7 +503,7 @@ After RequestHandler::Ttb(std::string_view payload, FrameSink& sink, service::Qu
   return SendMalformed(sink, Status(ErrorCode::kGeneric, "unsupported TTB request"));
 }
 
-After RequestHandler::TtbPut(std::string_view payload, FrameSink& sink) {
+After RequestHandler::TtbPut(const Session& session, std::string_view payload, FrameSink& sink) {
   // As for PB puts: the whole term is checked first, then rows go from the frame to Values one
   // at a time without a term tree (which costs ~80 bytes per term).
   Status st = ttb::ValidateTerm(payload);
@@ -500,6 +514,7 @@ After RequestHandler::TtbPut(std::string_view payload, FrameSink& sink) {
   if (!st.ok()) return SendMalformed(sink, st);
   auto table = KvTable(service_, table_name);
   if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kTtb);
+  if (Status a = Allowed(session, "riak_ts.put", table_name); !a.ok()) return SendError(sink, a, RequestEncoding::kPb);
   const schema::TableDef& def = **table;
   MemoryReservation memory = service_.NewReservation();
   PutRowCollector rows(def, row_count, &memory);

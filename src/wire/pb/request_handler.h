@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,16 @@ namespace quanta::wire::pb {
 // Per-connection state.
 struct Session {
   std::string client_id;  // RpbGetClientIdResp / RpbSetClientIdReq
+  // Security (docs/security.md). `secure` is fixed when the connection opens: security was
+  // enabled then, so the client must STARTTLS and authenticate before anything else.
+  bool secure = false;
+  bool tls_available = false;  // the listener has a certificate and key
+  bool tls = false;            // the TLS handshake is done
+  bool authenticated = false;
+  std::string user;            // once authenticated
+  std::string peer_ip;
+  std::optional<std::string> cert_name;  // the verified client certificate's common name
+  int auth_failures = 0;
 };
 
 // Receives the complete frames (header included) of one reply, in order.
@@ -50,7 +61,12 @@ struct RequestHandlerOptions {
 
 class RequestHandler {
  public:
-  enum class After { kKeepOpen, kClose };
+  // kStartTls: the STARTTLS acknowledgement was sent; the transport starts the TLS handshake
+  // once it is written. kAuthFailed: nothing was sent; the transport answers
+  // AuthFailedFrame() after a delay (Riak waits 5 s) and closes after kMaxAuthFailures.
+  enum class After { kKeepOpen, kClose, kStartTls, kAuthFailed };
+  static constexpr int kMaxAuthFailures = 3;
+  static std::string AuthFailedFrame();
 
   // `service` must outlive the handler.
   RequestHandler(service::TsService& service, RequestHandlerOptions options = {});
@@ -78,14 +94,17 @@ class RequestHandler {
  private:
   After HandleUnsafe(uint8_t code, std::string_view payload, Session& session, FrameSink& sink,
                      service::QuerySlot* slot);
-  After TsQuery(std::string_view payload, FrameSink& sink, service::QuerySlot* slot);
-  After TsPut(std::string_view payload, FrameSink& sink);
-  After TsGet(std::string_view payload, FrameSink& sink);
-  After TsDel(std::string_view payload, FrameSink& sink);
-  After TsListKeys(std::string_view payload, FrameSink& sink);
-  After TsCoverage(std::string_view payload, FrameSink& sink);
-  After Ttb(std::string_view payload, FrameSink& sink, service::QuerySlot* slot);
-  After TtbPut(std::string_view payload, FrameSink& sink);
+  After TsQuery(const Session& session, std::string_view payload, FrameSink& sink, service::QuerySlot* slot);
+  After TsPut(const Session& session, std::string_view payload, FrameSink& sink);
+  After TsGet(const Session& session, std::string_view payload, FrameSink& sink);
+  After TsDel(const Session& session, std::string_view payload, FrameSink& sink);
+  After TsListKeys(const Session& session, std::string_view payload, FrameSink& sink);
+  After TsCoverage(const Session& session, std::string_view payload, FrameSink& sink);
+  After Ttb(const Session& session, std::string_view payload, FrameSink& sink, service::QuerySlot* slot);
+  After TtbPut(const Session& session, std::string_view payload, FrameSink& sink);
+  After Security(uint8_t code, std::string_view payload, Session& session, FrameSink& sink);
+  // OK when the session's user holds `permission` on `table` (always OK without security).
+  Status Allowed(const Session& session, std::string_view permission, std::string_view table) const;
   After BucketProps(uint8_t code, std::string_view payload, FrameSink& sink);
 
   service::TsService& service_;

@@ -1,0 +1,180 @@
+#include "security/security.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "security/password.h"
+
+namespace quanta::security {
+
+namespace {
+
+constexpr std::string_view kStateFile = "security.json";
+// A state file larger than this is refused (it is written by the server; a hand-made monster
+// must not be read into memory).
+constexpr std::streamsize kMaxStateBytes = 64 << 20;
+
+Status AuthFailed() { return Status(ErrorCode::kGeneric, "Authentication failed"); }
+
+Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status(ErrorCode::kIoError, "cannot write " + tmp + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int e = errno;
+      ::close(fd);
+      return Status(ErrorCode::kIoError, "cannot write " + tmp + ": " + std::strerror(e));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    int e = errno;
+    ::close(fd);
+    return Status(ErrorCode::kIoError, "cannot fsync " + tmp + ": " + std::strerror(e));
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status(ErrorCode::kIoError, "cannot rename " + tmp + ": " + std::strerror(errno));
+  }
+  // The rename itself is durable once the directory is synced.
+  std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
+  int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+const std::vector<std::string>& KnownPermissions() {
+  static const std::vector<std::string> perms = {
+      "riak_ts.get",          "riak_ts.put",           "riak_ts.delete",
+      "riak_ts.list_keys",    "riak_ts.coverage",      "riak_ts.create_table",
+      "riak_ts.query_select", "riak_ts.query_explain", "riak_ts.describe_table",
+      "riak_ts.show_tables",  "riak_ts.alter_table",   "riak_ts.drop_table",
+  };
+  return perms;
+}
+
+std::string_view SourceTypeName(SourceType t) {
+  switch (t) {
+    case SourceType::kTrust: return "trust";
+    case SourceType::kPassword: return "password";
+    case SourceType::kCertificate: return "certificate";
+  }
+  return "password";
+}
+
+std::optional<SourceType> ParseSourceType(std::string_view name) {
+  if (name == "trust") return SourceType::kTrust;
+  if (name == "password") return SourceType::kPassword;
+  if (name == "certificate") return SourceType::kCertificate;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<Security>> Security::Open(const std::string& dir) {
+  State state;
+  std::string path;
+  if (!dir.empty()) {
+    path = dir + "/" + std::string(kStateFile);
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      in.seekg(0, std::ios::end);
+      std::streamsize size = in.tellg();
+      if (size < 0 || size > kMaxStateBytes) {
+        return Status(ErrorCode::kCorruption, path + ": unreadable or too large");
+      }
+      in.seekg(0);
+      std::string text(static_cast<size_t>(size), '\0');
+      if (!in.read(text.data(), size)) return Status(ErrorCode::kIoError, "cannot read " + path);
+      auto decoded = DecodeState(text);
+      if (!decoded.ok()) return Status(ErrorCode::kCorruption, path + ": " + decoded.error().message());
+      state = std::move(decoded).value();
+    }
+  }
+  return std::unique_ptr<Security>(new Security(std::move(path), std::move(state)));
+}
+
+bool Security::enabled() const {
+  std::shared_lock lock(mu_);
+  return state_.enabled;
+}
+
+State Security::Snapshot() const {
+  std::shared_lock lock(mu_);
+  return state_;
+}
+
+Status Security::Save(const State& s) const {
+  if (path_.empty()) return Status::OK();
+  return WriteFileAtomically(path_, EncodeState(s));
+}
+
+Status Security::Authenticate(std::string_view user, std::string_view password,
+                              std::string_view peer_ip,
+                              std::optional<std::string_view> cert_name) const {
+  std::shared_lock lock(mu_);
+  auto it = state_.users.find(std::string(user));
+  if (it == state_.users.end()) return AuthFailed();
+  const Source* best = nullptr;
+  for (const Source& s : state_.sources) {
+    if (s.user != user && s.user != "all") continue;
+    if (!s.cidr.Contains(peer_ip)) continue;
+    if (best == nullptr || s.cidr.prefix > best->cidr.prefix ||
+        (s.cidr.prefix == best->cidr.prefix && s.user == user && best->user == "all")) {
+      best = &s;
+    }
+  }
+  if (best == nullptr) return AuthFailed();
+  switch (best->type) {
+    case SourceType::kTrust:
+      return Status::OK();
+    case SourceType::kPassword:
+      if (it->second.password && VerifyPassword(*it->second.password, password)) return Status::OK();
+      return AuthFailed();
+    case SourceType::kCertificate:
+      if (cert_name && *cert_name == user) return Status::OK();
+      return AuthFailed();
+  }
+  return AuthFailed();
+}
+
+Status Security::Check(std::string_view user, std::string_view permission,
+                       std::string_view table) const {
+  std::shared_lock lock(mu_);
+  auto holds = [&](const std::string& grantee) {
+    auto g = state_.grants.find(grantee);
+    if (g == state_.grants.end()) return false;
+    for (const auto& scope : {std::string("any"), std::string(table)}) {
+      auto s = g->second.find(scope);
+      if (s != g->second.end() && s->second.count(std::string(permission))) return true;
+    }
+    return false;
+  };
+  auto u = state_.users.find(std::string(user));
+  if (u != state_.users.end()) {
+    if (holds("user/" + u->first) || holds("all")) return Status::OK();
+    for (const auto& g : u->second.groups) {
+      if (holds("group/" + g)) return Status::OK();
+    }
+  }
+  std::string text = "Permission denied: User '" + std::string(user) + "' does not have '" +
+                     std::string(permission) + "'";
+  if (!table.empty()) text += " on " + std::string(table);
+  return Status(ErrorCode::kGeneric, std::move(text));
+}
+
+}  // namespace quanta::security

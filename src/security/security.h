@@ -1,0 +1,108 @@
+// Security: Riak-style users, groups, sources and grants (docs/security.md), kept in the data
+// directory's `security.json` (docs/formats/security.md).
+//
+// Transports ask two questions: Authenticate(user, password, peer, certificate name) when a
+// client logs in, and Check(user, permission, table) before each request. Both answer with
+// Riak's texts ("Authentication failed", "Permission denied: User 'u' does not have 'p' on t").
+// The operator changes the state through Apply() (the admin channel's `security` command);
+// every change is written to disk before it is answered.
+//
+// Thread safety: every method may be called concurrently.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "security/cidr.h"
+
+namespace quanta::security {
+
+// The permissions a grant can name (Riak TS's riak_ts.* plus the extensions).
+const std::vector<std::string>& KnownPermissions();
+
+enum class SourceType { kTrust, kPassword, kCertificate };
+std::string_view SourceTypeName(SourceType t);
+std::optional<SourceType> ParseSourceType(std::string_view name);
+
+struct PasswordHash {
+  std::string salt_hex;
+  std::string hash_hex;
+  int iterations = 0;
+};
+
+struct User {
+  std::string name;
+  std::optional<PasswordHash> password;
+  std::set<std::string> groups;
+};
+
+struct Group {
+  std::string name;
+};
+
+struct Source {
+  std::string user;  // a user name or "all"
+  Cidr cidr;
+  SourceType type = SourceType::kPassword;
+};
+
+// Grants are kept per grantee (a user, a group or "all") and scope ("any" or a table name).
+using GrantMap = std::map<std::string, std::map<std::string, std::set<std::string>>>;
+
+struct State {
+  bool enabled = false;
+  std::map<std::string, User> users;
+  std::map<std::string, Group> groups;
+  std::vector<Source> sources;
+  GrantMap grants;
+};
+
+class Security {
+ public:
+  // Loads `<dir>/security.json` when it exists (an empty, disabled state otherwise). An empty
+  // `dir` keeps the state in memory only (tests, in-process servers).
+  static Result<std::unique_ptr<Security>> Open(const std::string& dir);
+
+  bool enabled() const;
+
+  // The user's name when `password` (or the trust/certificate source) lets `user` in from
+  // `peer_ip`; else kGeneric "Authentication failed". The source is chosen as Riak does: the
+  // matching CIDR with the longest prefix, a source for the user before one for `all`.
+  // `cert_name`: the common name of the client certificate the TLS layer verified, if any.
+  Status Authenticate(std::string_view user, std::string_view password, std::string_view peer_ip,
+                      std::optional<std::string_view> cert_name) const;
+
+  // OK when `user` holds `permission` on `table` (or on any table) directly, through one of
+  // its groups or through `all`; else kGeneric with Riak's denial text. `table` empty: the
+  // permission is not about a table (riak_ts.show_tables).
+  Status Check(std::string_view user, std::string_view permission, std::string_view table) const;
+
+  // One operator command, as the admin channel's `security` command receives it: `op` is the
+  // riak-admin security subcommand (add-user, grant, print-users, ...) and `args` its words.
+  // Answers the text riak-admin would print (possibly empty). Changes are saved first.
+  Result<std::string> Apply(std::string_view op, const std::vector<std::string>& args);
+
+  State Snapshot() const;
+
+ private:
+  Security(std::string path, State state) : path_(std::move(path)), state_(std::move(state)) {}
+  Status Save(const State& s) const;  // REQUIRES: mu_ held exclusively
+
+  std::string path_;  // empty: memory only
+  mutable std::shared_mutex mu_;
+  State state_;
+};
+
+// The state file's JSON text and back (docs/formats/security.md).
+std::string EncodeState(const State& s);
+Result<State> DecodeState(std::string_view json);
+
+}  // namespace quanta::security
