@@ -6,7 +6,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config
       librocksdb-dev libboost-dev rapidjson-dev libreadline-dev libzstd-dev
-      libgtest-dev libgmock-dev libbenchmark-dev
+      libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev libfmt-dev prometheus
       clang libclang-rt-14-dev
       tmux curl
       ceph-mon ceph-osd ceph-mgr ceph-common librados-dev libradospp-dev uuid-runtime)

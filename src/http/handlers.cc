@@ -4,6 +4,7 @@
 #include "http/json_codec.h"
 #include "http/key_path.h"
 #include "http/url_codec.h"
+#include "service/request_context.h"
 #include "service/stats.h"
 #include "service/ts_service.h"
 
@@ -81,6 +82,7 @@ HttpResponse Handlers::RefuseQuery(const Status& status) {
 }
 
 HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
+  service::ScopedRequest context(service::Transport::kHttp, request.peer);
   Route route;
   if (auto error = ParseRoute(request.method, request.target, &route)) return Error(*error);
 

@@ -126,6 +126,9 @@ class Session : public std::enable_shared_from_this<Session> {
     registered_ = core_.Register(this);
     if (!registered_) return;  // stopping: the socket closes with this object
     url_base_ = MakeUrlBase();
+    beast::error_code ec;
+    auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ = remote.address().to_string() + ":" + std::to_string(remote.port());
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
   }
 
@@ -258,6 +261,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request->target = std::string(message.target());
     request->body = std::move(message.body());
     request->url_base = url_base_;
+    request->peer = peer_;
     request->memory = std::move(request_memory_);
     request->body_charged = body_charged_;
     body_charged_ = 0;
@@ -386,6 +390,7 @@ class Session : public std::enable_shared_from_this<Session> {
   MemoryReservation response_memory_;
   ServerCore& core_;
   std::string url_base_;
+  std::string peer_;  // "ip:port" of the client
   bool registered_ = false;
   // Strand-only state.
   bool idle_ = true;   // waiting for the next request's header

@@ -315,7 +315,17 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
     return Status::OK();
   }
   if (key == "threads") return set_int(&c->threads, 0, 1024);
-  if (key == "log_level") { c->log_level = v; return Status::OK(); }
+  if (key == "log.level" || key == "log_level" || key == "log.console.level") {
+    QUANTA_ASSIGN_OR_RETURN(c->log.level, log::ParseLevel(v));
+    return Status::OK();
+  }
+  if (key == "log.format") { QUANTA_ASSIGN_OR_RETURN(c->log.format, log::ParseFormat(v)); return Status::OK(); }
+  if (key == "log.file") { c->log.file = v; return Status::OK(); }
+  if (key == "log.slow_query") {
+    QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v));
+    s.slow_query_ms = ms;
+    return Status::OK();
+  }
   return Bad("unknown setting '" + key + "'");
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log.h"
 #include "common/status.h"
 #include "service/ts_service.h"
 
@@ -29,7 +30,8 @@ struct ServerConfig {
   int64_t memory_trim_threshold_bytes = 64LL << 20;  // malloc_trim after this much is released
   int malloc_arenas = 0;                             // glibc malloc arenas; 0 = 2 x cores
   int threads = 0;  // 0 = hardware concurrency
-  std::string log_level = "info";
+  // Logging (common/log.h): log.level, log.format, log.file.
+  log::Options log;
 };
 
 // Applies one `key = value` setting. Unknown keys and bad values are errors (kInvalidArgument).

@@ -7,6 +7,7 @@
 #include <memory>
 #include <pthread.h>
 
+#include "common/log.h"
 #include "common/memory.h"
 #include "http/http_server.h"
 #include "server/config.h"
@@ -17,7 +18,7 @@
 namespace {
 
 int Fail(const std::string& msg, int code) {
-  std::cerr << "quantad: " << msg << "\n";
+  quanta::log::Error("quantad: " + msg);
   return code;
 }
 
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
     Status st = server::ApplySetting(&config, k, v);
     if (!st.ok()) return Fail(st.message(), 2);
   }
+  if (Status st = log::Configure(config.log); !st.ok()) return Fail(st.message(), 2);
   config.service.advertised_pb_host = config.pb_host;
   config.service.advertised_pb_port = config.pb_port;
   MemoryAccount::set_trim_threshold(config.memory_trim_threshold_bytes);
@@ -68,11 +70,11 @@ int main(int argc, char** argv) {
   if (!service.ok()) return Fail("cannot open " + where + ": " + service.error().message(), 1);
 
   if (storage::StoreStats ss = (*service)->store().Stats(); !rados && (ss.read_only || !ss.writable)) {
-    std::cerr << "quantad: the data directory's disk is full (" << (ss.free_bytes >> 20)
-              << " MiB free, storage.min_free_space is "
-              << (config.service.min_free_space_bytes >> 20)
-              << " MiB): serving reads, refusing writes with 'disk full' until space returns"
-              << (ss.read_only ? " (opened read-only, reopens by itself)" : "") << std::endl;
+    log::Warning("quantad: the data directory's disk is full (" +
+                 std::to_string(ss.free_bytes >> 20) + " MiB free, storage.min_free_space is " +
+                 std::to_string(config.service.min_free_space_bytes >> 20) +
+                 " MiB): serving reads, refusing writes with 'disk full' until space returns" +
+                 (ss.read_only ? " (opened read-only, reopens by itself)" : ""));
   }
 
   std::unique_ptr<wire::pb::PbServer> pb;
@@ -105,19 +107,18 @@ int main(int argc, char** argv) {
       return Fail("cannot start the HTTP listener: " + st.message(), 1);
     }
   }
-  std::cerr << "quantad: serving data in " << (rados ? where : config.service.data_dir);
-  if (pb) std::cerr << ", PB on " << config.pb_host << ":" << pb->port();
-  if (web) std::cerr << ", HTTP on " << config.http_host << ":" << web->port();
-  std::cerr << std::endl;
+  std::string serving = "quantad: serving data in " + (rados ? where : config.service.data_dir);
+  if (pb) serving += ", PB on " + config.pb_host + ":" + std::to_string(pb->port());
+  if (web) serving += ", HTTP on " + config.http_host + ":" + std::to_string(web->port());
+  log::Info(serving);
 
   int sig = 0;
   sigwait(&signals, &sig);
-  std::cerr << "quantad: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", shutting down"
-            << std::endl;
+  log::Info(std::string("quantad: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   if (web) web->Stop();
   if (pb) pb->Stop();
   Status st = (*service)->Close();
   if (!st.ok()) return Fail("error while closing the store: " + st.message(), 1);
-  std::cerr << "quantad: stopped cleanly" << std::endl;
+  log::Info("quantad: stopped cleanly");
   return 0;
 }

@@ -18,6 +18,7 @@
 #ifdef QUANTA_HAVE_RADOS
 #include "storage/backend/rados_backend.h"
 #endif
+#include "service/request_log.h"
 #include "service/stats.h"
 #include "sql/parser.h"
 #include "storage/store.h"
@@ -25,6 +26,12 @@
 namespace quanta::service {
 
 using Clock = std::chrono::steady_clock;
+
+namespace {
+double MillisSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+}  // namespace
 
 std::string_view StatementKindName(StatementKind kind) {
   switch (kind) {
@@ -94,12 +101,19 @@ struct TsService::Impl {
   // the drop lands after it (rows nothing could read, nor delete).
   WriteFence write_fence;
   std::mutex lifecycle_mu;  // one RunLifecycle at a time
+  // RuntimeLimits: read by every request, changed by SetRuntimeLimits (SIGHUP).
+  std::atomic<int64_t> query_timeout_ms;
+  std::atomic<int64_t> max_returned_data_size;
+  std::atomic<int64_t> slow_query_ms;
 
   Impl(const ServiceOptions& o, std::unique_ptr<storage::Store> s)
       : options(o), store(std::move(s)), catalog(std::make_unique<Catalog>(*store)),
         memory(o.memory_limit_bytes),
         gate(o.max_concurrent_queries, o.query_queue_length),
-        scan_pool(ScanPoolThreads(o.scan_threads)) {}
+        scan_pool(ScanPoolThreads(o.scan_threads)),
+        query_timeout_ms(o.query_timeout_ms),
+        max_returned_data_size(o.max_returned_data_size),
+        slow_query_ms(o.slow_query_ms) {}
 
   static size_t ScanPoolThreads(int scan_threads) {
     size_t total = scan_threads > 0 ? static_cast<size_t>(scan_threads)
@@ -283,7 +297,7 @@ struct TsService::Impl {
   }
 
   Clock::time_point QueryDeadline(Clock::time_point from) const {
-    return from + std::chrono::milliseconds(options.query_timeout_ms);
+    return from + std::chrono::milliseconds(query_timeout_ms.load(std::memory_order_relaxed));
   }
 
   Status RunSelect(const sql::SelectStmt& stmt, bool explain, const QueryOptions& qopts,
@@ -325,7 +339,7 @@ struct TsService::Impl {
     stats.queries_running.fetch_add(1);
     exec::ExecOptions eo;
     eo.deadline = slot->deadline();
-    eo.max_returned_data_size = options.max_returned_data_size;
+    eo.max_returned_data_size = max_returned_data_size.load(std::memory_order_relaxed);
     eo.sort_memory_budget_bytes = options.sort_memory_budget_bytes;
     eo.memory = memory_reservation;
     eo.pool = &scan_pool;
@@ -499,6 +513,7 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
 
 Status TsService::Query(std::string_view sql, const QueryOptions& options,
                         QueryOutcome* outcome) {
+  const auto start = Clock::now();
   *outcome = QueryOutcome{};
   Status st = [&]() -> Status {
     auto hold = impl_->Enter();
@@ -522,10 +537,17 @@ Status TsService::Query(std::string_view sql, const QueryOptions& options,
     return impl_->Dispatch(parsed.value(), options, memory, outcome);
   }();
   impl_->stats.Count(Op::kQuery, st.ok());
+  const double ms = MillisSince(start);
+  if (!st.ok()) LogRequestFailure(Op::kQuery, st, ms);
+  const int64_t slow_ms = impl_->slow_query_ms.load(std::memory_order_relaxed);
+  if (slow_ms > 0 && ms >= static_cast<double>(slow_ms)) {
+    LogSlowQuery(sql, ms, outcome->result.rows.size(), st);
+  }
   return st;
 }
 
 Status TsService::Put(std::string_view table_name, std::vector<Row> rows) {
+  const auto start = Clock::now();
   Status st = [&]() -> Status {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
@@ -534,10 +556,12 @@ Status TsService::Put(std::string_view table_name, std::vector<Row> rows) {
     return impl_->WriteRows(*table, rows);
   }();
   impl_->stats.Count(Op::kPut, st.ok());
+  if (!st.ok()) LogRequestFailure(Op::kPut, st, MillisSince(start));
   return st;
 }
 
 Result<std::optional<Row>> TsService::Get(std::string_view table_name, const Row& key) {
+  const auto start = Clock::now();
   auto r = [&]() -> Result<std::optional<Row>> {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
@@ -554,10 +578,12 @@ Result<std::optional<Row>> TsService::Get(std::string_view table_name, const Row
     return got;
   }();
   impl_->stats.Count(Op::kGet, r.ok());
+  if (!r.ok()) LogRequestFailure(Op::kGet, r.error(), MillisSince(start));
   return r;
 }
 
 Status TsService::Delete(std::string_view table_name, const Row& key) {
+  const auto start = Clock::now();
   Status st = [&]() -> Status {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
@@ -576,11 +602,13 @@ Status TsService::Delete(std::string_view table_name, const Row& key) {
     return Status::OK();
   }();
   impl_->stats.Count(Op::kDelete, st.ok());
+  if (!st.ok()) LogRequestFailure(Op::kDelete, st, MillisSince(start));
   return st;
 }
 
 Status TsService::ListKeys(std::string_view table_name,
                            const std::function<Status(std::vector<Row>&&)>& sink) {
+  const auto start = Clock::now();
   Status st = [&]() -> Status {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
@@ -611,11 +639,13 @@ Status TsService::ListKeys(std::string_view table_name,
     return s;
   }();
   impl_->stats.Count(Op::kListKeys, st.ok());
+  if (!st.ok()) LogRequestFailure(Op::kListKeys, st, MillisSince(start));
   return st;
 }
 
 Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
                                                        std::string_view table_name) {
+  const auto start = Clock::now();
   auto r = [&]() -> Result<std::vector<CoverageEntry>> {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
@@ -664,6 +694,7 @@ Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
     return entries;
   }();
   impl_->stats.Count(Op::kCoverage, r.ok());
+  if (!r.ok()) LogRequestFailure(Op::kCoverage, r.error(), MillisSince(start));
   return r;
 }
 
@@ -690,6 +721,20 @@ MemoryAccount& TsService::memory() { return impl_->memory; }
 QueryGate& TsService::gate() { return impl_->gate; }
 
 const ServiceOptions& TsService::options() const { return impl_->options; }
+
+RuntimeLimits TsService::runtime_limits() const {
+  RuntimeLimits l;
+  l.query_timeout_ms = impl_->query_timeout_ms.load();
+  l.max_returned_data_size = impl_->max_returned_data_size.load();
+  l.slow_query_ms = impl_->slow_query_ms.load();
+  return l;
+}
+
+void TsService::SetRuntimeLimits(const RuntimeLimits& limits) {
+  impl_->query_timeout_ms.store(limits.query_timeout_ms);
+  impl_->max_returned_data_size.store(limits.max_returned_data_size);
+  impl_->slow_query_ms.store(limits.slow_query_ms);
+}
 Stats& TsService::stats() { return impl_->stats; }
 storage::Store& TsService::store() { return *impl_->store; }
 

@@ -15,6 +15,7 @@
 
 #include <boost/asio.hpp>
 
+#include "common/log.h"
 #include "service/stats.h"
 #include "service/ts_service.h"
 #include "wire/error_map.h"
@@ -114,6 +115,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
         frames_(server.options.max_frame_bytes),
         in_mem_(server.ConnectionReservation()) {
     session_.client_id = RequestHandler::NewClientId();
+    error_code ec;
+    auto remote = socket_.remote_endpoint(ec);
+    if (!ec) session_.peer = remote.address().to_string() + ":" + std::to_string(remote.port());
   }
 
   void Start() {
@@ -630,7 +634,7 @@ Status PbServer::Start() {
           s.io.run();
           return;
         } catch (const std::exception& e) {
-          std::cerr << "quantad: PB I/O thread: unexpected exception: " << e.what() << std::endl;
+          log::Error(std::string("quantad: PB I/O thread: unexpected exception: ") + e.what());
         }
       }
     });

@@ -26,6 +26,7 @@ namespace quanta::wire::pb {
 // Per-connection state.
 struct Session {
   std::string client_id;  // RpbGetClientIdResp / RpbSetClientIdReq
+  std::string peer;       // "ip:port" of the client, for the service's log lines
 };
 
 // Receives the complete frames (header included) of one reply, in order.
