@@ -329,9 +329,10 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
   return Bad("unknown setting '" + key + "'");
 }
 
-Status LoadConfigFile(ServerConfig* config, const std::string& path) {
+Result<std::vector<FileSetting>> ReadConfigFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Bad("cannot read config file '" + path + "'");
+  std::vector<FileSetting> out;
   std::string line;
   int lineno = 0;
   while (std::getline(in, line)) {
@@ -342,10 +343,35 @@ Status LoadConfigFile(ServerConfig* config, const std::string& path) {
     if (eq == std::string::npos) {
       return Bad(path + ":" + std::to_string(lineno) + ": expected 'key = value'");
     }
-    Status st = ApplySetting(config, t.substr(0, eq), t.substr(eq + 1));
-    if (!st.ok()) return Bad(path + ":" + std::to_string(lineno) + ": " + st.message());
+    out.push_back(FileSetting{Trim(t.substr(0, eq)), Trim(t.substr(eq + 1)), lineno});
+  }
+  return out;
+}
+
+Status ApplyFileSettings(ServerConfig* config, const std::string& path,
+                         const std::vector<FileSetting>& settings) {
+  for (const FileSetting& fs : settings) {
+    Status st = ApplySetting(config, fs.key, fs.value);
+    if (!st.ok()) return Bad(path + ":" + std::to_string(fs.line) + ": " + st.message());
   }
   return Status::OK();
+}
+
+Status LoadConfigFile(ServerConfig* config, const std::string& path) {
+  QUANTA_ASSIGN_OR_RETURN(std::vector<FileSetting> settings, ReadConfigFile(path));
+  return ApplyFileSettings(config, path, settings);
+}
+
+bool IsReloadableKey(const std::string& key) {
+  static const char* const kKeys[] = {
+      "log.level", "log_level", "log.console.level", "log.format", "log.file", "log.slow_query",
+      "riak_kv.query.timeseries.timeout", "timeseries_query_timeout_ms", "query_timeout",
+      "riak_kv.query.timeseries.max_returned_data_size",
+      "timeseries_query_max_returned_data_size", "max_returned_data_size"};
+  for (const char* k : kKeys) {
+    if (key == k) return true;
+  }
+  return false;
 }
 
 std::string UsageText() {

@@ -37,8 +37,26 @@ struct ServerConfig {
 // Applies one `key = value` setting. Unknown keys and bad values are errors (kInvalidArgument).
 Status ApplySetting(ServerConfig* config, const std::string& key, const std::string& value);
 
+// One `key = value` line of a configuration file (trimmed), with its line number.
+struct FileSetting {
+  std::string key;
+  std::string value;
+  int line = 0;
+};
+
+// Reads a config file's settings without applying them.
+Result<std::vector<FileSetting>> ReadConfigFile(const std::string& path);
+
+// Applies settings read from `path` (errors name the file and line).
+Status ApplyFileSettings(ServerConfig* config, const std::string& path,
+                         const std::vector<FileSetting>& settings);
+
 // Reads a config file and applies every setting in it.
 Status LoadConfigFile(ServerConfig* config, const std::string& path);
+
+// True for the keys a running server takes from its configuration file on SIGHUP
+// (docs/operations.md, "SIGHUP"); every other key needs a restart.
+bool IsReloadableKey(const std::string& key);
 
 // Parses "host:port" (IPv4, hostname, or [IPv6]:port).
 Status ParseListen(const std::string& text, std::string* host, uint16_t* port);

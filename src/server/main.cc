@@ -1,6 +1,7 @@
 // quantad: the Quanta server process. Opens the data directory, starts the PB and HTTP
 // listeners, and runs until SIGTERM or SIGINT, then stops the listeners (finishing requests in
-// flight) and closes the store cleanly.
+// flight) and closes the store cleanly. SIGHUP reopens the log file and reloads what can change
+// at run time (server/reload.h); it never stops the server.
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "common/memory.h"
 #include "http/http_server.h"
 #include "server/config.h"
+#include "server/reload.h"
 #include "service/ts_service.h"
 #include "storage/store.h"
 #include "wire/pb/pb_server.h"
@@ -26,6 +28,15 @@ int Fail(const std::string& msg, int code) {
 
 int main(int argc, char** argv) {
   using namespace quanta;
+  // Block the shutdown signals and SIGHUP in every thread (first, so
+  // that a SIGHUP during start-up does not stop the server); the main thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
   auto cl = server::ParseCommandLine(argc, argv);
   if (!cl.ok()) return Fail(cl.error().message(), 2);
   if (cl->help) {
@@ -37,27 +48,27 @@ int main(int argc, char** argv) {
     return 0;
   }
   server::ServerConfig config;
+  server::ReloadState reload;
+  reload.config_file = cl->config_file;
+  reload.flag_settings = cl->settings;
   if (!cl->config_file.empty()) {
-    Status st = server::LoadConfigFile(&config, cl->config_file);
+    auto read = server::ReadConfigFile(cl->config_file);
+    if (!read.ok()) return Fail(read.error().message(), 2);
+    Status st = server::ApplyFileSettings(&config, cl->config_file, *read);
     if (!st.ok()) return Fail(st.message(), 2);
+    reload.file_settings = std::move(read).value();
   }
   for (const auto& [k, v] : cl->settings) {
     Status st = server::ApplySetting(&config, k, v);
     if (!st.ok()) return Fail(st.message(), 2);
   }
   if (Status st = log::Configure(config.log); !st.ok()) return Fail(st.message(), 2);
+  reload.log = config.log;
   config.service.advertised_pb_host = config.pb_host;
   config.service.advertised_pb_port = config.pb_port;
   MemoryAccount::set_trim_threshold(config.memory_trim_threshold_bytes);
   MemoryAccount::ConfigureAllocator(config.malloc_arenas);
 
-  // Block the shutdown signals in every thread; the main thread waits for them below.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
 
   const bool rados = config.service.storage_backend == "rados";
   // Where the data is, for messages.
@@ -113,7 +124,11 @@ int main(int argc, char** argv) {
   log::Info(serving);
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  for (;;) {
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig != SIGHUP) break;
+    server::Reload(&reload, **service);
+  }
   log::Info(std::string("quantad: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   if (web) web->Stop();
   if (pb) pb->Stop();
