@@ -20,6 +20,7 @@
 #include "http/error_map.h"
 #include "http/handlers.h"
 #include "http/router.h"
+#include "service/request_context.h"
 #include "service/stats.h"
 #include "service/ts_service.h"
 
@@ -279,6 +280,7 @@ class Session : public std::enable_shared_from_this<Session> {
       // The gate runs and destroys this callback on its own threads, which Stop() does not wait
       // for: the session reference moves into the posted handler, so that the last one is never
       // dropped there (~Session unregisters, then closes a socket that needs the io_context).
+      service::ScopedRequest context(service::Transport::kHttp, peer_);
       core_.service.AdmitQuery([self = shared_from_this(), request](Result<service::QuerySlot> slot) mutable {
         if (!slot.ok()) {
           auto response = std::make_shared<HttpResponse>(self->core_.handlers.RefuseQuery(slot.error()));

@@ -18,6 +18,8 @@
 #ifdef QUANTA_HAVE_RADOS
 #include "storage/backend/rados_backend.h"
 #endif
+#include "service/metrics.h"
+#include "service/request_context.h"
 #include "service/request_log.h"
 #include "service/stats.h"
 #include "sql/parser.h"
@@ -27,11 +29,6 @@ namespace quanta::service {
 
 using Clock = std::chrono::steady_clock;
 
-namespace {
-double MillisSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-}  // namespace
 
 std::string_view StatementKindName(StatementKind kind) {
   switch (kind) {
@@ -131,6 +128,17 @@ struct TsService::Impl {
     bool ok = !closed;
     return Hold{std::move(lock), ok};
   }
+  // Counts, times and (when it failed) logs one request; returns its milliseconds.
+  double Finish(Op op, const Status& status, Clock::time_point start) {
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+    stats.Count(op, status.ok(), status.ok() ? 0 : status.riak_code());
+    stats.latency[static_cast<size_t>(op)].Record(static_cast<uint64_t>(micros));
+    const double ms = static_cast<double>(micros) / 1000.0;
+    if (!status.ok()) LogRequestFailure(op, status, ms);
+    return ms;
+  }
+
   static Status Closed() { return Status(ErrorCode::kIoError, "the service is shut down"); }
 
   // NOW() is read once per statement, when it is analysed.
@@ -536,11 +544,10 @@ Status TsService::Query(std::string_view sql, const QueryOptions& options,
                    (sql::kParseBytesPerInputByte - sql::kAstBytesPerInputByte));
     return impl_->Dispatch(parsed.value(), options, memory, outcome);
   }();
-  impl_->stats.Count(Op::kQuery, st.ok());
-  const double ms = MillisSince(start);
-  if (!st.ok()) LogRequestFailure(Op::kQuery, st, ms);
+  const double ms = impl_->Finish(Op::kQuery, st, start);
   const int64_t slow_ms = impl_->slow_query_ms.load(std::memory_order_relaxed);
   if (slow_ms > 0 && ms >= static_cast<double>(slow_ms)) {
+    impl_->stats.slow_queries.fetch_add(1, std::memory_order_relaxed);
     LogSlowQuery(sql, ms, outcome->result.rows.size(), st);
   }
   return st;
@@ -555,8 +562,7 @@ Status TsService::Put(std::string_view table_name, std::vector<Row> rows) {
     QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
     return impl_->WriteRows(*table, rows);
   }();
-  impl_->stats.Count(Op::kPut, st.ok());
-  if (!st.ok()) LogRequestFailure(Op::kPut, st, MillisSince(start));
+  impl_->Finish(Op::kPut, st.ok() ? Status::OK() : st, start);
   return st;
 }
 
@@ -577,8 +583,7 @@ Result<std::optional<Row>> TsService::Get(std::string_view table_name, const Row
     if (got->has_value()) impl_->stats.rows_read.fetch_add(1, std::memory_order_relaxed);
     return got;
   }();
-  impl_->stats.Count(Op::kGet, r.ok());
-  if (!r.ok()) LogRequestFailure(Op::kGet, r.error(), MillisSince(start));
+  impl_->Finish(Op::kGet, r.ok() ? Status::OK() : r.error(), start);
   return r;
 }
 
@@ -601,8 +606,7 @@ Status TsService::Delete(std::string_view table_name, const Row& key) {
     if (!*deleted) return Status(ErrorCode::kNotFound, "notfound");
     return Status::OK();
   }();
-  impl_->stats.Count(Op::kDelete, st.ok());
-  if (!st.ok()) LogRequestFailure(Op::kDelete, st, MillisSince(start));
+  impl_->Finish(Op::kDelete, st.ok() ? Status::OK() : st, start);
   return st;
 }
 
@@ -638,8 +642,7 @@ Status TsService::ListKeys(std::string_view table_name,
     }
     return s;
   }();
-  impl_->stats.Count(Op::kListKeys, st.ok());
-  if (!st.ok()) LogRequestFailure(Op::kListKeys, st, MillisSince(start));
+  impl_->Finish(Op::kListKeys, st.ok() ? Status::OK() : st, start);
   return st;
 }
 
@@ -693,8 +696,7 @@ Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
     }
     return entries;
   }();
-  impl_->stats.Count(Op::kCoverage, r.ok());
-  if (!r.ok()) LogRequestFailure(Op::kCoverage, r.error(), MillisSince(start));
+  impl_->Finish(Op::kCoverage, r.ok() ? Status::OK() : r.error(), start);
   return r;
 }
 
@@ -711,7 +713,21 @@ std::vector<schema::TableDefPtr> TsService::ListTables() const {
 }
 
 void TsService::AdmitQuery(QueryGate::Done done) {
-  impl_->gate.AdmitAsync(impl_->QueryDeadline(Clock::now()), std::move(done));
+  // A refusal (overload, or the queue timeout on the gate's timer thread) is this request's
+  // answer: count and log it with the caller's transport and peer.
+  const auto start = Clock::now();
+  const RequestContext caller = CurrentRequest();
+  Impl* impl = impl_.get();
+  impl_->gate.AdmitAsync(
+      impl_->QueryDeadline(start),
+      [impl, start, transport = caller.transport, peer = std::string(caller.peer),
+       done = std::move(done)](Result<QuerySlot> slot) {
+        if (!slot.ok()) {
+          ScopedRequest context(transport, peer);
+          impl->Finish(Op::kQuery, slot.error(), start);
+        }
+        done(std::move(slot));
+      });
 }
 
 MemoryReservation TsService::NewReservation() {
@@ -721,6 +737,30 @@ MemoryAccount& TsService::memory() { return impl_->memory; }
 QueryGate& TsService::gate() { return impl_->gate; }
 
 const ServiceOptions& TsService::options() const { return impl_->options; }
+
+std::string TsService::StatsJson() {
+  const storage::StoreStats storage = impl_->store->Stats();
+  return impl_->stats.ToJson(&storage);
+}
+
+std::string TsService::MetricsText() {
+  const storage::StoreStats storage = impl_->store->Stats();
+  MetricsInputs in;
+  in.stats = &impl_->stats;
+  in.storage = &storage;
+  in.queries_running = impl_->gate.running();
+  in.queries_queued = impl_->gate.waiting();
+  in.query_slots = impl_->options.max_concurrent_queries;
+  in.query_queue_capacity = impl_->options.query_queue_length;
+  in.query_overloads = impl_->gate.overloads();
+  in.query_queue_timeouts = impl_->gate.timeouts();
+  in.list_keys_streams = impl_->list_keys_running.load();
+  in.memory_used_bytes = impl_->memory.used();
+  in.memory_peak_bytes = impl_->memory.peak();
+  in.memory_limit_bytes = impl_->memory.limit();
+  in.memory_refusals = impl_->memory.refusals();
+  return RenderMetrics(in);
+}
 
 RuntimeLimits TsService::runtime_limits() const {
   RuntimeLimits l;

@@ -192,6 +192,10 @@ class TsService {
   RuntimeLimits runtime_limits() const;
   void SetRuntimeLimits(const RuntimeLimits& limits);
   Stats& stats();
+  // GET /stats (JSON) and GET /metrics (Prometheus text, service/metrics.h): the counters with
+  // the store's, the query gate's and the memory account's figures.
+  std::string StatsJson();
+  std::string MetricsText();
   storage::Store& store();
 
   // Runs the data lifecycle once, as the background thread does every storage.expiry_interval

@@ -16,6 +16,7 @@
 #include <boost/asio.hpp>
 
 #include "common/log.h"
+#include "service/request_context.h"
 #include "service/stats.h"
 #include "service/ts_service.h"
 #include "wire/error_map.h"
@@ -285,6 +286,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       // Admission before work: the query reaches the worker pool only with a slot; overload
       // and the queue timeout are answered from here.
       server_.AdmissionStarted();
+      service::ScopedRequest context(
+          code == code::kTsTtbMsg ? service::Transport::kTtb : service::Transport::kPb,
+          session_.peer);
       server_.service.AdmitQuery(
           [self = shared_from_this(), code, payload](Result<service::QuerySlot> slot) mutable {
             if (slot.ok()) {
