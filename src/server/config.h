@@ -32,10 +32,31 @@ struct ServerConfig {
   int threads = 0;  // 0 = hardware concurrency
   // Logging (common/log.h): log.level, log.format, log.file.
   log::Options log;
+  // Keys of Riak's riak.conf the configuration file held that Quanta does not use, in file
+  // order without repeats (logged once at start).
+  std::vector<std::string> ignored_riak_keys;
 };
 
 // Applies one `key = value` setting. Unknown keys and bad values are errors (kInvalidArgument).
 Status ApplySetting(ServerConfig* config, const std::string& key, const std::string& value);
+
+// One configuration key as --help and docs/configuration.md list it (the one table both are
+// checked against: config_test.cc compares it with the docs and with ApplySetting).
+struct KeyDoc {
+  const char* key;
+  std::vector<const char*> aliases;
+  const char* default_text;  // as shown; not always a value (e.g. "(empty)")
+  const char* meaning;       // one line
+};
+const std::vector<KeyDoc>& ConfigKeys();
+// True for a key or alias of ConfigKeys().
+bool IsKnownKey(const std::string& key);
+
+// True for a key of Riak's riak.conf that Quanta does not use (a known Riak namespace such as
+// `ring_size`, `anti_entropy`, `search.*`, `riak_kv.*`, `leveldb.*`, `log.console.*`): a
+// configuration file that holds one is accepted and the key reported as ignored. Any other
+// unknown key is an error, so that a typo in a Quanta key still stops the server.
+bool IsIgnoredRiakKey(const std::string& key);
 
 // One `key = value` line of a configuration file (trimmed), with its line number.
 struct FileSetting {

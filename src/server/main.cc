@@ -64,6 +64,12 @@ int main(int argc, char** argv) {
   }
   if (Status st = log::Configure(config.log); !st.ok()) return Fail(st.message(), 2);
   reload.log = config.log;
+  if (!config.ignored_riak_keys.empty()) {
+    std::string keys;
+    for (const auto& k : config.ignored_riak_keys) keys += (keys.empty() ? "" : ", ") + k;
+    log::Info("quantad: " + std::to_string(config.ignored_riak_keys.size()) +
+              " riak.conf key(s) have no meaning for Quanta and are ignored: " + keys);
+  }
   config.service.advertised_pb_host = config.pb_host;
   config.service.advertised_pb_port = config.pb_port;
   MemoryAccount::set_trim_threshold(config.memory_trim_threshold_bytes);

@@ -51,6 +51,7 @@ ReloadReport Reload(ReloadState* state, service::TsService& service) {
   for (const auto& [k, v] : LastValues(*read)) diff[k].second = v;
   for (const auto& [k, values] : diff) {
     if (values.first == values.second) continue;
+    if (!IsKnownKey(k)) continue;  // a Riak key Quanta ignores
     (IsReloadableKey(k) ? report.applied : report.needs_restart).push_back(k);
   }
 
