@@ -28,6 +28,7 @@ struct HttpRequest {
   std::string body;      // consumed by the handler (put bodies are decoded in place)
   std::string url_base;  // "http://<host>:<port>" of this listener, for list_keys URLs
   std::string peer;      // "ip:port" of the client, for the service's log lines
+  std::string authorization;  // the Authorization header, if any
   // The request's share of the memory account: the body (body_charged bytes of it), decoded
   // rows, the result set and the encoded answer are reserved here.
   MemoryReservation memory;
@@ -81,6 +82,7 @@ class Handlers {
   HttpResponse GetKey(const Route& route);
   HttpResponse DeleteKey(const Route& route);
   HttpResponse ListKeys(const Route& route, HttpRequest& request, StreamSink& sink);
+  HttpResponse Admin(const Route& route, HttpRequest& request);
 
   service::TsService& service_;
   const int max_list_keys_streams_;

@@ -263,6 +263,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request->body = std::move(message.body());
     request->url_base = url_base_;
     request->peer = peer_;
+    if (auto auth = message.find(bhttp::field::authorization); auth != message.end()) {
+      request->authorization = std::string(auth->value());
+    }
     request->memory = std::move(request_memory_);
     request->body_charged = body_charged_;
     body_charged_ = 0;

@@ -10,6 +10,7 @@
 //   GET    /ts/<v>/tables/<t>/keys/<c>/<v>... -> kGetKey
 //   DELETE /ts/<v>/tables/<t>/keys/<c>/<v>... -> kDeleteKey
 //   GET    /ts/<v>/tables/<t>/list_keys       -> kListKeys
+//   POST   /admin/v1/<command>                -> kAdmin      (quanta-admin; table = command)
 // Any other method on these paths -> 405; any other path -> 404.
 //
 // Pure; thread-safe.
@@ -37,11 +38,13 @@ enum class RouteKind : uint8_t {
   kGetKey,
   kDeleteKey,
   kListKeys,
+  kAdmin,
 };
 
 struct Route {
   RouteKind kind = RouteKind::kPing;
-  std::string table;                  // percent-decoded; empty for kPing/kStats/kMetrics/kQuery
+  std::string table;                  // percent-decoded; empty for kPing/kStats/kMetrics/kQuery;
+                                      // the command for kAdmin
   std::vector<std::string> key_path;  // percent-decoded path elements after ".../keys/"
   QueryParams params;                 // decoded query-string parameters, in order
 };

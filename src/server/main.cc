@@ -3,6 +3,7 @@
 // flight) and closes the store cleanly. SIGHUP reopens the log file and reloads what can change
 // at run time (server/reload.h); it never stops the server.
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "common/log.h"
 #include "common/memory.h"
+#include "common/version.h"
 #include "http/http_server.h"
 #include "server/config.h"
 #include "server/reload.h"
@@ -44,7 +46,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cl->version) {
-    std::cout << "quantad 0.1.0 (Riak TS 1.5.2 compatible)\n";
+    std::cout << "quantad " << kQuantaVersion << " (Riak TS 1.5.2 compatible)\n";
     return 0;
   }
   server::ServerConfig config;
@@ -92,6 +94,20 @@ int main(int argc, char** argv) {
                  std::to_string(config.service.min_free_space_bytes >> 20) +
                  " MiB): serving reads, refusing writes with 'disk full' until space returns" +
                  (ss.read_only ? " (opened read-only, reopens by itself)" : ""));
+  }
+
+  // The admin channel's token (service/admin.h) lives in the data directory, also in RADOS
+  // mode (where the directory holds nothing else). Without it quanta-admin cannot connect; the
+  // server still serves.
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(config.service.data_dir, ec);
+    auto token = service::LoadOrCreateAdminToken(config.service.data_dir);
+    if (token.ok()) {
+      (*service)->admin().set_token(std::move(token).value());
+    } else {
+      log::Warning("quantad: admin commands are off: " + token.error().message());
+    }
   }
 
   std::unique_ptr<wire::pb::PbServer> pb;

@@ -19,6 +19,7 @@
 #include "common/value.h"
 #include "schema/expiry.h"
 #include "schema/table_def.h"
+#include "service/admin.h"
 #include "service/query_gate.h"
 
 namespace quanta::storage {
@@ -196,6 +197,8 @@ class TsService {
   // the store's, the query gate's and the memory account's figures.
   std::string StatsJson();
   std::string MetricsText();
+  // The operator's commands (service/admin.h); "status" is registered by the service itself.
+  AdminCommands& admin();
   storage::Store& store();
 
   // Runs the data lifecycle once, as the background thread does every storage.expiry_interval
