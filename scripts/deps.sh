@@ -8,7 +8,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config
       librocksdb-dev libboost-dev rapidjson-dev libssl-dev openssl libreadline-dev libzstd-dev
-      libgtest-dev libgmock-dev libbenchmark-dev
+      libgtest-dev libgmock-dev libbenchmark-dev libspdlog-dev libfmt-dev prometheus
       clang libclang-rt-14-dev
       tmux curl
       dpkg-dev lintian help2man debootstrap zstd iproute2 systemd-container

@@ -6,6 +6,7 @@
 #include "http/json_codec.h"
 #include "http/key_path.h"
 #include "http/url_codec.h"
+#include "service/request_context.h"
 #include "service/stats.h"
 #include "service/ts_service.h"
 
@@ -78,11 +79,11 @@ Handlers::Handlers(service::TsService& service, int max_list_keys_streams)
 HttpResponse Handlers::RefuseQuery(const Status& status) {
   ErrorContext context;
   context.endpoint = Endpoint::kQuery;
-  service_.stats().Count(service::Op::kQuery, /*ok=*/false);
-  return Error(MapStatus(status, context));
+  return Error(MapStatus(status, context));  // TsService::AdmitQuery counted and logged it
 }
 
 HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
+  service::ScopedRequest context(service::Transport::kHttp, request.peer);
   Route route;
   if (auto error = ParseRoute(request.method, request.target, &route)) return Error(*error);
 
@@ -108,14 +109,10 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
   switch (route.kind) {
     case RouteKind::kPing:
       return Ok(kText, "OK");
-    case RouteKind::kStats: {
-      const storage::StoreStats storage = service_.store().Stats();
-      return Ok(kJson, service_.stats().ToJson(&storage));
-    }
-    case RouteKind::kMetrics: {
-      const storage::StoreStats storage = service_.store().Stats();
-      return Ok("text/plain; version=0.0.4", service_.stats().ToPrometheus(&storage));
-    }
+    case RouteKind::kStats:
+      return Ok(kJson, service_.StatsJson());
+    case RouteKind::kMetrics:
+      return Ok("text/plain; version=0.0.4", service_.MetricsText());
     case RouteKind::kQuery:
       response = Query(request);
       break;

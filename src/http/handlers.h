@@ -27,6 +27,7 @@ struct HttpRequest {
   std::string target;    // as received: path plus optional "?query"
   std::string body;      // consumed by the handler (put bodies are decoded in place)
   std::string url_base;  // "http://<host>:<port>" of this listener, for list_keys URLs
+  std::string peer;      // "ip:port" of the client, for the service's log lines
   std::string authorization;  // the Authorization header, if any
   bool tls = false;           // arrived on the HTTPS listener
   std::string peer_ip;        // the client's address (security sources)

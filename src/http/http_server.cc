@@ -21,6 +21,7 @@
 #include "http/error_map.h"
 #include "http/handlers.h"
 #include "http/router.h"
+#include "service/request_context.h"
 #include "service/stats.h"
 #include "service/ts_service.h"
 
@@ -172,8 +173,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!registered_) return;  // stopping: the socket closes with this object
     url_base_ = MakeUrlBase();
     beast::error_code ec;
-    auto peer = stream_.socket().remote_endpoint(ec);
-    if (!ec) peer_ip_ = peer.address().to_string();
+    auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+      peer_ip_ = remote.address().to_string();
+      peer_ = peer_ip_ + ":" + std::to_string(remote.port());
+    }
     if (stream_.tls()) {
       net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
         self->stream_.expires_after(std::chrono::seconds(self->core_.options.request_timeout_seconds));
@@ -319,6 +323,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request->url_base = url_base_;
     request->tls = stream_.tls();
     request->peer_ip = peer_ip_;
+    request->peer = peer_;
     if (auto auth = message.find(bhttp::field::authorization); auth != message.end()) {
       request->authorization = std::string(auth->value());
     }
@@ -339,6 +344,7 @@ class Session : public std::enable_shared_from_this<Session> {
       // The gate runs and destroys this callback on its own threads, which Stop() does not wait
       // for: the session reference moves into the posted handler, so that the last one is never
       // dropped there (~Session unregisters, then closes a socket that needs the io_context).
+      service::ScopedRequest context(service::Transport::kHttp, peer_);
       core_.service.AdmitQuery([self = shared_from_this(), request](Result<service::QuerySlot> slot) mutable {
         if (!slot.ok()) {
           auto response = std::make_shared<HttpResponse>(self->core_.handlers.RefuseQuery(slot.error()));
@@ -454,6 +460,7 @@ class Session : public std::enable_shared_from_this<Session> {
   MemoryReservation response_memory_;
   ServerCore& core_;
   std::string url_base_;
+  std::string peer_;  // "ip:port" of the client
   bool registered_ = false;
   // Strand-only state.
   bool idle_ = true;   // waiting for the next request's header

@@ -62,6 +62,123 @@ Result<int> ParseTimezone(const std::string& v) {
 
 }  // namespace
 
+// Every key, its aliases, default and meaning: the source of --help and of the keys
+// docs/configuration.md must list (config_test.cc checks both ways).
+const std::vector<KeyDoc>& ConfigKeys() {
+  static const std::vector<KeyDoc> keys = {
+      {"data_dir", {"platform_data_dir"}, "./data", "data directory (created if missing)"},
+      {"pb_listen", {"listener.protobuf.internal"}, "127.0.0.1:8087", "PB/TTB listener HOST:PORT"},
+      {"http_listen", {"listener.http.internal"}, "127.0.0.1:8098", "HTTP listener HOST:PORT"},
+      {"pb_enabled", {}, "on", "on/off: the PB/TTB listener"},
+      {"http_enabled", {}, "on", "on/off: the HTTP listener"},
+      {"riak_kv.query.timeseries.timeout", {"query_timeout", "timeseries_query_timeout_ms"}, "10s",
+       "query timeout (1013); unitless = ms"},
+      {"riak_kv.query.timeseries.max_quanta_span",
+       {"max_quanta_span", "timeseries_query_max_quanta_span"}, "5000",
+       "quanta a query may span (1025)"},
+      {"riak_kv.query.timeseries.max_concurrent_queries",
+       {"max_concurrent_queries", "timeseries_max_concurrent_queries"}, "3",
+       "SQL requests running at once"},
+      {"riak_kv.query.maximum_query_queue_length",
+       {"query_queue_length", "riak_kv.query.timeseries.maximum_query_queue_length",
+        "timeseries_query_queue_length"},
+       "15", "SQL requests waiting for a slot; beyond: overload"},
+      {"riak_kv.query.timeseries.max_returned_data_size",
+       {"max_returned_data_size", "timeseries_query_max_returned_data_size"}, "10000000",
+       "projected result size limit in bytes (1022)"},
+      {"riak_kv.query.timeseries.max_running_fsms",
+       {"max_running_fsms", "timeseries_query_max_running_fsms"}, "20",
+       "accepted for compatibility (single node)"},
+      {"object.size.maximum", {"max_object_size"}, "500KB", "largest row accepted"},
+      {"sort_memory_budget", {"riak_kv.query.timeseries.qbuf_soft_watermark"}, "256MB",
+       "memory an ORDER BY may buffer (1023 beyond)"},
+      {"timezone", {}, "+00:00", "zone for ISO 8601 strings without one"},
+      {"storage.sync", {"sync"}, "off", "fsync every acknowledged write (group commit)"},
+      {"storage.block_cache_mb", {}, "256", "RocksDB block cache, MB"},
+      {"storage.write_buffer_mb", {}, "32", "RocksDB memtable size, MB"},
+      {"storage.idle_compaction", {}, "2s", "merge into one sorted run once writes pause this long (0 = never)"},
+      {"storage.min_free_space", {}, "128MB", "writes refused with 'disk full' below this free space (0 = off)"},
+      {"storage.chunk_rows", {}, "8192", "rows per sealed chunk at most (256 to 65536)"},
+      {"storage.seal_idle", {}, "1s", "seal a partition's head rows after this long without a write"},
+      {"storage.compression", {}, "zstd", "zstd, lz4, snappy or none"},
+      {"storage.backend", {}, "rocksdb", "rocksdb (embedded) or rados (Ceph pool)"},
+      {"rados.conf", {}, "(librados' default search)", "path of the ceph.conf naming the monitors"},
+      {"rados.pool", {}, "(none; required with rados)", "the RADOS pool the data lives in"},
+      {"rados.user", {}, "admin", "the cephx id (without client.)"},
+      {"rados.namespace", {}, "(empty)", "RADOS namespace inside the pool"},
+      {"rados.op_timeout", {}, "10s", "bound on every RADOS operation (1013 beyond)"},
+      {"cluster.peers", {}, "(empty)", "PB HOST:PORT of every coordinator (coverage API)"},
+      {"leveldb.expiration", {}, "off", "expiry for tables whose expiration property does not say otherwise"},
+      {"leveldb.expiration.retention_time", {}, "unlimited", "how long rows are kept (e.g. 5h, 8d9h, 2w)"},
+      {"leveldb.expiration.mode", {}, "whole_file", "whole_file or normal (accepted for compatibility)"},
+      {"storage.expiry_interval", {}, "1m", "how often expired quanta are removed"},
+      {"nodename", {}, "quanta@127.0.0.1", "node name shown in EXPLAIN's coverage plan"},
+      {"pb.max_frame_bytes", {}, "64MB", "larger PB frames: error, connection closed"},
+      {"pb.idle_timeout", {}, "3600s", "idle PB connections are closed"},
+      {"pb.read_timeout", {}, "30s", "a started PB frame must be complete within this"},
+      {"pb.write_timeout", {}, "30s", "a PB client taking none of a reply this long is disconnected"},
+      {"http.max_body_bytes", {}, "64MB", "larger HTTP bodies get 413"},
+      {"http.request_timeout", {}, "60s", "an HTTP request must arrive within this of its first byte"},
+      {"http.write_timeout", {}, "30s", "an HTTP client taking none of a response this long is disconnected"},
+      {"tls.certfile", {"ssl.certfile"}, "(none)", "PEM certificate chain for PB STARTTLS and HTTPS"},
+      {"tls.keyfile", {"ssl.keyfile"}, "(none)", "its PEM private key"},
+      {"tls.cacertfile", {"ssl.cacertfile"}, "(none)", "CA certificates for client certificates"},
+      {"https.listen", {"listener.https.internal"}, "(off)", "HOST:PORT of the HTTPS listener"},
+      {"memory.limit", {}, "512MB", "memory all requests together may hold"},
+      {"memory.request_limit", {}, "256MB", "memory one request may hold"},
+      {"memory.malloc_arenas", {}, "0 (2 x cores)", "most malloc arenas (MALLOC_ARENA_MAX wins)"},
+      {"memory.trim_threshold", {}, "64MB", "give free heap back to the OS after this much was released (0 = never)"},
+      {"query.scan_threads", {}, "0 (cores)", "threads one SELECT scans its quanta with (1 = serial)"},
+      {"query.max_statement_bytes", {}, "1MB", "longest SQL statement"},
+      {"list_keys.max_concurrent", {}, "4", "key listings streaming at once; beyond: overload"},
+      {"threads", {}, "0 (cores)", "I/O threads per listener"},
+      {"log.level", {"log_level", "log.console.level"}, "info", "debug, info, warning or error (SIGHUP reloads)"},
+      {"log.format", {}, "text", "text or json (one JSON object a line)"},
+      {"log.file", {}, "(empty: standard error)", "file the log is appended to; reopened on SIGHUP"},
+      {"log.slow_query", {}, "1s", "log statements running at least this long (0 = off; SIGHUP reloads)"},
+  };
+  return keys;
+}
+
+bool IsKnownKey(const std::string& key) {
+  for (const KeyDoc& k : ConfigKeys()) {
+    if (key == k.key) return true;
+    for (const char* a : k.aliases) {
+      if (key == a) return true;
+    }
+  }
+  return false;
+}
+
+bool IsIgnoredRiakKey(const std::string& key) {
+  // Whole names and namespaces of Riak KV 2.x / Riak TS 1.x riak.conf (cuttlefish schemas of
+  // riak, riak_kv, riak_core, riak_api, eleveldb, bitcask, yokozuna, lager, riak_control,
+  // riak_sysmon, erlang vm, riak_repl). Quanta's own namespaces (storage., memory., query.,
+  // pb., http., rados., log. other than Riak's log.console/error/syslog/crash) are not here:
+  // an unknown key there is a typo and an error.
+  static const char* const kNames[] = {
+      "anti_entropy", "bitcask", "buckets", "check_crl", "dtrace", "distributed_cookie",
+      "handoff", "honor_cipher_order", "jmx", "leveled", "metadata_cache_size", "nodename",
+      "platform_bin_dir", "platform_data_dir", "platform_etc_dir", "platform_lib_dir",
+      "platform_log_dir", "riak_control", "ring_size", "sasl", "search", "secure_referer_check",
+      "storage_backend", "strong_consistency", "transfer_limit", "vnode_management_timer",
+      "max_concurrent_requests", "tictacaae_active", "delete_mode", "ring", "mdc",
+      "retry_put_coordinator_failure", "background_manager", "consistent", "ssl",
+      "tls_protocols", "protobuf", "listener", "object", "riak_kv", "leveldb", "erlang",
+      "runtime_health", "multi_backend", "datatypes", "javascript", "ensemble", "cluster.job",
+      "log.console", "log.error", "log.syslog", "log.crash", "log.journal", "sysmon",
+      "riak_repl", "yokozuna", "handoff_concurrency", "write_once_path", "hinted_handoff",
+      "fallback", "ttaaefs", "node_confirms", "participate_in_coverage", "warn_on_ring_resize",
+      "vm", "aae", "worker_pool_size", "counters", "bucket_types", "netsplit_detection"};
+  for (const char* n : kNames) {
+    const size_t len = std::char_traits<char>::length(n);
+    if (key.compare(0, len, n) == 0 && (key.size() == len || key[len] == '.' || key[len] == '_')) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Result<int64_t> ParseDurationMs(const std::string& text, int64_t default_unit_ms) {
   std::string t = Trim(text);
   size_t i = 0;
@@ -133,6 +250,8 @@ Status ParseListen(const std::string& text, std::string* host, uint16_t* port) {
 Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::string& raw_value) {
   const std::string key = Trim(raw_key);
   const std::string v = Trim(raw_value);
+  // The table (ConfigKeys) decides which keys exist, so that --help and the docs cannot miss one.
+  if (!IsKnownKey(key)) return Bad("unknown setting '" + key + "'");
   auto& s = c->service;
   auto set_int = [&](auto* field, int64_t min, int64_t max) -> Status {
     QUANTA_ASSIGN_OR_RETURN(int64_t n, ParseInt(key, v, min, max));
@@ -322,13 +441,24 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
     return Status::OK();
   }
   if (key == "threads") return set_int(&c->threads, 0, 1024);
-  if (key == "log_level") { c->log_level = v; return Status::OK(); }
+  if (key == "log.level" || key == "log_level" || key == "log.console.level") {
+    QUANTA_ASSIGN_OR_RETURN(c->log.level, log::ParseLevel(v));
+    return Status::OK();
+  }
+  if (key == "log.format") { QUANTA_ASSIGN_OR_RETURN(c->log.format, log::ParseFormat(v)); return Status::OK(); }
+  if (key == "log.file") { c->log.file = v; return Status::OK(); }
+  if (key == "log.slow_query") {
+    QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v));
+    s.slow_query_ms = ms;
+    return Status::OK();
+  }
   return Bad("unknown setting '" + key + "'");
 }
 
-Status LoadConfigFile(ServerConfig* config, const std::string& path) {
+Result<std::vector<FileSetting>> ReadConfigFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Bad("cannot read config file '" + path + "'");
+  std::vector<FileSetting> out;
   std::string line;
   int lineno = 0;
   while (std::getline(in, line)) {
@@ -339,29 +469,92 @@ Status LoadConfigFile(ServerConfig* config, const std::string& path) {
     if (eq == std::string::npos) {
       return Bad(path + ":" + std::to_string(lineno) + ": expected 'key = value'");
     }
-    Status st = ApplySetting(config, t.substr(0, eq), t.substr(eq + 1));
-    if (!st.ok()) return Bad(path + ":" + std::to_string(lineno) + ": " + st.message());
+    FileSetting fs{Trim(t.substr(0, eq)), Trim(t.substr(eq + 1)), lineno};
+    // riak.conf's substitutions: `$(platform_data_dir)/leveldb` takes the value an earlier
+    // line gave platform_data_dir (a name never set is left as written).
+    for (size_t at = fs.value.find("$("); at != std::string::npos;
+         at = fs.value.find("$(", at + 1)) {
+      size_t close = fs.value.find(')', at);
+      if (close == std::string::npos) break;
+      const std::string name = fs.value.substr(at + 2, close - at - 2);
+      for (auto it = out.rbegin(); it != out.rend(); ++it) {
+        if (it->key == name) {
+          fs.value.replace(at, close - at + 1, it->value);
+          break;
+        }
+      }
+    }
+    out.push_back(std::move(fs));
+  }
+  return out;
+}
+
+Status ApplyFileSettings(ServerConfig* config, const std::string& path,
+                         const std::vector<FileSetting>& settings) {
+  for (const FileSetting& fs : settings) {
+    if (!IsKnownKey(fs.key) && IsIgnoredRiakKey(fs.key)) {
+      auto& ignored = config->ignored_riak_keys;
+      if (std::find(ignored.begin(), ignored.end(), fs.key) == ignored.end()) {
+        ignored.push_back(fs.key);
+      }
+      continue;
+    }
+    Status st = ApplySetting(config, fs.key, fs.value);
+    if (!st.ok()) return Bad(path + ":" + std::to_string(fs.line) + ": " + st.message());
   }
   return Status::OK();
 }
 
+Status LoadConfigFile(ServerConfig* config, const std::string& path) {
+  QUANTA_ASSIGN_OR_RETURN(std::vector<FileSetting> settings, ReadConfigFile(path));
+  return ApplyFileSettings(config, path, settings);
+}
+
+bool IsReloadableKey(const std::string& key) {
+  static const char* const kKeys[] = {
+      "log.level", "log_level", "log.console.level", "log.format", "log.file", "log.slow_query",
+      "riak_kv.query.timeseries.timeout", "timeseries_query_timeout_ms", "query_timeout",
+      "riak_kv.query.timeseries.max_returned_data_size",
+      "timeseries_query_max_returned_data_size", "max_returned_data_size"};
+  for (const char* k : kKeys) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
 std::string UsageText() {
-  return R"(Usage: quantad [options]
+  std::string out = R"(Usage: quantad [options]
 
 Quanta: a Riak TS compatible time-series database server.
 
 Options:
-  --data-dir DIR          data directory (default ./data)
-  --pb-listen HOST:PORT   Protocol Buffers listener (default 127.0.0.1:8087)
-  --http-listen HOST:PORT HTTP listener (default 127.0.0.1:8098)
-  --config FILE           configuration file (key = value lines; see docs/configuration.md)
-  --set KEY=VALUE         any configuration setting (repeatable; overrides the file)
-  --sync                  fsync every acknowledged write (group commit)
-  --help                  show this help and exit
+  --data-dir DIR          data directory (the key data_dir)
+  --pb-listen HOST:PORT   Protocol Buffers listener (pb_listen)
+  --http-listen HOST:PORT HTTP listener (http_listen)
+  --config FILE, -c FILE  configuration file: key = value lines, # comments; a Riak riak.conf
+                          works as it is (Riak keys Quanta does not use are listed once, ignored)
+  --set KEY=VALUE         any configuration key below (repeatable; overrides the file)
+  --sync                  fsync every acknowledged write (storage.sync = on)
+  --help, -h              show this help and exit
   --version               show the version and exit
 
-Flags override the configuration file, which overrides the defaults.
+Flags override the configuration file, which overrides the defaults. SIGHUP reopens log.file
+and reloads log.*, the query timeout and max_returned_data_size from the file.
+Durations take ms, s, m, h or d; sizes B, KB, MB or GB.
+
+Configuration keys (aliases in parentheses) [default]:
 )";
+  for (const KeyDoc& k : ConfigKeys()) {
+    std::string line = "  " + std::string(k.key);
+    if (!k.aliases.empty()) {
+      line += " (";
+      for (size_t i = 0; i < k.aliases.size(); ++i) line += (i ? ", " : "") + std::string(k.aliases[i]);
+      line += ")";
+    }
+    line += " [" + std::string(k.default_text) + "]";
+    out += line + "\n      " + k.meaning + "\n";
+  }
+  return out;
 }
 
 Result<CommandLine> ParseCommandLine(int argc, char** argv) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/log.h"
 #include "common/status.h"
 #include "service/ts_service.h"
 
@@ -29,7 +30,6 @@ struct ServerConfig {
   int64_t memory_trim_threshold_bytes = 64LL << 20;  // malloc_trim after this much is released
   int malloc_arenas = 0;                             // glibc malloc arenas; 0 = 2 x cores
   int threads = 0;  // 0 = hardware concurrency
-  std::string log_level = "info";
   // Security (docs/security.md): PEM files for STARTTLS on PB and for the HTTPS listener.
   std::string tls_certfile;    // tls.certfile (Riak: ssl.certfile)
   std::string tls_keyfile;     // tls.keyfile (Riak: ssl.keyfile)
@@ -37,13 +37,54 @@ struct ServerConfig {
   bool https_enabled = false;  // https.listen (Riak: listener.https.internal)
   std::string https_host = "127.0.0.1";
   uint16_t https_port = 8443;
+  // Logging (common/log.h): log.level, log.format, log.file.
+  log::Options log;
+  // Keys of Riak's riak.conf the configuration file held that Quanta does not use, in file
+  // order without repeats (logged once at start).
+  std::vector<std::string> ignored_riak_keys;
 };
 
 // Applies one `key = value` setting. Unknown keys and bad values are errors (kInvalidArgument).
 Status ApplySetting(ServerConfig* config, const std::string& key, const std::string& value);
 
+// One configuration key as --help and docs/configuration.md list it (the one table both are
+// checked against: config_test.cc compares it with the docs and with ApplySetting).
+struct KeyDoc {
+  const char* key;
+  std::vector<const char*> aliases;
+  const char* default_text;  // as shown; not always a value (e.g. "(empty)")
+  const char* meaning;       // one line
+};
+const std::vector<KeyDoc>& ConfigKeys();
+// True for a key or alias of ConfigKeys().
+bool IsKnownKey(const std::string& key);
+
+// True for a key of Riak's riak.conf that Quanta does not use (a known Riak namespace such as
+// `ring_size`, `anti_entropy`, `search.*`, `riak_kv.*`, `leveldb.*`, `log.console.*`): a
+// configuration file that holds one is accepted and the key reported as ignored. Any other
+// unknown key is an error, so that a typo in a Quanta key still stops the server.
+bool IsIgnoredRiakKey(const std::string& key);
+
+// One `key = value` line of a configuration file (trimmed), with its line number.
+struct FileSetting {
+  std::string key;
+  std::string value;
+  int line = 0;
+};
+
+// Reads a config file's settings without applying them.
+Result<std::vector<FileSetting>> ReadConfigFile(const std::string& path);
+
+// Applies settings read from `path` (errors name the file and line).
+Status ApplyFileSettings(ServerConfig* config, const std::string& path,
+                         const std::vector<FileSetting>& settings);
+
 // Reads a config file and applies every setting in it.
 Status LoadConfigFile(ServerConfig* config, const std::string& path);
+
+// True for the keys a running server takes from its configuration file on SIGHUP
+// (docs/operations.md, "SIGHUP"); every other key needs a restart.
+bool IsReloadableKey(const std::string& key);
 
 // Parses "host:port" (IPv4, hostname, or [IPv6]:port).
 Status ParseListen(const std::string& text, std::string* host, uint16_t* port);

@@ -1,6 +1,7 @@
 // quantad: the Quanta server process. Opens the data directory, starts the PB and HTTP
 // listeners, and runs until SIGTERM or SIGINT, then stops the listeners (finishing requests in
-// flight) and closes the store cleanly.
+// flight) and closes the store cleanly. SIGHUP reopens the log file and reloads what can change
+// at run time (server/reload.h); it never stops the server.
 #include <csignal>
 #include <filesystem>
 #include <cstdio>
@@ -8,11 +9,13 @@
 #include <memory>
 #include <pthread.h>
 
+#include "common/log.h"
 #include "common/memory.h"
 #include "common/version.h"
 #include "http/http_server.h"
 #include "server/config.h"
 #include "server/sd_notify.h"
+#include "server/reload.h"
 #include "service/ts_service.h"
 #include "storage/store.h"
 #include "wire/pb/pb_server.h"
@@ -20,7 +23,7 @@
 namespace {
 
 int Fail(const std::string& msg, int code) {
-  std::cerr << "quantad: " << msg << "\n";
+  quanta::log::Error("quantad: " + msg);
   return code;
 }
 
@@ -28,6 +31,15 @@ int Fail(const std::string& msg, int code) {
 
 int main(int argc, char** argv) {
   using namespace quanta;
+  // Block the shutdown signals and SIGHUP in every thread (first, so
+  // that a SIGHUP during start-up does not stop the server); the main thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
   auto cl = server::ParseCommandLine(argc, argv);
   if (!cl.ok()) return Fail(cl.error().message(), 2);
   if (cl->help) {
@@ -39,26 +51,33 @@ int main(int argc, char** argv) {
     return 0;
   }
   server::ServerConfig config;
+  server::ReloadState reload;
+  reload.config_file = cl->config_file;
+  reload.flag_settings = cl->settings;
   if (!cl->config_file.empty()) {
-    Status st = server::LoadConfigFile(&config, cl->config_file);
+    auto read = server::ReadConfigFile(cl->config_file);
+    if (!read.ok()) return Fail(read.error().message(), 2);
+    Status st = server::ApplyFileSettings(&config, cl->config_file, *read);
     if (!st.ok()) return Fail(st.message(), 2);
+    reload.file_settings = std::move(read).value();
   }
   for (const auto& [k, v] : cl->settings) {
     Status st = server::ApplySetting(&config, k, v);
     if (!st.ok()) return Fail(st.message(), 2);
+  }
+  if (Status st = log::Configure(config.log); !st.ok()) return Fail(st.message(), 2);
+  reload.log = config.log;
+  if (!config.ignored_riak_keys.empty()) {
+    std::string keys;
+    for (const auto& k : config.ignored_riak_keys) keys += (keys.empty() ? "" : ", ") + k;
+    log::Info("quantad: " + std::to_string(config.ignored_riak_keys.size()) +
+              " riak.conf key(s) have no meaning for Quanta and are ignored: " + keys);
   }
   config.service.advertised_pb_host = config.pb_host;
   config.service.advertised_pb_port = config.pb_port;
   MemoryAccount::set_trim_threshold(config.memory_trim_threshold_bytes);
   MemoryAccount::ConfigureAllocator(config.malloc_arenas);
 
-  // Block the shutdown signals in every thread; the main thread waits for them below.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
 
   const bool rados = config.service.storage_backend == "rados";
   // Where the data is, for messages.
@@ -71,11 +90,11 @@ int main(int argc, char** argv) {
   if (!service.ok()) return Fail("cannot open " + where + ": " + service.error().message(), 1);
 
   if (storage::StoreStats ss = (*service)->store().Stats(); !rados && (ss.read_only || !ss.writable)) {
-    std::cerr << "quantad: the data directory's disk is full (" << (ss.free_bytes >> 20)
-              << " MiB free, storage.min_free_space is "
-              << (config.service.min_free_space_bytes >> 20)
-              << " MiB): serving reads, refusing writes with 'disk full' until space returns"
-              << (ss.read_only ? " (opened read-only, reopens by itself)" : "") << std::endl;
+    log::Warning("quantad: the data directory's disk is full (" +
+                 std::to_string(ss.free_bytes >> 20) + " MiB free, storage.min_free_space is " +
+                 std::to_string(config.service.min_free_space_bytes >> 20) +
+                 " MiB): serving reads, refusing writes with 'disk full' until space returns" +
+                 (ss.read_only ? " (opened read-only, reopens by itself)" : ""));
   }
 
   // The admin channel's token (service/admin.h) lives in the data directory, also in RADOS
@@ -88,7 +107,7 @@ int main(int argc, char** argv) {
     if (token.ok()) {
       (*service)->admin().set_token(std::move(token).value());
     } else {
-      std::cerr << "quantad: admin commands are off: " << token.error().message() << std::endl;
+      log::Warning("quantad: admin commands are off: " + token.error().message());
     }
   }
 
@@ -145,28 +164,33 @@ int main(int argc, char** argv) {
       return Fail("cannot start the HTTPS listener: " + st.message(), 1);
     }
   }
-  std::cerr << "quantad: serving data in " << (rados ? where : config.service.data_dir);
-  if (pb) std::cerr << ", PB on " << config.pb_host << ":" << pb->port();
-  if (web) std::cerr << ", HTTP on " << config.http_host << ":" << web->port();
-  if (secure_web) std::cerr << ", HTTPS on " << config.https_host << ":" << secure_web->port();
-  std::cerr << std::endl;
+  std::string serving = "quantad: serving data in " + (rados ? where : config.service.data_dir);
+  if (pb) serving += ", PB on " + config.pb_host + ":" + std::to_string(pb->port());
+  if (web) serving += ", HTTP on " + config.http_host + ":" + std::to_string(web->port());
+  if (secure_web) {
+    serving += ", HTTPS on " + config.https_host + ":" + std::to_string(secure_web->port());
+  }
+  log::Info(serving);
   // Under systemd (Type=notify): the unit counts as started only now that clients can connect.
   if (Status st = server::NotifyServiceManager("READY=1"); !st.ok()) {
-    std::cerr << "quantad: " << st.message() << std::endl;
+    log::Warning("quantad: " + st.message());
   }
 
   int sig = 0;
-  sigwait(&signals, &sig);
-  std::cerr << "quantad: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", shutting down"
-            << std::endl;
+  for (;;) {
+    if (sigwait(&signals, &sig) != 0) continue;
+    if (sig != SIGHUP) break;
+    server::Reload(&reload, **service);
+  }
+  log::Info(std::string("quantad: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   if (Status st = server::NotifyServiceManager("STOPPING=1"); !st.ok()) {
-    std::cerr << "quantad: " << st.message() << std::endl;
+    log::Warning("quantad: " + st.message());
   }
   if (secure_web) secure_web->Stop();
   if (web) web->Stop();
   if (pb) pb->Stop();
   Status st = (*service)->Close();
   if (!st.ok()) return Fail("error while closing the store: " + st.message(), 1);
-  std::cerr << "quantad: stopped cleanly" << std::endl;
+  log::Info("quantad: stopped cleanly");
   return 0;
 }

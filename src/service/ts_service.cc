@@ -22,6 +22,9 @@
 #ifdef QUANTA_HAVE_RADOS
 #include "storage/backend/rados_backend.h"
 #endif
+#include "service/metrics.h"
+#include "service/request_context.h"
+#include "service/request_log.h"
 #include "service/stats.h"
 #include "sql/parser.h"
 #include "storage/store.h"
@@ -29,6 +32,7 @@
 namespace quanta::service {
 
 using Clock = std::chrono::steady_clock;
+
 
 std::string_view StatementKindName(StatementKind kind) {
   switch (kind) {
@@ -100,12 +104,19 @@ struct TsService::Impl {
   // the drop lands after it (rows nothing could read, nor delete).
   WriteFence write_fence;
   std::mutex lifecycle_mu;  // one RunLifecycle at a time
+  // RuntimeLimits: read by every request, changed by SetRuntimeLimits (SIGHUP).
+  std::atomic<int64_t> query_timeout_ms;
+  std::atomic<int64_t> max_returned_data_size;
+  std::atomic<int64_t> slow_query_ms;
 
   Impl(const ServiceOptions& o, std::unique_ptr<storage::Store> s)
       : options(o), store(std::move(s)), catalog(std::make_unique<Catalog>(*store)),
         memory(o.memory_limit_bytes),
         gate(o.max_concurrent_queries, o.query_queue_length),
-        scan_pool(ScanPoolThreads(o.scan_threads)) {}
+        scan_pool(ScanPoolThreads(o.scan_threads)),
+        query_timeout_ms(o.query_timeout_ms),
+        max_returned_data_size(o.max_returned_data_size),
+        slow_query_ms(o.slow_query_ms) {}
 
   static size_t ScanPoolThreads(int scan_threads) {
     size_t total = scan_threads > 0 ? static_cast<size_t>(scan_threads)
@@ -123,6 +134,17 @@ struct TsService::Impl {
     bool ok = !closed;
     return Hold{std::move(lock), ok};
   }
+  // Counts, times and (when it failed) logs one request; returns its milliseconds.
+  double Finish(Op op, const Status& status, Clock::time_point start) {
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+    stats.Count(op, status.ok(), status.ok() ? 0 : status.riak_code());
+    stats.latency[static_cast<size_t>(op)].Record(static_cast<uint64_t>(micros));
+    const double ms = static_cast<double>(micros) / 1000.0;
+    if (!status.ok()) LogRequestFailure(op, status, ms);
+    return ms;
+  }
+
   static Status Closed() { return Status(ErrorCode::kIoError, "the service is shut down"); }
 
   // NOW() is read once per statement, when it is analysed.
@@ -289,7 +311,7 @@ struct TsService::Impl {
   }
 
   Clock::time_point QueryDeadline(Clock::time_point from) const {
-    return from + std::chrono::milliseconds(options.query_timeout_ms);
+    return from + std::chrono::milliseconds(query_timeout_ms.load(std::memory_order_relaxed));
   }
 
   Status RunSelect(const sql::SelectStmt& stmt, bool explain, const QueryOptions& qopts,
@@ -331,7 +353,7 @@ struct TsService::Impl {
     stats.queries_running.fetch_add(1);
     exec::ExecOptions eo;
     eo.deadline = slot->deadline();
-    eo.max_returned_data_size = options.max_returned_data_size;
+    eo.max_returned_data_size = max_returned_data_size.load(std::memory_order_relaxed);
     eo.sort_memory_budget_bytes = options.sort_memory_budget_bytes;
     eo.memory = memory_reservation;
     eo.pool = &scan_pool;
@@ -529,6 +551,7 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
 
 Status TsService::Query(std::string_view sql, const QueryOptions& options,
                         QueryOutcome* outcome) {
+  const auto start = Clock::now();
   *outcome = QueryOutcome{};
   Status st = [&]() -> Status {
     auto hold = impl_->Enter();
@@ -557,11 +580,17 @@ Status TsService::Query(std::string_view sql, const QueryOptions& options,
                    (sql::kParseBytesPerInputByte - sql::kAstBytesPerInputByte));
     return impl_->Dispatch(parsed.value(), options, memory, outcome);
   }();
-  impl_->stats.Count(Op::kQuery, st.ok());
+  const double ms = impl_->Finish(Op::kQuery, st, start);
+  const int64_t slow_ms = impl_->slow_query_ms.load(std::memory_order_relaxed);
+  if (slow_ms > 0 && ms >= static_cast<double>(slow_ms)) {
+    impl_->stats.slow_queries.fetch_add(1, std::memory_order_relaxed);
+    LogSlowQuery(sql, ms, outcome->result.rows.size(), st);
+  }
   return st;
 }
 
 Status TsService::Put(std::string_view table_name, std::vector<Row> rows) {
+  const auto start = Clock::now();
   Status st = [&]() -> Status {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
@@ -569,11 +598,12 @@ Status TsService::Put(std::string_view table_name, std::vector<Row> rows) {
     QUANTA_ASSIGN_OR_RETURN(auto table, impl_->Table(table_name));
     return impl_->WriteRows(*table, rows);
   }();
-  impl_->stats.Count(Op::kPut, st.ok());
+  impl_->Finish(Op::kPut, st.ok() ? Status::OK() : st, start);
   return st;
 }
 
 Result<std::optional<Row>> TsService::Get(std::string_view table_name, const Row& key) {
+  const auto start = Clock::now();
   auto r = [&]() -> Result<std::optional<Row>> {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
@@ -589,11 +619,12 @@ Result<std::optional<Row>> TsService::Get(std::string_view table_name, const Row
     if (got->has_value()) impl_->stats.rows_read.fetch_add(1, std::memory_order_relaxed);
     return got;
   }();
-  impl_->stats.Count(Op::kGet, r.ok());
+  impl_->Finish(Op::kGet, r.ok() ? Status::OK() : r.error(), start);
   return r;
 }
 
 Status TsService::Delete(std::string_view table_name, const Row& key) {
+  const auto start = Clock::now();
   Status st = [&]() -> Status {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
@@ -611,12 +642,13 @@ Status TsService::Delete(std::string_view table_name, const Row& key) {
     if (!*deleted) return Status(ErrorCode::kNotFound, "notfound");
     return Status::OK();
   }();
-  impl_->stats.Count(Op::kDelete, st.ok());
+  impl_->Finish(Op::kDelete, st.ok() ? Status::OK() : st, start);
   return st;
 }
 
 Status TsService::ListKeys(std::string_view table_name,
                            const std::function<Status(std::vector<Row>&&)>& sink) {
+  const auto start = Clock::now();
   Status st = [&]() -> Status {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
@@ -646,12 +678,13 @@ Status TsService::ListKeys(std::string_view table_name,
     }
     return s;
   }();
-  impl_->stats.Count(Op::kListKeys, st.ok());
+  impl_->Finish(Op::kListKeys, st.ok() ? Status::OK() : st, start);
   return st;
 }
 
 Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
                                                        std::string_view table_name) {
+  const auto start = Clock::now();
   auto r = [&]() -> Result<std::vector<CoverageEntry>> {
     auto hold = impl_->Enter();
     if (!hold.ok) return Impl::Closed();
@@ -699,7 +732,7 @@ Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
     }
     return entries;
   }();
-  impl_->stats.Count(Op::kCoverage, r.ok());
+  impl_->Finish(Op::kCoverage, r.ok() ? Status::OK() : r.error(), start);
   return r;
 }
 
@@ -716,7 +749,21 @@ std::vector<schema::TableDefPtr> TsService::ListTables() const {
 }
 
 void TsService::AdmitQuery(QueryGate::Done done) {
-  impl_->gate.AdmitAsync(impl_->QueryDeadline(Clock::now()), std::move(done));
+  // A refusal (overload, or the queue timeout on the gate's timer thread) is this request's
+  // answer: count and log it with the caller's transport and peer.
+  const auto start = Clock::now();
+  const RequestContext caller = CurrentRequest();
+  Impl* impl = impl_.get();
+  impl_->gate.AdmitAsync(
+      impl_->QueryDeadline(start),
+      [impl, start, transport = caller.transport, peer = std::string(caller.peer),
+       done = std::move(done)](Result<QuerySlot> slot) {
+        if (!slot.ok()) {
+          ScopedRequest context(transport, peer);
+          impl->Finish(Op::kQuery, slot.error(), start);
+        }
+        done(std::move(slot));
+      });
 }
 
 MemoryReservation TsService::NewReservation() {
@@ -726,6 +773,44 @@ MemoryAccount& TsService::memory() { return impl_->memory; }
 QueryGate& TsService::gate() { return impl_->gate; }
 
 const ServiceOptions& TsService::options() const { return impl_->options; }
+
+std::string TsService::StatsJson() {
+  const storage::StoreStats storage = impl_->store->Stats();
+  return impl_->stats.ToJson(&storage);
+}
+
+std::string TsService::MetricsText() {
+  const storage::StoreStats storage = impl_->store->Stats();
+  MetricsInputs in;
+  in.stats = &impl_->stats;
+  in.storage = &storage;
+  in.queries_running = impl_->gate.running();
+  in.queries_queued = impl_->gate.waiting();
+  in.query_slots = impl_->options.max_concurrent_queries;
+  in.query_queue_capacity = impl_->options.query_queue_length;
+  in.query_overloads = impl_->gate.overloads();
+  in.query_queue_timeouts = impl_->gate.timeouts();
+  in.list_keys_streams = impl_->list_keys_running.load();
+  in.memory_used_bytes = impl_->memory.used();
+  in.memory_peak_bytes = impl_->memory.peak();
+  in.memory_limit_bytes = impl_->memory.limit();
+  in.memory_refusals = impl_->memory.refusals();
+  return RenderMetrics(in);
+}
+
+RuntimeLimits TsService::runtime_limits() const {
+  RuntimeLimits l;
+  l.query_timeout_ms = impl_->query_timeout_ms.load();
+  l.max_returned_data_size = impl_->max_returned_data_size.load();
+  l.slow_query_ms = impl_->slow_query_ms.load();
+  return l;
+}
+
+void TsService::SetRuntimeLimits(const RuntimeLimits& limits) {
+  impl_->query_timeout_ms.store(limits.query_timeout_ms);
+  impl_->max_returned_data_size.store(limits.max_returned_data_size);
+  impl_->slow_query_ms.store(limits.slow_query_ms);
+}
 Stats& TsService::stats() { return impl_->stats; }
 AdminCommands& TsService::admin() { return impl_->admin; }
 security::Security& TsService::security() { return *impl_->security; }

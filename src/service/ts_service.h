@@ -41,6 +41,7 @@ struct ServiceOptions {
   int query_queue_length = 15;
   int64_t max_returned_data_size = 10000000;
   int64_t max_running_fsms = 20;           // accepted for compatibility; single node
+  int64_t slow_query_ms = 1000;            // log.slow_query: log statements this slow (0 = off)
   int64_t sort_memory_budget_bytes = 256LL << 20;  // ORDER BY without LIMIT
   int64_t max_object_size = 500 * 1024;    // object.size.maximum (bytes per stored row)
   int timezone_offset_minutes = 0;         // default zone for ISO 8601 strings without one
@@ -149,6 +150,14 @@ Status InvalidRowsError(const std::vector<size_t>& listed, size_t total);
 
 struct Stats;  // counters (service/stats.h)
 
+// The limits a running server may change (SIGHUP reloads them from the configuration file);
+// each request reads them when it starts.
+struct RuntimeLimits {
+  int64_t query_timeout_ms = 10000;
+  int64_t max_returned_data_size = 10000000;
+  int64_t slow_query_ms = 1000;
+};
+
 class TsService {
  public:
   // Opens the data directory (creating it) and loads the catalog.
@@ -189,8 +198,15 @@ class TsService {
   Result<schema::TableDefPtr> FindTable(std::string_view table) const;
   std::vector<schema::TableDefPtr> ListTables() const;
 
+  // The options the service was opened with; the limits below may have changed since.
   const ServiceOptions& options() const;
+  RuntimeLimits runtime_limits() const;
+  void SetRuntimeLimits(const RuntimeLimits& limits);
   Stats& stats();
+  // GET /stats (JSON) and GET /metrics (Prometheus text, service/metrics.h): the counters with
+  // the store's, the query gate's and the memory account's figures.
+  std::string StatsJson();
+  std::string MetricsText();
   // The operator's commands (service/admin.h); "status" is registered by the service itself.
   AdminCommands& admin();
   // Users, groups, sources and grants (security/security.h), kept in the data directory.

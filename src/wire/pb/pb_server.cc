@@ -19,6 +19,8 @@
 #include <openssl/x509.h>
 
 #include "security/security.h"
+#include "common/log.h"
+#include "service/request_context.h"
 #include "service/stats.h"
 #include "service/ts_service.h"
 #include "wire/error_map.h"
@@ -126,8 +128,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     session_.secure = server.service.security().enabled();
     session_.tls_available = server.tls != nullptr;
     error_code ec;
-    auto peer = socket_.remote_endpoint(ec);
-    if (!ec) session_.peer_ip = peer.address().to_string();
+    auto remote = socket_.remote_endpoint(ec);
+    if (!ec) {
+      session_.peer_ip = remote.address().to_string();
+      session_.peer = session_.peer_ip + ":" + std::to_string(remote.port());
+    }
   }
 
   void Start() {
@@ -303,6 +308,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       // Admission before work: the query reaches the worker pool only with a slot; overload
       // and the queue timeout are answered from here.
       server_.AdmissionStarted();
+      service::ScopedRequest context(
+          code == code::kTsTtbMsg ? service::Transport::kTtb : service::Transport::kPb,
+          session_.peer);
       server_.service.AdmitQuery(
           [self = shared_from_this(), code, payload](Result<service::QuerySlot> slot) mutable {
             if (slot.ok()) {
@@ -760,7 +768,7 @@ Status PbServer::Start() {
           s.io.run();
           return;
         } catch (const std::exception& e) {
-          std::cerr << "quantad: PB I/O thread: unexpected exception: " << e.what() << std::endl;
+          log::Error(std::string("quantad: PB I/O thread: unexpected exception: ") + e.what());
         }
       }
     });

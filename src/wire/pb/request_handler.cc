@@ -5,6 +5,7 @@
 
 #include "common/coding.h"
 #include "schema/table_def.h"
+#include "service/request_context.h"
 #include "service/ts_service.h"
 #include "wire/error_map.h"
 #include "wire/pb/pb_convert.h"
@@ -108,6 +109,8 @@ bool RequestHandler::IsQuery(uint8_t c, std::string_view payload) {
 
 After RequestHandler::Handle(uint8_t c, std::string_view payload, Session& session,
                              FrameSink& sink, service::QuerySlot* slot) {
+  service::ScopedRequest context(
+      c == code::kTsTtbMsg ? service::Transport::kTtb : service::Transport::kPb, session.peer);
   // The single top-level catch: a stray exception becomes Riak's crash reply, then close.
   try {
     return HandleUnsafe(c, payload, session, sink, slot);

@@ -37,6 +37,7 @@ struct Session {
   std::string peer_ip;
   std::optional<std::string> cert_name;  // the verified client certificate's common name
   int auth_failures = 0;
+  std::string peer;       // "ip:port" of the client, for the service's log lines
 };
 
 // Receives the complete frames (header included) of one reply, in order.

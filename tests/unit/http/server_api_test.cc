@@ -263,8 +263,8 @@ TEST_F(HttpServerTest, ListKeysOfEmptyTable) {
 
 TEST_F(HttpServerTest, StatsCountRequestsAndErrors) {
   auto& stats = service_->stats();
-  auto requests = [&](service::Op op) { return stats.requests[static_cast<size_t>(op)].load(); };
-  auto errors = [&](service::Op op) { return stats.errors[static_cast<size_t>(op)].load(); };
+  auto requests = [&](service::Op op) { return stats.requests_of(op); };
+  auto errors = [&](service::Op op) { return stats.errors_of(op); };
   uint64_t q0 = requests(service::Op::kQuery), qe0 = errors(service::Op::kQuery);
   uint64_t g0 = requests(service::Op::kGet), ge0 = errors(service::Op::kGet);
   uint64_t p0 = requests(service::Op::kPut), pe0 = errors(service::Op::kPut);
