@@ -111,6 +111,10 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
     case RouteKind::kListKeys:
       response = ListKeys(route, request, sink);
       break;
+    case RouteKind::kInfluxWrite:
+      return InfluxWrite(route, request);
+    case RouteKind::kRemoteWrite:
+      return RemoteWrite(request);
   }
   // TsService counts every call it serves; count the ones rejected here so that each API
   // request shows up exactly once per operation.

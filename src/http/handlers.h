@@ -27,6 +27,11 @@ struct HttpRequest {
   std::string target;    // as received: path plus optional "?query"
   std::string body;      // consumed by the handler (put bodies are decoded in place)
   std::string url_base;  // "http://<host>:<port>" of this listener, for list_keys URLs
+  // Headers the ingest endpoints read (docs/ingest.md), and the body limit a decompressed
+  // body is held to.
+  std::string content_encoding;
+  std::string content_type;
+  size_t max_body_bytes = 64 << 20;
   // The request's share of the memory account: the body (body_charged bytes of it), decoded
   // rows, the result set and the encoded answer are reserved here.
   MemoryReservation memory;
@@ -80,6 +85,9 @@ class Handlers {
   HttpResponse GetKey(const Route& route);
   HttpResponse DeleteKey(const Route& route);
   HttpResponse ListKeys(const Route& route, HttpRequest& request, StreamSink& sink);
+  // Ingest (ingest_handlers.cc).
+  HttpResponse InfluxWrite(const Route& route, HttpRequest& request);
+  HttpResponse RemoteWrite(HttpRequest& request);
 
   service::TsService& service_;
   const int max_list_keys_streams_;

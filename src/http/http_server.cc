@@ -258,6 +258,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request->target = std::string(message.target());
     request->body = std::move(message.body());
     request->url_base = url_base_;
+    request->content_encoding = std::string(message[bhttp::field::content_encoding]);
+    request->content_type = std::string(message[bhttp::field::content_type]);
+    request->max_body_bytes = core_.options.max_body_bytes;
     request->memory = std::move(request_memory_);
     request->body_charged = body_charged_;
     body_charged_ = 0;
@@ -313,7 +316,9 @@ class Session : public std::enable_shared_from_this<Session> {
     auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(response.status), version_);
     message->set(bhttp::field::server, Bsv(kServerName));
-    message->set(bhttp::field::content_type, Bsv(response.content_type));
+    if (!response.content_type.empty()) {
+      message->set(bhttp::field::content_type, Bsv(response.content_type));
+    }
     if (!response.allow.empty()) message->set(bhttp::field::allow, Bsv(response.allow));
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
