@@ -191,5 +191,22 @@ TEST_F(IngestApiTest, InflatedBodiesAreBoundedByTheBodyLimit) {
   EXPECT_EQ(r.status, 204) << r.body;
 }
 
+TEST_F(IngestApiTest, MemoryRefusalIs503AndWritesNothingOfThatBatch) {
+  Shutdown();
+  service::ServiceOptions service_options;
+  service_options.request_memory_limit_bytes = 64 << 10;
+  Start(DefaultOptions(), service_options);
+  std::string body;
+  for (int i = 0; body.size() < (40 << 10); ++i) {
+    body += "mm,t=a v=" + std::to_string(i) + " " + std::to_string(1000 + i) + "\n";
+  }
+  auto r = Call("POST", "/write?precision=ms", body);
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.header("content-type"), kJson);
+  EXPECT_NE(r.body.find("Not enough memory for the decoded lines"), std::string::npos) << r.body;
+  // Nothing was written: the table does not even exist (batches are written when complete).
+  EXPECT_EQ(Query("SELECT v FROM mm WHERE t = 'a' AND time > 0 AND time < 100000").status, 404);
+}
+
 }  // namespace
 }  // namespace quanta::http::testing
