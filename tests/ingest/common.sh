@@ -25,7 +25,11 @@ data_dir="$work/data"
 pids=()
 cleanup() {
   local status=$?
-  for pid in "${pids[@]}"; do
+  # Last started first: a sender (Prometheus) stops while its receiver still answers, so its
+  # shutdown does not wait for a flush that cannot succeed.
+  local i pid
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    pid="${pids[$i]}"
     if kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true

@@ -37,6 +37,7 @@ query_up() {
   sql "SELECT COUNT(value), MIN(value) FROM prometheus_samples WHERE metric = 'up' AND labels = 'instance=\"$target\",job=\"$job\"' AND time > $start AND time < $(( $(now_ms) + 60000 ))" 2>/dev/null || true
 }
 found=""
+t0=$SECONDS
 for _ in $(seq 1 90); do
   answer="$(query_up quanta_selftest "127.0.0.1:$prom_port")"
   if [[ "$answer" =~ \"rows\":\[\[([0-9]+),1\.0\]\] ]] && (( BASH_REMATCH[1] >= 3 )); then
@@ -46,7 +47,7 @@ for _ in $(seq 1 90); do
   sleep 1
 done
 [[ -n "$found" ]] || { echo "FAIL: no up samples from Prometheus within 90 s (last: $answer)" >&2; exit 1; }
-echo "ok: up samples of Prometheus itself: $found"
+echo "ok: up samples of Prometheus itself after $((SECONDS - t0)) s: $found"
 # quantad's own /metrics, scraped by Prometheus, came back through remote write too.
 answer="$(query_up quantad "127.0.0.1:$quantad_port")"
 [[ "$answer" =~ \"rows\":\[\[[1-9][0-9]*,1\.0\]\] ]] || { echo "FAIL: no up samples for quantad: $answer" >&2; exit 1; }
