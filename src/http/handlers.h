@@ -32,6 +32,7 @@ struct HttpRequest {
   std::string content_encoding;
   std::string content_type;
   size_t max_body_bytes = 64 << 20;
+  std::string authorization;  // the Authorization header, if any
   // The request's share of the memory account: the body (body_charged bytes of it), decoded
   // rows, the result set and the encoded answer are reserved here.
   MemoryReservation memory;
@@ -88,6 +89,7 @@ class Handlers {
   // Ingest (ingest_handlers.cc).
   HttpResponse InfluxWrite(const Route& route, HttpRequest& request);
   HttpResponse RemoteWrite(HttpRequest& request);
+  HttpResponse Admin(const Route& route, HttpRequest& request);
 
   service::TsService& service_;
   const int max_list_keys_streams_;

@@ -261,6 +261,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request->content_encoding = std::string(message[bhttp::field::content_encoding]);
     request->content_type = std::string(message[bhttp::field::content_type]);
     request->max_body_bytes = core_.options.max_body_bytes;
+    if (auto auth = message.find(bhttp::field::authorization); auth != message.end()) {
+      request->authorization = std::string(auth->value());
+    }
     request->memory = std::move(request_memory_);
     request->body_charged = body_charged_;
     body_charged_ = 0;

@@ -13,6 +13,7 @@
 //   POST   /write                             -> kInfluxWrite   (Influx 1.x line protocol)
 //   POST   /api/v2/write                      -> kInfluxWrite   (Influx 2.x line protocol)
 //   POST   /api/v1/write                      -> kRemoteWrite   (Prometheus remote write)
+//   POST   /admin/v1/<command>                -> kAdmin      (quanta-admin; table = command)
 // Any other method on these paths -> 405; any other path -> 404.
 //
 // Pure; thread-safe.
@@ -42,11 +43,13 @@ enum class RouteKind : uint8_t {
   kListKeys,
   kInfluxWrite,  // Quanta extension (docs/ingest.md)
   kRemoteWrite,  // Quanta extension (docs/ingest.md)
+  kAdmin,
 };
 
 struct Route {
   RouteKind kind = RouteKind::kPing;
-  std::string table;                  // percent-decoded; empty for kPing/kStats/kMetrics/kQuery
+  std::string table;                  // percent-decoded; empty for kPing/kStats/kMetrics/kQuery;
+                                      // the command for kAdmin
   std::vector<std::string> key_path;  // percent-decoded path elements after ".../keys/"
   QueryParams params;                 // decoded query-string parameters, in order
 };
