@@ -41,7 +41,8 @@ test: build
 	bash scripts/test.sh $(BUILD_DIR) $(CTEST_ARGS)
 
 # libFuzzer targets (clang, ASan+UBSan) for the SQL parser, PB frames, TTB terms, HTTP key
-# paths and JSON rows, each run for a fixed number of inputs with a fixed seed.
+# paths and JSON rows, the chunk decoder, the line protocol parser and the remote write decoder,
+# each run for a fixed number of inputs with a fixed seed.
 fuzz: deps
 	@[ -f $(FUZZ_BUILD_DIR)/build.ninja ] || cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DQUANTA_FUZZ=ON \

@@ -12,6 +12,7 @@ PKGS=(build-essential cmake ninja-build ccache pkg-config
       clang libclang-rt-14-dev
       tmux curl
       dpkg-dev lintian help2man debootstrap zstd iproute2 systemd-container
+      zlib1g-dev libsnappy-dev
       ceph-mon ceph-osd ceph-mgr ceph-common librados-dev libradospp-dev uuid-runtime)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -128,6 +128,10 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
     case RouteKind::kListKeys:
       response = ListKeys(route, request, sink);
       break;
+    case RouteKind::kInfluxWrite:
+      return InfluxWrite(route, request);
+    case RouteKind::kRemoteWrite:
+      return RemoteWrite(request);
     case RouteKind::kAdmin:
       return Admin(route, request);
   }

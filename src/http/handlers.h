@@ -28,6 +28,11 @@ struct HttpRequest {
   std::string body;      // consumed by the handler (put bodies are decoded in place)
   std::string url_base;  // "http://<host>:<port>" of this listener, for list_keys URLs
   std::string peer;      // "ip:port" of the client, for the service's log lines
+  // Headers the ingest endpoints read (docs/ingest.md), and the body limit a decompressed
+  // body is held to.
+  std::string content_encoding;
+  std::string content_type;
+  size_t max_body_bytes = 64 << 20;
   std::string authorization;  // the Authorization header, if any
   bool tls = false;           // arrived on the HTTPS listener
   std::string peer_ip;        // the client's address (security sources)
@@ -89,6 +94,9 @@ class Handlers {
   HttpResponse GetKey(const Route& route);
   HttpResponse DeleteKey(const Route& route);
   HttpResponse ListKeys(const Route& route, HttpRequest& request, StreamSink& sink);
+  // Ingest (ingest_handlers.cc).
+  HttpResponse InfluxWrite(const Route& route, HttpRequest& request);
+  HttpResponse RemoteWrite(HttpRequest& request);
   HttpResponse Admin(const Route& route, HttpRequest& request);
 
   service::TsService& service_;

@@ -324,6 +324,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request->tls = stream_.tls();
     request->peer_ip = peer_ip_;
     request->peer = peer_;
+    request->content_encoding = std::string(message[bhttp::field::content_encoding]);
+    request->content_type = std::string(message[bhttp::field::content_type]);
+    request->max_body_bytes = core_.options.max_body_bytes;
     if (auto auth = message.find(bhttp::field::authorization); auth != message.end()) {
       request->authorization = std::string(auth->value());
     }
@@ -383,7 +386,9 @@ class Session : public std::enable_shared_from_this<Session> {
     auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(response.status), version_);
     message->set(bhttp::field::server, Bsv(kServerName));
-    message->set(bhttp::field::content_type, Bsv(response.content_type));
+    if (!response.content_type.empty()) {
+      message->set(bhttp::field::content_type, Bsv(response.content_type));
+    }
     if (!response.allow.empty()) message->set(bhttp::field::allow, Bsv(response.allow));
     if (!response.www_authenticate.empty()) {
       message->set(bhttp::field::www_authenticate, Bsv(response.www_authenticate));

@@ -40,6 +40,15 @@ std::optional<HttpError> ParseRoute(Method method, std::string_view target, Rout
     return std::nullopt;
   };
 
+  // Ingest endpoints (docs/ingest.md).
+  if ((segments.size() == 1 && segments[0] == "write") ||
+      (segments.size() == 3 && segments[0] == "api" && segments[2] == "write" &&
+       (segments[1] == "v1" || segments[1] == "v2"))) {
+    if (auto error = CheckSingleMethod(method, Method::kPost, "POST")) return error;
+    return finish(segments.size() == 3 && segments[1] == "v1" ? RouteKind::kRemoteWrite
+                                                              : RouteKind::kInfluxWrite);
+  }
+
   // Node-level endpoints.
   if (segments.size() == 1) {
     std::optional<RouteKind> kind;

@@ -10,6 +10,9 @@
 //   GET    /ts/<v>/tables/<t>/keys/<c>/<v>... -> kGetKey
 //   DELETE /ts/<v>/tables/<t>/keys/<c>/<v>... -> kDeleteKey
 //   GET    /ts/<v>/tables/<t>/list_keys       -> kListKeys
+//   POST   /write                             -> kInfluxWrite   (Influx 1.x line protocol)
+//   POST   /api/v2/write                      -> kInfluxWrite   (Influx 2.x line protocol)
+//   POST   /api/v1/write                      -> kRemoteWrite   (Prometheus remote write)
 //   POST   /admin/v1/<command>                -> kAdmin      (quanta-admin; table = command)
 // Any other method on these paths -> 405; any other path -> 404.
 //
@@ -38,6 +41,8 @@ enum class RouteKind : uint8_t {
   kGetKey,
   kDeleteKey,
   kListKeys,
+  kInfluxWrite,  // Quanta extension (docs/ingest.md)
+  kRemoteWrite,  // Quanta extension (docs/ingest.md)
   kAdmin,
 };
 

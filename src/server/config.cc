@@ -124,6 +124,8 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"tls.keyfile", {"ssl.keyfile"}, "(none)", "its PEM private key"},
       {"tls.cacertfile", {"ssl.cacertfile"}, "(none)", "CA certificates for client certificates"},
       {"https.listen", {"listener.https.internal"}, "(off)", "HOST:PORT of the HTTPS listener"},
+      {"ingest.quantum", {}, "1d", "QUANTUM of tables created by Influx line protocol writes"},
+      {"ingest.prometheus_table", {}, "prometheus_samples", "table Prometheus remote write fills"},
       {"memory.limit", {}, "512MB", "memory all requests together may hold"},
       {"memory.request_limit", {}, "256MB", "memory one request may hold"},
       {"memory.malloc_arenas", {}, "0 (2 x cores)", "most malloc arenas (MALLOC_ARENA_MAX wins)"},
@@ -404,6 +406,25 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
   if (key == "https.listen" || key == "listener.https.internal") {
     c->https_enabled = true;
     return ParseListen(v, &c->https_host, &c->https_port);
+  }
+  if (key == "ingest.quantum") {
+    // <n>d, <n>h, <n>m or <n>s, as QUANTUM(time, n, 'u').
+    int64_t n = 0;
+    bool ok = v.size() >= 2 && v.size() <= 10 && std::string_view("dhms").find(v.back()) !=
+                                                     std::string_view::npos;
+    for (size_t i = 0; ok && i + 1 < v.size(); ++i) {
+      ok = v[i] >= '0' && v[i] <= '9';
+      n = n * 10 + (v[i] - '0');
+    }
+    if (!ok || n <= 0) return Bad("invalid value '" + v + "' for " + key + " (e.g. 1d, 6h, 15m)");
+    s.ingest_quantum_size = n;
+    s.ingest_quantum_unit = v.back();
+    return Status::OK();
+  }
+  if (key == "ingest.prometheus_table") {
+    if (v.empty()) return Bad(key + " must not be empty");
+    s.prometheus_table = v;
+    return Status::OK();
   }
   if (key == "pb.max_frame_bytes") return set_bytes(&c->pb_max_frame_bytes);
   if (key == "pb.idle_timeout") {

@@ -72,6 +72,11 @@ struct ServiceOptions {
   int64_t rados_op_timeout_ms = 10000;      // rados.op_timeout: every RADOS operation
   // cluster.peers: the PB host:port of every coordinator (for the coverage API).
   std::vector<std::string> cluster_peers;
+  // Ingest (docs/ingest.md): ingest.quantum, the quantum of the tables line protocol and remote
+  // write create ("1d" = size 1, unit 'd'), and ingest.prometheus_table.
+  int64_t ingest_quantum_size = 1;
+  char ingest_quantum_unit = 'd';
+  std::string prometheus_table = "prometheus_samples";
 
   // Expiry (schema/expiry.h): leveldb.expiration, leveldb.expiration.retention_time,
   // leveldb.expiration.mode; per-table properties override them.

@@ -133,5 +133,21 @@ TEST(ConfigTest, CommandLine) {
   EXPECT_FALSE(ParseCommandLine(2, const_cast<char**>(missing)).ok());
 }
 
+TEST(ConfigTest, IngestSettings) {
+  ServerConfig c;
+  EXPECT_EQ(c.service.ingest_quantum_size, 1);
+  EXPECT_EQ(c.service.ingest_quantum_unit, 'd');
+  EXPECT_EQ(c.service.prometheus_table, "prometheus_samples");
+  ASSERT_TRUE(ApplySetting(&c, "ingest.quantum", "15m").ok());
+  EXPECT_EQ(c.service.ingest_quantum_size, 15);
+  EXPECT_EQ(c.service.ingest_quantum_unit, 'm');
+  for (const char* bad : {"", "d", "0d", "15", "15w", "-1h", "1.5h", "99999999999d"}) {
+    EXPECT_FALSE(ApplySetting(&c, "ingest.quantum", bad).ok()) << bad;
+  }
+  ASSERT_TRUE(ApplySetting(&c, "ingest.prometheus_table", "prom").ok());
+  EXPECT_EQ(c.service.prometheus_table, "prom");
+  EXPECT_FALSE(ApplySetting(&c, "ingest.prometheus_table", "").ok());
+}
+
 }  // namespace
 }  // namespace quanta::server
