@@ -11,9 +11,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/memory.h"
 #include "http/router.h"
+#include "http/static_assets.h"
 #include "service/query_gate.h"
 
 namespace quanta::service {
@@ -27,6 +30,8 @@ struct HttpRequest {
   std::string target;    // as received: path plus optional "?query"
   std::string body;      // consumed by the handler (put bodies are decoded in place)
   std::string url_base;  // "http://<host>:<port>" of this listener, for list_keys URLs
+  std::string accept_encoding;  // request headers the console's files depend on
+  std::string if_none_match;
   // The request's share of the memory account: the body (body_charged bytes of it), decoded
   // rows, the result set and the encoded answer are reserved here.
   MemoryReservation memory;
@@ -41,6 +46,7 @@ struct HttpResponse {
   std::string content_type;
   std::string body;
   std::string allow;      // Allow header (405 only)
+  std::vector<std::pair<std::string, std::string>> headers;  // any further headers
   bool streamed = false;  // the response already went out through the StreamSink
   // The request reached the TsService operation, which counts itself in Stats; requests
   // rejected before that are counted by Handle().
@@ -63,7 +69,9 @@ class Handlers {
   // `service` must outlive this object. `max_list_keys_streams` > 0 bounds the list_keys streams
   // this server runs at once (each holds a worker thread while the client reads), below the
   // service's own list_keys.max_concurrent; beyond it -> 503 Overload.
-  explicit Handlers(service::TsService& service, int max_list_keys_streams = 0);
+  // `console` (may be null: no console) holds the web console's files and must outlive this.
+  explicit Handlers(service::TsService& service, int max_list_keys_streams = 0,
+                    const StaticAssetSet* console = nullptr);
 
   // Serves one request. For list_keys the body is streamed through `sink` and the result has
   // streamed = true (unless the request failed before anything was sent). The request's body is
@@ -80,9 +88,11 @@ class Handlers {
   HttpResponse GetKey(const Route& route);
   HttpResponse DeleteKey(const Route& route);
   HttpResponse ListKeys(const Route& route, HttpRequest& request, StreamSink& sink);
+  HttpResponse Console(const Route& route, const HttpRequest& request) const;
 
   service::TsService& service_;
   const int max_list_keys_streams_;
+  const StaticAssetSet* const console_;
   std::atomic<int> list_keys_streams_{0};
 };
 

@@ -70,7 +70,7 @@ struct ServerCore {
         options(std::move(options_p)),
         worker_count(WorkerCount(options)),
         // list_keys streams hold workers: at most half of them, so other requests always run.
-        handlers(service_p, std::max(1, worker_count / 2)) {}
+        handlers(service_p, std::max(1, worker_count / 2), options.console) {}
 
   service::TsService& service;
   const HttpServerOptions options;
@@ -258,6 +258,8 @@ class Session : public std::enable_shared_from_this<Session> {
     request->target = std::string(message.target());
     request->body = std::move(message.body());
     request->url_base = url_base_;
+    request->accept_encoding = std::string(message[bhttp::field::accept_encoding]);
+    request->if_none_match = std::string(message[bhttp::field::if_none_match]);
     request->memory = std::move(request_memory_);
     request->body_charged = body_charged_;
     body_charged_ = 0;
@@ -315,6 +317,7 @@ class Session : public std::enable_shared_from_this<Session> {
     message->set(bhttp::field::server, Bsv(kServerName));
     message->set(bhttp::field::content_type, Bsv(response.content_type));
     if (!response.allow.empty()) message->set(bhttp::field::allow, Bsv(response.allow));
+    for (const auto& [name, value] : response.headers) message->set(Bsv(name), Bsv(value));
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
     message->prepare_payload();

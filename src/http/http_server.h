@@ -35,6 +35,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "http/static_assets.h"
 
 namespace quanta::service {
 class TsService;
@@ -51,6 +52,9 @@ struct HttpServerOptions {
   int idle_timeout_seconds = 300;    // waiting for the next request's first byte
   int threads = 0;                   // I/O threads; 0 = hardware concurrency
   int worker_threads = 0;            // handler threads; 0 = max(16, 4 x hardware concurrency)
+  // The web console's files, served at /console (null: none, / and /console answer 404).
+  // Must outlive the server.
+  const StaticAssetSet* console = nullptr;
 };
 
 class HttpServer {

@@ -10,6 +10,9 @@
 //   GET    /ts/<v>/tables/<t>/keys/<c>/<v>... -> kGetKey
 //   DELETE /ts/<v>/tables/<t>/keys/<c>/<v>... -> kDeleteKey
 //   GET    /ts/<v>/tables/<t>/list_keys       -> kListKeys
+//   GET    /                                  -> kRoot       (redirect to the web console)
+//   GET    /console[/<asset path>]            -> kConsole    (the web console's files)
+// (kRoot and kConsole also answer HEAD.)
 // Any other method on these paths -> 405; any other path -> 404.
 //
 // Pure; thread-safe.
@@ -37,6 +40,8 @@ enum class RouteKind : uint8_t {
   kGetKey,
   kDeleteKey,
   kListKeys,
+  kRoot,
+  kConsole,
 };
 
 struct Route {
@@ -44,6 +49,7 @@ struct Route {
   std::string table;                  // percent-decoded; empty for kPing/kStats/kMetrics/kQuery
   std::vector<std::string> key_path;  // percent-decoded path elements after ".../keys/"
   QueryParams params;                 // decoded query-string parameters, in order
+  std::string asset;                  // kConsole: the percent-decoded path after "/console/"
 };
 
 // Fills *route, or returns the error response to send (404, 405, 412, or 400 for a malformed

@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "common/memory.h"
+#include "console/assets.h"
 #include "http/http_server.h"
 #include "server/config.h"
 #include "service/ts_service.h"
@@ -97,6 +98,7 @@ int main(int argc, char** argv) {
     o.max_body_bytes = config.http_max_body_bytes;
     o.request_timeout_seconds = config.http_request_timeout_seconds;
     o.write_timeout_seconds = config.http_write_timeout_seconds;
+    o.console = &console::Assets();
     o.threads = config.threads;
     web = std::make_unique<http::HttpServer>(**service, o);
     Status st = web->Start();
