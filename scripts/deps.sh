@@ -9,7 +9,8 @@ PKGS=(build-essential cmake ninja-build ccache pkg-config
       libgtest-dev libgmock-dev libbenchmark-dev
       clang libclang-rt-14-dev
       tmux curl
-      ceph-mon ceph-osd ceph-mgr ceph-common librados-dev libradospp-dev uuid-runtime)
+      ceph-mon ceph-osd ceph-mgr ceph-common librados-dev libradospp-dev uuid-runtime
+      chromium)  # chromium: the web console's browser test (tests/console)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
