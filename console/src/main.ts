@@ -73,9 +73,10 @@ window.addEventListener("keydown", (e) => {
     location.hash = page.hash;
   }
 });
-// Charts take their colours when drawn: redraw when the system switches light and dark.
+// Charts take their colours when drawn: redraw the Tables and Live pages when the system switches
+// light and dark. The SQL page is left alone (it would lose its result); its next chart follows.
 window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
-  if (!location.hash.startsWith("#/sql")) route();
+  if (!(location.hash || "#/sql").startsWith("#/sql")) route();
 });
 
 async function checkHealth() {
