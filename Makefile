@@ -28,7 +28,7 @@ build: deps configure
 
 # Only the binaries, so that the first `make run` does not wait for the test suite to compile.
 server: deps configure
-	cmake --build $(BUILD_DIR) -j $(JOBS) --target quantad quanta-shell
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target quantad quanta-shell quanta-admin
 
 run: server
 	$(BUILD_DIR)/quantad --data-dir $(DATA_DIR) --pb-listen $(PB_LISTEN) --http-listen $(HTTP_LISTEN)

@@ -170,4 +170,16 @@ HttpError EncodingError(const ErrorContext& context, std::string_view what) {
   return Make(500, std::string(what));
 }
 
+HttpError AdminUnauthorizedError() {
+  return HttpError(401, "admin commands need the token in the data directory's admin.token "
+                        "(Authorization: Bearer <token>)\n");
+}
+
+HttpError AdminError(const Status& status) {
+  int code = 500;
+  if (status.code() == ErrorCode::kInvalidArgument) code = 400;
+  if (status.code() == ErrorCode::kNoSpace) code = 507;
+  return HttpError(code, status.message() + "\n");
+}
+
 }  // namespace quanta::http

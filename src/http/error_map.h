@@ -56,6 +56,10 @@ HttpError KeyLengthError(size_t key_fields, size_t path_elements, std::string_vi
 HttpError NotAllKeyFieldsError();
 HttpError NoSuchFieldError(std::string_view field, std::string_view table);
 HttpError KeyNotFoundError();                                    // 404 Key not found
+// The admin channel (POST /admin/v1/<command>): 401 without the data directory's token; a
+// command's error: 400 for a bad request or unknown command, 507 disk full, 500 otherwise.
+HttpError AdminUnauthorizedError();
+HttpError AdminError(const Status& status);
 HttpError TableMissingError(std::string_view table);             // 404 Table "t" does not exist
 HttpError BadTimeoutError(std::string_view value);
 HttpError UnknownParameterError(std::string_view name);

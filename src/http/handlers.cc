@@ -125,6 +125,8 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
       return response;
     case RouteKind::kConsole:
       return Console(route, request);
+    case RouteKind::kAdmin:
+      return Admin(route, request);
   }
   // TsService counts every call it serves; count the ones rejected here so that each API
   // request shows up exactly once per operation.
@@ -132,6 +134,14 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
     service_.stats().Count(*op, /*ok=*/false);
   }
   return response;
+}
+
+HttpResponse Handlers::Admin(const Route& route, HttpRequest& request) {
+  if (!service_.admin().Authorized(request.authorization)) return Error(AdminUnauthorizedError());
+  auto answer = service_.admin().Call(route.table, request.body);
+  ReleaseBody(request);
+  if (!answer.ok()) return Error(AdminError(answer.error()));
+  return Ok(kJson, std::move(answer).value());
 }
 
 HttpResponse Handlers::Query(HttpRequest& request) {

@@ -32,6 +32,7 @@ struct HttpRequest {
   std::string url_base;  // "http://<host>:<port>" of this listener, for list_keys URLs
   std::string accept_encoding;  // request headers the console's files depend on
   std::string if_none_match;
+  std::string authorization;  // the Authorization header, if any
   // The request's share of the memory account: the body (body_charged bytes of it), decoded
   // rows, the result set and the encoded answer are reserved here.
   MemoryReservation memory;
@@ -89,6 +90,7 @@ class Handlers {
   HttpResponse DeleteKey(const Route& route);
   HttpResponse ListKeys(const Route& route, HttpRequest& request, StreamSink& sink);
   HttpResponse Console(const Route& route, const HttpRequest& request) const;
+  HttpResponse Admin(const Route& route, HttpRequest& request);
 
   service::TsService& service_;
   const int max_list_keys_streams_;

@@ -260,6 +260,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request->url_base = url_base_;
     request->accept_encoding = std::string(message[bhttp::field::accept_encoding]);
     request->if_none_match = std::string(message[bhttp::field::if_none_match]);
+    if (auto auth = message.find(bhttp::field::authorization); auth != message.end()) {
+      request->authorization = std::string(auth->value());
+    }
     request->memory = std::move(request_memory_);
     request->body_charged = body_charged_;
     body_charged_ = 0;

@@ -63,6 +63,13 @@ std::optional<HttpError> ParseRoute(Method method, std::string_view target, Rout
     return finish(*kind);
   }
 
+  // The operator's channel (service/admin.h).
+  if (segments.size() == 3 && segments[0] == "admin" && segments[1] == "v1") {
+    if (auto error = CheckSingleMethod(method, Method::kPost, "POST")) return error;
+    if (auto error = DecodeInto(segments[2], &route->table)) return error;
+    return finish(RouteKind::kAdmin);
+  }
+
   if (segments.size() < 3 || segments[0] != "ts") return RouteNotFoundError();
 
   // Shape first: /ts/<v>/query, /ts/<v>/tables/<t>/keys[/...], /ts/<v>/tables/<t>/list_keys.

@@ -13,6 +13,7 @@
 //   GET    /                                  -> kRoot       (redirect to the web console)
 //   GET    /console[/<asset path>]            -> kConsole    (the web console's files)
 // (kRoot and kConsole also answer HEAD.)
+//   POST   /admin/v1/<command>                -> kAdmin      (quanta-admin; table = command)
 // Any other method on these paths -> 405; any other path -> 404.
 //
 // Pure; thread-safe.
@@ -42,11 +43,13 @@ enum class RouteKind : uint8_t {
   kListKeys,
   kRoot,
   kConsole,
+  kAdmin,
 };
 
 struct Route {
   RouteKind kind = RouteKind::kPing;
-  std::string table;                  // percent-decoded; empty for kPing/kStats/kMetrics/kQuery
+  std::string table;                  // percent-decoded; empty for kPing/kStats/kMetrics/kQuery;
+                                      // the command for kAdmin
   std::vector<std::string> key_path;  // percent-decoded path elements after ".../keys/"
   QueryParams params;                 // decoded query-string parameters, in order
   std::string asset;                  // kConsole: the percent-decoded path after "/console/"

@@ -2,12 +2,14 @@
 // listeners, and runs until SIGTERM or SIGINT, then stops the listeners (finishing requests in
 // flight) and closes the store cleanly.
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <pthread.h>
 
 #include "common/memory.h"
+#include "common/version.h"
 #include "console/assets.h"
 #include "http/http_server.h"
 #include "server/config.h"
@@ -33,7 +35,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cl->version) {
-    std::cout << "quantad 0.1.0 (Riak TS 1.5.2 compatible)\n";
+    std::cout << "quantad " << kQuantaVersion << " (Riak TS 1.5.2 compatible)\n";
     return 0;
   }
   server::ServerConfig config;
@@ -74,6 +76,20 @@ int main(int argc, char** argv) {
               << (config.service.min_free_space_bytes >> 20)
               << " MiB): serving reads, refusing writes with 'disk full' until space returns"
               << (ss.read_only ? " (opened read-only, reopens by itself)" : "") << std::endl;
+  }
+
+  // The admin channel's token (service/admin.h) lives in the data directory, also in RADOS
+  // mode (where the directory holds nothing else). Without it quanta-admin cannot connect; the
+  // server still serves.
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(config.service.data_dir, ec);
+    auto token = service::LoadOrCreateAdminToken(config.service.data_dir);
+    if (token.ok()) {
+      (*service)->admin().set_token(std::move(token).value());
+    } else {
+      std::cerr << "quantad: admin commands are off: " << token.error().message() << std::endl;
+    }
   }
 
   std::unique_ptr<wire::pb::PbServer> pb;

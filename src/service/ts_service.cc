@@ -12,6 +12,7 @@
 #include "exec/planner.h"
 #include "exec/scan_pool.h"
 #include "schema/describe.h"
+#include "common/version.h"
 #include "service/catalog.h"
 #include "service/lifecycle.h"
 #include "storage/backend/rocksdb_backend.h"
@@ -76,6 +77,7 @@ struct TsService::Impl {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<Catalog> catalog;
   Stats stats;
+  AdminCommands admin;
   MemoryAccount memory;
   QueryGate gate;
   // Helper threads for SELECTs' sub-queries (exec/scan_pool.h); destroyed after the gate has
@@ -494,6 +496,19 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
       });
   // Rows of tables dropped before a restart: deleted in the first pass.
   impl->lifecycle->Poke();
+  const auto started = std::chrono::steady_clock::now();
+  impl->admin.Register("status", [raw, started](std::string_view) -> Result<std::string> {
+    const auto up = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::steady_clock::now() - started);
+    const storage::StoreStats ss = raw->store->Stats();
+    const bool rados = raw->options.storage_backend == "rados";
+    return "{\"version\":" + JsonQuote(kQuantaVersion) +
+           ",\"backend\":" + JsonQuote(rados ? "rados" : "rocksdb") +
+           ",\"data_dir\":" + JsonQuote(raw->options.data_dir) +
+           ",\"tables\":" + std::to_string(raw->catalog->List().size()) +
+           ",\"uptime_seconds\":" + std::to_string(up.count()) +
+           ",\"writable\":" + (ss.writable ? "true" : "false") + "}";
+  });
   return std::unique_ptr<TsService>(new TsService(std::move(impl)));
 }
 
@@ -691,6 +706,7 @@ QueryGate& TsService::gate() { return impl_->gate; }
 
 const ServiceOptions& TsService::options() const { return impl_->options; }
 Stats& TsService::stats() { return impl_->stats; }
+AdminCommands& TsService::admin() { return impl_->admin; }
 storage::Store& TsService::store() { return *impl_->store; }
 
 Status TsService::RunLifecycle() {

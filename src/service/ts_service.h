@@ -19,6 +19,7 @@
 #include "common/value.h"
 #include "schema/expiry.h"
 #include "schema/table_def.h"
+#include "service/admin.h"
 #include "service/query_gate.h"
 
 namespace quanta::storage {
@@ -180,6 +181,8 @@ class TsService {
 
   const ServiceOptions& options() const;
   Stats& stats();
+  // The operator's commands (service/admin.h); "status" is registered by the service itself.
+  AdminCommands& admin();
   storage::Store& store();
 
   // Runs the data lifecycle once, as the background thread does every storage.expiry_interval
