@@ -140,6 +140,7 @@ async function main() {
   const profile = join(work, "profile");
   context = await chromium.launchPersistentContext(profile, {
     executablePath,
+    acceptDownloads: true,
     headless: true,
     viewport: { width: 1280, height: 860 },
     colorScheme: "light",
@@ -192,6 +193,41 @@ async function main() {
   const inked = await inkedPixels(page, ".chart");
   assert.ok(inked > 2000, `chart canvas has ${inked} drawn pixels`);
   console.log(`chart: ${legend.length - 1} series, ${inked} drawn pixels`);
+
+  // Hover values: the legend shows the values under the cursor.
+  const over = await page.$(".chart .u-over");
+  const box = await over.boundingBox();
+  await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+  const hovered = await page.$$eval(".chart .u-legend .u-series .u-value", (vs) => vs.map((v) => v.textContent));
+  assert.ok(hovered.slice(1).every((v) => Number.isFinite(Number(v))), `legend values ${hovered}`);
+  // Zoom: after dragging across a sixth of the chart, the same point of the plot is an earlier time.
+  const timeAt = async (x) => {
+    await page.mouse.move(x, box.y + box.height / 2);
+    return page.$eval(".chart .u-legend .u-series:first-child .u-value", (v) => v.textContent);
+  };
+  const right = box.x + (box.width * 5) / 6;
+  const before = await timeAt(right);
+  await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  const after = await timeAt(right);
+  assert.notEqual(after, before, "zoom changed the time axis");
+  console.log(`zoom: the point at 5/6 of the plot went from ${before} to ${after}`);
+  await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+
+  // Paging, and the CSV download (the values as the server sent them).
+  await page.click("text=Next ›");
+  assert.match(await page.textContent(".result-table .toolbar"), /Rows 101–180 of 180/);
+  const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.click("text=CSV")]);
+  const csv = readFileSync(await csvDownload.path(), "utf8").split("\r\n");
+  assert.equal(csv[0], "time,site,temperature");
+  assert.equal(csv.length, 1 + SITES.length * MINUTES + 1);
+  for (const line of csv.slice(1, -1)) {
+    const [time, site, temperature] = line.split(",");
+    assert.equal(Number(temperature), expected.get(`${site}|${time}`), line);
+  }
+  await page.click("text=‹ Prev");
   await page.screenshot({ path: join(shots, "console-sql.png") });
   await page.emulateMedia({ colorScheme: "dark" });
   await runAgain(page);
