@@ -184,7 +184,6 @@ HttpResponse Handlers::Query(HttpRequest& request) {
 
 HttpResponse Handlers::Console(const Route& route, const HttpRequest& request) const {
   StaticRequest what;
-  what.head = request.method == Method::kHead;
   what.accept_encoding = request.accept_encoding;
   what.if_none_match = request.if_none_match;
   StaticReply reply = ServeStatic(console_, route.asset, what);

@@ -108,7 +108,7 @@ StaticReply ServeStatic(const StaticAssetSet* assets, std::string_view path,
   }
   bool gzip = !found->gzip.empty() && AcceptsGzip(request.accept_encoding);
   if (gzip) reply.headers.emplace_back("Content-Encoding", "gzip");
-  // HEAD: the server layer sends the headers of the full reply and drops the body.
+  // (HEAD: the server layer sends the headers of this full reply and drops the body.)
   reply.body = std::string(gzip ? found->gzip : found->body);
   return reply;
 }

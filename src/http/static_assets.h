@@ -28,7 +28,6 @@ struct StaticAssetSet {
 
 // What the request asks for that matters to a static file.
 struct StaticRequest {
-  bool head = false;
   std::string_view accept_encoding;  // the Accept-Encoding header, possibly empty
   std::string_view if_none_match;    // the If-None-Match header, possibly empty
 };

@@ -70,11 +70,11 @@ TEST(StaticAssetsTest, ServeStatic) {
   StaticReply page = ServeStatic(&kSet, "", StaticRequest{});
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(page.body, kPage);
-  StaticReply gz = ServeStatic(&kSet, "", StaticRequest{false, "gzip", ""});
+  StaticReply gz = ServeStatic(&kSet, "", StaticRequest{"gzip", ""});
   EXPECT_EQ(gz.body, kPageGzip);
-  StaticReply script = ServeStatic(&kSet, "assets/app-1.js", StaticRequest{false, "gzip", ""});
+  StaticReply script = ServeStatic(&kSet, "assets/app-1.js", StaticRequest{"gzip", ""});
   EXPECT_EQ(script.body, "let x=1;");  // no smaller gzip variant: sent as is
-  EXPECT_EQ(ServeStatic(&kSet, "", StaticRequest{false, "", "W/\"p1\""}).status, 304);
+  EXPECT_EQ(ServeStatic(&kSet, "", StaticRequest{"", "W/\"p1\""}).status, 304);
   EXPECT_EQ(ServeStatic(&kSet, "nope.js", StaticRequest{}).status, 404);
   EXPECT_EQ(ServeStatic(nullptr, "", StaticRequest{}).status, 404);
 }
