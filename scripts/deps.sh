@@ -13,7 +13,8 @@ PKGS=(build-essential cmake ninja-build ccache pkg-config
       tmux curl
       dpkg-dev lintian help2man debootstrap zstd iproute2 systemd-container
       zlib1g-dev libsnappy-dev
-      ceph-mon ceph-osd ceph-mgr ceph-common librados-dev libradospp-dev uuid-runtime)
+      ceph-mon ceph-osd ceph-mgr ceph-common librados-dev libradospp-dev uuid-runtime
+      chromium)  # chromium: the web console's browser test (tests/console)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

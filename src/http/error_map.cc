@@ -65,9 +65,7 @@ HttpError MapKeyStatus(const Status& status, const ErrorContext& context) {
   }
 }
 
-}  // namespace
-
-HttpError MapStatus(const Status& status, const ErrorContext& context) {
+HttpError MapStatusText(const Status& status, const ErrorContext& context) {
   switch (status.code()) {
     case ErrorCode::kTableInactive:
       return TableMissingError(status.detail().empty() ? std::string_view(context.table)
@@ -92,6 +90,15 @@ HttpError MapStatus(const Status& status, const ErrorContext& context) {
   return context.endpoint == Endpoint::kQuery ? MapQueryStatus(status, context)
                                               : MapKeyStatus(status, context);
 }
+
+}  // namespace
+
+HttpError MapStatus(const Status& status, const ErrorContext& context) {
+  HttpError error = MapStatusText(status, context);
+  error.riak_code = status.riak_code();
+  return error;
+}
+
 
 HttpError NoQueryError() { return Make(400, "No query in request body"); }
 

@@ -27,6 +27,7 @@ struct HttpError {
   int status = 500;
   std::string body;
   std::string allow;  // Allow header value for 405 responses
+  int riak_code = 0;  // MapStatus: the Riak code of the service error (0: none)
   bool operator==(const HttpError& o) const { return status == o.status && body == o.body; }
 };
 

@@ -29,6 +29,11 @@ HttpResponse Error(HttpError error) {
   response.content_type = std::string(kText);
   response.body = std::move(error.body);
   response.allow = std::move(error.allow);
+  // Extension: the Riak error code of a service error, for clients such as the web console
+  // (the body keeps Riak's text).
+  if (error.riak_code != 0) {
+    response.headers.emplace_back("X-Riak-Error-Code", std::to_string(error.riak_code));
+  }
   return response;
 }
 
@@ -73,8 +78,9 @@ void ReleaseBody(HttpRequest& request) {
 
 }  // namespace
 
-Handlers::Handlers(service::TsService& service, int max_list_keys_streams)
-    : service_(service), max_list_keys_streams_(max_list_keys_streams) {}
+Handlers::Handlers(service::TsService& service, int max_list_keys_streams,
+                   const StaticAssetSet* console)
+    : service_(service), max_list_keys_streams_(max_list_keys_streams), console_(console) {}
 
 HttpResponse Handlers::RefuseQuery(const Status& status) {
   ErrorContext context;
@@ -132,6 +138,14 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
       return InfluxWrite(route, request);
     case RouteKind::kRemoteWrite:
       return RemoteWrite(request);
+    case RouteKind::kRoot:
+      if (console_ == nullptr) return Error(RouteNotFoundError());
+      response = Ok(kText, "See /console/\n");
+      response.status = 302;
+      response.headers.emplace_back("Location", "/console/");
+      return response;
+    case RouteKind::kConsole:
+      return Console(route, request);
     case RouteKind::kAdmin:
       return Admin(route, request);
   }
@@ -201,6 +215,19 @@ HttpResponse Handlers::Query(HttpRequest& request) {
     }
   }
   response.reached_service = true;
+  return response;
+}
+
+HttpResponse Handlers::Console(const Route& route, const HttpRequest& request) const {
+  StaticRequest what;
+  what.accept_encoding = request.accept_encoding;
+  what.if_none_match = request.if_none_match;
+  StaticReply reply = ServeStatic(console_, route.asset, what);
+  HttpResponse response;
+  response.status = reply.status;
+  response.content_type = std::move(reply.content_type);
+  response.body = std::move(reply.body);
+  response.headers = std::move(reply.headers);
   return response;
 }
 

@@ -11,9 +11,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/memory.h"
 #include "http/router.h"
+#include "http/static_assets.h"
 #include "service/query_gate.h"
 
 namespace quanta::service {
@@ -33,6 +36,8 @@ struct HttpRequest {
   std::string content_encoding;
   std::string content_type;
   size_t max_body_bytes = 64 << 20;
+  std::string accept_encoding;  // request headers the console's files depend on
+  std::string if_none_match;
   std::string authorization;  // the Authorization header, if any
   bool tls = false;           // arrived on the HTTPS listener
   std::string peer_ip;        // the client's address (security sources)
@@ -55,6 +60,7 @@ struct HttpResponse {
   std::string body;
   std::string allow;      // Allow header (405 only)
   std::string www_authenticate;  // WWW-Authenticate header (401 for missing credentials)
+  std::vector<std::pair<std::string, std::string>> headers;  // any further headers
   bool streamed = false;  // the response already went out through the StreamSink
   // The request reached the TsService operation, which counts itself in Stats; requests
   // rejected before that are counted by Handle().
@@ -77,7 +83,9 @@ class Handlers {
   // `service` must outlive this object. `max_list_keys_streams` > 0 bounds the list_keys streams
   // this server runs at once (each holds a worker thread while the client reads), below the
   // service's own list_keys.max_concurrent; beyond it -> 503 Overload.
-  explicit Handlers(service::TsService& service, int max_list_keys_streams = 0);
+  // `console` (may be null: no console) holds the web console's files and must outlive this.
+  explicit Handlers(service::TsService& service, int max_list_keys_streams = 0,
+                    const StaticAssetSet* console = nullptr);
 
   // Serves one request. For list_keys the body is streamed through `sink` and the result has
   // streamed = true (unless the request failed before anything was sent). The request's body is
@@ -97,10 +105,12 @@ class Handlers {
   // Ingest (ingest_handlers.cc).
   HttpResponse InfluxWrite(const Route& route, HttpRequest& request);
   HttpResponse RemoteWrite(HttpRequest& request);
+  HttpResponse Console(const Route& route, const HttpRequest& request) const;
   HttpResponse Admin(const Route& route, HttpRequest& request);
 
   service::TsService& service_;
   const int max_list_keys_streams_;
+  const StaticAssetSet* const console_;
   std::atomic<int> list_keys_streams_{0};
 };
 

@@ -114,7 +114,7 @@ struct ServerCore {
         options(std::move(options_p)),
         worker_count(WorkerCount(options)),
         // list_keys streams hold workers: at most half of them, so other requests always run.
-        handlers(service_p, std::max(1, worker_count / 2)) {}
+        handlers(service_p, std::max(1, worker_count / 2), options.console) {}
 
   service::TsService& service;
   const HttpServerOptions options;
@@ -327,6 +327,8 @@ class Session : public std::enable_shared_from_this<Session> {
     request->content_encoding = std::string(message[bhttp::field::content_encoding]);
     request->content_type = std::string(message[bhttp::field::content_type]);
     request->max_body_bytes = core_.options.max_body_bytes;
+    request->accept_encoding = std::string(message[bhttp::field::accept_encoding]);
+    request->if_none_match = std::string(message[bhttp::field::if_none_match]);
     if (auto auth = message.find(bhttp::field::authorization); auth != message.end()) {
       request->authorization = std::string(auth->value());
     }
@@ -393,6 +395,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!response.www_authenticate.empty()) {
       message->set(bhttp::field::www_authenticate, Bsv(response.www_authenticate));
     }
+    for (const auto& [name, value] : response.headers) message->set(Bsv(name), Bsv(value));
     message->body() = std::move(response.body);
     message->keep_alive(keep_alive);
     message->prepare_payload();

@@ -35,6 +35,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "http/static_assets.h"
 
 namespace quanta::service {
 class TsService;
@@ -55,6 +56,9 @@ struct HttpServerOptions {
   bool tls = false;
   std::string tls_certfile;
   std::string tls_keyfile;
+  // The web console's files, served at /console (null: none, / and /console answer 404).
+  // Must outlive the server.
+  const StaticAssetSet* console = nullptr;
 };
 
 class HttpServer {

@@ -49,6 +49,18 @@ std::optional<HttpError> ParseRoute(Method method, std::string_view target, Rout
                                                               : RouteKind::kInfluxWrite);
   }
 
+  // The web console: "/" redirects to it, "/console/..." are its files.
+  if (segments.empty() || segments[0] == "console") {
+    if (method != Method::kGet && method != Method::kHead) return MethodNotAllowedError("GET, HEAD");
+    for (size_t i = 1; i < segments.size(); ++i) {
+      std::string element;
+      if (auto error = DecodeInto(segments[i], &element)) return error;
+      if (i > 1) route->asset.push_back('/');
+      route->asset += element;
+    }
+    return finish(segments.empty() ? RouteKind::kRoot : RouteKind::kConsole);
+  }
+
   // Node-level endpoints.
   if (segments.size() == 1) {
     std::optional<RouteKind> kind;

@@ -13,6 +13,9 @@
 //   POST   /write                             -> kInfluxWrite   (Influx 1.x line protocol)
 //   POST   /api/v2/write                      -> kInfluxWrite   (Influx 2.x line protocol)
 //   POST   /api/v1/write                      -> kRemoteWrite   (Prometheus remote write)
+//   GET    /                                  -> kRoot       (redirect to the web console)
+//   GET    /console[/<asset path>]            -> kConsole    (the web console's files)
+// (kRoot and kConsole also answer HEAD.)
 //   POST   /admin/v1/<command>                -> kAdmin      (quanta-admin; table = command)
 // Any other method on these paths -> 405; any other path -> 404.
 //
@@ -43,6 +46,8 @@ enum class RouteKind : uint8_t {
   kListKeys,
   kInfluxWrite,  // Quanta extension (docs/ingest.md)
   kRemoteWrite,  // Quanta extension (docs/ingest.md)
+  kRoot,
+  kConsole,
   kAdmin,
 };
 
@@ -52,6 +57,7 @@ struct Route {
                                       // the command for kAdmin
   std::vector<std::string> key_path;  // percent-decoded path elements after ".../keys/"
   QueryParams params;                 // decoded query-string parameters, in order
+  std::string asset;                  // kConsole: the percent-decoded path after "/console/"
 };
 
 // Fills *route, or returns the error response to send (404, 405, 412, or 400 for a malformed

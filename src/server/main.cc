@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/memory.h"
 #include "common/version.h"
+#include "console/assets.h"
 #include "http/http_server.h"
 #include "server/config.h"
 #include "server/sd_notify.h"
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
     o.max_body_bytes = config.http_max_body_bytes;
     o.request_timeout_seconds = config.http_request_timeout_seconds;
     o.write_timeout_seconds = config.http_write_timeout_seconds;
+    o.console = &console::Assets();
     o.threads = config.threads;
     web = std::make_unique<http::HttpServer>(**service, o);
     Status st = web->Start();

@@ -1,0 +1,311 @@
+// The web console in a real browser: Debian's chromium, driven by playwright-core, against a
+// real quantad on a temporary data directory. Creates a table and rows over HTTP, runs a query
+// from the editor with the keyboard, checks the result table's cells and that the chart drew,
+// shows an error with its Riak code, visits Tables (DESCRIBE, SHOW CREATE TABLE, the create form)
+// and Live, and saves screenshots that must be non-empty and not blank.
+//
+//   node console.test.mjs <quantad> <screenshot dir>
+// Environment: CHROMIUM (default /usr/bin/chromium), QUANTA_TEST_HTTP_PORT (default: a free one).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { PNG } from "pngjs";
+
+const [quantad, shots] = process.argv.slice(2);
+if (!quantad || !shots) {
+  console.error("usage: node console.test.mjs <quantad> <screenshot dir>");
+  process.exit(2);
+}
+const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+mkdirSync(shots, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), "quanta-console-test-"));
+let server = null;
+let context = null;
+
+async function cleanup() {
+  if (context) await context.close().catch(() => {});
+  context = null;
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((resolve) => { server.once("exit", resolve); setTimeout(resolve, 10000); });
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(1)));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function startServer() {
+  const httpPort = Number(process.env.QUANTA_TEST_HTTP_PORT) || await freePort();
+  let pbPort = await freePort();
+  while (pbPort === httpPort) pbPort = await freePort();
+  const log = [];
+  server = spawn(quantad, ["--data-dir", join(work, "data"), "--pb-listen", `127.0.0.1:${pbPort}`,
+    "--http-listen", `127.0.0.1:${httpPort}`], { stdio: ["ignore", "pipe", "pipe"] });
+  server.stdout.on("data", (d) => log.push(String(d)));
+  server.stderr.on("data", (d) => log.push(String(d)));
+  const base = `http://127.0.0.1:${httpPort}`;
+  for (let i = 0; i < 100; i++) {
+    if (server.exitCode !== null) throw new Error(`quantad exited: ${log.join("")}`);
+    try {
+      if ((await (await fetch(`${base}/ping`)).text()) === "OK") return base;
+    } catch { /* not up yet */ }
+    await sleep(100);
+  }
+  throw new Error(`quantad did not answer /ping: ${log.join("")}`);
+}
+
+async function sql(base, statement) {
+  const r = await fetch(`${base}/ts/v1/query`, { method: "POST", body: statement });
+  const text = await r.text();
+  assert.equal(r.status, 200, `${statement}: ${text}`);
+  return JSON.parse(text);
+}
+
+// Luminance spread of a screenshot: a blank page has none.
+function checkScreenshot(path) {
+  assert.ok(statSync(path).size > 1000, `${path} is (nearly) empty`);
+  const png = PNG.sync.read(readFileSync(path));
+  assert.ok(png.width >= 800 && png.height >= 600, `${path}: ${png.width}x${png.height}`);
+  let sum = 0, sum2 = 0;
+  const n = png.width * png.height;
+  for (let i = 0; i < png.data.length; i += 4) {
+    const y = 0.2126 * png.data[i] + 0.7152 * png.data[i + 1] + 0.0722 * png.data[i + 2];
+    sum += y; sum2 += y * y;
+  }
+  const sd = Math.sqrt(sum2 / n - (sum / n) ** 2);
+  assert.ok(sd > 8, `${path} looks blank (luminance standard deviation ${sd.toFixed(2)})`);
+  console.log(`screenshot ${path}: ${png.width}x${png.height}, luminance sd ${sd.toFixed(1)}`);
+}
+
+// Non-transparent pixels drawn on a canvas inside `selector`.
+async function inkedPixels(page, selector) {
+  return page.$eval(selector, (root) => {
+    let inked = 0;
+    for (const canvas of root.querySelectorAll("canvas")) {
+      const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
+    }
+    return inked;
+  });
+}
+
+// Runs the editor's statement again (the Run button) and waits for its new result.
+async function runAgain(page) {
+  await page.$eval(".output", (o) => { o.textContent = ""; });
+  await page.click("#run");
+  await page.waitForSelector("#result-status, #result-error");
+  const error = await page.$("#result-error");
+  if (error) throw new Error(`the query failed again: ${await error.textContent()}`);
+  await page.waitForSelector(".chart canvas");
+  await sleep(300);
+}
+
+const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
+const SITES = ["north", "south"];
+const MINUTES = 90;  // 90 rows per site: two quanta of an hour each
+
+async function main() {
+  const base = await startServer();
+  console.log(`quantad at ${base}`);
+
+  await sql(base, "CREATE TABLE weather (site VARCHAR NOT NULL, time TIMESTAMP NOT NULL, " +
+    "temperature DOUBLE, humidity DOUBLE, PRIMARY KEY ((site, QUANTUM(time, 1, 'h')), site, time))");
+  const expected = new Map();
+  for (const [s, site] of SITES.entries()) {
+    const rows = [];
+    for (let m = 0; m < MINUTES; m++) {
+      const time = T0 + m * 60000;
+      const temperature = Math.round((10 + 5 * s + 3 * Math.sin(m / 9)) * 100) / 100;
+      rows.push({ site, time, temperature, humidity: 50 + (m % 20) });
+      expected.set(`${site}|${time}`, temperature);
+    }
+    const r = await fetch(`${base}/ts/v1/tables/weather/keys`, { method: "POST", body: JSON.stringify(rows) });
+    assert.equal(r.status, 200, await r.text());
+  }
+
+  const profile = join(work, "profile");
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    acceptDownloads: true,
+    headless: true,
+    viewport: { width: 1280, height: 860 },
+    colorScheme: "light",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  // (The statement that fails on purpose below logs its 400 as a failed resource load.)
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/status of 400/.test(m.text())) problems.push(`console error: ${m.text()}`);
+  });
+  // Offline at run time: every request the page makes goes to quantad.
+  page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("blob:") && !r.url().startsWith("data:")) problems.push(`external request ${r.url()}`); });
+
+  // "/" redirects to the console; the SQL page opens with the editor.
+  const response = await page.goto(`${base}/`);
+  assert.equal(new URL(page.url()).pathname, "/console/");
+  assert.equal(response.status(), 200);
+  await page.waitForSelector(".cm-content");
+
+  // Type a query and run it with the keyboard.
+  const query = `SELECT time, site, temperature FROM weather WHERE time >= ${T0} AND time < ${T0 + MINUTES * 60000}`;
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type(query, { delay: 2 });
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector("#result-status");
+  const status = await page.textContent("#result-status");
+  assert.match(status, new RegExp(`^${SITES.length * MINUTES} rows`), status);
+
+  // The table: header, then cells that match the rows written (100 on the first page).
+  const headers = await page.$$eval(".result-table thead th", (ths) => ths.map((th) => th.firstChild.textContent));
+  assert.deepEqual(headers, ["time", "site", "temperature"]);
+  const cells = await page.$$eval(".result-table tbody tr", (trs) => trs.map((tr) =>
+    Array.from(tr.children).map((td) => ({ text: td.textContent, title: td.getAttribute("title") }))));
+  assert.equal(cells.length, 100);
+  for (const [time, site, temperature] of cells) {
+    const t = Number(time.title);
+    assert.equal(time.text, new Date(t).toISOString().replace("T", " ").replace("Z", ""));
+    assert.equal(Number(temperature.text), expected.get(`${site.text}|${t}`), `${site.text} ${time.text}`);
+  }
+  assert.match(await page.textContent(".result-table .toolbar"), /Rows 1–100 of 180/);
+
+  // The chart: one line per site, and ink on its canvas.
+  const legend = await page.$$eval(".chart .u-legend .u-series .u-label", (ls) => ls.map((l) => l.textContent));
+  assert.deepEqual(legend.slice(1), SITES);
+  const inked = await inkedPixels(page, ".chart");
+  assert.ok(inked > 2000, `chart canvas has ${inked} drawn pixels`);
+  console.log(`chart: ${legend.length - 1} series, ${inked} drawn pixels`);
+
+  // Hover values: the legend shows the values under the cursor.
+  const over = await page.$(".chart .u-over");
+  const box = await over.boundingBox();
+  await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+  const hovered = await page.$$eval(".chart .u-legend .u-series .u-value", (vs) => vs.map((v) => v.textContent));
+  assert.ok(hovered.slice(1).every((v) => Number.isFinite(Number(v))), `legend values ${hovered}`);
+  // Zoom: after dragging across a sixth of the chart, the same point of the plot is an earlier time.
+  const timeAt = async (x) => {
+    await page.mouse.move(x, box.y + box.height / 2);
+    return page.$eval(".chart .u-legend .u-series:first-child .u-value", (v) => v.textContent);
+  };
+  const right = box.x + (box.width * 5) / 6;
+  const before = await timeAt(right);
+  await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  const after = await timeAt(right);
+  assert.notEqual(after, before, "zoom changed the time axis");
+  console.log(`zoom: the point at 5/6 of the plot went from ${before} to ${after}`);
+  await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+
+  // Paging, and the CSV download (the values as the server sent them).
+  await page.click("text=Next ›");
+  assert.match(await page.textContent(".result-table .toolbar"), /Rows 101–180 of 180/);
+  const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.click("text=CSV")]);
+  const csv = readFileSync(await csvDownload.path(), "utf8").split("\r\n");
+  assert.equal(csv[0], "time,site,temperature");
+  assert.equal(csv.length, 1 + SITES.length * MINUTES + 1);
+  for (const line of csv.slice(1, -1)) {
+    const [time, site, temperature] = line.split(",");
+    assert.equal(Number(temperature), expected.get(`${site}|${time}`), line);
+  }
+  await page.click("text=‹ Prev");
+  await page.screenshot({ path: join(shots, "console-sql.png") });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await runAgain(page);
+  assert.ok(await inkedPixels(page, ".chart") > 2000, "the chart drew in the dark theme");
+  await page.screenshot({ path: join(shots, "console-sql-dark.png") });
+  await page.emulateMedia({ colorScheme: "light" });
+
+  // History keeps the statement.
+  assert.equal(await page.getAttribute(".history-item", "title"), query);
+
+  // An error shows its Riak code.
+  await page.click(".cm-content");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("SELEC nothing");
+  await page.keyboard.press("Control+Enter");
+  await page.waitForSelector("#result-error");
+  const error = await page.textContent("#result-error");
+  assert.match(error, /Riak error 1020/);
+  assert.match(error, /HTTP 400/);
+  assert.match(error, /Unexpected token/);
+
+  // Tables, by keyboard: the list, DESCRIBE and SHOW CREATE TABLE of the first table.
+  await page.click("main");
+  await page.keyboard.press("Alt+2");
+  await page.waitForSelector("#show-create");
+  assert.equal(new URL(page.url()).hash, "#/tables/weather");
+  const described = await page.$$eval("table.describe tbody tr td:first-child", (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(described, ["site", "time", "temperature", "humidity"]);
+  assert.match(await page.textContent("#show-create"), /^CREATE TABLE weather \(site VARCHAR NOT NULL,/);
+  await page.screenshot({ path: join(shots, "console-tables.png") });
+
+  // The create form shows its statement, then creates the table.
+  await page.click("#new-table");
+  await page.waitForSelector("#create-preview");
+  await page.fill("#table-name", "sensor_data");
+  const preview = await page.textContent("#create-preview");
+  assert.match(preview, /QUANTUM\(time, 15, 'm'\)/);
+  assert.match(preview, /PRIMARY KEY \(\(site, device, QUANTUM\(time, 15, 'm'\)\),\s+site, device, time\)/);
+  await page.screenshot({ path: join(shots, "console-create.png") });
+  await page.click("#create-table");
+  await page.waitForFunction(() => location.hash === "#/tables/sensor_data");
+  await page.waitForSelector("#show-create");
+  const listed = await sql(base, "SHOW TABLES");
+  assert.deepEqual(listed.rows.map((r) => r[0]).sort(), ["sensor_data", "weather"]);
+
+  // Live: rates from /metrics while queries run; the charts draw.
+  await page.keyboard.press("Alt+3");
+  await page.waitForSelector("#live-status");
+  const load = setInterval(() => {
+    fetch(`${base}/ts/v1/query`, { method: "POST", body: query }).catch(() => {});
+  }, 100);
+  try {
+    await page.waitForFunction(() => document.querySelectorAll(".live-grid .big")[2]?.textContent !== "–", null, { timeout: 15000 });
+    await sleep(4500);
+  } finally {
+    clearInterval(load);
+  }
+  const queryRate = parseFloat(await page.$eval(".live-grid section:nth-child(3) .big", (e) => e.textContent));
+  assert.ok(queryRate > 0, `query rate ${queryRate}`);
+  const liveInk = await inkedPixels(page, ".live-grid section:nth-child(3) .spark");
+  assert.ok(liveInk > 200, `live chart has ${liveInk} drawn pixels`);
+  console.log(`live: ${queryRate} queries/s, ${liveInk} drawn pixels`);
+  await page.screenshot({ path: join(shots, "console-live.png") });
+
+  assert.deepEqual(problems, []);
+  for (const name of ["console-sql.png", "console-sql-dark.png", "console-tables.png", "console-create.png", "console-live.png"]) {
+    checkScreenshot(join(shots, name));
+  }
+}
+
+let status = 0;
+try {
+  await main();
+  console.log("console test: OK");
+} catch (e) {
+  console.error(e);
+  status = 1;
+} finally {
+  await cleanup();
+}
+process.exit(status);
