@@ -123,7 +123,7 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"tls.certfile", {"ssl.certfile"}, "(none)", "PEM certificate chain for PB STARTTLS and HTTPS"},
       {"tls.keyfile", {"ssl.keyfile"}, "(none)", "its PEM private key"},
       {"tls.cacertfile", {"ssl.cacertfile"}, "(none)", "CA certificates for client certificates"},
-      {"https.listen", {"listener.https.internal"}, "(off)", "HOST:PORT of the HTTPS listener"},
+      {"https.listen", {"listener.https.internal"}, "off", "HOST:PORT of the HTTPS listener, or off"},
       {"ingest.quantum", {}, "1d", "QUANTUM of tables created by Influx line protocol writes"},
       {"ingest.prometheus_table", {}, "prometheus_samples", "table Prometheus remote write fills"},
       {"memory.limit", {}, "512MB", "memory all requests together may hold"},
@@ -404,7 +404,8 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
   if (key == "tls.keyfile" || key == "ssl.keyfile") { c->tls_keyfile = v; return Status::OK(); }
   if (key == "tls.cacertfile" || key == "ssl.cacertfile") { c->tls_cacertfile = v; return Status::OK(); }
   if (key == "https.listen" || key == "listener.https.internal") {
-    c->https_enabled = true;
+    c->https_enabled = v != "off";
+    if (!c->https_enabled) return Status::OK();
     return ParseListen(v, &c->https_host, &c->https_port);
   }
   if (key == "ingest.quantum") {
