@@ -160,6 +160,9 @@ std::string RenderMetrics(const MetricsInputs& in) {
           st->chunks_written);
     w.One("quanta_storage_seal_failures_total", "counter", "Seals that failed (retried later).",
           st->seal_failures);
+    w.One("quanta_storage_seal_conflicts_total", "counter",
+          "Seals not applied because another coordinator changed the partition (retried later).",
+          st->seal_conflicts);
     w.One("quanta_storage_flush_written_bytes_total", "counter",
           "Bytes written by memtable flushes.", st->flush_bytes_written);
     w.One("quanta_storage_compaction_written_bytes_total", "counter",

@@ -87,6 +87,7 @@ std::string Stats::ToJson(const storage::StoreStats* storage) const {
     field("rows_sealed", storage->rows_sealed);
     field("chunks_written", storage->chunks_written);
     field("seal_failures", storage->seal_failures);
+    field("seal_conflicts", storage->seal_conflicts);
     field("sorted_runs", storage->sorted_runs);
     field("flush_bytes_written", storage->flush_bytes_written);
     field("compaction_bytes_written", storage->compaction_bytes_written);

@@ -351,22 +351,12 @@ class Engine final : public Store, public KeySplitter {
   }
 
   Status PutMeta(const std::string& key, const std::string& value) override {
-    WriteBatch batch;
-    batch.Put(MetaKey(key), value);
-    return backend_->Write(batch, /*sync=*/true);
+    return UpdateMetaIf({{key, value}}, {});
   }
 
   Status UpdateMeta(
       const std::vector<std::pair<std::string, std::optional<std::string>>>& changes) override {
-    WriteBatch batch;
-    for (const auto& [key, value] : changes) {
-      if (value) {
-        batch.Put(MetaKey(key), *value);
-      } else {
-        batch.Delete(MetaKey(key));
-      }
-    }
-    return backend_->Write(batch, /*sync=*/true);
+    return UpdateMetaIf(changes, {});
   }
 
   Status UpdateMetaIf(
@@ -970,7 +960,6 @@ class Engine final : public Store, public KeySplitter {
   // kRowBytes per column (partition.h).
   static constexpr uint64_t kSealBytes = 64ull << 20;
 
-
   std::unique_ptr<Backend> backend_;
   StoreOptions options_;
   std::shared_mutex stripes_[kStripes];
@@ -990,8 +979,7 @@ class Engine final : public Store, public KeySplitter {
   std::thread sealer_;
 
   std::atomic<uint64_t> seals_{0}, rows_sealed_{0}, chunks_written_{0}, seal_failures_{0};
-  // Seals not applied because another coordinator changed the partition (retried later).
-  std::atomic<uint64_t> seal_conflicts_{0};
+  std::atomic<uint64_t> seal_conflicts_{0};  // raced by another coordinator (retried later)
   std::atomic<uint64_t> partitions_expired_{0}, chunks_deleted_{0}, space_reclaims_{0};
 
   std::mutex reclaim_mu_;
