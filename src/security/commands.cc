@@ -144,6 +144,18 @@ Result<std::string> Security::Apply(std::string_view op, const std::vector<std::
       new_hash = std::move(h);
     }
   }
+  // Another coordinator's change in between (kConflict): read the state again and redo.
+  constexpr int kApplyAttempts = 16;
+  for (int attempt = 1;; ++attempt) {
+    auto r = ApplyOnce(op, args, new_hash);
+    if (r.ok() || r.error().code() != ErrorCode::kConflict || attempt == kApplyAttempts) return r;
+    changed_.store(true, std::memory_order_release);
+  }
+}
+
+Result<std::string> Security::ApplyOnce(std::string_view op, const std::vector<std::string>& args,
+                                        const std::optional<PasswordHash>& new_hash) {
+  RefreshIfChanged();
   std::unique_lock lock(mu_);
   State next = state_;
   std::string out;

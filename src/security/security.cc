@@ -85,47 +85,101 @@ std::optional<SourceType> ParseSourceType(std::string_view name) {
   return std::nullopt;
 }
 
-Result<std::unique_ptr<Security>> Security::Open(const std::string& dir) {
-  State state;
-  std::string path;
-  if (!dir.empty()) {
-    path = dir + "/" + std::string(kStateFile);
-    std::ifstream in(path, std::ios::binary);
-    if (in) {
-      in.seekg(0, std::ios::end);
-      std::streamsize size = in.tellg();
-      if (size < 0 || size > kMaxStateBytes) {
-        return Status(ErrorCode::kCorruption, path + ": unreadable or too large");
-      }
-      in.seekg(0);
-      std::string text(static_cast<size_t>(size), '\0');
-      if (!in.read(text.data(), size)) return Status(ErrorCode::kIoError, "cannot read " + path);
-      auto decoded = DecodeState(text);
-      if (!decoded.ok()) return Status(ErrorCode::kCorruption, path + ": " + decoded.error().message());
-      state = std::move(decoded).value();
+namespace {
+
+class FileStorage final : public StateStorage {
+ public:
+  explicit FileStorage(std::string path) : path_(std::move(path)) {}
+  Result<std::optional<std::string>> Read() override {
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) return std::optional<std::string>();
+    in.seekg(0, std::ios::end);
+    std::streamsize size = in.tellg();
+    if (size < 0 || size > kMaxStateBytes) {
+      return Status(ErrorCode::kCorruption, path_ + ": unreadable or too large");
     }
+    in.seekg(0);
+    std::string text(static_cast<size_t>(size), '\0');
+    if (!in.read(text.data(), size)) return Status(ErrorCode::kIoError, "cannot read " + path_);
+    return std::optional<std::string>(std::move(text));
   }
-  return std::unique_ptr<Security>(new Security(std::move(path), std::move(state)));
+  // One server owns its data directory: nobody else writes the file.
+  Status Replace(const std::optional<std::string>& /*expected*/, const std::string& text) override {
+    return WriteFileAtomically(path_, text);
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+std::unique_ptr<StateStorage> FileStateStorage(const std::string& dir) {
+  return std::make_unique<FileStorage>(dir + "/" + std::string(kStateFile));
+}
+
+Result<std::unique_ptr<Security>> Security::Open(const std::string& dir) {
+  return Open(dir.empty() ? nullptr : FileStateStorage(dir));
+}
+
+Result<std::unique_ptr<Security>> Security::Open(std::unique_ptr<StateStorage> storage) {
+  std::unique_ptr<Security> sec(new Security(std::move(storage), std::nullopt, State{}));
+  {
+    std::unique_lock lock(sec->mu_);
+    QUANTA_RETURN_IF_ERROR(sec->ReloadLocked());
+  }
+  return sec;
+}
+
+Status Security::ReloadLocked() {
+  if (!storage_) return Status::OK();
+  QUANTA_ASSIGN_OR_RETURN(std::optional<std::string> text, storage_->Read());
+  State state;
+  if (text) {
+    auto decoded = DecodeState(*text);
+    if (!decoded.ok()) {
+      return Status(ErrorCode::kCorruption, "the security state: " + decoded.error().message());
+    }
+    state = std::move(decoded).value();
+  }
+  state_ = std::move(state);
+  stored_ = std::move(text);
+  return Status::OK();
+}
+
+void Security::RefreshIfChanged() const {
+  if (!changed_.load(std::memory_order_acquire)) return;
+  auto* self = const_cast<Security*>(this);  // logically const: the copy catches up
+  std::unique_lock lock(self->mu_);
+  if (!changed_.exchange(false, std::memory_order_acq_rel)) return;
+  // A read that fails keeps the state as it was and tries again next time.
+  if (!self->ReloadLocked().ok()) changed_.store(true, std::memory_order_release);
 }
 
 bool Security::enabled() const {
+  RefreshIfChanged();
   std::shared_lock lock(mu_);
   return state_.enabled;
 }
 
 State Security::Snapshot() const {
+  RefreshIfChanged();
   std::shared_lock lock(mu_);
   return state_;
 }
 
-Status Security::Save(const State& s) const {
-  if (path_.empty()) return Status::OK();
-  return WriteFileAtomically(path_, EncodeState(s));
+Status Security::Save(const State& s) {
+  if (!storage_) return Status::OK();
+  std::string text = EncodeState(s);
+  QUANTA_RETURN_IF_ERROR(storage_->Replace(stored_, text));
+  stored_ = std::move(text);
+  return Status::OK();
 }
 
 Status Security::Authenticate(std::string_view user, std::string_view password,
                               std::string_view peer_ip,
                               std::optional<std::string_view> cert_name) const {
+  RefreshIfChanged();
   std::shared_lock lock(mu_);
   auto it = state_.users.find(std::string(user));
   if (it == state_.users.end()) return AuthFailed();
@@ -154,6 +208,7 @@ Status Security::Authenticate(std::string_view user, std::string_view password,
 
 Status Security::Check(std::string_view user, std::string_view permission,
                        std::string_view table) const {
+  RefreshIfChanged();
   std::shared_lock lock(mu_);
   auto holds = [&](const std::string& grantee) {
     auto g = state_.grants.find(grantee);

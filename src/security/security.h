@@ -1,5 +1,5 @@
 // Security: Riak-style users, groups, sources and grants (docs/security.md), kept in the data
-// directory's `security.json` (docs/formats/security.md).
+// directory's `security.json` (docs/formats/security.md), or in cluster mode in the RADOS pool.
 //
 // Transports ask two questions: Authenticate(user, password, peer, certificate name) when a
 // client logs in, and Check(user, permission, table) before each request. Both answer with
@@ -10,6 +10,7 @@
 // Thread safety: every method may be called concurrently.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -65,11 +66,31 @@ struct State {
   GrantMap grants;
 };
 
+// Where the state is kept: the data directory's `security.json` (one server), or in cluster
+// mode a record every coordinator of the RADOS pool shares (service/security_glue.h).
+class StateStorage {
+ public:
+  virtual ~StateStorage() = default;
+  // The stored text; nullopt when nothing was stored yet.
+  virtual Result<std::optional<std::string>> Read() = 0;
+  // Stores `text` in place of `expected` (what Read gave; nullopt: nothing): kConflict when
+  // another writer changed it since (the caller reads again and redoes its change).
+  virtual Status Replace(const std::optional<std::string>& expected, const std::string& text) = 0;
+};
+
+// `<dir>/security.json`, written atomically (tmp, fsync, rename, directory fsync).
+std::unique_ptr<StateStorage> FileStateStorage(const std::string& dir);
+
 class Security {
  public:
   // Loads `<dir>/security.json` when it exists (an empty, disabled state otherwise). An empty
   // `dir` keeps the state in memory only (tests, in-process servers).
   static Result<std::unique_ptr<Security>> Open(const std::string& dir);
+  // The state kept in `storage` (null: in memory only).
+  static Result<std::unique_ptr<Security>> Open(std::unique_ptr<StateStorage> storage);
+
+  // Another process may have changed the stored state: it is read again before the next use.
+  void MarkChanged() { changed_.store(true, std::memory_order_release); }
 
   bool enabled() const;
 
@@ -93,12 +114,20 @@ class Security {
   State Snapshot() const;
 
  private:
-  Security(std::string path, State state) : path_(std::move(path)), state_(std::move(state)) {}
-  Status Save(const State& s) const;  // REQUIRES: mu_ held exclusively
+  Security(std::unique_ptr<StateStorage> storage, std::optional<std::string> stored, State state)
+      : storage_(std::move(storage)), stored_(std::move(stored)), state_(std::move(state)) {}
+  // One attempt of Apply: kConflict when another coordinator changed the state meanwhile.
+  Result<std::string> ApplyOnce(std::string_view op, const std::vector<std::string>& args,
+                                const std::optional<PasswordHash>& new_hash);
+  Status Save(const State& s);            // REQUIRES: mu_ held exclusively
+  Status ReloadLocked();                  // REQUIRES: mu_ held exclusively
+  void RefreshIfChanged() const;
 
-  std::string path_;  // empty: memory only
+  std::unique_ptr<StateStorage> storage_;  // null: memory only
+  std::optional<std::string> stored_;      // GUARDED_BY(mu_): the text as last read or written
   mutable std::shared_mutex mu_;
   State state_;
+  mutable std::atomic<bool> changed_{false};
 };
 
 // The state file's JSON text and back (docs/formats/security.md).

@@ -20,21 +20,10 @@ constexpr int kApplyAttempts = 16;
 std::string DroppedKey(uint32_t id) { return kDroppedPrefix + std::to_string(id); }
 }  // namespace
 
-Catalog::~Catalog() { StopWatching(); }
-
-void Catalog::StopWatching() {
-  if (!watching_) return;
-  watching_ = false;
-  store_.WatchMeta({}).IgnoreError();
-}
 
 Status Catalog::Load() {
-  {
-    std::unique_lock lock(mu_);
-    QUANTA_RETURN_IF_ERROR(RefreshLocked());
-  }
-  watching_ = true;
-  return store_.WatchMeta([this] { changed_.store(true, std::memory_order_release); });
+  std::unique_lock lock(mu_);
+  return RefreshLocked();
 }
 
 Status Catalog::RefreshLocked() {

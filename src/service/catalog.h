@@ -6,7 +6,8 @@
 // Several coordinators may share one store (RADOS): every change is written guarded by the
 // records it read (Store::UpdateMetaIf), so that two coordinators creating the same table at
 // once give one table and one 1014, and re-read after a conflict; each coordinator re-reads the
-// records when another one announces a change (Store::WatchMeta / NotifyMeta).
+// records when another one announces a change (NotifyMeta; the service's watch calls
+// MarkChanged).
 //
 // Thread safety: all methods are safe to call concurrently.
 #pragma once
@@ -29,15 +30,14 @@ namespace quanta::service {
 class Catalog {
  public:
   explicit Catalog(storage::Store& store) : store_(store) {}
-  ~Catalog();
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
-  // Loads every table definition from the store, and starts watching for other coordinators'
-  // changes.
+  // Loads every table definition from the store.
   Status Load();
-  // Stops watching; before the store closes (the destructor does it if nobody did).
-  void StopWatching();
+  // Another coordinator changed the records (the store's watch): read them again before the
+  // next use.
+  void MarkChanged() { changed_.store(true, std::memory_order_release); }
 
   // Assigns an id, persists, and publishes `def`. kCreate "Failed to create table T:
   // already_active" if a table of that name exists.
@@ -87,7 +87,6 @@ class Catalog {
   std::optional<std::string> next_id_record_;         // GUARDED_BY(mu_): as stored
   // Set by the store's watch when another coordinator changed the records.
   mutable std::atomic<bool> changed_{false};
-  bool watching_ = false;  // between Load and StopWatching
 };
 
 }  // namespace quanta::service

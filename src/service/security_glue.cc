@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "security/security.h"
+#include "storage/store.h"
 
 namespace quanta::service {
 
@@ -12,6 +13,30 @@ namespace {
 // Words in one `security` command at most (a grant to many roles is one comma list).
 constexpr size_t kMaxArgs = 64;
 }  // namespace
+
+namespace {
+
+constexpr char kSecurityRecord[] = "security/state";
+
+class StoreStorage final : public security::StateStorage {
+ public:
+  explicit StoreStorage(storage::Store& store) : store_(store) {}
+  Result<std::optional<std::string>> Read() override { return store_.GetMeta(kSecurityRecord); }
+  Status Replace(const std::optional<std::string>& expected, const std::string& text) override {
+    QUANTA_RETURN_IF_ERROR(store_.UpdateMetaIf({{kSecurityRecord, text}}, {{kSecurityRecord, expected}}));
+    store_.NotifyMeta();
+    return Status::OK();
+  }
+
+ private:
+  storage::Store& store_;
+};
+
+}  // namespace
+
+std::unique_ptr<security::StateStorage> StoreStateStorage(storage::Store& store) {
+  return std::make_unique<StoreStorage>(store);
+}
 
 std::string_view PermissionFor(StatementKind kind) {
   switch (kind) {

@@ -2,6 +2,7 @@
 // the admin channel's `security` command.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -11,9 +12,18 @@
 
 namespace quanta::security {
 class Security;
+class StateStorage;
+}
+namespace quanta::storage {
+class Store;
 }
 
 namespace quanta::service {
+
+// The security state as a metadata record of `store` (cluster mode: every coordinator of the
+// RADOS pool shares it), changed guarded by what was read (Store::UpdateMetaIf) and announced
+// to the other coordinators (Store::NotifyMeta).
+std::unique_ptr<security::StateStorage> StoreStateStorage(storage::Store& store);
 
 // A parsed statement's kind and the table it names ("" for SHOW TABLES).
 std::pair<StatementKind, std::string> Classify(const sql::Statement& stmt);

@@ -514,7 +514,14 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
     const ServiceOptions& options, std::unique_ptr<storage::Store> store) {
   auto impl = std::make_unique<Impl>(options, std::move(store));
   QUANTA_RETURN_IF_ERROR(impl->catalog->Load());
-  QUANTA_ASSIGN_OR_RETURN(impl->security, security::Security::Open(options.data_dir));
+  // One server keeps the security state in its data directory; coordinators sharing a RADOS
+  // pool keep it in the pool, as they do the catalog.
+  if (options.storage_backend == "rados") {
+    QUANTA_ASSIGN_OR_RETURN(impl->security,
+                            security::Security::Open(StoreStateStorage(*impl->store)));
+  } else {
+    QUANTA_ASSIGN_OR_RETURN(impl->security, security::Security::Open(options.data_dir));
+  }
   RegisterSecurityCommand(impl->admin, *impl->security);
   Impl* raw = impl.get();
   impl->lifecycle = std::make_unique<LifecycleThread>(
@@ -546,6 +553,11 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
                      return raw->store->Checkpoint(dir);
                    },
                    .table_count = [raw] { return uint64_t{raw->catalog->List().size()}; }});
+  // Another coordinator changed the shared records (cluster mode): both copies read again.
+  QUANTA_RETURN_IF_ERROR(impl->store->WatchMeta([raw] {
+    raw->catalog->MarkChanged();
+    raw->security->MarkChanged();
+  }));
   return std::unique_ptr<TsService>(new TsService(std::move(impl)));
 }
 
@@ -829,7 +841,7 @@ Status TsService::Close() {
   if (impl_->closed) return Status::OK();
   impl_->closed = true;
   Status st = impl_->store->Flush();
-  if (impl_->catalog) impl_->catalog->StopWatching();
+  impl_->store->WatchMeta({}).IgnoreError();  // no more calls into the catalog or security
   impl_->store.reset();
   return st;
 }

@@ -3,6 +3,7 @@
 #  - a table created on A is usable on B within a second (watch/notify), and so are ALTER and
 #    DROP TABLE;
 #  - the same CREATE TABLE sent to both at once creates one table: the other answers 1014;
+#  - a security change on one is in force on the other (the state is in the pool);
 #  - both write the same partitions at once, upserting each other's rows, while both seal
 #    (storage.seal_idle 100ms): afterwards every row is there exactly once with one of the
 #    values written to it, and both coordinators answer the same.
@@ -152,6 +153,27 @@ echo "DROP on A seen on B after ${took} ms"
 start C
 r=$(q "$HTTP_C" "DESCRIBE race")
 [[ "$r" == 200* ]] || fail "a new coordinator does not know table race: $r"
+
+# Security lives in the pool too: a user added through A's admin channel is known to B, and
+# security enabled on B is enabled on A (its plain HTTP then refuses queries with 426).
+admin() {  # admin NAME OP ARGS...: the security command on coordinator NAME
+  local name=$1 op=$2 port_var json
+  shift 2
+  port_var="HTTP_$name"
+  json=""
+  (( $# > 0 )) && json=$(printf '"%s",' "$@")
+  curl -s -X POST -H "Authorization: Bearer $(cat "$WORK/$name/admin.token")" \
+    --data-binary "{\"op\":\"$op\",\"args\":[${json%,}]}" \
+    "http://127.0.0.1:${!port_var}/admin/v1/security"
+}
+r=$(admin A add-user alice password=Secret1)
+[[ "$r" == *'"text"'* ]] || fail "add-user on A: $r"
+r=$(admin B print-users)
+[[ "$r" == *alice* ]] || fail "B does not know the user A added: $r"
+r=$(admin B enable)
+[[ "$r" == *'"text"'* ]] || fail "enable on B: $r"
+took=$(until_ok "$HTTP_A" "SHOW TABLES" "426*") || fail "security enabled on B is not on A: $took"
+echo "security enabled on B is enforced on A after ${took} ms"
 
 if (( FAILURES > 0 )); then
   echo "logs in $WORK kept? no; A's log:" >&2
