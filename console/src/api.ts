@@ -1,8 +1,22 @@
+import { credentials, forget, login } from "./login";
+
 // Every request the console makes goes through request(): the one place where authentication
-// (an Authorization header, credentials) will be added when Quanta gets security.
+// happens. With security enabled the server answers 401 "Authentication failed" to a request
+// without a user's credentials (or with wrong ones): the login box asks for them and the
+// request is sent again. X-Requested-With keeps the browser's own login box away.
 export async function request(path: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  return fetch(path, { ...init, headers, cache: "no-store", credentials: "same-origin" });
+  for (;;) {
+    const headers = new Headers(init.headers);
+    headers.set("X-Requested-With", "XMLHttpRequest");
+    const sent = credentials();
+    if (sent) headers.set("Authorization", `Basic ${sent}`);
+    const response = await fetch(path, { ...init, headers, cache: "no-store", credentials: "same-origin" });
+    if (response.status !== 401 || !(await response.clone().text()).startsWith("Authentication failed")) {
+      return response;
+    }
+    forget();
+    await login(sent !== null);
+  }
 }
 
 export interface QueryResult {

@@ -39,6 +39,9 @@ struct HttpRequest {
   std::string accept_encoding;  // request headers the console's files depend on
   std::string if_none_match;
   std::string authorization;  // the Authorization header, if any
+  // X-Requested-With: "XMLHttpRequest" from a script (the web console), which asks its user
+  // itself: a 401 then leaves out WWW-Authenticate, so the browser shows no login box of its own.
+  std::string requested_with;
   bool tls = false;           // arrived on the HTTPS listener
   std::string peer_ip;        // the client's address (security sources)
   // Set by the security check (http/http_security.h): the authenticated user, when security

@@ -19,9 +19,9 @@ HttpResponse Text(int status, std::string body) {
   return r;
 }
 
-HttpResponse Unauthorized() {
+HttpResponse Unauthorized(const HttpRequest& request) {
   HttpResponse r = Text(401, "Authentication failed\n");
-  r.www_authenticate = "Basic realm=\"Riak\"";
+  if (request.requested_with != "XMLHttpRequest") r.www_authenticate = "Basic realm=\"Riak\"";
   return r;
 }
 
@@ -37,16 +37,16 @@ std::optional<HttpResponse> CheckHttpAccess(service::TsService& service, HttpReq
   }
   std::string_view auth = request.authorization;
   if (auth.size() > kMaxCredentialBytes || auth.substr(0, kBasic.size()) != kBasic) {
-    return Unauthorized();
+    return Unauthorized(request);
   }
   auto decoded = Base64Decode(auth.substr(kBasic.size()));
-  if (!decoded) return Unauthorized();
+  if (!decoded) return Unauthorized(request);
   size_t colon = decoded->find(':');
-  if (colon == std::string::npos) return Unauthorized();
+  if (colon == std::string::npos) return Unauthorized(request);
   std::string user = decoded->substr(0, colon);
   Status st = service.security().Authenticate(user, std::string_view(*decoded).substr(colon + 1),
                                               request.peer_ip, std::nullopt);
-  if (!st.ok()) return Unauthorized();
+  if (!st.ok()) return Unauthorized(request);
   request.user = std::move(user);
   request.secured = true;
   return std::nullopt;

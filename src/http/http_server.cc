@@ -332,6 +332,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (auto auth = message.find(bhttp::field::authorization); auth != message.end()) {
       request->authorization = std::string(auth->value());
     }
+    request->requested_with = std::string(message["X-Requested-With"]);
     request->memory = std::move(request_memory_);
     request->body_charged = body_charged_;
     body_charged_ = 0;

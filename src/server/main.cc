@@ -155,6 +155,7 @@ int main(int argc, char** argv) {
     o.request_timeout_seconds = config.http_request_timeout_seconds;
     o.write_timeout_seconds = config.http_write_timeout_seconds;
     o.threads = config.threads;
+    o.console = &console::Assets();
     o.tls = true;
     o.tls_certfile = config.tls_certfile;
     o.tls_keyfile = config.tls_keyfile;
