@@ -727,10 +727,21 @@ Result<std::vector<CoverageEntry>> TsService::Coverage(std::string_view sql,
     std::vector<CoverageEntry> entries;
     const auto& t = **table;
     std::string field = t.quantum_column() >= 0 ? t.columns[t.quantum_column()].name : "";
+    // Riak spread a coverage plan over the nodes holding the data; coordinators all reach all
+    // of it, so the sub-queries go round the coordinators of cluster.peers (this one alone
+    // without them), spreading a parallel extraction over them.
+    const auto& peers = impl_->options.cluster_peers;
     for (const auto& sq : *plan) {
       CoverageEntry e;
       e.ip = impl_->options.advertised_pb_host;
       e.port = impl_->options.advertised_pb_port;
+      if (!peers.empty()) {
+        const std::string& peer = peers[entries.size() % peers.size()];
+        const size_t colon = peer.rfind(':');  // HOST:PORT, checked when the key was read
+        e.ip = peer.substr(0, colon);
+        if (e.ip.size() >= 2 && e.ip.front() == '[') e.ip = e.ip.substr(1, e.ip.size() - 2);
+        e.port = static_cast<uint16_t>(std::stoi(peer.substr(colon + 1)));
+      }
       e.cover_context = exec::EncodeCoverContext(t.name, sq);
       e.field_name = field;
       e.lower_bound = sq.start.value_or(0);

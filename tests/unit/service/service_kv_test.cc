@@ -228,6 +228,24 @@ TEST_F(ServiceKvTest, CoverageContextsRestrictAQuery) {
   EXPECT_EQ(st.message(), "Bad coverage context");
 }
 
+TEST_F(ServiceKvTest, CoverageGoesRoundTheClusterPeers) {
+  svc_.reset();
+  ServiceOptions o;
+  o.data_dir = dir_.string();
+  o.cluster_peers = {"10.0.0.1:8087", "10.0.0.2:18087"};
+  auto s = TsService::Open(o);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  svc_ = std::move(s).value();
+  auto cover = svc_->Coverage("SELECT * FROM t1 WHERE k = 'a' AND ts >= 1000 AND ts < 1801000", "t1");
+  ASSERT_TRUE(cover.ok()) << cover.error().ToString();
+  ASSERT_EQ(cover->size(), 3u);
+  EXPECT_EQ((*cover)[0].ip, "10.0.0.1");
+  EXPECT_EQ((*cover)[0].port, 8087);
+  EXPECT_EQ((*cover)[1].ip, "10.0.0.2");
+  EXPECT_EQ((*cover)[1].port, 18087);
+  EXPECT_EQ((*cover)[2].ip, "10.0.0.1");
+}
+
 TEST_F(ServiceKvTest, CoverageHasTheStatementBoundsOfQuery) {
   // A TsCoverageReq's SQL is as long as a PB frame allows: Coverage() must cap it and charge
   // its parse like Query() does, never parse it unbounded.
