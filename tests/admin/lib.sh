@@ -14,16 +14,7 @@ trap cleanup EXIT
 FAILURES=0
 fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# Below the Linux ephemeral range (32768+), so outgoing connections do not hold our picks.
-free_port() {
-  local p
-  for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 12000))
-    if ! port_in_use "$p"; then echo "$p"; return 0; fi
-  done
-  return 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../support/ports.sh"
 
 # start_server QUANTAD DATA_DIR [quantad args...]: sets PB_PORT, HTTP_PORT, SERVER_PID; waits
 # until /ping answers (at most 20 s).

@@ -25,15 +25,7 @@ trap cleanup EXIT
 FAILURES=0
 fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 12000))
-    if ! port_in_use "$p"; then echo "$p"; return 0; fi
-  done
-  return 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../support/ports.sh"
 
 # start NAME: a coordinator; sets HTTP_<NAME>.
 start() {
