@@ -129,17 +129,21 @@ int main(int argc, char** argv) {
     Status st = pb->Start();
     if (!st.ok()) return Fail("cannot start the PB listener: " + st.message(), 1);
   }
-  std::unique_ptr<http::HttpServer> web;
-  if (config.http_enabled) {
+  // The HTTP and HTTPS listeners serve the same; HTTPS adds TLS.
+  auto web_options = [&](const std::string& host, uint16_t port) {
     http::HttpServerOptions o;
-    o.host = config.http_host;
-    o.port = config.http_port;
+    o.host = host;
+    o.port = port;
     o.max_body_bytes = config.http_max_body_bytes;
     o.request_timeout_seconds = config.http_request_timeout_seconds;
     o.write_timeout_seconds = config.http_write_timeout_seconds;
     o.console = &console::Assets();
     o.threads = config.threads;
-    web = std::make_unique<http::HttpServer>(**service, o);
+    return o;
+  };
+  std::unique_ptr<http::HttpServer> web;
+  if (config.http_enabled) {
+    web = std::make_unique<http::HttpServer>(**service, web_options(config.http_host, config.http_port));
     Status st = web->Start();
     if (!st.ok()) {
       if (pb) pb->Stop();
@@ -148,14 +152,7 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<http::HttpServer> secure_web;
   if (config.https_enabled) {
-    http::HttpServerOptions o;
-    o.host = config.https_host;
-    o.port = config.https_port;
-    o.max_body_bytes = config.http_max_body_bytes;
-    o.request_timeout_seconds = config.http_request_timeout_seconds;
-    o.write_timeout_seconds = config.http_write_timeout_seconds;
-    o.threads = config.threads;
-    o.console = &console::Assets();
+    http::HttpServerOptions o = web_options(config.https_host, config.https_port);
     o.tls = true;
     o.tls_certfile = config.tls_certfile;
     o.tls_keyfile = config.tls_keyfile;

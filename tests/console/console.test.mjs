@@ -7,65 +7,22 @@
 //   node console.test.mjs <quantad> <screenshot dir>
 // Environment: CHROMIUM (default /usr/bin/chromium), QUANTA_TEST_HTTP_PORT (default: a free one).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import net from "node:net";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { PNG } from "pngjs";
+import { freePort, launch, run, setUp, sleep, startQuantad } from "./harness.mjs";
 
-const [quantad, shots] = process.argv.slice(2);
-if (!quantad || !shots) {
-  console.error("usage: node console.test.mjs <quantad> <screenshot dir>");
-  process.exit(2);
-}
-const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
-mkdirSync(shots, { recursive: true });
-
-const work = mkdtempSync(join(tmpdir(), "quanta-console-test-"));
-let server = null;
-let context = null;
-
-async function cleanup() {
-  if (context) await context.close().catch(() => {});
-  context = null;
-  if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => { server.once("exit", resolve); setTimeout(resolve, 10000); });
-  }
-  rmSync(work, { recursive: true, force: true });
-}
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => cleanup().finally(() => process.exit(1)));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const t = setUp("console.test.mjs");
+const shots = t.shots;
 
 async function startServer() {
   const httpPort = Number(process.env.QUANTA_TEST_HTTP_PORT) || await freePort();
   let pbPort = await freePort();
   while (pbPort === httpPort) pbPort = await freePort();
-  const log = [];
-  server = spawn(quantad, ["--data-dir", join(work, "data"), "--pb-listen", `127.0.0.1:${pbPort}`,
-    "--http-listen", `127.0.0.1:${httpPort}`], { stdio: ["ignore", "pipe", "pipe"] });
-  server.stdout.on("data", (d) => log.push(String(d)));
-  server.stderr.on("data", (d) => log.push(String(d)));
   const base = `http://127.0.0.1:${httpPort}`;
-  for (let i = 0; i < 100; i++) {
-    if (server.exitCode !== null) throw new Error(`quantad exited: ${log.join("")}`);
-    try {
-      if ((await (await fetch(`${base}/ping`)).text()) === "OK") return base;
-    } catch { /* not up yet */ }
-    await sleep(100);
-  }
-  throw new Error(`quantad did not answer /ping: ${log.join("")}`);
+  await startQuantad(t, ["--data-dir", join(t.work, "data"), "--pb-listen", `127.0.0.1:${pbPort}`,
+    "--http-listen", `127.0.0.1:${httpPort}`], base);
+  return base;
 }
 
 async function sql(base, statement) {
@@ -137,17 +94,7 @@ async function main() {
     assert.equal(r.status, 200, await r.text());
   }
 
-  const profile = join(work, "profile");
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    acceptDownloads: true,
-    headless: true,
-    viewport: { width: 1280, height: 860 },
-    colorScheme: "light",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const page = context.pages()[0] ?? await context.newPage();
+  const page = await launch(t, { acceptDownloads: true });
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   // (The statement that fails on purpose below logs its 400 as a failed resource load.)
@@ -298,14 +245,4 @@ async function main() {
   }
 }
 
-let status = 0;
-try {
-  await main();
-  console.log("console test: OK");
-} catch (e) {
-  console.error(e);
-  status = 1;
-} finally {
-  await cleanup();
-}
-process.exit(status);
+await run(t, "console test", main);

@@ -6,61 +6,24 @@
 //
 //   node login.test.mjs <quantad> <screenshot dir>
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { freePort, launch, run, setUp, startQuantad } from "./harness.mjs";
 
-const [quantad, shots] = process.argv.slice(2);
-if (!quantad || !shots) {
-  console.error("usage: node login.test.mjs <quantad> <screenshot dir>");
-  process.exit(2);
-}
-const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
-mkdirSync(shots, { recursive: true });
-const work = mkdtempSync(join(tmpdir(), "quanta-console-login-"));
-let server = null;
-let context = null;
-
-async function cleanup() {
-  if (context) await context.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => { server.once("exit", resolve); setTimeout(resolve, 10000); });
-  }
-  rmSync(work, { recursive: true, force: true });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const t = setUp("login.test.mjs");
 
 async function main() {
+  const work = t.work;
   execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
     "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
     "-keyout", join(work, "key.pem"), "-out", join(work, "cert.pem")], { stdio: "ignore" });
   const [pb, http, https] = [await freePort(), await freePort(), await freePort()];
   const data = join(work, "data");
-  const log = [];
-  server = spawn(quantad, ["--data-dir", data, "--pb-listen", `127.0.0.1:${pb}`,
-    "--http-listen", `127.0.0.1:${http}`, "--set", `https.listen=127.0.0.1:${https}`,
-    "--set", `tls.certfile=${join(work, "cert.pem")}`, "--set", `tls.keyfile=${join(work, "key.pem")}`],
-  { stdio: ["ignore", "pipe", "pipe"] });
-  server.stdout.on("data", (d) => log.push(String(d)));
-  server.stderr.on("data", (d) => log.push(String(d)));
   const base = `http://127.0.0.1:${http}`;
-  for (let i = 0; ; i++) {
-    if (server.exitCode !== null || i === 100) throw new Error(`quantad did not start: ${log.join("")}`);
-    try { if ((await (await fetch(`${base}/ping`)).text()) === "OK") break; } catch { /* not yet */ }
-    await sleep(100);
-  }
+  await startQuantad(t, ["--data-dir", data, "--pb-listen", `127.0.0.1:${pb}`,
+    "--http-listen", `127.0.0.1:${http}`, "--set", `https.listen=127.0.0.1:${https}`,
+    "--set", `tls.certfile=${join(work, "cert.pem")}`, "--set", `tls.keyfile=${join(work, "key.pem")}`], base);
   // A table and rows while security is still off, then a user, a source, a grant, enable.
   const q = async (sql) => {
     const r = await fetch(`${base}/ts/v1/query`, { method: "POST", body: sql });
@@ -81,13 +44,7 @@ async function main() {
   await security("grant", "riak_ts.show_tables", "on", "any", "to", "alice");
   await security("enable");
 
-  context = await chromium.launchPersistentContext(join(work, "profile"), {
-    executablePath, headless: true, ignoreHTTPSErrors: true, viewport: { width: 1280, height: 860 },
-    colorScheme: "light",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const page = context.pages()[0] ?? await context.newPage();
+  const page = await launch(t, { ignoreHTTPSErrors: true });
   const problems = [];
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   const secure = `https://127.0.0.1:${https}`;
@@ -103,7 +60,7 @@ async function main() {
   // The console's first request (the table list) needs a user: the login box, not the
   // browser's own.
   await page.waitForSelector("#login-user");
-  await page.screenshot({ path: join(shots, "console-login.png") });
+  await page.screenshot({ path: join(t.shots, "console-login.png") });
   await page.fill("#login-user", "alice");
   await page.fill("#login-password", "wrong");
   await page.click("#login-submit");
@@ -133,14 +90,4 @@ async function main() {
   assert.deepEqual(problems, []);
 }
 
-let status = 0;
-try {
-  await main();
-  console.log("console login test: OK");
-} catch (e) {
-  console.error(e);
-  status = 1;
-} finally {
-  await cleanup();
-}
-process.exit(status);
+await run(t, "console login test", main);
