@@ -9,6 +9,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -95,5 +96,9 @@ std::string FormatDouble(double d);
 
 // Lower-case hex of raw bytes, no prefix.
 std::string HexEncode(std::string_view bytes);
+// The value of one hex digit (either case), or -1.
+int HexDigitValue(char c);
+// The bytes of an even-length hex text (no prefix), or nullopt.
+std::optional<std::string> HexDecode(std::string_view hex);
 
 }  // namespace quanta

@@ -1,4 +1,5 @@
 #include "sql/lexer.h"
+#include "common/value.h"
 
 #include <array>
 #include <charconv>
@@ -41,13 +42,6 @@ bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
 bool IsIdentChar(char c) { return IsAlnum(c) || c == '_' || c == '-'; }
 bool IsNonAscii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 Status UnexpectedChar(char c) {
   return ParseError(std::string("Unexpected token '") + c + "'.");
@@ -191,8 +185,8 @@ class Lexer {
     t.hex = true;
     t.text.reserve(digits.size() / 2);
     for (size_t i = 0; i < digits.size(); i += 2) {
-      int hi = HexDigit(digits[i]);
-      int lo = HexDigit(digits[i + 1]);
+      int hi = HexDigitValue(digits[i]);
+      int lo = HexDigitValue(digits[i + 1]);
       if (hi < 0 || lo < 0) {
         return ParseError("Unexpected token '" + std::string(in_.substr(start, p - start)) +
                           "'.");

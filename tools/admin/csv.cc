@@ -7,17 +7,11 @@
 #include <ctime>
 
 #include "common/iso8601.h"
+#include "common/value.h"
 
 namespace quanta::admin {
 
 namespace {
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 Status Expected(const char* what, std::string_view text) {
   std::string shown(text.substr(0, 60));
@@ -151,15 +145,9 @@ Result<Value> ParseCell(const CsvField& field, ColumnType type) {
     case ColumnType::kBlob: {
       std::string_view hex = t;
       if (hex.size() >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) hex.remove_prefix(2);
-      if (hex.size() % 2) return Expected("hexadecimal bytes (0x...)", t);
-      std::string bytes;
-      bytes.reserve(hex.size() / 2);
-      for (size_t i = 0; i < hex.size(); i += 2) {
-        const int hi = HexDigit(hex[i]), lo = HexDigit(hex[i + 1]);
-        if (hi < 0 || lo < 0) return Expected("hexadecimal bytes (0x...)", t);
-        bytes.push_back(static_cast<char>(hi * 16 + lo));
-      }
-      return Value::Bytes(std::move(bytes));
+      auto bytes = HexDecode(hex);
+      if (!bytes) return Expected("hexadecimal bytes (0x...)", t);
+      return Value::Bytes(std::move(*bytes));
     }
     case ColumnType::kSint64: {
       QUANTA_ASSIGN_OR_RETURN(int64_t v, ParseInt(t));

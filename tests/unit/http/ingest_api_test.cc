@@ -1,11 +1,11 @@
 // The ingest endpoints over a real HttpServer (docs/ingest.md): line protocol and remote write
 // in, SQL out.
 #include <snappy.h>
-#include <zlib.h>
 
 #include <cmath>
 #include <cstring>
 
+#include "../ingest/gzip_for_tests.h"
 #include "../ingest/remote_write_encode.h"
 #include "server_test_fixture.h"
 
@@ -14,20 +14,7 @@ namespace {
 
 using ingest::testing::EncodeWriteRequest;
 
-std::string Gzip(const std::string& data) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&z, data.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
-
+using ingest::testing::Gzip;
 std::string Snappy(const std::string& data) {
   std::string out;
   snappy::Compress(data.data(), data.size(), &out);
