@@ -54,7 +54,7 @@ class PreparedStore : public storage::Store {
   Status DeleteRange(const schema::TableDef&, const storage::ScanRange&) override {
     return Status::OK();
   }
-  Result<uint64_t> DropExpired(const schema::TableDef&, int64_t, size_t) override {
+  Result<uint64_t> DropExpired(const schema::TableDef&, const ExpiryCutoffFn&, size_t) override {
     return uint64_t{0};
   }
   Status ReclaimSpace() override { return Status::OK(); }

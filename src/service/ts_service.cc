@@ -192,9 +192,15 @@ struct TsService::Impl {
     // Expired quanta, a bounded number per table per pass (the next pass goes on).
     constexpr size_t kExpiredPartitionsPerPass = 10000;
     for (const auto& table : catalog->List()) {
-      auto cutoff = ExpiryCutoff(*table);
-      if (!cutoff) continue;
-      auto removed = store->DropExpired(*table, *cutoff, kExpiredPartitionsPerPass);
+      if (!ExpiryCutoff(*table)) continue;
+      // Asked again under each partition's lock: the table as it is then (an ALTER TABLE or
+      // DROP TABLE meanwhile), not as it was listed.
+      auto cutoff = [this, id = table->id, name = table->name]() -> std::optional<int64_t> {
+        schema::TableDefPtr now = catalog->Find(name);
+        if (!now || now->id != id) return std::nullopt;
+        return ExpiryCutoff(*now);
+      };
+      auto removed = store->DropExpired(*table, cutoff, kExpiredPartitionsPerPass);
       if (!removed.ok()) note(removed.status());
     }
     note(store->ReclaimSpace());

@@ -162,11 +162,15 @@ class Store {
   // deleted unread, a chunk straddling a bound is rewritten without the rows inside. Atomic.
   virtual Status DeleteRange(const schema::TableDef& table, const ScanRange& range) = 0;
 
-  // Removes every partition of `table` whose whole quantum lies at or before `cutoff` (ms of
-  // the quantum column): expiry, by whole partitions (chunks and head entries). At most
+  // Removes every partition of `table` whose whole quantum lies at or before the cutoff (ms
+  // of the quantum column) that `cutoff` returns: expiry, by whole partitions (chunks and head
+  // entries). `cutoff` is asked again under each partition's write lock, and the partition is
+  // kept unless the answer is still at least the first one: an ALTER TABLE that ends expiry
+  // while the pass runs, and the rows written after it, are never removed. At most
   // `max_partitions` per call; returns how many were removed. Each is removed atomically.
-  virtual Result<uint64_t> DropExpired(const schema::TableDef& table, int64_t cutoff,
-                                       size_t max_partitions) = 0;
+  using ExpiryCutoffFn = std::function<std::optional<int64_t>()>;
+  virtual Result<uint64_t> DropExpired(const schema::TableDef& table,
+                                       const ExpiryCutoffFn& cutoff, size_t max_partitions) = 0;
 
   // Compacts the key ranges emptied by DropTableData, DeleteRange and DropExpired since the
   // last call, so that their bytes leave the disk. Quick when there is nothing to do; meant

@@ -42,6 +42,7 @@
 #include "storage/engine/lifecycle.h"
 #include "storage/engine/partition.h"
 #include "storage/engine/scan_cursor.h"
+#include "storage/engine/seal.h"
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
 #include "storage/store.h"
@@ -300,14 +301,17 @@ class Engine final : public Store, public KeySplitter {
     return Status::OK();
   }
 
-  Result<uint64_t> DropExpired(const schema::TableDef& table, int64_t cutoff,
+  Result<uint64_t> DropExpired(const schema::TableDef& table, const ExpiryCutoffFn& cutoff,
                                size_t max_partitions) override {
     LayoutPtr l = Layout(table);
+    const std::optional<int64_t> first = cutoff();
+    if (!first) return uint64_t{0};
     QUANTA_ASSIGN_OR_RETURN(std::vector<std::string> expired,
-                            ExpiredPartitions(*backend_, *l, cutoff, max_partitions));
+                            ExpiredPartitions(*backend_, *l, *first, max_partitions));
     uint64_t removed = 0;
     for (const std::string& prefix : expired) {
       StripeLocks locks(this, {{prefix, 0}}, /*exclusive=*/true);
+      if (std::optional<int64_t> now = cutoff(); !now || *now < *first) break;  // see store.h
       WriteBatch batch;
       RangeDeletion done;
       QUANTA_RETURN_IF_ERROR(AppendRangeDeletion(*backend_, *l, prefix, prefix,
@@ -551,301 +555,43 @@ class Engine final : public Store, public KeySplitter {
 
   // ---- Sealing ------------------------------------------------------------------------------
 
-  // Folds head entries of one partition into its chunks (docs/architecture.md), at most
-  // kSealEntries entries, kSealRowsFactor * chunk_rows chunk rows and about kSealBytes of
-  // decoded data per call (the first entry is always taken), so that
-  // a seal's memory and batch stay bounded however big the head has grown (a row-store
-  // directory, or sealing that fell behind). *more is set when entries were left for another
-  // call. Only the chunks that hold an entry's key are rewritten (plus small neighbours, so
-  // that partitions sealed a few rows at a time do not end up as many tiny chunks); entries
-  // between chunks become new chunks of their own. Each call's batch leaves a consistent
-  // partition: the entries it did not take still win over any chunk row.
+  // One seal of a partition (seal.h) under its stripe held exclusively, written guarded by
+  // what it read on a backend that other processes write too (RADOS coordinators): a seal that
+  // raced another coordinator's seal, delete or upsert of this partition is not applied
+  // (kConflict) and is tried again later. *more is set when entries were left for another call.
   Status Seal(const LayoutPtr& lp, const std::string& head_prefix, bool* more) {
     *more = false;
-    const TableLayout& l = *lp;
     StripeLocks locks(this, {{head_prefix, 0}}, /*exclusive=*/true);
-    Row partition;
-    QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_prefix, &partition));
-    const size_t max_entries = std::max<size_t>(kSealEntries, options_.chunk_rows);
-    const size_t max_chunk_rows = kSealRowsFactor * options_.chunk_rows;
-
-    // The chunks of the partition: keys and record headers (values are read again only for
-    // the chunks rewritten).
-    struct ChunkMeta {
-      std::string key;    // chunk key (ends with S_last)
-      std::string first;  // S_first
-      size_t rows = 0;
-      uint64_t bytes = 0;  // what decoding it takes in memory (estimate)
-      bool rewrite = false;
-    };
-    std::vector<ChunkMeta> chunks;
-    // Read through one snapshot, and written guarded by it: on a backend other processes write
-    // too (RADOS coordinators), a seal that raced another coordinator's seal, delete or upsert
-    // of this partition is not applied (kConflict) and is tried again later. `expects` holds
-    // the head entries as read.
     auto snapshot = backend_->NewSnapshot();
     const bool guard = backend_->shared_by_processes();
-    WriteBatch expects;
-    {
-      IteratorOptions co;
-      co.lower = ChunkKeyOf(head_prefix);
-      co.upper = ChunkKeyOf(PrefixSuccessor(head_prefix));
-      auto it = backend_->NewIterator(co, snapshot.get());
-      for (it->Seek(co.lower); it->Valid(); it->Next()) {
-        ChunkRecord rec;
-        if (!DecodeChunkRecord(it->value(), &rec)) return Corrupt("chunk record", l.table.name);
-        QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, ChunkReader::Open(rec.body, l.chunk_types));
-        uint64_t bytes = static_cast<uint64_t>(rec.rows) * kRowBytes * l.types.size();
-        for (size_t c = 0; c < l.chunk_types.size(); ++c) bytes += reader.stats(c).total_bytes;
-        chunks.push_back(
-            ChunkMeta{std::string(it->key()), std::string(rec.first), rec.rows, bytes});
-      }
-      QUANTA_RETURN_IF_ERROR(it->status());
-    }
-    auto last_of = [&](const ChunkMeta& c) {
-      return std::string_view(c.key).substr(head_prefix.size());
-    };
-
-    // The head entries, in key order, until a bound: rows decoded into `head`, every entry's
-    // suffix kept. `owner[i]` is the chunk whose key range holds entry i, or -1.
-    RowBatch head;
-    head.Reset(l.types, {});
-    std::string arena;                 // the suffixes, back to back
-    std::vector<uint32_t> suffix_end;  // end of entry i's suffix in `arena`
-    std::vector<int32_t> head_row;     // entry i's row in `head`, -1 for a tombstone
-    std::vector<int32_t> owner;
-    size_t rewrite_rows = 0;
-    uint64_t bytes = 0;  // head entries taken and chunks to rewrite, decoded (estimate)
-    auto over = [&](size_t more_rows, uint64_t more_bytes) {
-      return rewrite_rows + more_rows > max_chunk_rows || bytes + more_bytes > kSealBytes;
-    };
-    {
-      IteratorOptions ho;
-      ho.lower = head_prefix;
-      ho.upper = PrefixSuccessor(head_prefix);
-      auto it = backend_->NewIterator(ho, snapshot.get());
-      size_t ci = 0;  // first chunk whose S_last >= the current entry
-      for (it->Seek(ho.lower); it->Valid(); it->Next()) {
-        std::string_view key = it->key();
-        const std::string_view suffix = key.substr(head_prefix.size());
-        while (ci < chunks.size() && last_of(chunks[ci]) < suffix) ++ci;
-        const bool inside = ci < chunks.size() && std::string_view(chunks[ci].first) <= suffix;
-        // Bounded work per call; the first entry is always taken.
-        if (suffix_end.size() == max_entries) {
-          *more = true;
-          break;
-        }
-        const uint64_t entry_bytes = key.size() + it->value().size() + kRowBytes * l.types.size();
-        const bool new_chunk = inside && !chunks[ci].rewrite;
-        if (!suffix_end.empty() && over(new_chunk ? chunks[ci].rows : 0,
-                                        entry_bytes + (new_chunk ? chunks[ci].bytes : 0))) {
-          *more = true;
-          break;
-        }
-        bytes += entry_bytes;
-        if (new_chunk) {
-          chunks[ci].rewrite = true;
-          rewrite_rows += chunks[ci].rows;
-          bytes += chunks[ci].bytes;
-        }
-        if (guard) expects.Expect(key, it->value());
-        arena.append(suffix);
-        suffix_end.push_back(static_cast<uint32_t>(arena.size()));
-        owner.push_back(inside ? static_cast<int32_t>(ci) : -1);
-        if (IsTombstone(it->value())) {
-          head_row.push_back(-1);
-          continue;
-        }
-        if (!l.keys.DecodeSuffixInto(key, head_prefix.size(), &head) ||
-            !l.values.DecodeInto(it->value(), &head)) {
-          return Corrupt("row", l.table.name);
-        }
-        head_row.push_back(static_cast<int32_t>(head.num_rows++));
-      }
-      QUANTA_RETURN_IF_ERROR(it->status());
-    }
-    const size_t num_entries = suffix_end.size();
-    if (num_entries == 0) {
-      std::lock_guard lock(dirty_mu_);
-      dirty_.erase(head_prefix);
-      return Status::OK();
-    }
-    for (size_t i = 0; i < l.keys.num_pk_plain(); ++i) {
-      AppendRepeated(&head.columns[l.keys.partition()[i].column], partition[i], head.num_rows);
-    }
-    auto suffix_of = [&](size_t i) {
-      const uint32_t from = i == 0 ? 0 : suffix_end[i - 1];
-      return std::string_view(arena).substr(from, suffix_end[i] - from);
-    };
-
-    // Segments: maximal runs, in key order, of entries and rewritten chunks with no kept chunk
-    // inside. Entry e lies at position `slot` = its owner chunk, or (for an entry between
-    // chunks) just before chunk `gap` (the first chunk after it). A small chunk next to a
-    // segment joins it.
-    const size_t small = options_.chunk_rows / 2;
-    std::vector<size_t> gap(num_entries);
-    {
-      size_t ci = 0;
-      for (size_t e = 0; e < num_entries; ++e) {
-        const std::string_view suffix = suffix_of(e);
-        while (ci < chunks.size() && last_of(chunks[ci]) < suffix) ++ci;
-        gap[e] = ci;
-      }
-    }
-    for (size_t e = 0; e < num_entries; ++e) {
-      const size_t before = owner[e] >= 0 ? static_cast<size_t>(owner[e]) : gap[e];  // index
-      // The chunk just before this entry's place and the one just after it.
-      if (before > 0 && !chunks[before - 1].rewrite && chunks[before - 1].rows < small &&
-          !over(chunks[before - 1].rows, chunks[before - 1].bytes)) {
-        chunks[before - 1].rewrite = true;
-        rewrite_rows += chunks[before - 1].rows;
-        bytes += chunks[before - 1].bytes;
-      }
-      const size_t after = owner[e] >= 0 ? before + 1 : gap[e];
-      if (after < chunks.size() && !chunks[after].rewrite && chunks[after].rows < small &&
-          !over(chunks[after].rows, chunks[after].bytes)) {
-        chunks[after].rewrite = true;
-        rewrite_rows += chunks[after].rows;
-        bytes += chunks[after].bytes;
-      }
-    }
-    // Walk chunks and entries together; a kept chunk ends the current segment.
-    struct Segment {
-      size_t chunk_begin = 0, chunk_end = 0;  // rewritten chunks [begin, end)
-      size_t entry_begin = 0, entry_end = 0;  // entries [begin, end)
-    };
-    std::vector<Segment> segments;
-    {
-      size_t e = 0;
-      bool open = false;
-      Segment seg;
-      auto close = [&] {
-        if (open && (seg.entry_end > seg.entry_begin || seg.chunk_end > seg.chunk_begin)) {
-          segments.push_back(seg);
-        }
-        open = false;
-      };
-      for (size_t ci = 0; ci <= chunks.size(); ++ci) {
-        // Entries before chunk ci (in the gap before it).
-        while (e < num_entries && owner[e] < 0 && gap[e] == ci) {
-          if (!open) {
-            seg = Segment{ci, ci, e, e};
-            open = true;
-          }
-          seg.entry_end = ++e;
-        }
-        if (ci == chunks.size()) break;
-        if (!chunks[ci].rewrite) {
-          close();
-          continue;
-        }
-        if (!open) {
-          seg = Segment{ci, ci, e, e};
-          open = true;
-        }
-        seg.chunk_end = ci + 1;
-        while (e < num_entries && owner[e] == static_cast<int32_t>(ci)) seg.entry_end = ++e;
-      }
-      close();
-    }
-
-    // Each segment: its chunks' rows merged with its entries (the head winning), cut into
-    // balanced chunks. One batch for all of it: entries and rewritten chunks deleted, new
-    // chunks written. Head entries are deleted one by one, in key order: a range deletion per
-    // seal would be one write instead of many, but RocksDB re-fragments every range deletion in
-    // the memtable for each new iterator, so thousands of seals (one per partition) made every
-    // read slower and sealing quadratic (measured: 23% of the server's CPU after a
-    // 2,800-partition load).
-    WriteBatch batch;
-    batch.Reserve(num_entries + 2 * chunks.size() + 4,
-                  arena.size() + num_entries * head_prefix.size());
-    {
-      std::string key = head_prefix;
-      for (size_t i = 0; i < num_entries; ++i) {
-        key.resize(head_prefix.size());
-        key.append(suffix_of(i));
-        batch.Delete(key);
-      }
-    }
-    size_t pieces_written = 0;
-    for (const Segment& seg : segments) {
-      RowBatch merged_rows;
-      const RowBatch* merged = &merged_rows;
-      bool plain_head = seg.chunk_begin == seg.chunk_end;
-      for (size_t e = seg.entry_begin; plain_head && e < seg.entry_end; ++e) {
-        plain_head = head_row[e] >= 0;
-      }
-      if (plain_head && seg.entry_begin == 0 && seg.entry_end == num_entries) {
-        merged = &head;  // the head rows as they are
-      } else {
-        merged_rows.Reset(l.types, {});
-        size_t e = seg.entry_begin;
-        auto take_head = [&](size_t entry) {
-          if (head_row[entry] < 0) return;
-          for (size_t c = 0; c < l.types.size(); ++c) {
-            AppendFrom(&merged_rows.columns[c], head.columns[c], head_row[entry]);
-          }
-          merged_rows.num_rows++;
-        };
-        std::string suffix;
-        for (size_t ci = seg.chunk_begin; ci < seg.chunk_end; ++ci) {
-          batch.Delete(chunks[ci].key);
-          QUANTA_ASSIGN_OR_RETURN(auto value, backend_->Get(chunks[ci].key));
-          ChunkRecord rec;
-          if (!value || !DecodeChunkRecord(*value, &rec)) {
-            return Corrupt("chunk record", l.table.name);
-          }
-          RowBatch rows;
-          rows.Reset(l.types, {});
-          QUANTA_RETURN_IF_ERROR(DecodeChunkRows(l, rec, partition, &rows));
-          for (size_t r = 0; r < rows.num_rows; ++r) {
-            suffix.clear();
-            l.keys.AppendSuffix(rows, r, &suffix);
-            bool replaced = false;
-            while (e < seg.entry_end) {
-              int c = suffix_of(e).compare(suffix);
-              if (c > 0) break;
-              take_head(e++);
-              if (c == 0) {
-                replaced = true;
-                break;
-              }
-            }
-            if (replaced) continue;
-            for (size_t c = 0; c < l.types.size(); ++c) {
-              AppendFrom(&merged_rows.columns[c], rows.columns[c], r);
-            }
-            merged_rows.num_rows++;
-          }
-        }
-        for (; e < seg.entry_end; ++e) take_head(e);
-      }
-      pieces_written += AppendChunks(l, head_prefix, *merged, options_.chunk_rows, &batch);
-    }
-    if (guard) {
-      batch.Append(expects);
-      Status st = backend_->WriteGuarded(batch, options_.sync, *snapshot);
+    SealPlan plan;
+    QUANTA_RETURN_IF_ERROR(BuildSeal(*backend_, *snapshot, *lp, head_prefix, options_.chunk_rows,
+                                     guard, &plan));
+    *more = plan.more;
+    if (plan.entries > 0 && guard) {
+      Status st = backend_->WriteGuarded(plan.batch, options_.sync, *snapshot);
       if (st.code() == ErrorCode::kConflict) {
         // Another coordinator changed the partition meanwhile: it stays dirty, sealed later.
         seal_conflicts_.fetch_add(1, std::memory_order_relaxed);
         return Status::OK();
       }
       QUANTA_RETURN_IF_ERROR(st);
-    } else {
-      QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    } else if (plan.entries > 0) {
+      QUANTA_RETURN_IF_ERROR(backend_->Write(plan.batch, options_.sync));
     }
     {
       std::lock_guard lock(dirty_mu_);
       if (*more) {
         auto it = dirty_.find(head_prefix);
-        if (it != dirty_.end()) it->second.rows -= std::min<uint64_t>(it->second.rows, num_entries);
+        if (it != dirty_.end()) it->second.rows -= std::min<uint64_t>(it->second.rows, plan.entries);
       } else {
         dirty_.erase(head_prefix);
       }
     }
+    if (plan.entries == 0) return Status::OK();
     seals_.fetch_add(1, std::memory_order_relaxed);
-    rows_sealed_.fetch_add(num_entries, std::memory_order_relaxed);
-    chunks_written_.fetch_add(pieces_written, std::memory_order_relaxed);
+    rows_sealed_.fetch_add(plan.entries, std::memory_order_relaxed);
+    chunks_written_.fetch_add(plan.chunks_written, std::memory_order_relaxed);
     return Status::OK();
   }
 
@@ -952,13 +698,6 @@ class Engine final : public Store, public KeySplitter {
   }
 
   static constexpr int kSealerTickMs = 100;
-  // Bounds of one Seal() call: head entries read, and rows of the chunks it rewrites (as a
-  // multiple of chunk_rows).
-  static constexpr size_t kSealEntries = 65536;
-  static constexpr size_t kSealRowsFactor = 8;
-  // Memory a Seal() call may decode (head entries and chunks to rewrite): an estimate, with
-  // kRowBytes per column (partition.h).
-  static constexpr uint64_t kSealBytes = 64ull << 20;
 
   std::unique_ptr<Backend> backend_;
   StoreOptions options_;

@@ -3,7 +3,7 @@
 // their key without being read; only a chunk that straddles a bound of the range is decoded
 // and rewritten without the rows inside. Keys are deleted one by one (no backend range
 // deletions): RocksDB re-fragments every range deletion in the memtable for each new
-// iterator, so many of them would slow every read (see Seal in engine.cc).
+// iterator, so many of them would slow every read (see seal.cc).
 //
 // The engine calls these with the partition's stripe held exclusively, so no seal or write of
 // the partition runs between what they read and the batch it writes.

@@ -1,5 +1,5 @@
-// Internals of the storage engine shared by its parts (engine.cc, scan_cursor.cc): a table's
-// layout, chunk records, column helpers. Not an interface: nothing outside
+// Internals of the storage engine shared by its parts (engine.cc, scan_cursor.cc, seal.cc,
+// lifecycle.cc): a table's layout, chunk records, column helpers. Not an interface: nothing outside
 // src/storage/engine includes it.
 #pragma once
 

@@ -101,7 +101,8 @@ class TestStore : public storage::Store {
   Status DeleteRange(const schema::TableDef& t, const storage::ScanRange& r) override {
     return inner_->DeleteRange(t, r);
   }
-  Result<uint64_t> DropExpired(const schema::TableDef& t, int64_t cutoff, size_t max) override {
+  Result<uint64_t> DropExpired(const schema::TableDef& t, const ExpiryCutoffFn& cutoff,
+                               size_t max) override {
     return inner_->DropExpired(t, cutoff, max);
   }
   Status ReclaimSpace() override { return inner_->ReclaimSpace(); }

@@ -13,6 +13,11 @@
 namespace quanta::storage {
 namespace {
 
+// A fixed expiry cutoff (Store::DropExpired asks for it).
+storage::Store::ExpiryCutoffFn At(int64_t cutoff) {
+  return [cutoff] { return std::optional<int64_t>(cutoff); };
+}
+
 using testing::Col;
 using testing::LkCol;
 using testing::MakeTable;
@@ -161,7 +166,7 @@ TEST_P(EngineLifecycleTest, DropExpiredRemovesWholeQuantaAndReclaimsSpace) {
   const uint64_t before = s.Stats().sst_bytes;
 
   // Cutoff 125000: quanta 0..11 (ending at 119999) expire; quantum 12 holds the cutoff.
-  auto removed = s.DropExpired(t, 125000, 1000);
+  auto removed = s.DropExpired(t, At(125000), 1000);
   ASSERT_TRUE(removed.ok()) << removed.status().ToString();
   EXPECT_EQ(*removed, 36u);
   EXPECT_EQ(s.Stats().partitions_expired, 36u);
@@ -170,8 +175,20 @@ TEST_P(EngineLifecycleTest, DropExpiredRemovesWholeQuantaAndReclaimsSpace) {
   EXPECT_EQ(left.begin()->first.second, 120001);  // the quantum holding the cutoff, whole
   EXPECT_EQ(ReadAll(s, other).size(), rows.size());
   // Nothing more to remove at the same cutoff; a bounded call removes at most its limit.
-  EXPECT_EQ(*s.DropExpired(t, 125000, 1000), 0u);
-  EXPECT_EQ(*s.DropExpired(t, 139999, 2), 2u);
+  EXPECT_EQ(*s.DropExpired(t, At(125000), 1000), 0u);
+  EXPECT_EQ(*s.DropExpired(t, At(139999), 2), 2u);
+  // Expiry ended (ALTER TABLE) or the retention lengthened after the partitions were listed:
+  // a partition is removed only while the cutoff asked under its lock is still as far.
+  int asked = 0;
+  auto ended = [&asked]() -> std::optional<int64_t> {
+    return asked++ == 0 ? std::optional<int64_t>(200000) : std::nullopt;
+  };
+  EXPECT_EQ(*s.DropExpired(t, ended, 1000), 0u);
+  EXPECT_EQ(asked, 2);  // once to list, once under the first partition's lock
+  asked = 0;
+  auto shorter = [&asked]() -> std::optional<int64_t> { return asked++ == 0 ? 200000 : 150000; };
+  EXPECT_EQ(*s.DropExpired(t, shorter, 1000), 0u);
+  EXPECT_EQ(ReadAll(s, t).size(), 3u * 8 * 500 - 2 * 500);
 
   ASSERT_TRUE(s.ReclaimSpace().ok());
   EXPECT_GT(s.Stats().space_reclaims, 0u);
