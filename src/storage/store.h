@@ -65,6 +65,31 @@ struct StoreStats {
   uint64_t idle_compactions = 0;          // full merges run by the idle-time maintenance
 };
 
+// An estimate of a table's row count (Store::EstimateRows).
+struct RowEstimate {
+  uint64_t rows = 0;
+  // Every chunk record and head entry of the table was counted: `rows` is the count, except
+  // that a row upserted over a sealed row counts twice until the next seal of its partition
+  // folds the head into the chunks (within storage.seal_idle of the last write).
+  bool exact = false;
+  // Not exact, and the store could not extrapolate (a backend without ApproximateRangeBytes):
+  // `rows` is what was counted, a lower bound.
+  bool at_least = false;
+  // The work done: chunk records and head entries read, and bytes of their values.
+  uint64_t records_read = 0;
+  uint64_t bytes_read = 0;
+};
+
+// How much EstimateRows reads of one table. Each key space is read from its start: at least
+// a sample of records, then on until the backend can size what was read precisely enough to
+// compare it with the rest (a few hundred KiB on disk), and never more than max_bytes in all.
+// The defaults bound a call to 16 MiB and some milliseconds however big the table is.
+struct RowEstimateLimits {
+  size_t sample_chunks = 64;          // chunk records (each holds up to chunk_rows rows)
+  size_t sample_head_entries = 8192;  // head entries
+  uint64_t max_bytes = 16ull << 20;   // bytes of values read, chunks and head entries together
+};
+
 // A range inside one partition.
 //
 // `partition` holds one value per partition-key element, in PK order, with the quantum element
@@ -148,6 +173,23 @@ class Store {
                                                   size_t max, size_t max_steps) {
     return Status(ErrorCode::kInvalidArgument, "this store cannot list partitions");
   }
+  // An estimate of the table's row count whose work is bounded by `limits`, not by the
+  // table's size (for a console page or a planner, not for answers). The engine counts the
+  // chunk records (their headers carry row counts) and head entries (rows, minus tombstones)
+  // from the start of the table (RowEstimateLimits); a table read to its end is counted
+  // exactly (see RowEstimate::exact). Otherwise it extrapolates each key space from the
+  // backend's approximate size of the rest of it (Backend::ApproximateRangeBytes) at the rows
+  // per byte of what it read: right within a small factor when the table's rows are alike
+  // (the first partitions stand for the rest), worse when row sizes vary much between series
+  // or over time.
+  // The default answers kInvalidArgument: a store that cannot estimate.
+  virtual Result<RowEstimate> EstimateRows(const schema::TableDef& table,
+                                           const RowEstimateLimits& limits) {
+    (void)table;
+    (void)limits;
+    return Status(ErrorCode::kInvalidArgument, "this store cannot estimate row counts");
+  }
+
   // Tells the store a table exists (catalog load, CREATE TABLE), so that background work can
   // act on its rows (sealing head rows into chunks). A table the store was never told about
   // is still read and written correctly; its head rows are sealed once it is attached.

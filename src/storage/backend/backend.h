@@ -224,6 +224,15 @@ class Backend {
   }
   // Approximate bytes the data takes on the medium.
   virtual uint64_t ApproximateDiskBytes() = 0;
+  // Approximate bytes the keys of [begin, end) take, cheaply (no walk over the keys): what a
+  // row count estimate extrapolates with. Comparable only between ranges of one backend (it
+  // may count compressed bytes). nullopt when the backend cannot tell without reading them.
+  virtual std::optional<uint64_t> ApproximateRangeBytes(std::string_view begin,
+                                                        std::string_view end) {
+    (void)begin;
+    (void)end;
+    return std::nullopt;
+  }
   virtual BackendStats Stats() = 0;
 
   // How keys group, before any other call (backends with one key space ignore it). The

@@ -336,6 +336,22 @@ class RocksDbBackend final : public Backend {
     return sst + wal;
   }
 
+  std::optional<uint64_t> ApproximateRangeBytes(std::string_view begin,
+                                                std::string_view end) override {
+    DbPtr db = Db();
+    // The files' share from their index blocks, the memtables' from a sample of their entries:
+    // both without reading the data.
+    rocksdb::SizeApproximationOptions o;
+    o.include_files = true;
+    o.include_memtables = true;
+    rocksdb::Range range(ToSlice(begin), ToSlice(end));
+    uint64_t bytes = 0;
+    if (!db->GetApproximateSizes(o, db->DefaultColumnFamily(), &range, 1, &bytes).ok()) {
+      return std::nullopt;
+    }
+    return bytes;
+  }
+
   Status Compact() override {
     if (read_only_.load()) return NoSpace();
     DbPtr db = Db();

@@ -41,6 +41,7 @@
 #include "storage/engine/chunk.h"
 #include "storage/engine/lifecycle.h"
 #include "storage/engine/partition.h"
+#include "storage/engine/row_estimate.h"
 #include "storage/engine/scan_cursor.h"
 #include "storage/engine/seal.h"
 #include "storage/key_codec.h"
@@ -244,6 +245,17 @@ class Engine final : public Store, public KeySplitter {
     // listing reads keys only and starts from scratch each time.
     for (int attempt = 1;; ++attempt) {
       auto r = ListPartitionsIn(*backend_, *Layout(table), quantum_lo, quantum_hi, max, max_steps);
+      if (r.ok() || r.status().code() != ErrorCode::kConflict || attempt == kReadAttempts) {
+        return r;
+      }
+    }
+  }
+
+  Result<RowEstimate> EstimateRows(const schema::TableDef& table,
+                                   const RowEstimateLimits& limits) override {
+    // A seal met during the walk (kConflict, as in Get) is met by estimating again.
+    for (int attempt = 1;; ++attempt) {
+      auto r = EstimateTableRows(*backend_, *Layout(table), limits);
       if (r.ok() || r.status().code() != ErrorCode::kConflict || attempt == kReadAttempts) {
         return r;
       }
