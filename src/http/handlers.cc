@@ -101,6 +101,9 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
     case RouteKind::kGetKey: permission = "riak_ts.get"; break;
     case RouteKind::kDeleteKey: permission = "riak_ts.delete"; break;
     case RouteKind::kListKeys: permission = "riak_ts.list_keys"; break;
+    // The list as SHOW TABLES; each table's estimate needs riak_ts.query_select on it (a
+    // row count is what a SELECT COUNT(*) would tell).
+    case RouteKind::kConsoleTables: permission = "riak_ts.show_tables"; break;
     default: break;
   }
   if (!permission.empty()) {
@@ -146,6 +149,17 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
       return response;
     case RouteKind::kConsole:
       return Console(route, request);
+    case RouteKind::kConsoleTables: {
+      std::function<Status(const std::string&)> authorize;
+      if (request.secured) {
+        authorize = [&](const std::string& table) {
+          return service_.security().Check(request.user, "riak_ts.query_select", table);
+        };
+      }
+      response = Ok(kJson, service_.TableRowsJson(authorize));
+      response.headers.emplace_back("Cache-Control", "no-store");
+      return response;
+    }
     case RouteKind::kAdmin:
       return Admin(route, request);
   }

@@ -49,6 +49,13 @@ std::optional<HttpError> ParseRoute(Method method, std::string_view target, Rout
                                                               : RouteKind::kInfluxWrite);
   }
 
+  // The web console's own API (an extension): the tables with their row estimates.
+  if (segments.size() >= 2 && segments[0] == "console" && segments[1] == "api") {
+    if (segments.size() != 3 || segments[2] != "tables") return RouteNotFoundError();
+    if (auto error = CheckSingleMethod(method, Method::kGet, "GET")) return error;
+    return finish(RouteKind::kConsoleTables);
+  }
+
   // The web console: "/" redirects to it, "/console/..." are its files.
   if (segments.empty() || segments[0] == "console") {
     if (method != Method::kGet && method != Method::kHead) return MethodNotAllowedError("GET, HEAD");

@@ -15,6 +15,8 @@
 //   POST   /api/v1/write                      -> kRemoteWrite   (Prometheus remote write)
 //   GET    /                                  -> kRoot       (redirect to the web console)
 //   GET    /console[/<asset path>]            -> kConsole    (the web console's files)
+//   GET    /console/api/tables                -> kConsoleTables (row estimates; other paths
+//                                                under /console/api/ -> 404)
 // (kRoot and kConsole also answer HEAD.)
 //   POST   /admin/v1/<command>                -> kAdmin      (quanta-admin; table = command)
 // Any other method on these paths -> 405; any other path -> 404.
@@ -48,6 +50,7 @@ enum class RouteKind : uint8_t {
   kRemoteWrite,  // Quanta extension (docs/ingest.md)
   kRoot,
   kConsole,
+  kConsoleTables,  // Quanta extension (docs/console.md)
   kAdmin,
 };
 

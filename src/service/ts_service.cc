@@ -808,6 +808,33 @@ std::string TsService::StatsJson() {
   return impl_->stats.ToJson(&storage);
 }
 
+std::string TsService::TableRowsJson(
+    const std::function<Status(const std::string& table)>& authorize) {
+  auto hold = impl_->Enter();
+  std::string out = "{\"tables\":[";
+  if (hold.ok) {
+    bool first = true;
+    for (const schema::TableDefPtr& table : impl_->catalog->List()) {
+      if (!first) out += ',';
+      first = false;
+      out += "{\"name\":" + JsonQuote(table->name) + ",\"rows\":";
+      Result<storage::RowEstimate> estimate = Status(ErrorCode::kGeneric, "not allowed");
+      if (!authorize || authorize(table->name).ok()) {
+        estimate = impl_->store->EstimateRows(*table, storage::RowEstimateLimits{});
+      }
+      if (!estimate.ok()) {
+        out += "null}";
+        continue;
+      }
+      out += std::to_string(estimate->rows);
+      out += estimate->exact ? ",\"exact\":true" : ",\"exact\":false";
+      out += estimate->at_least ? ",\"at_least\":true}" : ",\"at_least\":false}";
+    }
+  }
+  out += "]}";
+  return out;
+}
+
 std::string TsService::MetricsText() {
   const storage::StoreStats storage = impl_->store->Stats();
   MetricsInputs in;

@@ -212,6 +212,12 @@ class TsService {
   // the store's, the query gate's and the memory account's figures.
   std::string StatsJson();
   std::string MetricsText();
+  // GET /console/api/tables (an extension for the web console, docs/console.md): every table's
+  // name and an estimate of its row count (storage::Store::EstimateRows with its default
+  // limits, so the work per table is bounded whatever its size), as JSON:
+  //   {"tables":[{"name":"t","rows":1234,"exact":true,"at_least":false}, ...]}
+  // A table that `authorize` refuses (when set), or whose estimate fails, has "rows": null.
+  std::string TableRowsJson(const std::function<Status(const std::string& table)>& authorize);
   // The operator's commands (service/admin.h); "status" is registered by the service itself.
   AdminCommands& admin();
   // Users, groups, sources and grants (security/security.h), kept in the data directory.

@@ -41,6 +41,10 @@ expect 401 "Access to table \"GeoSec\" not allowed (Permission denied: User 'ali
   -u alice:Secret1 -X DELETE "$https/ts/v1/tables/GeoSec/keys/region/north/station/s1/time/1000"
 expect 401 "Access to table \"GeoSec\" not allowed (Permission denied: User 'alice' does not have 'riak_ts.describe_table' on GeoSec)" \
   -u alice:Secret1 -X POST --data "DESCRIBE GeoSec" "$https/ts/v1/query"
+# The console's row estimates: as a TS endpoint, and the list needs riak_ts.show_tables.
+expect 426 "Try HTTPS instead." "$http/console/api/tables"
+expect 401 "Authentication failed" "$https/console/api/tables"
+expect 401 "does not have 'riak_ts.show_tables'" -u alice:Secret1 "$https/console/api/tables"
 # The admin channel keeps its token, on both listeners.
 token=$(cat "$data/admin.token")
 expect 200 '"version"' -X POST -H "Authorization: Bearer $token" "$https/admin/v1/status"

@@ -1,6 +1,6 @@
 // Internals of the storage engine shared by its parts (engine.cc, scan_cursor.cc, seal.cc,
-// lifecycle.cc): a table's layout, chunk records, column helpers. Not an interface: nothing outside
-// src/storage/engine includes it.
+// lifecycle.cc, row_estimate.cc): a table's layout, chunk records, column helpers. Not an
+// interface: nothing outside src/storage/engine includes it.
 #pragma once
 
 #include <cstdint>

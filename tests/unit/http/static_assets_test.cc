@@ -55,6 +55,14 @@ TEST(StaticAssetsTest, Routes) {
   EXPECT_EQ(error->allow, "GET, HEAD");
   EXPECT_EQ(ParseRoute(Method::kGet, "/console/%zz", &route)->status, 400);
   EXPECT_EQ(ParseRoute(Method::kGet, "/consoles", &route)->status, 404);
+  // The console's API (row estimates).
+  ASSERT_FALSE(ParseRoute(Method::kGet, "/console/api/tables", &route));
+  EXPECT_EQ(route.kind, RouteKind::kConsoleTables);
+  ASSERT_FALSE(ParseRoute(Method::kGet, "/console/api/tables/", &route));
+  EXPECT_EQ(route.kind, RouteKind::kConsoleTables);
+  EXPECT_EQ(ParseRoute(Method::kPost, "/console/api/tables", &route)->status, 405);
+  EXPECT_EQ(ParseRoute(Method::kGet, "/console/api/tables/t1", &route)->status, 404);
+  EXPECT_EQ(ParseRoute(Method::kGet, "/console/api", &route)->status, 404);
 }
 
 // A compressible page and a script that does not compress (gzip empty).
@@ -127,6 +135,21 @@ TEST_F(ConsoleServerTest, PageAndAssets) {
 
   EXPECT_EQ(Call("GET", "/console/assets/missing.js").status, 404);
   EXPECT_EQ(Call("DELETE", "/console/").status, 405);
+}
+
+// The tables with their row estimates, as JSON, never cached.
+TEST_F(ConsoleServerTest, TableRowEstimates) {
+  EXPECT_EQ(Call("GET", "/console/api/tables").body, "{\"tables\":[]}");
+  ASSERT_EQ(Query("CREATE TABLE t (k VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, "
+                  "PRIMARY KEY ((k, QUANTUM(ts, 1, 'd')), k, ts))").status, 200);
+  ASSERT_EQ(Call("POST", "/ts/v1/tables/t/keys", R"([{"k":"a","ts":1},{"k":"b","ts":2}])").status,
+            200);
+  auto r = Call("GET", "/console/api/tables");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_EQ(r.header("cache-control"), "no-store");
+  EXPECT_EQ(r.body, "{\"tables\":[{\"name\":\"t\",\"rows\":2,\"exact\":true,\"at_least\":false}]}");
+  EXPECT_EQ(Call("DELETE", "/console/api/tables").status, 405);
 }
 
 // Without a console (the default), / and /console are unknown routes as before.

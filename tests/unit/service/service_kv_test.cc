@@ -199,6 +199,23 @@ TEST_F(ServiceKvTest, DiskFullRefusesWritesCleanly) {
   EXPECT_EQ(out.result.rows.size(), 1u);
 }
 
+// The console's row estimates (GET /console/api/tables): every table, counted exactly when
+// small; a table the caller may not read has no estimate.
+TEST_F(ServiceKvTest, TableRowsJson) {
+  std::vector<Row> rows;
+  for (int64_t i = 0; i < 250; ++i) rows.push_back(R("a", 1420113600000 + i, 1.0));
+  ASSERT_TRUE(svc_->Put("t1", rows).ok());
+  EXPECT_EQ(svc_->TableRowsJson(nullptr),
+            "{\"tables\":[{\"name\":\"d1\",\"rows\":0,\"exact\":true,\"at_least\":false},"
+            "{\"name\":\"t1\",\"rows\":250,\"exact\":true,\"at_least\":false}]}");
+  auto only_t1 = [](const std::string& table) {
+    return table == "t1" ? Status::OK() : Status(ErrorCode::kGeneric, "Permission denied");
+  };
+  EXPECT_EQ(svc_->TableRowsJson(only_t1),
+            "{\"tables\":[{\"name\":\"d1\",\"rows\":null},"
+            "{\"name\":\"t1\",\"rows\":250,\"exact\":true,\"at_least\":false}]}");
+}
+
 TEST_F(ServiceKvTest, CoverageContextsRestrictAQuery) {
   std::vector<Row> rows;
   for (int i = 0; i < 30; ++i) rows.push_back(R("a", 1000 + i * 60000, i));
