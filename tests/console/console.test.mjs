@@ -1,8 +1,8 @@
 // The web console in a real browser: Debian's chromium, driven by playwright-core, against a
 // real quantad on a temporary data directory. Creates a table and rows over HTTP, runs a query
 // from the editor with the keyboard, checks the result table's cells and that the chart drew,
-// shows an error with its Riak code, visits Tables (DESCRIBE, SHOW CREATE TABLE, the create form)
-// and Live, and saves screenshots that must be non-empty and not blank.
+// shows an error with its Riak code, visits Tables (row estimates, DESCRIBE, SHOW CREATE TABLE,
+// the create form) and Live, and saves screenshots that must be non-empty and not blank.
 //
 //   node console.test.mjs <quantad> <screenshot dir>
 // Environment: CHROMIUM (default /usr/bin/chromium), QUANTA_TEST_HTTP_PORT (default: a free one).
@@ -20,8 +20,13 @@ async function startServer() {
   let pbPort = await freePort();
   while (pbPort === httpPort) pbPort = await freePort();
   const base = `http://127.0.0.1:${httpPort}`;
+  // Chunks of 256 rows (the smallest), so that the "wind" table's rows fill many more chunks
+  // than a row estimate reads and the Tables page shows an extrapolated estimate; memtables of
+  // 1 MB, so that its rows reach the disk's files (the estimate sizes the memtable too coarsely
+  // to extrapolate from, and counts what is there instead).
   await startQuantad(t, ["--data-dir", join(t.work, "data"), "--pb-listen", `127.0.0.1:${pbPort}`,
-    "--http-listen", `127.0.0.1:${httpPort}`], base);
+    "--http-listen", `127.0.0.1:${httpPort}`, "--set", "storage.chunk_rows=256",
+    "--set", "storage.write_buffer_mb=1"], base);
   return base;
 }
 
@@ -74,6 +79,16 @@ async function runAgain(page) {
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 const SITES = ["north", "south"];
 const MINUTES = 90;  // 90 rows per site: two quanta of an hour each
+const WIND_ROWS = 100000;
+
+// Polls `ready` every 200 ms for up to 30 s.
+async function waitFor(ready, what) {
+  for (let i = 0; i < 150; i++) {
+    if (await ready()) return;
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 async function main() {
   const base = await startServer();
@@ -93,6 +108,30 @@ async function main() {
     const r = await fetch(`${base}/ts/v1/tables/weather/keys`, { method: "POST", body: JSON.stringify(rows) });
     assert.equal(r.status, 200, await r.text());
   }
+
+  // A second table, big enough for its row count to be estimated rather than counted (about
+  // 1 MB on disk: values that do not compress): 100,000 rows by line protocol (which creates
+  // the table), then sealed into chunks.
+  const lines = [];
+  for (let i = 0; i < WIND_ROWS; i++) {
+    lines.push(`wind,mast=m${i % 8} speed=${Math.random() * 40} ${T0 + Math.floor(i / 8) * 1000}`);
+  }
+  const written = await fetch(`${base}/write?precision=ms`, { method: "POST", body: lines.join("\n") });
+  assert.equal(written.status, 204, await written.text());
+  // Sealed, then merged on disk by the idle-time compaction (storage.idle_compaction, 2 s after
+  // writes pause), which also flushes the last memtable.
+  await waitFor(async () => (await (await fetch(`${base}/stats`)).json()).storage_head_rows === 0, "the sealer");
+  let estimates;
+  await waitFor(async () => {
+    estimates = await (await fetch(`${base}/console/api/tables`)).json();
+    return estimates.tables.find((e) => e.name === "wind")?.exact === false;
+  }, "wind's rows on disk (an estimate, not a count)");
+  assert.deepEqual(estimates.tables.find((e) => e.name === "weather"),
+    { name: "weather", rows: SITES.length * MINUTES, exact: true, at_least: false });
+  const wind = estimates.tables.find((e) => e.name === "wind");
+  assert.ok(!wind.exact && !wind.at_least && wind.rows > WIND_ROWS / 1.5 && wind.rows < WIND_ROWS * 1.5,
+    `wind estimate ${JSON.stringify(wind)}`);
+  console.log(`row estimates: weather ${SITES.length * MINUTES} counted, wind ${wind.rows} for ${WIND_ROWS}`);
 
   const page = await launch(t, { acceptDownloads: true });
   const problems = [];
@@ -204,6 +243,15 @@ async function main() {
   const described = await page.$$eval("table.describe tbody tr td:first-child", (tds) => tds.map((td) => td.textContent));
   assert.deepEqual(described, ["site", "time", "temperature", "humidity"]);
   assert.match(await page.textContent("#show-create"), /^CREATE TABLE weather \(site VARCHAR NOT NULL,/);
+  // The row estimates, in the list and in the table's header: the rows written to weather,
+  // counted; wind's 100,000 as an estimate ("≈ 100k rows", within the factor checked above).
+  await page.waitForSelector(".table-list a .rows-estimate:not(:empty)");
+  const listed = await page.$$eval(".table-list a", (as) => as.map((a) => [a.querySelector(".table-name").textContent, a.querySelector(".rows-estimate").textContent]));
+  assert.deepEqual(listed[0], ["weather", `${SITES.length * MINUTES} rows`]);
+  assert.equal(listed[1][0], "wind");
+  const windLabel = listed[1][1].match(/^≈ (\d+(?:\.\d)?)k rows$/);
+  assert.ok(windLabel && Number(windLabel[1]) * 1000 > WIND_ROWS / 1.5 && Number(windLabel[1]) * 1000 < WIND_ROWS * 1.5, `wind: ${listed[1][1]}`);
+  assert.equal(await page.textContent("#table-rows"), ` · ${SITES.length * MINUTES} rows`);
   await page.screenshot({ path: join(shots, "console-tables.png") });
 
   // The create form shows its statement, then creates the table.
@@ -217,8 +265,8 @@ async function main() {
   await page.click("#create-table");
   await page.waitForFunction(() => location.hash === "#/tables/sensor_data");
   await page.waitForSelector("#show-create");
-  const listed = await sql(base, "SHOW TABLES");
-  assert.deepEqual(listed.rows.map((r) => r[0]).sort(), ["sensor_data", "weather"]);
+  const shown = await sql(base, "SHOW TABLES");
+  assert.deepEqual(shown.rows.map((r) => r[0]).sort(), ["sensor_data", "weather", "wind"]);
 
   // Live: rates from /metrics while queries run; the charts draw.
   await page.keyboard.press("Alt+3");

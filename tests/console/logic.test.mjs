@@ -1,5 +1,6 @@
 // The console's logic without a browser: the /metrics parser and the rates and quantiles the Live
-// page draws, the result's column types, CSV, and the CREATE TABLE the form builds. The sources
+// page draws, the result's column types, CSV, the CREATE TABLE the form builds, and the wording
+// of row estimates. The sources
 // are bundled with the console's own esbuild (console/node_modules, installed by the build).
 //
 //   node --test tests/console/logic.test.mjs
@@ -15,7 +16,8 @@ const bundle = await esbuild.build({
   stdin: {
     contents: `export * from "./src/metrics.ts";
                export { columnKinds, columnTypes, formatCell, toCsv } from "./src/results.ts";
-               export { createStatement } from "./src/pages/create_table.ts";`,
+               export { createStatement } from "./src/pages/create_table.ts";
+               export { compact, rowsLabel } from "./src/rows.ts";`,
     resolveDir: consoleDir,
     loader: "ts",
   },
@@ -102,4 +104,21 @@ test("the form's CREATE TABLE", () => {
   PRIMARY KEY ((site, QUANTUM(time, 15, 'm')),
     site, time, seq)
 )`);
+});
+
+test("row estimates: counted, estimated (two significant digits), lower bound, none", () => {
+  const e = (rows, exact = false, atLeast = false) => ({ name: "t", rows, exact, atLeast });
+  assert.equal(m.rowsLabel(e(1, true)), "1 row");
+  assert.equal(m.rowsLabel(e(0, true)), "0 rows");
+  assert.equal(m.rowsLabel(e(1234567, true)), "1,234,567 rows");
+  assert.equal(m.rowsLabel(e(812)), "≈ 812 rows");
+  assert.equal(m.rowsLabel(e(1234)), "≈ 1.2k rows");
+  assert.equal(m.rowsLabel(e(39960)), "≈ 40k rows");
+  assert.equal(m.rowsLabel(e(1234567)), "≈ 1.2M rows");
+  assert.equal(m.rowsLabel(e(999600)), "≈ 1M rows");
+  assert.equal(m.rowsLabel(e(123456789)), "≈ 123M rows");
+  assert.equal(m.rowsLabel(e(4.2e9)), "≈ 4.2G rows");
+  assert.equal(m.rowsLabel(e(8192, false, true)), "≥ 8,192 rows");
+  assert.equal(m.rowsLabel(e(null)), "");
+  assert.equal(m.rowsLabel(undefined), "");
 });

@@ -1,6 +1,7 @@
-// The Tables page: the list (SHOW TABLES), a table's columns and keys (DESCRIBE) and its
-// definition (SHOW CREATE TABLE), and a form that builds a CREATE TABLE.
+// The Tables page: the list (SHOW TABLES) with each table's row estimate, a table's columns and
+// keys (DESCRIBE) and its definition (SHOW CREATE TABLE), and a form that builds a CREATE TABLE.
 import { Column, describe, query, quoteName, tables } from "../api";
+import { rowsLabel, tableRows, TableRows } from "../rows";
 import { errorBox } from "../error_box";
 import { clear, copyText, h } from "../dom";
 import { createTableForm } from "./create_table";
@@ -16,15 +17,19 @@ export function tablesPage(root: HTMLElement, selected: string | null): () => vo
       list),
     detail));
 
-  tables().then((names) => {
+  // One estimate request per visit, shared by the list and the table shown.
+  const estimates = tableRows();
+  Promise.all([tables(), estimates]).then(([names, rows]) => {
     clear(list);
     if (names.length === 0) list.appendChild(h("p", { class: "muted small" }, "No tables yet."));
     for (const name of names) {
+      const label = rowsLabel(rows.get(name));
       list.appendChild(h("a", {
         href: `#/tables/${encodeURIComponent(name)}`,
         class: name === selected ? "active" : null,
         "aria-current": name === selected ? "page" : null,
-      }, name));
+        title: label ? `${name}: ${rowsTitle(rows.get(name)!)}` : null,
+      }, h("span", { class: "table-name" }, name), h("span", { class: "rows-estimate" }, label)));
     }
     if (selected === null && names.length > 0) location.replace(`#/tables/${encodeURIComponent(names[0])}`);
     if (selected === null && names.length === 0) showEmpty(detail);
@@ -33,7 +38,7 @@ export function tablesPage(root: HTMLElement, selected: string | null): () => vo
   if (selected === "\u0000new") {
     detail.appendChild(createTableForm());
   } else if (selected !== null) {
-    showTable(detail, selected);
+    showTable(detail, selected, estimates);
   }
   return () => undefined;
 }
@@ -46,13 +51,23 @@ function showEmpty(detail: HTMLElement) {
     h("a", { class: "button primary", href: "#/tables/new" }, "Create a table")));
 }
 
-async function showTable(detail: HTMLElement, name: string) {
+// How exact an estimate is, for the list's tooltip and the table's header.
+function rowsTitle(t: TableRows): string {
+  if (t.exact) return "counted";
+  if (t.atLeast) return "at least this many: the server could not extrapolate";
+  return "an estimate from the first chunks and the table's size on disk";
+}
+
+async function showTable(detail: HTMLElement, name: string, estimates: Promise<Map<string, TableRows>>) {
   detail.appendChild(h("p", { class: "muted" }, "Loading…"));
   try {
-    const [columns, create] = await Promise.all([
+    const [columns, create, rows] = await Promise.all([
       describe(name, true),
       query(`SHOW CREATE TABLE ${quoteName(name)}`),
+      estimates,
     ]);
+    const estimate = rows.get(name);
+    const label = rowsLabel(estimate);
     const ddl = String(create.rows[0]?.[0] ?? "");
     clear(detail);
     const copyButton = h("button", { class: "ghost small", onclick: async () => {
@@ -62,7 +77,8 @@ async function showTable(detail: HTMLElement, name: string) {
     } }, "Copy");
     detail.append(
       h("header", { class: "page-head row" },
-        h("div", {}, h("h1", {}, name), h("p", { class: "muted" }, keySummary(columns))),
+        h("div", {}, h("h1", {}, name), h("p", { class: "muted" }, keySummary(columns),
+          label ? h("span", { id: "table-rows", title: rowsTitle(estimate!) }, ` · ${label}`) : null)),
         h("button", { class: "primary", onclick: () => openInEditor(sampleSelect(name, columns)) }, "Query in editor")),
       h("h2", {}, "Columns"),
       describeTable(columns),
