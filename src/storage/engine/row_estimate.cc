@@ -99,10 +99,13 @@ Result<RowEstimate> EstimateTableRows(Backend& backend, const TableLayout& l,
   const std::string head_upper = PrefixSuccessor(head_lower);
   const std::string chunk_lower = ChunkKeyOf(head_lower);
   const std::string chunk_upper = ChunkKeyOf(head_upper);
-  uint64_t budget = limits.max_bytes;
+  // A quarter of the bytes is kept for the head entries, so that chunks the backend cannot size
+  // (all in a memtable) leave something to sample the head with.
+  uint64_t budget = limits.max_bytes - limits.max_bytes / 4;
   SpaceCount chunks, head;
   QUANTA_RETURN_IF_ERROR(CountSpace(backend, snapshot.get(), l, /*chunks=*/true, chunk_lower,
                                     chunk_upper, limits.sample_chunks, &budget, &chunks, &estimate));
+  budget += limits.max_bytes / 4;
   QUANTA_RETURN_IF_ERROR(CountSpace(backend, snapshot.get(), l, /*chunks=*/false, head_lower,
                                     head_upper, limits.sample_head_entries, &budget, &head,
                                     &estimate));
