@@ -30,19 +30,26 @@ class RefreshGate {
 
   // `refresh` reads the records and installs them; called by one thread at a time.
   explicit RefreshGate(std::function<Outcome()> refresh) : refresh_(std::move(refresh)) {}
-  ~RefreshGate() {
-    {
-      std::lock_guard lock(retry_mu_);
-      stopping_ = true;
-    }
-    retry_cv_.notify_all();
-    if (retry_.joinable()) retry_.join();
-  }
+  ~RefreshGate() { Stop(); }
   RefreshGate(const RefreshGate&) = delete;
   RefreshGate& operator=(const RefreshGate&) = delete;
 
   // Another process changed the records: read them again before the next use.
   void MarkChanged() { changed_.store(true, std::memory_order_release); }
+
+  // Ends the retry thread (waiting for a read in progress, which the store's operation timeout
+  // bounds); no read is tried afterwards. Called before the store the reads use is closed.
+  void Stop() {
+    std::thread retry;
+    {
+      std::lock_guard lock(retry_mu_);
+      stopping_ = true;
+      stopped_.store(true, std::memory_order_release);
+      retry.swap(retry_);
+    }
+    retry_cv_.notify_all();
+    if (retry.joinable()) retry.join();
+  }
 
   // Before each use of the cached copy.
   void BeforeUse() {
@@ -50,7 +57,7 @@ class RefreshGate {
       return;
     }
     std::lock_guard lock(read_mu_);
-    if (failed_.load(std::memory_order_acquire) ||
+    if (stopped_.load(std::memory_order_acquire) || failed_.load(std::memory_order_acquire) ||
         !changed_.exchange(false, std::memory_order_acq_rel)) {
       return;
     }
@@ -60,6 +67,7 @@ class RefreshGate {
     if (outcome == Outcome::kFailed) {
       failed_.store(true, std::memory_order_release);
       std::lock_guard retry(retry_mu_);
+      if (stopping_) return;
       if (!retry_.joinable()) {
         retry_ = std::thread([this] { RetryLoop(); });
       } else {
@@ -94,6 +102,7 @@ class RefreshGate {
   const std::function<Outcome()> refresh_;
   std::atomic<bool> changed_{false};
   std::atomic<bool> failed_{false};  // set until the retry thread reads successfully
+  std::atomic<bool> stopped_{false};
   std::mutex read_mu_;               // held while reading
   std::mutex retry_mu_;
   std::condition_variable retry_cv_;

@@ -92,6 +92,8 @@ class Security {
 
   // Another process may have changed the stored state: it is read again before the next use.
   void MarkChanged() { refresh_.MarkChanged(); }
+  // No more reads of the storage (before it is closed).
+  void StopRefresh() { refresh_.Stop(); }
 
   bool enabled() const;
 

@@ -40,6 +40,8 @@ class Catalog {
   // Another coordinator changed the records (the store's watch): read them again before the
   // next use.
   void MarkChanged() { refresh_.MarkChanged(); }
+  // No more reads of the store (before it is closed).
+  void StopRefresh() { refresh_.Stop(); }
 
   // Assigns an id, persists, and publishes `def`. kCreate "Failed to create table T:
   // already_active" if a table of that name exists.

@@ -76,5 +76,22 @@ TEST(RefreshGate, ASupersededReadIsReadAgainAtTheNextUse) {
   EXPECT_EQ(reads, 2);
 }
 
+// Stop (before the store closes) ends the retry thread; no read is tried afterwards.
+TEST(RefreshGate, NoReadAfterStop) {
+  FakeStore store;
+  RefreshGate gate([&] { return store.Read(); });
+  store.answers = false;
+  gate.MarkChanged();
+  gate.BeforeUse();  // fails: the retry thread starts
+  gate.Stop();
+  const int reads = store.reads;
+  store.answers = true;
+  gate.MarkChanged();
+  gate.BeforeUse();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // past a retry's interval
+  EXPECT_EQ(store.reads, reads);
+  EXPECT_EQ(store.installed, 0);
+}
+
 }  // namespace
 }  // namespace quanta
