@@ -109,22 +109,54 @@ class Engine final : public Store, public KeySplitter {
     std::iota(order.begin(), order.end(), 0u);
     std::stable_sort(order.begin(), order.end(),
                      [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
-    WriteBatch batch;
-    batch.Reserve(rows.size(), bytes);
-    // Partitions of the batch (consecutive in key order), for the stripe locks and the sealer.
+    // Partitions of the batch (consecutive in key order), for the stripe locks and the sealer;
+    // `begin[p]` is partition p's first position in `order`.
     std::vector<PartitionCount> parts;
-    for (uint32_t i : order) {
-      const std::string& key = keys[i];
+    std::vector<size_t> begin;
+    for (size_t n = 0; n < order.size(); ++n) {
+      const std::string& key = keys[order[n]];
       if (parts.empty() || !key.starts_with(parts.back().prefix)) {
         size_t len = l->keys.PartitionPrefixLength(key);
         parts.push_back({key.substr(0, len), 0});
+        begin.push_back(n);
       }
       parts.back().rows++;
-      batch.Put(key, values[i]);
     }
-    StripeLocks locks(this, parts, /*exclusive=*/false);
+    begin.push_back(order.size());
+    // A partition receiving many rows at once may take them as chunks straight away (seal.h,
+    // "Direct chunks"), which needs its stripe exclusively. Not with sealing off (every row
+    // stays in the head) nor on a backend that other processes write.
+    const bool may_direct = options_.sealing && !backend_->shared_by_processes();
+    const size_t direct_rows = may_direct ? options_.chunk_rows / 2 : 0;
+    bool direct = false;
+    for (const auto& p : parts) direct = direct || (direct_rows > 0 && p.rows >= direct_rows);
+    StripeLocks locks(this, parts, /*exclusive=*/direct);
+    WriteBatch batch;
+    batch.Reserve(rows.size(), bytes);
+    std::vector<PartitionCount> head_parts;
+    size_t chunks = 0;
+    uint64_t direct_rows_written = 0;
+    for (size_t p = 0; p < parts.size(); ++p) {
+      const std::span<const uint32_t> part(order.data() + begin[p], begin[p + 1] - begin[p]);
+      if (direct && part.size() >= direct_rows) {
+        QUANTA_ASSIGN_OR_RETURN(size_t written,
+                                AppendDirectChunks(*backend_, *l, parts[p].prefix, keys, values,
+                                                   part, options_.chunk_rows, &batch,
+                                                   &direct_rows_written));
+        if (written > 0) {
+          chunks += written;
+          continue;
+        }
+      }
+      for (uint32_t i : part) batch.Put(keys[i], values[i]);
+      head_parts.push_back(std::move(parts[p]));
+    }
     QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
-    NoteHeadRows(l, parts);
+    if (chunks > 0) {
+      chunks_written_.fetch_add(chunks, std::memory_order_relaxed);
+      rows_direct_.fetch_add(direct_rows_written, std::memory_order_relaxed);
+    }
+    NoteHeadRows(l, head_parts);
     return Status::OK();
   }
 
@@ -432,6 +464,7 @@ class Engine final : public Store, public KeySplitter {
     st.seals = seals_.load();
     st.rows_sealed = rows_sealed_.load();
     st.chunks_written = chunks_written_.load();
+    st.rows_direct = rows_direct_.load();
     st.seal_failures = seal_failures_.load();
     st.seal_conflicts = seal_conflicts_.load();
     st.partitions_expired = partitions_expired_.load();
@@ -738,6 +771,7 @@ class Engine final : public Store, public KeySplitter {
   std::thread sealer_;
 
   std::atomic<uint64_t> seals_{0}, rows_sealed_{0}, chunks_written_{0}, seal_failures_{0};
+  std::atomic<uint64_t> rows_direct_{0};
   std::atomic<uint64_t> seal_conflicts_{0};  // raced by another coordinator (retried later)
   std::atomic<uint64_t> partitions_expired_{0}, chunks_deleted_{0}, space_reclaims_{0};
 
