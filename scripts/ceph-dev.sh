@@ -10,6 +10,15 @@
 #   scripts/ceph-dev.sh status DIR  prints `ceph -s`.
 #   scripts/ceph-dev.sh purge DIR   removes every object of the pool (all namespaces), so that
 #                                   test runs do not fill the small OSDs.
+#   scripts/ceph-dev.sh kill-osd DIR N [SIGNAL]
+#                                   sends SIGNAL (default KILL; STOP and CONT pause and resume)
+#                                   to osd.N, by its recorded PID: fault tests.
+#   scripts/ceph-dev.sh restart-osd DIR N
+#                                   starts osd.N again when it is not running (returns at once;
+#                                   wait-clean waits for it to rejoin).
+#   scripts/ceph-dev.sh wait-clean DIR
+#                                   waits until every OSD is up and every placement group
+#                                   active+clean (bounded by CEPH_DEV_TIMEOUT).
 #
 # Idempotent: start on a running cluster only waits for active+clean and prints; stop on a
 # stopped one does nothing. Bounded: start gives up after CEPH_DEV_TIMEOUT seconds (default
@@ -26,7 +35,7 @@ set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
-  echo "usage: $0 start|stop|status|purge DIR" >&2
+  echo "usage: $0 start|stop|status|purge|wait-clean DIR, $0 kill-osd DIR N [SIGNAL], $0 restart-osd DIR N" >&2
   exit 2
 fi
 mkdir -p "$dir"
@@ -244,8 +253,26 @@ case "$cmd" in
   purge)
     timeout "$(remaining)" rados -c "$conf" purge "$pool" --yes-i-really-really-mean-it >/dev/null
     ;;
+  kill-osd)
+    osd=${3:?osd number}
+    alive "osd.$osd" || { log "osd.$osd is not running"; exit 1; }
+    kill "-${4:-KILL}" "$(cat "$dir/pids/osd.$osd")"
+    ;;
+  restart-osd)
+    osd=${3:?osd number}
+    [ -d "$dir/osd/$osd" ] || { log "no osd.$osd in $dir"; exit 1; }
+    launch "osd.$osd" ceph-osd -i "$osd"
+    ;;
+  wait-clean)
+    until clean; do
+      [ $(($(date +%s) - start_time)) -lt "$timeout_s" ] ||
+        fail "placement groups not active+clean after ${timeout_s}s: $(cephc pg stat 2>&1 || true)"
+      sleep 0.5
+    done
+    log "active+clean after $(($(date +%s) - start_time))s"
+    ;;
   *)
-    echo "usage: $0 start|stop|status|purge DIR" >&2
+    echo "usage: $0 start|stop|status|purge|wait-clean DIR, $0 kill-osd DIR N [SIGNAL], $0 restart-osd DIR N" >&2
     exit 2
     ;;
 esac

@@ -149,7 +149,7 @@ Result<std::string> Security::Apply(std::string_view op, const std::vector<std::
   for (int attempt = 1;; ++attempt) {
     auto r = ApplyOnce(op, args, new_hash);
     if (r.ok() || r.error().code() != ErrorCode::kConflict || attempt == kApplyAttempts) return r;
-    changed_.store(true, std::memory_order_release);
+    refresh_.MarkChanged();
   }
 }
 

@@ -134,6 +134,10 @@ Result<std::unique_ptr<Security>> Security::Open(std::unique_ptr<StateStorage> s
 Status Security::ReloadLocked() {
   if (!storage_) return Status::OK();
   QUANTA_ASSIGN_OR_RETURN(std::optional<std::string> text, storage_->Read());
+  return InstallLocked(std::move(text));
+}
+
+Status Security::InstallLocked(std::optional<std::string> text) {
   State state;
   if (text) {
     auto decoded = DecodeState(*text);
@@ -144,17 +148,30 @@ Status Security::ReloadLocked() {
   }
   state_ = std::move(state);
   stored_ = std::move(text);
+  ++generation_;
   return Status::OK();
 }
 
-void Security::RefreshIfChanged() const {
-  if (!changed_.load(std::memory_order_acquire)) return;
-  auto* self = const_cast<Security*>(this);  // logically const: the copy catches up
-  std::unique_lock lock(self->mu_);
-  if (!changed_.exchange(false, std::memory_order_acq_rel)) return;
-  // A read that fails keeps the state as it was and tries again next time.
-  if (!self->ReloadLocked().ok()) changed_.store(true, std::memory_order_release);
+// Read without mu_ held, so that requests keep using the state they have while a read waits
+// on the store. A read that fails keeps the state as it was.
+RefreshGate::Outcome Security::RefreshOnce() {
+  if (!storage_) return RefreshGate::Outcome::kInstalled;
+  uint64_t generation;
+  {
+    std::shared_lock lock(mu_);
+    generation = generation_;
+  }
+  auto text = storage_->Read();
+  if (!text.ok()) return RefreshGate::Outcome::kFailed;
+  std::unique_lock lock(mu_);
+  // Not over a change saved here meanwhile.
+  if (generation != generation_ || !InstallLocked(std::move(*text)).ok()) {
+    return RefreshGate::Outcome::kSuperseded;
+  }
+  return RefreshGate::Outcome::kInstalled;
 }
+
+void Security::RefreshIfChanged() const { refresh_.BeforeUse(); }
 
 bool Security::enabled() const {
   RefreshIfChanged();
@@ -173,6 +190,7 @@ Status Security::Save(const State& s) {
   std::string text = EncodeState(s);
   QUANTA_RETURN_IF_ERROR(storage_->Replace(stored_, text));
   stored_ = std::move(text);
+  ++generation_;
   return Status::OK();
 }
 

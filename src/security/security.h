@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/refresh_gate.h"
 #include "common/status.h"
 #include "security/cidr.h"
 
@@ -90,7 +91,9 @@ class Security {
   static Result<std::unique_ptr<Security>> Open(std::unique_ptr<StateStorage> storage);
 
   // Another process may have changed the stored state: it is read again before the next use.
-  void MarkChanged() { changed_.store(true, std::memory_order_release); }
+  void MarkChanged() { refresh_.MarkChanged(); }
+  // No more reads of the storage (before it is closed).
+  void StopRefresh() { refresh_.Stop(); }
 
   bool enabled() const;
 
@@ -115,19 +118,29 @@ class Security {
 
  private:
   Security(std::unique_ptr<StateStorage> storage, std::optional<std::string> stored, State state)
-      : storage_(std::move(storage)), stored_(std::move(stored)), state_(std::move(state)) {}
+      : storage_(std::move(storage)),
+        stored_(std::move(stored)),
+        state_(std::move(state)),
+        refresh_([this] { return RefreshOnce(); }) {}
   // One attempt of Apply: kConflict when another coordinator changed the state meanwhile.
   Result<std::string> ApplyOnce(std::string_view op, const std::vector<std::string>& args,
                                 const std::optional<PasswordHash>& new_hash);
   Status Save(const State& s);            // REQUIRES: mu_ held exclusively
   Status ReloadLocked();                  // REQUIRES: mu_ held exclusively
+  Status InstallLocked(std::optional<std::string> text);  // REQUIRES: mu_ held exclusively
   void RefreshIfChanged() const;
+  RefreshGate::Outcome RefreshOnce();  // one read of the stored state (refresh_ decides when)
 
   std::unique_ptr<StateStorage> storage_;  // null: memory only
   std::optional<std::string> stored_;      // GUARDED_BY(mu_): the text as last read or written
   mutable std::shared_mutex mu_;
   State state_;
-  mutable std::atomic<bool> changed_{false};
+  // Counts the changes of state_, so that a read made without mu_ is not installed over a
+  // newer state.
+  uint64_t generation_ = 0;  // GUARDED_BY(mu_)
+  // Who reads the state again after MarkChanged, and when. Last: destroyed first, stopping
+  // its thread before what RefreshOnce uses goes.
+  mutable RefreshGate refresh_;
 };
 
 // The state file's JSON text and back (docs/formats/security.md).

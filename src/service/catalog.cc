@@ -26,15 +26,27 @@ Status Catalog::Load() {
   return RefreshLocked();
 }
 
+Result<Catalog::Stored> Catalog::ReadStored() const {
+  Stored s;
+  QUANTA_ASSIGN_OR_RETURN(s.records, store_.ListMeta(kTablePrefix));
+  QUANTA_ASSIGN_OR_RETURN(s.dropped, PendingDrops());
+  QUANTA_ASSIGN_OR_RETURN(s.next_id, store_.GetMeta(kNextIdKey));
+  return s;
+}
+
 Status Catalog::RefreshLocked() {
-  QUANTA_ASSIGN_OR_RETURN(auto records, store_.ListMeta(kTablePrefix));
-  QUANTA_ASSIGN_OR_RETURN(auto dropped, PendingDrops());
-  QUANTA_ASSIGN_OR_RETURN(auto next, store_.GetMeta(kNextIdKey));
-  next_id_record_ = next;
+  QUANTA_ASSIGN_OR_RETURN(Stored stored, ReadStored());
+  return InstallLocked(std::move(stored));
+}
+
+Status Catalog::InstallLocked(Stored stored) {
+  ++generation_;
+  next_id_record_ = stored.next_id;
+  const auto& next = stored.next_id;
   if (next) next_id_ = std::max<uint32_t>(next_id_, static_cast<uint32_t>(std::atoll(next->c_str())));
-  for (const auto& def : dropped) next_id_ = std::max(next_id_, def.id + 1);
+  for (const auto& def : stored.dropped) next_id_ = std::max(next_id_, def.id + 1);
   std::map<std::string, Entry, std::less<>> tables;
-  for (auto& [key, value] : records) {
+  for (auto& [key, value] : stored.records) {
     auto old = tables_.find(std::string_view(key).substr(sizeof(kTablePrefix) - 1));
     if (old != tables_.end() && old->second.record == value) {
       next_id_ = std::max(next_id_, old->second.def->id + 1);
@@ -52,14 +64,25 @@ Status Catalog::RefreshLocked() {
   return Status::OK();
 }
 
-void Catalog::RefreshIfChanged() const {
-  if (!changed_.load(std::memory_order_acquire)) return;
-  // Logically const: the cache catches up with the store.
-  auto* self = const_cast<Catalog*>(this);
-  std::unique_lock lock(self->mu_);
-  if (!changed_.exchange(false, std::memory_order_acq_rel)) return;
-  if (!self->RefreshLocked().ok()) changed_.store(true, std::memory_order_release);  // next time
+// The records are read without mu_ held, so that requests keep using the cached tables while
+// a read waits on the store.
+RefreshGate::Outcome Catalog::RefreshOnce() {
+  uint64_t generation;
+  {
+    std::shared_lock lock(mu_);
+    generation = generation_;
+  }
+  auto stored = ReadStored();
+  if (!stored.ok()) return RefreshGate::Outcome::kFailed;
+  std::unique_lock lock(mu_);
+  // A change made here meanwhile (DDL) read the records itself, maybe after this read.
+  if (generation != generation_ || !InstallLocked(std::move(*stored)).ok()) {
+    return RefreshGate::Outcome::kSuperseded;
+  }
+  return RefreshGate::Outcome::kInstalled;
 }
+
+void Catalog::RefreshIfChanged() const { refresh_.BeforeUse(); }
 
 Status Catalog::Apply(const std::function<Status(Changes* changes, Changes* expects)>& make) {
   for (int attempt = 1;; ++attempt) {
@@ -67,6 +90,7 @@ Status Catalog::Apply(const std::function<Status(Changes* changes, Changes* expe
     QUANTA_RETURN_IF_ERROR(make(&changes, &expects));
     Status st = store_.UpdateMetaIf(changes, expects);
     if (st.ok()) {
+      ++generation_;
       store_.NotifyMeta();
       return st;
     }
@@ -81,7 +105,6 @@ Status Catalog::Apply(const std::function<Status(Changes* changes, Changes* expe
 
 Result<schema::TableDefPtr> Catalog::Create(schema::TableDef def) {
   std::unique_lock lock(mu_);
-  changed_.store(false, std::memory_order_relaxed);
   // The records as stored now, not as cached: another coordinator may have created it.
   QUANTA_RETURN_IF_ERROR(RefreshLocked());
   std::string record;

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "common/refresh_gate.h"
 #include "common/status.h"
 #include "schema/table_def.h"
 #include "storage/store.h"
@@ -29,7 +30,8 @@ namespace quanta::service {
 
 class Catalog {
  public:
-  explicit Catalog(storage::Store& store) : store_(store) {}
+  explicit Catalog(storage::Store& store)
+      : store_(store), refresh_([this] { return RefreshOnce(); }) {}
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
@@ -37,7 +39,9 @@ class Catalog {
   Status Load();
   // Another coordinator changed the records (the store's watch): read them again before the
   // next use.
-  void MarkChanged() { changed_.store(true, std::memory_order_release); }
+  void MarkChanged() { refresh_.MarkChanged(); }
+  // No more reads of the store (before it is closed).
+  void StopRefresh() { refresh_.Stop(); }
 
   // Assigns an id, persists, and publishes `def`. kCreate "Failed to create table T:
   // already_active" if a table of that name exists.
@@ -71,11 +75,22 @@ class Catalog {
   };
   using Changes = std::vector<std::pair<std::string, std::optional<std::string>>>;
 
+  // The records as stored: tables, dropped tables, the next id.
+  struct Stored {
+    std::vector<std::pair<std::string, std::string>> records;
+    std::vector<schema::TableDef> dropped;
+    std::optional<std::string> next_id;
+  };
+  Result<Stored> ReadStored() const;
   // Reads every table record again (REQUIRES: mu_ held exclusively). Definitions that did not
   // change keep their pointers.
   Status RefreshLocked();
-  // Re-reads the records if another coordinator announced a change.
+  // Makes `stored` the cached state (REQUIRES: mu_ held exclusively).
+  Status InstallLocked(Stored stored);
+  // Re-reads the records if another coordinator announced a change (refresh_ decides).
   void RefreshIfChanged() const;
+  // One read of the records, installed unless a change made here is newer.
+  RefreshGate::Outcome RefreshOnce();
   // `make` builds the changes and expectations from the current records (REQUIRES: mu_
   // held exclusively); applied guarded, re-reading and rebuilding after a conflict.
   Status Apply(const std::function<Status(Changes* changes, Changes* expects)>& make);
@@ -85,8 +100,12 @@ class Catalog {
   std::map<std::string, Entry, std::less<>> tables_;  // GUARDED_BY(mu_)
   uint32_t next_id_ = 1;                              // GUARDED_BY(mu_)
   std::optional<std::string> next_id_record_;         // GUARDED_BY(mu_): as stored
-  // Set by the store's watch when another coordinator changed the records.
-  mutable std::atomic<bool> changed_{false};
+  // Counts the changes of the cached state, so that a read made without mu_ is not installed
+  // over a newer one.
+  uint64_t generation_ = 0;  // GUARDED_BY(mu_)
+  // Who reads the records again after the store's watch announced a change, and when. Last:
+  // destroyed first, stopping its thread before what RefreshOnce uses goes.
+  mutable RefreshGate refresh_;
 };
 
 }  // namespace quanta::service

@@ -886,6 +886,9 @@ Status TsService::Close() {
   impl_->closed = true;
   Status st = impl_->store->Flush();
   impl_->store->WatchMeta({}).IgnoreError();  // no more calls into the catalog or security
+  // Their retry threads (after a failed read) read the store: they end before it goes.
+  impl_->catalog->StopRefresh();
+  impl_->security->StopRefresh();
   impl_->store.reset();
   return st;
 }

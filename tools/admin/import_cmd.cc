@@ -159,14 +159,14 @@ int RunImport(const AdminContext& ctx, const std::vector<std::string>& args) {
     auto shown = from_describe ? Result<std::optional<std::string>>(std::optional<std::string>())
                                : ShowCreateTable(**source, table_name);
     if (!shown.ok()) return Fail("source: " + shown.error().message());
-    const std::string sql = shown->value_or(table->CreateSql());
+    const std::string sql = shown->has_value() ? ReusableCreateSql(**shown) : table->CreateSql();
     std::cerr << "creating " << table_name
               << (shown->has_value() ? " (SHOW CREATE TABLE)" : " (rebuilt from DESCRIBE)")
               << ": " << sql << "\n";
     auto created = (*target)->Query(sql);
     if (!created.ok() && created.error().code() != ErrorCode::kIoError && shown->has_value()) {
-      // Riak's SHOW CREATE TABLE lists bucket properties in a form its own CREATE TABLE does
-      // not take back (dw = one): the table goes without them.
+      // A WITH list ReusableCreateSql could not make acceptable (a string value holding a line
+      // break, a property this server refuses): the table goes without its properties.
       std::cerr << "the source's definition was refused here (" << created.error().message()
                 << "); creating it from DESCRIBE, without its WITH properties: "
                 << table->CreateSql() << "\n";

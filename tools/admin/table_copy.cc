@@ -1,5 +1,7 @@
 #include "table_copy.h"
+
 #include "common/value.h"
+#include "schema/expiry.h"
 
 #include <algorithm>
 #include <cctype>
@@ -171,6 +173,45 @@ Result<std::optional<std::string>> ShowCreateTable(wire::pb::PbClient& client,
     return std::optional<std::string>();
   }
   return std::optional<std::string>(rs->rows[0][0].as_bytes());
+}
+
+std::string ReusableCreateSql(const std::string& shown) {
+  static constexpr std::string_view kWith = "\nWITH (";
+  const size_t with = shown.rfind(kWith);
+  if (with == std::string::npos || shown.back() != ')') return shown;
+  const std::string body = shown.substr(with + kWith.size(), shown.size() - with - kWith.size() - 1);
+  if (body.empty()) return shown;
+  std::string props;
+  size_t pos = 0;
+  while (pos <= body.size()) {
+    size_t end = body.find(",\n", pos);
+    if (end == std::string::npos) end = body.size();
+    const std::string prop = body.substr(pos, end - pos);
+    pos = end + 2;
+    const size_t eq = prop.find(" = ");
+    if (eq == std::string::npos) return shown;
+    const std::string name = prop.substr(0, eq);
+    std::string value = prop.substr(eq + 3);
+    // Riak's defaults, which the target adds by itself, shown as the Erlang atoms they are.
+    if (((name == "dw" || name == "r" || name == "rw") && value == "one") ||
+        (name == "w" && value == "quorum")) {
+      continue;
+    }
+    if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
+      std::string quoted = "'";
+      for (char c : std::string_view(value).substr(1, value.size() - 2)) {
+        if (c == '\'') quoted += '\'';
+        quoted += c;
+      }
+      value = quoted + "'";
+    } else if (!value.empty() && std::isalpha(static_cast<unsigned char>(value[0])) &&
+               value != "true" && value != "false" && !schema::IsExpiryProperty(name)) {
+      value = "'" + value + "'";  // another atom: kept as a string
+    }
+    if (!props.empty()) props += ", ";
+    props += name + " = " + value;
+  }
+  return shown.substr(0, with) + std::string(kWith) + props + ")";
 }
 
 std::string SqlIdent(const std::string& name) {

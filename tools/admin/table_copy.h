@@ -56,6 +56,12 @@ Result<TableInfo> DescribeTable(wire::pb::PbClient& client, const std::string& t
 Result<std::optional<std::string>> ShowCreateTable(wire::pb::PbClient& client,
                                                    const std::string& table);
 
+// SHOW CREATE TABLE's statement made one that CREATE TABLE takes back: SHOW CREATE TABLE
+// renders the WITH properties as Riak TS does, which its own CREATE TABLE refuses (the
+// defaults shown as bare words, dw = one; string values without their quotes doubled).
+// Leaves `shown` as it is when its WITH list is not one property per line.
+std::string ReusableCreateSql(const std::string& shown);
+
 // `v` of column type `t` as a SQL literal ('it''s', 42, 1.5, true, 0x00ff).
 std::string SqlLiteral(const Value& v, ColumnType t);
 // A quoted SQL identifier when `name` needs one ("my col"), else the name.

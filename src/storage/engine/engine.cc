@@ -712,9 +712,16 @@ class Engine final : public Store, public KeySplitter {
 
   void SealerLoop() {
     std::unique_lock lock(sealer_mu_);
+    // After a seal timed out, sealing pauses (1 s, doubling up to kSealerMaxPauseMs): while
+    // the backend does not answer (RADOS placement groups below min_size), every attempt
+    // would hold its partition's stripe, and so the writes to it, for the whole operation
+    // timeout, and sealing can wait.
+    int64_t paused_until = 0;
+    int64_t pause_ms = 0;
     while (!stopping_) {
       sealer_cv_.wait_for(lock, std::chrono::milliseconds(kSealerTickMs));
       if (stopping_) break;
+      if (Clock::now().time_since_epoch().count() < paused_until) continue;
       lock.unlock();
       DiscoverPending();
       // Partitions due: enough head rows for a full chunk, or idle long enough.
@@ -736,13 +743,26 @@ class Engine final : public Store, public KeySplitter {
           std::lock_guard sl(sealer_mu_);
           if (stopping_) break;
         }
-        if (!SealPartition(l, prefix).ok()) seal_failures_.fetch_add(1, std::memory_order_relaxed);
+        Status st = SealPartition(l, prefix);
+        if (st.ok()) {
+          pause_ms = 0;
+          continue;
+        }
+        seal_failures_.fetch_add(1, std::memory_order_relaxed);
+        if (st.code() == ErrorCode::kTimeout) {
+          pause_ms = std::min<int64_t>(pause_ms == 0 ? 1000 : pause_ms * 2, kSealerMaxPauseMs);
+          paused_until = Clock::now().time_since_epoch().count() +
+                         std::chrono::duration_cast<Clock::duration>(
+                             std::chrono::milliseconds(pause_ms)).count();
+          break;
+        }
       }
       lock.lock();
     }
   }
 
   static constexpr int kSealerTickMs = 100;
+  static constexpr int64_t kSealerMaxPauseMs = 16000;
 
   std::unique_ptr<Backend> backend_;
   StoreOptions options_;
