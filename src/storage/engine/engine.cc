@@ -41,6 +41,7 @@
 #include "storage/engine/chunk.h"
 #include "storage/engine/lifecycle.h"
 #include "storage/engine/partition.h"
+#include "storage/engine/put_outcome.h"
 #include "storage/engine/scan_cursor.h"
 #include "storage/engine/seal.h"
 #include "storage/key_codec.h"
@@ -123,9 +124,26 @@ class Engine final : public Store, public KeySplitter {
       batch.Put(key, values[i]);
     }
     StripeLocks locks(this, parts, /*exclusive=*/false);
-    QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
-    NoteHeadRows(l, parts);
-    return Status::OK();
+    std::vector<bool> applied;
+    Status st = backend_->WriteReporting(batch, options_.sync, &applied);
+    if (st.ok()) {
+      NoteHeadRows(l, parts);
+      return st;
+    }
+    // A backend that applies a batch per partition may have kept some (put_outcome.h); a
+    // partition's entries are consecutive in the batch and applied all or none.
+    std::vector<PartitionCount> kept;
+    size_t written = 0, entry = 0;
+    for (PartitionCount& p : parts) {
+      const size_t first = entry;
+      entry += p.rows;
+      if (first < applied.size() && applied[first]) {
+        written += p.rows;
+        kept.push_back(std::move(p));
+      }
+    }
+    NoteHeadRows(l, kept);
+    return FailedPut(st, rows.size(), written);
   }
 
   // The partition of a key, for a backend that stores partitions apart (backend.h).
