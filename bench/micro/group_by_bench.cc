@@ -15,6 +15,7 @@
 #include "exec/executor.h"
 #include "exec/planner.h"
 #include "sql/parser.h"
+#include "scan_only_store.h"
 #include "storage/store.h"
 
 using namespace quanta;
@@ -25,17 +26,12 @@ namespace {
 constexpr int64_t kHour = 3600 * 1000;
 
 // Batches per quantum, made once; Next copies one out (as a cursor fills its batch).
-class PreparedStore : public storage::Store {
+class PreparedStore : public testing_support::ScanOnlyStore {
  public:
   bool dictionary = false;
   std::vector<std::vector<storage::RowBatch>> plain;  // per quantum
   std::vector<std::vector<storage::RowBatch>> dict;
 
-  Status Put(const schema::TableDef&, std::span<const Row>) override { return Status::OK(); }
-  Result<std::optional<Row>> Get(const schema::TableDef&, const Row&) override {
-    return std::optional<Row>();
-  }
-  Result<bool> Delete(const schema::TableDef&, const Row&) override { return false; }
   Result<std::unique_ptr<storage::ScanCursor>> Scan(const schema::TableDef&,
                                                     const storage::ScanRange& range,
                                                     const storage::ScanOptions&) override {
@@ -45,34 +41,6 @@ class PreparedStore : public storage::Store {
     return std::unique_ptr<storage::ScanCursor>(
         new Cursor(q < batches.size() ? &batches[q] : nullptr));
   }
-  Status ListKeys(const schema::TableDef&,
-                  const std::function<Status(std::vector<Row>&&)>&) override {
-    return Status::OK();
-  }
-  void AttachTable(const schema::TableDef&) override {}
-  Status DropTableData(const schema::TableDef&) override { return Status::OK(); }
-  Status DeleteRange(const schema::TableDef&, const storage::ScanRange&) override {
-    return Status::OK();
-  }
-  Result<uint64_t> DropExpired(const schema::TableDef&, const ExpiryCutoffFn&, size_t) override {
-    return uint64_t{0};
-  }
-  Status ReclaimSpace() override { return Status::OK(); }
-  Status PutMeta(const std::string&, const std::string&) override { return Status::OK(); }
-  Status UpdateMeta(
-      const std::vector<std::pair<std::string, std::optional<std::string>>>&) override {
-    return Status::OK();
-  }
-  Result<std::optional<std::string>> GetMeta(const std::string&) override {
-    return std::optional<std::string>();
-  }
-  Result<std::vector<std::pair<std::string, std::string>>> ListMeta(const std::string&) override {
-    return std::vector<std::pair<std::string, std::string>>();
-  }
-  Status Flush() override { return Status::OK(); }
-  Status Compact() override { return Status::OK(); }
-  uint64_t ApproximateDiskBytes() override { return 0; }
-  storage::StoreStats Stats() override { return {}; }
 
  private:
   class Cursor : public storage::ScanCursor {

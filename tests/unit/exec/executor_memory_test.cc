@@ -14,6 +14,7 @@
 #include "exec/executor.h"
 #include "exec/planner.h"
 #include "sql/parser.h"
+#include "scan_only_store.h"
 #include "storage/store.h"
 
 namespace quanta::exec {
@@ -21,7 +22,7 @@ namespace {
 
 // Rows of one table, kept in local-key order (callers insert in time order). Scan returns the
 // rows of the range's partition whose quantum column lies in the range.
-class FakeStore : public storage::Store {
+class FakeStore : public testing_support::ScanOnlyStore {
  public:
   std::vector<Row> rows;
 
@@ -29,10 +30,6 @@ class FakeStore : public storage::Store {
     rows.insert(rows.end(), in.begin(), in.end());
     return Status::OK();
   }
-  Result<std::optional<Row>> Get(const schema::TableDef&, const Row&) override {
-    return std::optional<Row>();
-  }
-  Result<bool> Delete(const schema::TableDef&, const Row&) override { return false; }
   Result<std::unique_ptr<storage::ScanCursor>> Scan(const schema::TableDef& table,
                                                     const storage::ScanRange& range,
                                                     const storage::ScanOptions& options) override {
@@ -54,34 +51,6 @@ class FakeStore : public storage::Store {
     }
     return std::unique_ptr<storage::ScanCursor>(new Cursor(table, std::move(hits), options));
   }
-  Status ListKeys(const schema::TableDef&,
-                  const std::function<Status(std::vector<Row>&&)>&) override {
-    return Status::OK();
-  }
-  void AttachTable(const schema::TableDef&) override {}
-  Status DropTableData(const schema::TableDef&) override { return Status::OK(); }
-  Status DeleteRange(const schema::TableDef&, const storage::ScanRange&) override {
-    return Status::OK();
-  }
-  Result<uint64_t> DropExpired(const schema::TableDef&, const ExpiryCutoffFn&, size_t) override {
-    return uint64_t{0};
-  }
-  Status ReclaimSpace() override { return Status::OK(); }
-  Status PutMeta(const std::string&, const std::string&) override { return Status::OK(); }
-  Status UpdateMeta(
-      const std::vector<std::pair<std::string, std::optional<std::string>>>&) override {
-    return Status::OK();
-  }
-  Result<std::optional<std::string>> GetMeta(const std::string&) override {
-    return std::optional<std::string>();
-  }
-  Result<std::vector<std::pair<std::string, std::string>>> ListMeta(const std::string&) override {
-    return std::vector<std::pair<std::string, std::string>>();
-  }
-  Status Flush() override { return Status::OK(); }
-  Status Compact() override { return Status::OK(); }
-  uint64_t ApproximateDiskBytes() override { return 0; }
-  storage::StoreStats Stats() override { return {}; }
 
  private:
   class Cursor : public storage::ScanCursor {
