@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 
+#include "service/ingest_writer.h"
 #include "service/ts_service.h"
 #include "storage/backend/rocksdb_backend.h"
 #include "storage/store.h"
@@ -195,6 +196,22 @@ TEST_F(PartialPutTest, ARetriedPutWritesTheRest) {
   ASSERT_TRUE(svc_->Put("t", rows).ok());
   EXPECT_EQ(Rows("up"), std::vector<std::string>{"1=1"});
   EXPECT_EQ(Rows("down"), std::vector<std::string>{"2=2"});
+}
+
+// Line protocol: a batch kept in part is the server's failure, not bad lines: the request fails
+// (and may be retried) instead of reporting the lines as dropped.
+TEST_F(PartialPutTest, IngestFailsTheRequestInsteadOfDroppingLines) {
+  IngestReport report;
+  MemoryReservation memory = svc_->NewReservation();
+  ASSERT_TRUE(IngestLineProtocol(*svc_, "cpu,host=up v=1 1000\n", ingest::Precision::kMilliseconds,
+                                 &memory, &report).ok());
+  backend_->FailPartitionsWith("down", Status(ErrorCode::kTimeout, "storage: RADOS write timed out"));
+  report = IngestReport{};
+  Status st = IngestLineProtocol(*svc_, "cpu,host=up v=2 2000\ncpu,host=down v=3 3000\n",
+                                 ingest::Precision::kMilliseconds, &memory, &report);
+  EXPECT_EQ(st.code(), ErrorCode::kPut);
+  EXPECT_EQ(st.message(), "Failed to put 1 record(s)");
+  EXPECT_EQ(report.dropped, 0u);
 }
 
 }  // namespace
