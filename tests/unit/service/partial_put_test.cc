@@ -1,7 +1,7 @@
 // A put whose batch is written on some partitions and refused on others (a backend that
 // applies a batch per partition, as RADOS does): Riak's 1004 "Failed to put N record(s)" for a
 // PB put, 1001 with the same text for INSERT, N = the rows not written, and the rows of the
-// other partitions kept (riak_ts.md 9.2: rows are not atomic across partitions). A put that
+// other partitions kept (riak_ts.md 9.1: rows are not atomic across partitions). A put that
 // fails on every partition keeps its own error. The backend here is RocksDB behind a wrapper
 // that writes a batch partition by partition and refuses the partitions whose key holds a
 // chosen word.
