@@ -49,6 +49,7 @@ struct StoreStats {
   uint64_t seals = 0;                // partition seals since open
   uint64_t rows_sealed = 0;          // head rows (and tombstones) folded into chunks since open
   uint64_t chunks_written = 0;       // since open
+  uint64_t rows_direct = 0;          // rows a put wrote as chunks at once, not to the head
   uint64_t seal_failures = 0;        // seals that failed (retried later), since open
   uint64_t seal_conflicts = 0;       // seals another coordinator raced (retried later), since open
   uint64_t partitions_expired = 0;   // partitions removed whole by DropExpired, since open

@@ -110,40 +110,72 @@ class Engine final : public Store, public KeySplitter {
     std::iota(order.begin(), order.end(), 0u);
     std::stable_sort(order.begin(), order.end(),
                      [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
-    WriteBatch batch;
-    batch.Reserve(rows.size(), bytes);
-    // Partitions of the batch (consecutive in key order), for the stripe locks and the sealer.
+    // Partitions of the batch (consecutive in key order), for the stripe locks and the sealer;
+    // `begin[p]` is partition p's first position in `order`.
     std::vector<PartitionCount> parts;
-    for (uint32_t i : order) {
-      const std::string& key = keys[i];
+    std::vector<size_t> begin;
+    for (size_t n = 0; n < order.size(); ++n) {
+      const std::string& key = keys[order[n]];
       if (parts.empty() || !key.starts_with(parts.back().prefix)) {
         size_t len = l->keys.PartitionPrefixLength(key);
         parts.push_back({key.substr(0, len), 0});
+        begin.push_back(n);
       }
       parts.back().rows++;
-      batch.Put(key, values[i]);
     }
-    StripeLocks locks(this, parts, /*exclusive=*/false);
+    begin.push_back(order.size());
+    // A partition receiving many rows at once may take them as chunks straight away (seal.h,
+    // "Direct chunks"), which needs its stripe exclusively. Not with sealing off (every row
+    // stays in the head) nor on a backend that other processes write.
+    const bool may_direct = options_.sealing && !backend_->shared_by_processes();
+    const size_t direct_rows = may_direct ? options_.chunk_rows / 2 : 0;
+    bool direct = false;
+    for (const auto& p : parts) direct = direct || (direct_rows > 0 && p.rows >= direct_rows);
+    StripeLocks locks(this, parts, /*exclusive=*/direct);
+    WriteBatch batch;
+    batch.Reserve(rows.size(), bytes);
+    // Where each partition's entries start in `batch`. They all lie within the partition's
+    // keys, so a backend that applies a batch per partition applies them all or none.
+    std::vector<size_t> first_entry(parts.size());
+    // Per partition: chunks written directly and their rows (0, 0: its rows go to the head).
+    std::vector<std::pair<size_t, uint64_t>> direct_chunks(parts.size());
+    for (size_t p = 0; p < parts.size(); ++p) {
+      first_entry[p] = batch.count();
+      const std::span<const uint32_t> part(order.data() + begin[p], begin[p + 1] - begin[p]);
+      if (direct && part.size() >= direct_rows) {
+        uint64_t direct_rows_written = 0;
+        QUANTA_ASSIGN_OR_RETURN(size_t written,
+                                AppendDirectChunks(*backend_, *l, parts[p].prefix, keys, values,
+                                                   part, options_.chunk_rows, &batch,
+                                                   &direct_rows_written));
+        if (written > 0) {
+          direct_chunks[p] = {written, direct_rows_written};
+          continue;
+        }
+      }
+      for (uint32_t i : part) batch.Put(keys[i], values[i]);
+    }
     std::vector<bool> applied;
     Status st = backend_->WriteReporting(batch, options_.sync, &applied);
-    if (st.ok()) {
-      NoteHeadRows(l, parts);
-      return st;
+    // After a failure, only the partitions a backend applying a batch per partition kept
+    // anyway (put_outcome.h).
+    std::vector<PartitionCount> head_parts;
+    size_t written = 0, chunks = 0;
+    uint64_t direct_rows_written = 0;
+    for (size_t p = 0; p < parts.size(); ++p) {
+      if (!st.ok() && !(first_entry[p] < applied.size() && applied[first_entry[p]])) continue;
+      written += parts[p].rows;
+      chunks += direct_chunks[p].first;
+      direct_rows_written += direct_chunks[p].second;
+      if (direct_chunks[p].first == 0) head_parts.push_back(std::move(parts[p]));
     }
-    // A backend that applies a batch per partition may have kept some (put_outcome.h); a
-    // partition's entries are consecutive in the batch and applied all or none.
-    std::vector<PartitionCount> kept;
-    size_t written = 0, entry = 0;
-    for (PartitionCount& p : parts) {
-      const size_t first = entry;
-      entry += p.rows;
-      if (first < applied.size() && applied[first]) {
-        written += p.rows;
-        kept.push_back(std::move(p));
-      }
+    if (chunks > 0) {
+      chunks_written_.fetch_add(chunks, std::memory_order_relaxed);
+      rows_direct_.fetch_add(direct_rows_written, std::memory_order_relaxed);
     }
-    NoteHeadRows(l, kept);
-    return FailedPut(st, rows.size(), written);
+    NoteHeadRows(l, head_parts);
+    if (!st.ok()) return FailedPut(st, rows.size(), written);
+    return Status::OK();
   }
 
   // The partition of a key, for a backend that stores partitions apart (backend.h).
@@ -450,6 +482,7 @@ class Engine final : public Store, public KeySplitter {
     st.seals = seals_.load();
     st.rows_sealed = rows_sealed_.load();
     st.chunks_written = chunks_written_.load();
+    st.rows_direct = rows_direct_.load();
     st.seal_failures = seal_failures_.load();
     st.seal_conflicts = seal_conflicts_.load();
     st.partitions_expired = partitions_expired_.load();
@@ -736,6 +769,7 @@ class Engine final : public Store, public KeySplitter {
   std::thread sealer_;
 
   std::atomic<uint64_t> seals_{0}, rows_sealed_{0}, chunks_written_{0}, seal_failures_{0};
+  std::atomic<uint64_t> rows_direct_{0};
   std::atomic<uint64_t> seal_conflicts_{0};  // raced by another coordinator (retried later)
   std::atomic<uint64_t> partitions_expired_{0}, chunks_deleted_{0}, space_reclaims_{0};
 

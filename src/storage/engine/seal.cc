@@ -277,4 +277,60 @@ Status BuildSeal(Backend& backend, const Snapshot& snapshot, const TableLayout& 
   return Status::OK();
 }
 
+Result<size_t> AppendDirectChunks(Backend& backend, const TableLayout& l,
+                                  const std::string& head_prefix,
+                                  const std::vector<std::string>& keys,
+                                  const std::vector<std::string>& values,
+                                  std::span<const uint32_t> order, size_t chunk_rows,
+                                  WriteBatch* batch, uint64_t* rows_written) {
+  if (order.empty()) return size_t{0};
+  const std::string_view first = std::string_view(keys[order.front()]).substr(head_prefix.size());
+  const std::string_view last = std::string_view(keys[order.back()]).substr(head_prefix.size());
+  // The first head entry at or after `first`, and the first chunk whose S_last is: either
+  // inside [first, last] means the range is taken.
+  {
+    IteratorOptions ho;
+    ho.lower = head_prefix;
+    ho.lower.append(first);
+    ho.upper = PrefixSuccessor(head_prefix);
+    auto it = backend.NewIterator(ho);
+    it->Seek(ho.lower);
+    if (it->Valid() && it->key().substr(head_prefix.size()) <= last) return size_t{0};
+    QUANTA_RETURN_IF_ERROR(it->status());
+  }
+  {
+    IteratorOptions co;
+    co.lower = ChunkKeyOf(head_prefix);
+    co.lower.append(first);
+    co.upper = ChunkKeyOf(PrefixSuccessor(head_prefix));
+    auto it = backend.NewIterator(co);
+    it->Seek(co.lower);
+    if (it->Valid()) {
+      ChunkRecord rec;
+      if (!DecodeChunkRecord(it->value(), &rec)) return Corrupt("chunk record", l.table.name);
+      if (rec.first <= last) return size_t{0};
+    }
+    QUANTA_RETURN_IF_ERROR(it->status());
+  }
+  // The rows as a seal would decode them from the head (the last of equal keys).
+  Row partition;
+  QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_prefix, &partition));
+  RowBatch rows;
+  rows.Reset(l.types, {});
+  for (size_t n = 0; n < order.size(); ++n) {
+    const uint32_t i = order[n];
+    if (n + 1 < order.size() && keys[order[n + 1]] == keys[i]) continue;
+    if (!l.keys.DecodeSuffixInto(keys[i], head_prefix.size(), &rows) ||
+        !l.values.DecodeInto(values[i], &rows)) {
+      return Corrupt("row", l.table.name);
+    }
+    rows.num_rows++;
+  }
+  for (size_t i = 0; i < l.keys.num_pk_plain(); ++i) {
+    AppendRepeated(&rows.columns[l.keys.partition()[i].column], partition[i], rows.num_rows);
+  }
+  *rows_written += rows.num_rows;
+  return AppendChunks(l, head_prefix, rows, chunk_rows, batch);
+}
+
 }  // namespace quanta::storage::internal

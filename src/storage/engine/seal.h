@@ -14,7 +14,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "storage/backend/backend.h"
@@ -37,5 +40,23 @@ struct SealPlan {
 // for a backend that other processes write too.
 Status BuildSeal(Backend& backend, const Snapshot& snapshot, const TableLayout& l,
                  const std::string& head_prefix, size_t chunk_rows, bool guard, SealPlan* plan);
+
+// Direct chunks: the rows a put brings to one partition, written as new chunks at once instead
+// of head rows that a seal folds later (the same chunks a seal of them would write), when no
+// head entry and no chunk of the partition lies within the rows' key range, so that chunks stay
+// disjoint and nothing in the head can win over them. Saves writing, reading and deleting every
+// row in the head: for bulk loads, where a batch brings thousands of rows to a partition.
+//
+// `order` lists, in key order (stably sorted: of equal keys the last one wins), the indexes
+// into `keys` and `values` (encoded head keys and row values) of the rows of partition
+// `head_prefix`. Adds the chunks to `batch` and returns how many, adding the rows they hold
+// (distinct keys) to *rows_written; 0 (nothing added) when the range is not free, and the caller writes the rows to the head. REQUIRES: the partition's
+// stripe held exclusively until `batch` is written, and a backend no other process writes.
+Result<size_t> AppendDirectChunks(Backend& backend, const TableLayout& l,
+                                  const std::string& head_prefix,
+                                  const std::vector<std::string>& keys,
+                                  const std::vector<std::string>& values,
+                                  std::span<const uint32_t> order, size_t chunk_rows,
+                                  WriteBatch* batch, uint64_t* rows_written);
 
 }  // namespace quanta::storage::internal

@@ -52,7 +52,15 @@ class PartitionFailingBackend final : public Backend {
         st = error_;
       } else {
         WriteBatch part;
-        for (uint32_t i : indexes) part.Put(batch.key(entries[i]), batch.value(entries[i]));
+        for (uint32_t i : indexes) {
+          const WriteBatch::Entry& e = entries[i];
+          switch (e.op) {
+            case WriteBatch::Op::kPut: part.Put(batch.key(e), batch.value(e)); break;
+            case WriteBatch::Op::kDelete: part.Delete(batch.key(e)); break;
+            case WriteBatch::Op::kDeleteRange: part.DeleteRange(batch.key(e), batch.value(e)); break;
+            case WriteBatch::Op::kExpect: part.Expect(batch.key(e), batch.value(e)); break;
+          }
+        }
         st = inner_->Write(part, sync);
       }
       if (st.ok()) {
@@ -162,6 +170,23 @@ TEST_F(PartialPutTest, PutFailingOnSomePartitionsIs1004WithTheRowsNotWritten) {
   auto got = svc_->Get("t", {Value::Bytes("up"), Value::Int(5)});
   ASSERT_TRUE(got.ok() && got->has_value());
   EXPECT_EQ((**got)[2], Value::Int(7));
+}
+
+// A partition bringing many rows at once is written as chunks (direct chunks): its rows count
+// as kept or refused like head rows.
+TEST_F(PartialPutTest, PartitionsWrittenAsChunksCountTheirRows) {
+  backend_->FailPartitionsWith("down", Status(ErrorCode::kIoError, "storage: injected"));
+  std::vector<Row> rows;
+  for (int i = 0; i < 5000; ++i) rows.push_back(R("up", 1 + i, i));
+  for (int i = 0; i < 5000; ++i) rows.push_back(R("down", 1 + i, i));
+  rows.push_back(R("also", 1, 1));
+  Status st = svc_->Put("t", rows);
+  EXPECT_EQ(st.riak_code(), 1004);
+  EXPECT_EQ(st.message(), "Failed to put 5000 record(s)");
+  EXPECT_EQ(Rows("up").size(), 5000u);
+  EXPECT_EQ(Rows("also").size(), 1u);
+  EXPECT_TRUE(Rows("down").empty());
+  EXPECT_GT(svc_->store().Stats().rows_direct, 0u) << "no partition was written as chunks";
 }
 
 TEST_F(PartialPutTest, InsertFailingOnSomePartitionsIs1001WithTheSameText) {

@@ -710,11 +710,11 @@ class DiffRun {
     }
     if (b_.svc) AddStats(b_.svc->store().Stats());
     std::printf("seed %" PRIu64 ": %zu ops in %.1f s over %zu tables; B: %" PRIu64
-                " seals, %" PRIu64 " rows sealed, %" PRIu64 " chunks written, "
-                "%zu reopens, %zu compacts; SQL %zu ok / %zu errors; %zu scans (%zu summary batches), "
+                " seals, %" PRIu64 " rows sealed, %" PRIu64 " chunks written, %" PRIu64
+                " rows put as chunks, %zu reopens, %zu compacts; SQL %zu ok / %zu errors; %zu scans (%zu summary batches), "
                 "%zu deletes of sealed-or-not keys (%zu found)\n",
                 seed_, op_, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                tables_.size(), seals_, rows_sealed_, chunks_written_, reopens_, compacts_,
+                tables_.size(), seals_, rows_sealed_, chunks_written_, rows_direct_, reopens_, compacts_,
                 sql_ok_, sql_err_, scans_, summaries_, deletes_, deletes_found_);
     a_.svc.reset();
     b_.svc.reset();
@@ -971,6 +971,7 @@ class DiffRun {
     seals_ += st.seals;
     rows_sealed_ += st.rows_sealed;
     chunks_written_ += st.chunks_written;
+    rows_direct_ += st.rows_direct;
   }
 
   void CompareScan(Table& t, const ScanRange& range, const ScanOptions& opts, const std::string& what) {
@@ -1211,7 +1212,7 @@ class DiffRun {
   std::deque<std::string> history_;
   std::vector<std::pair<const Table*, Row>> recent_deletes_;
   size_t max_chunk_rows_ = kChunkRows;
-  uint64_t seals_ = 0, rows_sealed_ = 0, chunks_written_ = 0;
+  uint64_t seals_ = 0, rows_sealed_ = 0, chunks_written_ = 0, rows_direct_ = 0;
   size_t summaries_ = 0;  // summary batches returned
   size_t reopens_ = 0, compacts_ = 0, sql_ok_ = 0, sql_err_ = 0, scans_ = 0, deletes_ = 0,
          deletes_found_ = 0;
