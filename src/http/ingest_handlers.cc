@@ -31,9 +31,12 @@ int StatusFor(const Status& status) {
     case ErrorCode::kTimeout: return 503;
     case ErrorCode::kSubmit: return status.message() == "overload" ? 503 : 400;
     case ErrorCode::kNoSpace: return 507;
+    case ErrorCode::kPut:
+      // With a cause, storage kept part of the batch (store.h): the server's fault, and the
+      // senders retry 5xx only. Without, rows over the size limit: the data's.
+      return status.detail().empty() ? 400 : 500;
     case ErrorCode::kGeneric:
     case ErrorCode::kIrregular:
-    case ErrorCode::kPut:
     case ErrorCode::kCreate:
     case ErrorCode::kParse: return 400;
     default: return 500;  // a server fault or configuration (a retry may succeed once fixed)

@@ -183,6 +183,16 @@ Result<schema::TableDefPtr> Catalog::Alter(
 
 schema::TableDefPtr Catalog::Find(std::string_view name) const {
   RefreshIfChanged();
+  {
+    std::shared_lock lock(mu_);
+    auto it = tables_.find(name);
+    if (it != tables_.end() || !shared_) return it == tables_.end() ? nullptr : it->second.def;
+  }
+  // Maybe created by another coordinator whose announcement has not arrived yet.
+  auto record = store_.GetMeta(kTablePrefix + std::string(name));
+  if (!record.ok() || !record->has_value()) return nullptr;
+  refresh_.MarkChanged();
+  RefreshIfChanged();
   std::shared_lock lock(mu_);
   auto it = tables_.find(name);
   return it == tables_.end() ? nullptr : it->second.def;

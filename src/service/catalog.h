@@ -7,7 +7,9 @@
 // records it read (Store::UpdateMetaIf), so that two coordinators creating the same table at
 // once give one table and one 1014, and re-read after a conflict; each coordinator re-reads the
 // records when another one announces a change (NotifyMeta; the service's watch calls
-// MarkChanged).
+// MarkChanged). The announcement lags the change by milliseconds, so a name this coordinator
+// does not know is looked up in the store before it answers that there is no such table: a
+// client that created a table through one coordinator can use it through any other at once.
 //
 // Thread safety: all methods are safe to call concurrently.
 #pragma once
@@ -30,8 +32,9 @@ namespace quanta::service {
 
 class Catalog {
  public:
-  explicit Catalog(storage::Store& store)
-      : store_(store), refresh_([this] { return RefreshOnce(); }) {}
+  // `shared`: other coordinators change the same records (a RADOS pool).
+  explicit Catalog(storage::Store& store, bool shared = false)
+      : store_(store), shared_(shared), refresh_([this] { return RefreshOnce(); }) {}
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
@@ -62,7 +65,7 @@ class Catalog {
   Result<schema::TableDefPtr> Alter(
       std::string_view name, const std::vector<std::pair<std::string, schema::PropValue>>& props);
 
-  // nullptr if absent.
+  // nullptr if absent. When shared, a name not cached costs one read of its record.
   schema::TableDefPtr Find(std::string_view name) const;
 
   // All tables, sorted by name.
@@ -96,6 +99,7 @@ class Catalog {
   Status Apply(const std::function<Status(Changes* changes, Changes* expects)>& make);
 
   storage::Store& store_;
+  const bool shared_;
   mutable std::shared_mutex mu_;
   std::map<std::string, Entry, std::less<>> tables_;  // GUARDED_BY(mu_)
   uint32_t next_id_ = 1;                              // GUARDED_BY(mu_)

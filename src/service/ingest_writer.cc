@@ -40,6 +40,10 @@ bool IsRequestFailure(const Status& st) {
       return true;
     case ErrorCode::kSubmit:
       return st.message() == "overload";
+    case ErrorCode::kPut:
+      // Part of a batch written, the rest refused by storage (the cause in detail); a row
+      // over the size limit has no cause and is the data's fault.
+      return !st.detail().empty();
     default:
       return false;
   }

@@ -21,6 +21,9 @@ log::Level FailureLevel(const Status& status) {
     case ErrorCode::kQbufIo:
     case ErrorCode::kQbufInternal:
       return log::Level::kWarning;
+    case ErrorCode::kPut:
+      // Storage kept part of a batch (the cause in detail); without a cause, rows too big.
+      return status.detail().empty() ? log::Level::kDebug : log::Level::kWarning;
     case ErrorCode::kSubmit: {
       // 1001 is mostly the client's query; "overload" and an INSERT refused for a full disk
       // are the server's state.

@@ -110,7 +110,9 @@ struct TsService::Impl {
   std::atomic<int64_t> slow_query_ms;
 
   Impl(const ServiceOptions& o, std::unique_ptr<storage::Store> s)
-      : options(o), store(std::move(s)), catalog(std::make_unique<Catalog>(*store)),
+      : options(o),
+        store(std::move(s)),
+        catalog(std::make_unique<Catalog>(*store, o.storage_backend == "rados")),
         memory(o.memory_limit_bytes),
         gate(o.max_concurrent_queries, o.query_queue_length),
         scan_pool(ScanPoolThreads(o.scan_threads)),

@@ -142,6 +142,9 @@ class Store {
 
   // Writes all rows in one atomic batch (all or nothing), durable once it returns OK if
   // StoreOptions::sync. REQUIRES: every row passed schema::RowIsValid(table, row).
+  // On a backend that applies a batch per partition (RADOS) each partition's rows are written
+  // or not as a whole: when some partitions failed and others were kept, kPut "Failed to put
+  // N record(s)" (N rows not written; the cause in detail()); when all failed, the cause.
   virtual Status Put(const schema::TableDef& table, std::span<const Row> rows) = 0;
 
   // Row with local key `key` (values in LK order, natural - not DESC-transformed - values), or

@@ -181,6 +181,16 @@ class Backend {
     (void)read_from;
     return Write(batch, sync);
   }
+  // Write, saying what stayed undone when it fails: `applied` gets one flag per entry of
+  // `batch` (true: the entry is written). A backend that applies a batch as a whole (the
+  // default) marks all or none; one that applies it per group (RADOS) marks the entries of
+  // the groups it wrote, so that a caller can tell how much of a failed batch is kept (Riak's
+  // "Failed to put N record(s)"). On success every entry is applied.
+  virtual Status WriteReporting(const WriteBatch& batch, bool sync, std::vector<bool>* applied) {
+    Status st = Write(batch, sync);
+    applied->assign(batch.count(), st.ok());
+    return st;
+  }
   // True when other processes write the same space at the same time (guards are checked).
   virtual bool shared_by_processes() const { return false; }
   // Calls `changed` (on a backend thread; it must not block) whenever another process may have

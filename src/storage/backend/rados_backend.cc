@@ -115,41 +115,44 @@ class AioSet {
  public:
   ~AioSet() { Wait().IgnoreError(); }
   librados::AioCompletion* Add(std::string oid) {
-    pending_.push_back({librados::Rados::aio_create_completion(), std::move(oid)});
+    pending_.push_back({librados::Rados::aio_create_completion(), std::move(oid), 0});
     return pending_.back().c;
   }
-  // Drops the last completion (its operation could not be sent).
+  // The last operation added could not be sent: it failed with `r`.
   void Fail(int r) {
     pending_.back().c->release();
-    if (first_error_.ok()) first_error_ = RadosError(r, "write of " + pending_.back().oid);
-    pending_.pop_back();
+    pending_.back().c = nullptr;
+    pending_.back().r = r;
   }
-  // Waits for every operation; the first error, if any.
-  Status Wait() {
+  // Waits for every operation; the first error, if any. `codes` (when not null) gets every
+  // operation's return value, in the order they were added.
+  Status Wait(std::vector<int>* codes = nullptr) {
+    Status first;
     for (auto& p : pending_) {
-      p.c->wait_for_complete();
-      const int r = p.c->get_return_value();
-      p.c->release();
-      if (r < 0 && first_error_.ok()) {
-        first_error_ = RadosError(r, "write of " + p.oid);
-        last_errno_ = -r;
+      if (p.c != nullptr) {
+        p.c->wait_for_complete();
+        p.r = p.c->get_return_value();
+        p.c->release();
       }
+      if (p.r < 0 && first.ok()) {
+        first = RadosError(p.r, "write of " + p.oid);
+        last_errno_ = -p.r;
+      }
+      if (codes != nullptr) codes->push_back(p.r);
     }
     pending_.clear();
-    Status st = first_error_;
-    first_error_ = Status::OK();
-    return st;
+    return first;
   }
   // The errno of the error Wait() last returned.
   int last_errno() const { return last_errno_; }
 
  private:
   struct Pending {
-    librados::AioCompletion* c;
+    librados::AioCompletion* c;  // null once the operation failed to be sent
     std::string oid;
+    int r;
   };
   std::vector<Pending> pending_;
-  Status first_error_;
   int last_errno_ = 0;
 };
 
@@ -167,6 +170,7 @@ struct ObjectWrite {
   std::map<std::string, librados::bufferlist> sets;
   std::set<std::string> removes;
   std::map<std::string, std::string> written;  // key -> omap key, put by this batch so far
+  std::vector<uint32_t> entries;  // the batch's entries this object carries (all or none apply)
   bool deletes = false;
   bool guarded = false;  // carries expectations (an omap comparison)
 
@@ -403,17 +407,26 @@ class RadosBackend final : public Backend {
   }
 
   // Every acknowledged write is on all acting replicas: `sync` asks for nothing more.
-  Status Write(const WriteBatch& batch, bool /*sync*/) override { return WriteImpl(batch, nullptr); }
+  Status Write(const WriteBatch& batch, bool /*sync*/) override {
+    return WriteImpl(batch, nullptr, nullptr);
+  }
   Status WriteGuarded(const WriteBatch& batch, bool /*sync*/, const Snapshot& read_from) override {
     auto* snap = const_cast<RadosSnapshot*>(static_cast<const RadosSnapshot*>(&read_from));
-    return WriteImpl(batch, snap);
+    return WriteImpl(batch, snap, nullptr);
+  }
+  Status WriteReporting(const WriteBatch& batch, bool /*sync*/,
+                        std::vector<bool>* applied) override {
+    applied->assign(batch.count(), false);
+    return WriteImpl(batch, nullptr, applied);
   }
   bool shared_by_processes() const override { return true; }
 
   // Objects first get their guards (the generation `guard` pinned, then the batch's
   // expectations as one omap comparison), then the batch's changes in order: a failed guard
-  // (ECANCELED; ENOENT when the object went away) leaves the object untouched.
-  Status WriteImpl(const WriteBatch& batch, RadosSnapshot* guard) {
+  // (ECANCELED; ENOENT when the object went away) leaves the object untouched. `applied`
+  // (when not null, all false on entry) gets the entries of the objects written: an entry
+  // spread over several objects (a range deletion) counts as applied when all of them were.
+  Status WriteImpl(const WriteBatch& batch, RadosSnapshot* guard, std::vector<bool>* applied) {
     std::map<std::string, std::unique_ptr<ObjectWrite>> objects;
     std::map<std::string, std::set<std::string>> index_adds;  // index oid -> group ids
     Location loc;
@@ -424,12 +437,14 @@ class RadosBackend final : public Backend {
       }
       return *w;
     };
+    const std::vector<WriteBatch::Entry>& entries = batch.entries();
     {
       std::map<std::string, std::map<std::string, std::pair<librados::bufferlist, int>>> expects;
-      for (const WriteBatch::Entry& e : batch.entries()) {
+      for (uint32_t i = 0; i < entries.size(); ++i) {
+        const WriteBatch::Entry& e = entries[i];
         if (e.op != WriteBatch::Op::kExpect) continue;
         QUANTA_RETURN_IF_ERROR(Locate(batch.key(e), &loc));
-        object(loc.oid);
+        object(loc.oid).entries.push_back(i);
         expects[loc.oid][loc.omap_key] = {ToBufferlist(batch.value(e)), LIBRADOS_CMPXATTR_OP_EQ};
       }
       for (auto& [oid, assertions] : expects) {
@@ -437,13 +452,15 @@ class RadosBackend final : public Backend {
         objects[oid]->guarded = true;
       }
     }
-    for (const WriteBatch::Entry& e : batch.entries()) {
+    for (uint32_t i = 0; i < entries.size(); ++i) {
+      const WriteBatch::Entry& e = entries[i];
       switch (e.op) {
         case WriteBatch::Op::kExpect:
           break;
         case WriteBatch::Op::kPut:
           QUANTA_RETURN_IF_ERROR(Locate(batch.key(e), &loc));
           object(loc.oid).Put(batch.key(e), loc.omap_key, batch.value(e));
+          objects[loc.oid]->entries.push_back(i);
           if (!loc.index_oid.empty() && !Known(loc.oid)) {
             index_adds[loc.index_oid].insert(loc.group_id);
           }
@@ -451,9 +468,10 @@ class RadosBackend final : public Backend {
         case WriteBatch::Op::kDelete:
           QUANTA_RETURN_IF_ERROR(Locate(batch.key(e), &loc));
           object(loc.oid).Delete(batch.key(e), loc.omap_key);
+          objects[loc.oid]->entries.push_back(i);
           break;
         case WriteBatch::Op::kDeleteRange:
-          QUANTA_RETURN_IF_ERROR(DeleteRange(batch.key(e), batch.value(e), objects, guard));
+          QUANTA_RETURN_IF_ERROR(DeleteRange(batch.key(e), batch.value(e), i, objects, guard));
           break;
       }
     }
@@ -479,7 +497,16 @@ class RadosBackend final : public Backend {
       int r = ioctx_.aio_operate(oid, aio.Add(oid), &w->op);
       if (r < 0) aio.Fail(r);
     }
-    Status st = aio.Wait();
+    std::vector<int> codes;
+    Status st = aio.Wait(&codes);
+    if (applied != nullptr) {
+      applied->assign(entries.size(), true);
+      size_t k = 0;
+      for (const auto& [oid, w] : objects) {
+        if (codes[k++] >= 0) continue;
+        for (uint32_t i : w->entries) (*applied)[i] = false;
+      }
+    }
     // A guard that failed: the object changed since it was read (or went away).
     if (!st.ok() && (guard != nullptr || AnyGuarded(objects)) &&
         (aio.last_errno() == ECANCELED || aio.last_errno() == ENOENT)) {
@@ -585,7 +612,7 @@ class RadosBackend final : public Backend {
 
   // Adds removals of every key in [begin, end) to `objects`: the keys stored now (listed) and
   // those the batch put before this entry.
-  Status DeleteRange(std::string_view begin, std::string_view end,
+  Status DeleteRange(std::string_view begin, std::string_view end, uint32_t entry,
                      std::map<std::string, std::unique_ptr<ObjectWrite>>& objects,
                      RadosSnapshot* guard) {
     IteratorOptions o;
@@ -610,6 +637,7 @@ class RadosBackend final : public Backend {
       auto& w = objects[d.oid];
       if (!w) w = std::make_unique<ObjectWrite>(guard ? guard->Pinned(d.oid) : std::nullopt);
       w->Delete(d.key, d.omap_key);
+      if (w->entries.empty() || w->entries.back() != entry) w->entries.push_back(entry);
     }
     return Status::OK();
   }

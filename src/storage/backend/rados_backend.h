@@ -15,7 +15,8 @@
 //
 // Writes: a batch is grouped by object; each object gets one ObjectWriteOperation applying its
 // entries in batch order (atomic for that object), and the objects are written in parallel. A
-// batch is atomic per object, not as a whole: after an error, some objects may hold their part.
+// batch is atomic per object, not as a whole: after an error, some objects may hold their part
+// (WriteReporting says which entries were written).
 // An acknowledged write is on every acting replica of its placement group (`sync` adds
 // nothing). A range deletion lists the keys it covers, then removes them.
 //

@@ -41,6 +41,7 @@
 #include "storage/engine/chunk.h"
 #include "storage/engine/lifecycle.h"
 #include "storage/engine/partition.h"
+#include "storage/engine/put_outcome.h"
 #include "storage/engine/row_estimate.h"
 #include "storage/engine/scan_cursor.h"
 #include "storage/engine/seal.h"
@@ -134,30 +135,47 @@ class Engine final : public Store, public KeySplitter {
     StripeLocks locks(this, parts, /*exclusive=*/direct);
     WriteBatch batch;
     batch.Reserve(rows.size(), bytes);
-    std::vector<PartitionCount> head_parts;
-    size_t chunks = 0;
-    uint64_t direct_rows_written = 0;
+    // Where each partition's entries start in `batch`. They all lie within the partition's
+    // keys, so a backend that applies a batch per partition applies them all or none.
+    std::vector<size_t> first_entry(parts.size());
+    // Per partition: chunks written directly and their rows (0, 0: its rows go to the head).
+    std::vector<std::pair<size_t, uint64_t>> direct_chunks(parts.size());
     for (size_t p = 0; p < parts.size(); ++p) {
+      first_entry[p] = batch.count();
       const std::span<const uint32_t> part(order.data() + begin[p], begin[p + 1] - begin[p]);
       if (direct && part.size() >= direct_rows) {
+        uint64_t direct_rows_written = 0;
         QUANTA_ASSIGN_OR_RETURN(size_t written,
                                 AppendDirectChunks(*backend_, *l, parts[p].prefix, keys, values,
                                                    part, options_.chunk_rows, &batch,
                                                    &direct_rows_written));
         if (written > 0) {
-          chunks += written;
+          direct_chunks[p] = {written, direct_rows_written};
           continue;
         }
       }
       for (uint32_t i : part) batch.Put(keys[i], values[i]);
-      head_parts.push_back(std::move(parts[p]));
     }
-    QUANTA_RETURN_IF_ERROR(backend_->Write(batch, options_.sync));
+    std::vector<bool> applied;
+    Status st = backend_->WriteReporting(batch, options_.sync, &applied);
+    // After a failure, only the partitions a backend applying a batch per partition kept
+    // anyway (put_outcome.h).
+    std::vector<PartitionCount> head_parts;
+    size_t written = 0, chunks = 0;
+    uint64_t direct_rows_written = 0;
+    for (size_t p = 0; p < parts.size(); ++p) {
+      if (!st.ok() && !(first_entry[p] < applied.size() && applied[first_entry[p]])) continue;
+      written += parts[p].rows;
+      chunks += direct_chunks[p].first;
+      direct_rows_written += direct_chunks[p].second;
+      if (direct_chunks[p].first == 0) head_parts.push_back(std::move(parts[p]));
+    }
     if (chunks > 0) {
       chunks_written_.fetch_add(chunks, std::memory_order_relaxed);
       rows_direct_.fetch_add(direct_rows_written, std::memory_order_relaxed);
     }
     NoteHeadRows(l, head_parts);
+    if (!st.ok()) return FailedPut(st, rows.size(), written);
     return Status::OK();
   }
 

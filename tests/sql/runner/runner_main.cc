@@ -1,12 +1,14 @@
 // sql_runner: runs golden SQL test files (docs/testing.md). ctest runs it once per .test file.
 //
 //   sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only]
-//              [--set KEY=VALUE]... <file>...
+//              [--coordinators N] [--set KEY=VALUE]... <file>...
 //
 // --set sets a server option (a `config` key, docs/testing.md) before each file starts, e.g.
 // --set storage.backend=rados --set rados.conf=PATH --set rados.pool=POOL runs the files on a
 // Ceph pool; each file then gets a fresh RADOS namespace (named like its data directory)
 // unless rados.namespace is set.
+// --coordinators N (with the RADOS settings) opens N coordinators over the same pool and
+// namespace and sends the statements to them in turn (alternating.h).
 // --parse-only checks the syntax of the files without opening a service.
 // Each file gets a fresh data directory under $TMPDIR, removed afterwards unless --keep-data.
 // --transport (or the environment variable QUANTA_SQLTEST_TRANSPORT) chooses the transport a
@@ -41,7 +43,7 @@ std::string MakeTempDir() {
 using Settings = std::vector<std::pair<std::string, std::string>>;
 
 bool RunFile(const std::string& path, const std::string& transport, bool keep_data,
-             const Settings& settings) {
+             int coordinators, const Settings& settings) {
   auto script = quanta::sqltest::ParseScriptFile(path);
   if (!script.ok()) {
     std::cout << script.error().message() << "\n";
@@ -56,6 +58,7 @@ bool RunFile(const std::string& path, const std::string& transport, bool keep_da
   int failures = 0, run = 0, skipped = 0;
   {
     Harness harness(dir + "/data");
+    harness.SetCoordinators(coordinators);
     TestContext ctx(path, harness, std::cout);
     ctx.SetTransport(transport);
     quanta::Status st;
@@ -99,6 +102,7 @@ int main(int argc, char** argv) {
   }
   bool keep_data = false;
   bool parse_only = false;
+  int coordinators = 1;
   Settings settings;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
@@ -109,6 +113,13 @@ int main(int argc, char** argv) {
       parse_only = true;
     } else if (a == "--keep-data") {
       keep_data = true;
+    } else if (a == "--coordinators" || a.rfind("--coordinators=", 0) == 0) {
+      std::string n = a == "--coordinators" ? (i + 1 < argc ? argv[++i] : "") : a.substr(15);
+      coordinators = n.size() == 1 && n[0] >= '1' && n[0] <= '9' ? n[0] - '0' : 0;
+      if (coordinators == 0) {
+        std::cerr << "--coordinators needs a number from 1 to 9\n";
+        return 2;
+      }
     } else if (a == "--set" || a.rfind("--set=", 0) == 0) {
       std::string kv = a == "--set" ? (i + 1 < argc ? argv[++i] : "") : a.substr(6);
       size_t eq = kv.find('=');
@@ -118,7 +129,7 @@ int main(int argc, char** argv) {
       }
       settings.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     } else if (a == "-h" || a == "--help") {
-      std::cout << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] [--set KEY=VALUE]... "
+      std::cout << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] [--coordinators N] [--set KEY=VALUE]... "
                    "<file.test>...\n";
       return 0;
     } else if (!a.empty() && a[0] == '-') {
@@ -131,7 +142,7 @@ int main(int argc, char** argv) {
   bool known = transport == "all";
   for (const auto& n : Harness::Known()) known = known || n == transport;
   if (!known || files.empty()) {
-    std::cerr << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] [--set KEY=VALUE]... "
+    std::cerr << "usage: sql_runner [--transport=<inproc|pb|ttb|http|all>] [--keep-data] [--parse-only] [--coordinators N] [--set KEY=VALUE]... "
                  "<file.test>...\n";
     return 2;
   }
@@ -147,7 +158,7 @@ int main(int argc, char** argv) {
     return all_passed ? 0 : 1;
   }
   for (const auto& f : files) {
-    all_passed = RunFile(f, transport, keep_data, settings) && all_passed;
+    all_passed = RunFile(f, transport, keep_data, coordinators, settings) && all_passed;
   }
   return all_passed ? 0 : 1;
 }

@@ -1,10 +1,12 @@
 #include "transport.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <optional>
 #include <utility>
 
+#include "alternating.h"
 #include "schema/expiry.h"
 
 #ifdef QUANTA_SQLTEST_PB
@@ -221,13 +223,48 @@ Harness::Harness(std::string data_dir) { options_.data_dir = std::move(data_dir)
 
 Harness::~Harness() { Stop().IgnoreError(); }
 
+// Front ends first: they call into the service.
+Harness::Coordinator::~Coordinator() {
+  transports.clear();
+  if (servers) servers->Stop();
+}
+
 Status Harness::Start() {
-  auto opened = service::TsService::Open(options_);
-  if (!opened.ok()) return opened.error();
-  service_ = std::move(opened).value();
-  servers_ = std::make_unique<Servers>();
+  if (coordinators_ > 1 && options_.storage_backend != "rados") {
+    return Status(ErrorCode::kInvalidArgument,
+                  "several coordinators need storage.backend = rados (they share its pool)");
+  }
+  for (int k = 0; k < std::max(coordinators_, 1); ++k) {
+    service::ServiceOptions o = options_;
+    if (k > 0) o.data_dir += "-" + std::to_string(k + 1);
+    running_.push_back(std::make_unique<Coordinator>());
+    QUANTA_RETURN_IF_ERROR(StartOne(o, running_.back().get()));
+  }
   transports_.clear();
-  transports_.push_back(std::make_unique<InprocTransport>(*service_));
+  if (running_.size() == 1) {
+    for (auto& t : running_[0]->transports) transports_.push_back(t.get());
+    return Status::OK();
+  }
+  auto turn = std::make_shared<size_t>(0);
+  for (auto& first : running_[0]->transports) {
+    std::vector<Transport*> members;
+    for (auto& c : running_) {
+      for (auto& t : c->transports) {
+        if (t->name() == first->name()) members.push_back(t.get());
+      }
+    }
+    alternating_.push_back(NewAlternatingTransport(std::move(members), turn));
+    transports_.push_back(alternating_.back().get());
+  }
+  return Status::OK();
+}
+
+Status Harness::StartOne(const service::ServiceOptions& options, Coordinator* c) {
+  auto opened = service::TsService::Open(options);
+  if (!opened.ok()) return opened.error();
+  c->service = std::move(opened).value();
+  c->servers = std::make_unique<Servers>();
+  c->transports.push_back(std::make_unique<InprocTransport>(*c->service));
 #ifdef QUANTA_SQLTEST_PB
   {
     wire::pb::PbServerOptions o;
@@ -235,11 +272,11 @@ Status Harness::Start() {
     o.port = 0;
     o.threads = 2;
     o.shutdown_grace_seconds = 5;
-    servers_->pb = std::make_unique<wire::pb::PbServer>(*service_, o);
-    Status st = servers_->pb->Start();
+    c->servers->pb = std::make_unique<wire::pb::PbServer>(*c->service, o);
+    Status st = c->servers->pb->Start();
     if (!st.ok()) return st;
-    transports_.push_back(std::make_unique<PbTransport>(servers_->pb->port(), false));
-    transports_.push_back(std::make_unique<PbTransport>(servers_->pb->port(), true));
+    c->transports.push_back(std::make_unique<PbTransport>(c->servers->pb->port(), false));
+    c->transports.push_back(std::make_unique<PbTransport>(c->servers->pb->port(), true));
   }
 #endif
 #ifdef QUANTA_SQLTEST_HTTP
@@ -249,10 +286,10 @@ Status Harness::Start() {
     o.port = 0;
     o.threads = 1;
     o.worker_threads = 2;
-    servers_->http = std::make_unique<http::HttpServer>(*service_, o);
-    Status st = servers_->http->Start();
+    c->servers->http = std::make_unique<http::HttpServer>(*c->service, o);
+    Status st = c->servers->http->Start();
     if (!st.ok()) return st;
-    transports_.push_back(std::make_unique<HttpTransport>(servers_->http->port()));
+    c->transports.push_back(std::make_unique<HttpTransport>(c->servers->http->port()));
   }
 #endif
   return Status::OK();
@@ -260,13 +297,18 @@ Status Harness::Start() {
 
 Status Harness::Stop() {
   transports_.clear();
-  if (servers_) servers_->Stop();
-  servers_.reset();
+  alternating_.clear();
   Status st;
-  if (service_) {
-    st = service_->Close();
-    service_.reset();
+  for (auto& c : running_) {
+    c->transports.clear();
+    if (c->servers) c->servers->Stop();
+    c->servers.reset();
+    if (c->service) {
+      Status closed = c->service->Close();
+      if (st.ok()) st = closed;
+    }
   }
+  running_.clear();
   return st;
 }
 
@@ -364,16 +406,12 @@ Status Harness::Set(std::string_view key, std::string_view value) {
 }
 
 Transport* Harness::Get(std::string_view name) {
-  for (auto& t : transports_) {
-    if (t->name() == name) return t.get();
+  for (Transport* t : transports_) {
+    if (t->name() == name) return t;
   }
   return nullptr;
 }
 
-std::vector<Transport*> Harness::All() {
-  std::vector<Transport*> out;
-  for (auto& t : transports_) out.push_back(t.get());
-  return out;
-}
+std::vector<Transport*> Harness::All() { return transports_; }
 
 }  // namespace quanta::sqltest

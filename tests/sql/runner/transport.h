@@ -14,7 +14,11 @@
 // front end that was compiled in. `restart` and `config` stop everything and start it again on
 // the same data directory, so Transport pointers are only valid until the next Start().
 //
-// Adding a front end: implement Transport, create it in Harness::Start() and list its name in
+// With several coordinators (SetCoordinators, `sql_runner --coordinators N`) the Harness opens
+// N services over the same RADOS pool and namespace, starts the front ends of each, and hands
+// out transports that send each statement to the next coordinator (alternating.h).
+//
+// Adding a front end: implement Transport, create it in Harness::StartOne() and list its name in
 // Harness::Known(). Nothing else in the runner knows which transports exist.
 #pragma once
 
@@ -73,6 +77,9 @@ class Harness {
   Status Configure(std::string_view key, std::string_view value);
   // The same without restarting (before Start).
   Status Set(std::string_view key, std::string_view value);
+  // How many coordinators Start() opens (before Start; 1 by default). More than one needs
+  // storage.backend = rados: coordinator k > 1 keeps its data directory in data_dir + "-k".
+  void SetCoordinators(int n) { coordinators_ = n; }
 
   // nullptr when `name` is not compiled in or failed to start.
   Transport* Get(std::string_view name);
@@ -82,11 +89,22 @@ class Harness {
   const std::string& data_dir() const { return options_.data_dir; }
 
  private:
-  service::ServiceOptions options_;
-  std::unique_ptr<service::TsService> service_;
   struct Servers;
-  std::unique_ptr<Servers> servers_;
-  std::vector<std::unique_ptr<Transport>> transports_;
+  // One service with its front ends.
+  struct Coordinator {
+    std::unique_ptr<service::TsService> service;
+    std::unique_ptr<Servers> servers;
+    std::vector<std::unique_ptr<Transport>> transports;
+    ~Coordinator();
+  };
+  Status StartOne(const service::ServiceOptions& options, Coordinator* c);
+
+  service::ServiceOptions options_;
+  int coordinators_ = 1;
+  std::vector<std::unique_ptr<Coordinator>> running_;
+  // What Get() and All() hand out: the one coordinator's transports, or alternating ones.
+  std::vector<std::unique_ptr<Transport>> alternating_;
+  std::vector<Transport*> transports_;
 };
 
 }  // namespace quanta::sqltest

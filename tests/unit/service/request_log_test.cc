@@ -86,6 +86,10 @@ TEST_F(RequestLogTest, ServerSideErrorsAtWarning) {
   EXPECT_EQ(FailureLevel(Status(ErrorCode::kParse, "syntax")), log::Level::kDebug);
   EXPECT_EQ(FailureLevel(Status(ErrorCode::kTableInactive, "no table")), log::Level::kDebug);
   EXPECT_EQ(FailureLevel(SubmitError("bad column")), log::Level::kDebug);
+  // 1004: storage kept part of a batch (its cause in detail) vs. rows over the size limit.
+  EXPECT_EQ(FailureLevel(Status(ErrorCode::kPut, "Failed to put 2 record(s)", "2013: timed out")),
+            log::Level::kWarning);
+  EXPECT_EQ(FailureLevel(Status(ErrorCode::kPut, "Failed to put 2 record(s)")), log::Level::kDebug);
 
   log::SetLevel(log::Level::kWarning);
   LogRequestFailure(Op::kQuery, Status(ErrorCode::kTimeout, "no response from backend"), 10.5);

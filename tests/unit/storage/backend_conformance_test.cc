@@ -202,6 +202,34 @@ TEST_P(BackendConformance, BatchesApplyInOrderAndAtomically) {
   EXPECT_EQ(torn.load(), 0);
 }
 
+// WriteReporting: every entry of a batch that succeeded is applied; on a backend that writes a
+// batch per group, a failed group leaves its entries unapplied and the other groups written.
+TEST_P(BackendConformance, WriteReportingSaysWhatWasWritten) {
+  WriteBatch wb;
+  wb.Put("a1", "x");
+  wb.Put("b1", "x");
+  wb.Put("c1", "x");
+  wb.DeleteRange("a0", "c0");  // over two groups
+  wb.Put("a2", "y");
+  std::vector<bool> applied;
+  ASSERT_TRUE(b_->WriteReporting(wb, false, &applied).ok());
+  EXPECT_EQ(applied, std::vector<bool>(5, true));
+  EXPECT_EQ(Get("a1"), std::nullopt);
+  EXPECT_EQ(Get("b1"), std::nullopt);
+  EXPECT_EQ(Get("c1"), "x");
+  EXPECT_EQ(Get("a2"), "y");
+  if (!b_->shared_by_processes()) return;  // guards are ignored: nothing fails below
+  WriteBatch partial;
+  partial.Expect("d1", "not what d1 holds");  // fails: group d is not written
+  partial.Put("d2", "x");
+  partial.Put("e1", "x");
+  Status st = b_->WriteReporting(partial, false, &applied);
+  EXPECT_EQ(st.code(), ErrorCode::kConflict) << st.ToString();
+  EXPECT_EQ(applied, (std::vector<bool>{false, false, true}));
+  EXPECT_EQ(Get("d2"), std::nullopt);
+  EXPECT_EQ(Get("e1"), "x");
+}
+
 TEST_P(BackendConformance, IteratorsWalkInBytewiseOrderWithinBounds) {
   std::map<std::string, std::string> model;
   std::mt19937 rng(1);

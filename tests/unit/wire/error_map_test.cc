@@ -21,6 +21,18 @@ TEST(ErrorMap, ServiceErrorsFollowTheRequestEncoding) {
                 "t2 is not an active table" + FromHex("62 00 00 03 FB"));
 }
 
+// A put kept on some partitions only (storage/store.h): 1004 with Riak's text on both
+// encodings; the storage cause in detail() stays in the server's log.
+TEST(ErrorMap, PartialPutIs1004WithRiaksText) {
+  Status st(ErrorCode::kPut, "Failed to put 3 record(s)", "2002: storage: RADOS write timed out");
+  EXPECT_EQ(ErrorReplyFrame(st, RequestEncoding::kPb),
+            FromHex("00 00 00 1F 00 0A 19") + "Failed to put 3 record(s)" + FromHex("10 EC 07"));
+  std::string ttb = ErrorReplyFrame(st, RequestEncoding::kTtb);
+  EXPECT_NE(ttb.find("Failed to put 3 record(s)"), std::string::npos);
+  EXPECT_EQ(ToHex(ttb.substr(ttb.size() - 5)), "62 00 00 03 EC");
+  EXPECT_EQ(ttb.find("timed out"), std::string::npos);
+}
+
 TEST(ErrorMap, ApiLevelErrorsArePbCodeZeroEvenForTtb) {
   for (const Status& st : {TableNotActiveAtDecode("t2"), UnknownMessageCode(42),
                            ProcessingError("badarg"), StartTlsRefused(),
