@@ -37,6 +37,20 @@ class RefreshGate {
   // Another process changed the records: read them again before the next use.
   void MarkChanged() { changed_.store(true, std::memory_order_release); }
 
+  // Another process may have changed the records unannounced (the store's watch broke, so
+  // announcements may have been missed): the gate's thread reads them again at once, and
+  // callers go on with the cache meanwhile. A broken watch usually means that the store is not
+  // answering, and a caller waiting for the read would wait out the store's operation timeout
+  // before its own operation (which waits it out again).
+  void MarkMaybeChanged() {
+    changed_.store(true, std::memory_order_release);
+    failed_.store(true, std::memory_order_release);  // callers do not wait
+    std::lock_guard retry(retry_mu_);
+    if (stopping_) return;
+    read_now_ = true;
+    StartOrWakeRetryLocked();
+  }
+
   // Ends the retry thread (waiting for a read in progress, which the store's operation timeout
   // bounds); no read is tried afterwards. Called before the store the reads use is closed.
   void Stop() {
@@ -68,15 +82,19 @@ class RefreshGate {
       failed_.store(true, std::memory_order_release);
       std::lock_guard retry(retry_mu_);
       if (stopping_) return;
-      if (!retry_.joinable()) {
-        retry_ = std::thread([this] { RetryLoop(); });
-      } else {
-        retry_cv_.notify_all();
-      }
+      StartOrWakeRetryLocked();
     }
   }
 
  private:
+  void StartOrWakeRetryLocked() {  // REQUIRES(retry_mu_)
+    if (!retry_.joinable()) {
+      retry_ = std::thread([this] { RetryLoop(); });
+    } else {
+      retry_cv_.notify_all();
+    }
+  }
+
   void RetryLoop() {
     std::unique_lock lock(retry_mu_);
     while (!stopping_) {
@@ -84,7 +102,8 @@ class RefreshGate {
         retry_cv_.wait(lock);
         continue;
       }
-      retry_cv_.wait_for(lock, std::chrono::seconds(1));
+      if (!read_now_) retry_cv_.wait_for(lock, std::chrono::seconds(1));
+      read_now_ = false;
       if (stopping_) break;
       lock.unlock();
       {
@@ -107,6 +126,7 @@ class RefreshGate {
   std::mutex retry_mu_;
   std::condition_variable retry_cv_;
   bool stopping_ = false;  // GUARDED_BY(retry_mu_)
+  bool read_now_ = false;  // GUARDED_BY(retry_mu_): MarkMaybeChanged asked for a read at once
   std::thread retry_;      // GUARDED_BY(retry_mu_): started at the first failed read
 };
 

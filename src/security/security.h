@@ -92,6 +92,8 @@ class Security {
 
   // Another process may have changed the stored state: it is read again before the next use.
   void MarkChanged() { refresh_.MarkChanged(); }
+  // Announcements may have been missed (the watch broke): read again in the background.
+  void MarkMaybeChanged() { refresh_.MarkMaybeChanged(); }
   // No more reads of the storage (before it is closed).
   void StopRefresh() { refresh_.Stop(); }
 

@@ -43,6 +43,8 @@ class Catalog {
   // Another coordinator changed the records (the store's watch): read them again before the
   // next use.
   void MarkChanged() { refresh_.MarkChanged(); }
+  // Announcements may have been missed (the watch broke): read again in the background.
+  void MarkMaybeChanged() { refresh_.MarkMaybeChanged(); }
   // No more reads of the store (before it is closed).
   void StopRefresh() { refresh_.Stop(); }
 

@@ -561,10 +561,17 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
                      return raw->store->Checkpoint(dir);
                    },
                    .table_count = [raw] { return uint64_t{raw->catalog->List().size()}; }});
-  // Another coordinator changed the shared records (cluster mode): both copies read again.
-  QUANTA_RETURN_IF_ERROR(impl->store->WatchMeta([raw] {
-    raw->catalog->MarkChanged();
-    raw->security->MarkChanged();
+  // Another coordinator changed the shared records (cluster mode): both copies read again,
+  // before the next use when announced, in the background when maybe missed (so that a
+  // request meeting an outage waits out rados.op_timeout once, not once per record read).
+  QUANTA_RETURN_IF_ERROR(impl->store->WatchMeta([raw](bool announced) {
+    if (announced) {
+      raw->catalog->MarkChanged();
+      raw->security->MarkChanged();
+    } else {
+      raw->catalog->MarkMaybeChanged();
+      raw->security->MarkMaybeChanged();
+    }
   }));
   return std::unique_ptr<TsService>(new TsService(std::move(impl)));
 }

@@ -240,8 +240,10 @@ class Store {
     return UpdateMeta(changes);
   }
   // Calls `changed` (on a storage thread; it must not block) when another process may have
-  // changed the metadata records; stores one process owns never call it.
-  virtual Status WatchMeta(std::function<void()> changed) {
+  // changed the metadata records: `announced` is true for another process's NotifyMeta, false
+  // when announcements may have been missed (see Backend::WatchShared). Stores one process
+  // owns never call it.
+  virtual Status WatchMeta(std::function<void(bool announced)> changed) {
     (void)changed;
     return Status::OK();
   }

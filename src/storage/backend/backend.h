@@ -194,9 +194,11 @@ class Backend {
   // True when other processes write the same space at the same time (guards are checked).
   virtual bool shared_by_processes() const { return false; }
   // Calls `changed` (on a backend thread; it must not block) whenever another process may have
-  // changed the shared keys (the catalog), so that cached copies are read again. Backends one
+  // changed the shared keys (the catalog), so that cached copies are read again: with
+  // `announced` true for another process's NotifyShared, false when notifications may have
+  // been missed (a broken watch, often because the store is not answering). Backends one
   // process owns never call it.
-  virtual Status WatchShared(std::function<void()> changed) {
+  virtual Status WatchShared(std::function<void(bool announced)> changed) {
     (void)changed;
     return Status::OK();
   }

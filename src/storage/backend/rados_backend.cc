@@ -270,7 +270,7 @@ class RadosBackend final : public Backend {
   // The catalog object is watched: another coordinator's NotifyShared, or a broken watch
   // (after which this one may have missed notifications), calls `changed`.
   // An empty `changed` stops the calls (the watcher is going away); the watch stays.
-  Status WatchShared(std::function<void()> changed) override {
+  Status WatchShared(std::function<void(bool announced)> changed) override {
     watch_ctx_.backend = this;
     const bool start = changed && watch_handle_ == 0;
     watch_ctx_.Set(std::move(changed));
@@ -648,30 +648,30 @@ class RadosBackend final : public Backend {
 
   struct WatchCtx final : public librados::WatchCtx2 {
     RadosBackend* backend = nullptr;
-    void Set(std::function<void()> fn) {
+    void Set(std::function<void(bool)> fn) {
       std::lock_guard lock(mu);
       changed = std::move(fn);
     }
-    void Changed() {
+    void Changed(bool announced) {
       std::lock_guard lock(mu);
-      if (changed) changed();
+      if (changed) changed(announced);
     }
     void handle_notify(uint64_t notify_id, uint64_t cookie, uint64_t /*notifier_id*/,
                        librados::bufferlist& /*bl*/) override {
       librados::bufferlist reply;
       backend->ioctx_.notify_ack(kSharedObject, notify_id, cookie, reply);
-      Changed();
+      Changed(/*announced=*/false);
     }
     // The watch broke (a network partition, an OSD restart): notifications may have been
     // missed, so the watcher reads again, and the watch is set up anew off this thread.
     void handle_error(uint64_t /*cookie*/, int /*err*/) override {
-      Changed();
+      Changed(/*announced=*/true);
       backend->Rewatch();
     }
 
    private:
     std::mutex mu;
-    std::function<void()> changed;  // GUARDED_BY(mu)
+    std::function<void(bool)> changed;  // GUARDED_BY(mu)
   };
 
   void Rewatch() {
@@ -688,7 +688,7 @@ class RadosBackend final : public Backend {
         if (watch_handle_ != 0) ioctx_.unwatch2(watch_handle_);
         watch_handle_ = 0;
         if (ioctx_.watch2(kSharedObject, &watch_handle_, &watch_ctx_) >= 0) {
-          watch_ctx_.Changed();  // what happened while unwatched
+          watch_ctx_.Changed(/*announced=*/false);  // what happened while unwatched
           break;
         }
         watch_handle_ = 0;

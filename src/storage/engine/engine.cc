@@ -443,7 +443,7 @@ class Engine final : public Store, public KeySplitter {
     return backend_->Write(batch, /*sync=*/true);
   }
 
-  Status WatchMeta(std::function<void()> changed) override {
+  Status WatchMeta(std::function<void(bool announced)> changed) override {
     return backend_->WatchShared(std::move(changed));
   }
   void NotifyMeta() override { backend_->NotifyShared(); }

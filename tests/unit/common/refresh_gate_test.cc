@@ -76,6 +76,30 @@ TEST(RefreshGate, ASupersededReadIsReadAgainAtTheNextUse) {
   EXPECT_EQ(reads, 2);
 }
 
+// A possibly missed change (a broken watch): the gate reads at once on its own thread, and no
+// caller waits for that read, even while it hangs (the store not answering).
+TEST(RefreshGate, APossiblyMissedChangeIsReadInTheBackground) {
+  std::atomic<bool> release{false};
+  std::atomic<int> reads{0};
+  RefreshGate gate([&] {
+    ++reads;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return Outcome::kInstalled;
+  });
+  gate.MarkMaybeChanged();
+  for (int i = 0; i < 100 && reads == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(reads, 1);  // at once, not after the retry interval
+  const auto start = std::chrono::steady_clock::now();
+  gate.BeforeUse();  // does not wait for the hanging read
+  gate.BeforeUse();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
+  release = true;
+  gate.Stop();
+  EXPECT_EQ(reads, 1);
+}
+
 // Stop (before the store closes) ends the retry thread; no read is tried afterwards.
 TEST(RefreshGate, NoReadAfterStop) {
   FakeStore store;

@@ -389,7 +389,7 @@ TEST_P(BackendConformance, NotificationsReachWatchers) {
   auto other = Backends()[GetParam()].open(dir_.string());
   ASSERT_TRUE(other.ok()) << other.status().ToString();
   std::atomic<int> calls{0};
-  ASSERT_TRUE(b_->WatchShared([&] { calls.fetch_add(1); }).ok());
+  ASSERT_TRUE(b_->WatchShared([&](bool announced) { calls.fetch_add(announced ? 1 : 0); }).ok());
   (*other)->NotifyShared();
   for (int i = 0; i < 100 && calls.load() == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
