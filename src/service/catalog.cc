@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "schema/expiry.h"
+#include "schema/time_slices.h"
 
 namespace quanta::service {
 
@@ -165,6 +166,7 @@ Result<schema::TableDefPtr> Catalog::Alter(
     auto it = tables_.find(name);
     if (it == tables_.end()) return TableNotActive(name);
     schema::TableDef def = *it->second.def;
+    QUANTA_RETURN_IF_ERROR(schema::CheckTimeSlicesUnchanged(def, props));
     for (const auto& prop : props) {
       std::erase_if(def.properties, [&](const auto& p) { return p.first == prop.first; });
       def.properties.push_back(prop);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "schema/expiry.h"
+#include "schema/time_slices.h"
 
 namespace quanta::sql {
 namespace {
@@ -192,6 +193,7 @@ Result<schema::TableDef> ValidateCreateTable(RawCreateTable raw) {
   // Last: the expiry properties of Riak TS 1.6 (schema/expiry.h).
   QUANTA_RETURN_IF_ERROR(
       schema::ValidateExpiryProperties(def.properties, def.name, def.quantum() != nullptr));
+  QUANTA_RETURN_IF_ERROR(schema::ValidateTimeSlices(def));  // schema/time_slices.h
   return def;
 }
 

@@ -160,7 +160,9 @@ class Store {
                                                    const ScanOptions& options) = 0;
 
   // Calls `sink` with batches of local keys (natural values, LK order within a key) of every
-  // row of the table, until done or `sink` returns an error (which is returned).
+  // row of the table, until done or `sink` returns an error (which is returned). In storage
+  // order: partition by partition (with time slices, slice by slice), local-key order within
+  // one, as Riak promised no order either.
   virtual Status ListKeys(const schema::TableDef& table,
                           const std::function<Status(std::vector<Row>&&)>& sink) = 0;
 
@@ -205,7 +207,8 @@ class Store {
 
   // Deletes the rows of one partition range (a range DELETE; the range needs time bounds for
   // a table with a quantum, else the whole partition goes). Chunks wholly inside the range are
-  // deleted unread, a chunk straddling a bound is rewritten without the rows inside. Atomic.
+  // deleted unread, a chunk straddling a bound is rewritten without the rows inside. Atomic
+  // (with time slices: slice by slice, each atomic).
   virtual Status DeleteRange(const schema::TableDef& table, const ScanRange& range) = 0;
 
   // Removes every partition of `table` whose whole quantum lies at or before the cutoff (ms

@@ -6,7 +6,8 @@
 #  - a security change on one is in force on the other (the state is in the pool);
 #  - both write the same partitions at once, upserting each other's rows, while both seal
 #    (storage.seal_idle 100ms): afterwards every row is there exactly once with one of the
-#    values written to it, and both coordinators answer the same.
+#    values written to it, and both coordinators answer the same;
+#  - a table with time_slices stores each slice of a quantum as an object of its own.
 # Needs QUANTA_TEST_RADOS_CONF and QUANTA_TEST_RADOS_POOL (the ctest fixture "ceph").
 # Usage: two_coordinators.sh QUANTAD
 set -u
@@ -130,6 +131,22 @@ done
 sql="SELECT COUNT(*) FROM m WHERE dev = 'd0' AND ts >= $BASE AND ts < $((BASE + 1000000)) AND w != 'A' AND w != 'B'"
 r=$(q "$HTTP_A" "$sql")
 [[ "$r" == *"[[0]]"* ]] || fail "rows with a value nobody wrote: $r"
+
+# Time slices: one quantum of one series written through A is 4 RADOS objects, read in time
+# order through B.
+objects() { rados -c "$CONF" -p "$POOL" -N "$NS" ls 2>/dev/null | grep -c '^g'; }
+r=$(q "$HTTP_A" "CREATE TABLE sl (dev VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, v SINT64, PRIMARY KEY ((dev, QUANTUM(ts, 1, 'h')), dev, ts)) WITH (time_slices = 4)")
+[[ "$r" == 200* ]] || fail "CREATE TABLE sl on A: $r"
+before=$(objects)
+H=3600000
+Q0=$((BASE / H * H))
+r=$(q "$HTTP_A" "INSERT INTO sl VALUES ('x', $((Q0 + 3)), 1), ('x', $((Q0 + 900000)), 2), ('x', $((Q0 + 2700001)), 4), ('x', $((Q0 + 1800000)), 3)")
+[[ "$r" == 200* ]] || fail "INSERT INTO sl on A: $r"
+after=$(objects)
+(( after - before == 4 )) || fail "time_slices = 4: $((after - before)) new objects for one quantum, not 4"
+took=$(until_ok "$HTTP_B" "SELECT v FROM sl WHERE dev = 'x' AND ts >= $Q0 AND ts < $((Q0 + H))" '200*"rows":\[\[1\],\[2\],\[3\],\[4\]\]*') ||
+  fail "B does not read the 4 slices in order: $took"
+echo "a quantum with time_slices = 4: $((after - before)) objects, read in order on B"
 
 # ALTER on B, seen on A; DROP on A, seen on B.
 r=$(q "$HTTP_B" "ALTER TABLE m WITH (default_time_to_live = '7d')")

@@ -19,6 +19,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/log.h"
 #include "common/value.h"
 
 namespace quanta::storage {
@@ -34,6 +35,11 @@ constexpr size_t kFirstPage = 64;
 constexpr size_t kMaxPage = 8192;
 constexpr size_t kPageBytes = 16u << 20;
 constexpr size_t kIndexPage = 1024;
+// An object read past this many omap entries is reported (once per object and process): Ceph
+// warns at 200,000 (osd_deep_scrub_large_omap_object_key_threshold), and one object is served
+// by one primary OSD. The table's time_slices property splits its partitions.
+constexpr size_t kLargeObjectEntries = 100000;
+constexpr size_t kMaxLargeObjectsNoted = 4096;
 // Groups this process has added to their family index, remembered so that a write does not
 // re-add them; forgotten wholesale past this many (re-adding is harmless).
 constexpr size_t kMaxKnownGroups = 1u << 20;
@@ -248,6 +254,7 @@ class RadosIterator final : public Iterator {
   std::string group_, oid_, omap_from_, omap_upper_, filter_;
   bool from_inclusive_ = true, object_more_ = false, object_open_ = false;
   size_t page_size_ = kFirstPage;
+  size_t object_entries_ = 0;  // read from the object at hand
   std::vector<std::pair<std::string, std::string>> page_;
   size_t pos_ = 0;
   bool done_ = true;
@@ -585,6 +592,18 @@ class RadosBackend final : public Backend {
     return s;
   }
 
+  // A read went past kLargeObjectEntries entries of `oid` (a partition): a warning, once.
+  void NoteLargeObject(const std::string& oid) {
+    {
+      std::lock_guard lock(large_mu_);
+      if (large_noted_.size() >= kMaxLargeObjectsNoted || !large_noted_.insert(oid).second) return;
+    }
+    log::Warning("a partition's RADOS object has more than 100,000 omap entries: Ceph warns at "
+                 "200,000, and one OSD serves it; give the table's next version a shorter "
+                 "quantum or more time_slices (docs/cluster.md)",
+                 {{"object", oid}, {"pool", pool_}});
+  }
+
  private:
   Status CheckGeneration(const std::string& oid, const std::string& gen, RadosSnapshot* snap) {
     if (snap == nullptr || snap->Check(oid, gen)) return Status::OK();
@@ -660,12 +679,12 @@ class RadosBackend final : public Backend {
                        librados::bufferlist& /*bl*/) override {
       librados::bufferlist reply;
       backend->ioctx_.notify_ack(kSharedObject, notify_id, cookie, reply);
-      Changed(/*announced=*/false);
+      Changed(/*announced=*/true);
     }
     // The watch broke (a network partition, an OSD restart): notifications may have been
     // missed, so the watcher reads again, and the watch is set up anew off this thread.
     void handle_error(uint64_t /*cookie*/, int /*err*/) override {
-      Changed(/*announced=*/true);
+      Changed(/*announced=*/false);
       backend->Rewatch();
     }
 
@@ -716,6 +735,8 @@ class RadosBackend final : public Backend {
   bool rewatching_ = false;      // GUARDED_BY(watch_mu_)
   std::thread rewatch_;
   std::vector<librados::AioCompletion*> notifies_;  // GUARDED_BY(watch_mu_)
+  std::mutex large_mu_;
+  std::unordered_set<std::string> large_noted_;  // GUARDED_BY(large_mu_)
 
   librados::Rados cluster_;
   librados::IoCtx ioctx_;
@@ -824,6 +845,7 @@ bool RadosIterator::NextObject() {
 
 void RadosIterator::OpenObject(const std::string& gid, std::string_view target) {
   object_open_ = true;
+  object_entries_ = 0;
   object_more_ = true;
   from_inclusive_ = true;
   if (shared_) {
@@ -868,6 +890,11 @@ void RadosIterator::Fill() {
     page_size_ = page.bytes > kPageBytes ? std::max(kFirstPage, page_size_ / 2)
                                          : std::min(kMaxPage, page_size_ * 2);
     object_more_ = page.more && !page.entries.empty();
+    if (object_entries_ < kLargeObjectEntries &&
+        object_entries_ + page.entries.size() >= kLargeObjectEntries && !shared_) {
+      b_->NoteLargeObject(oid_);
+    }
+    object_entries_ += page.entries.size();
     if (!page.entries.empty()) {
       omap_from_ = page.entries.back().first;
       from_inclusive_ = false;

@@ -45,6 +45,7 @@
 #include "storage/engine/row_estimate.h"
 #include "storage/engine/scan_cursor.h"
 #include "storage/engine/seal.h"
+#include "storage/engine/slices.h"
 #include "storage/key_codec.h"
 #include "storage/row_codec.h"
 #include "storage/store.h"
@@ -247,6 +248,16 @@ class Engine final : public Store, public KeySplitter {
   Result<std::unique_ptr<ScanCursor>> Scan(const schema::TableDef& table, const ScanRange& range,
                                            const ScanOptions& options) override {
     LayoutPtr l = Layout(table);
+    if (l->slices == 1) return ScanPartition(l, range, options);
+    // One partition per time slice of the quantum, read one after the other (slices.h).
+    return ConcatCursor(SliceRanges(*l, range), [this, l, options](const ScanRange& slice) {
+      return ScanPartition(l, slice, options);
+    });
+  }
+
+  // A scan of one of the engine's partitions (a quantum, or a slice of one).
+  Result<std::unique_ptr<ScanCursor>> ScanPartition(const LayoutPtr& l, const ScanRange& range,
+                                                    const ScanOptions& options) {
     QUANTA_ASSIGN_OR_RETURN(std::string prefix, l->keys.EncodePartition(range.partition));
     std::string lower = prefix;
     std::string upper = PrefixSuccessor(prefix);
@@ -293,12 +304,16 @@ class Engine final : public Store, public KeySplitter {
                                           size_t max_steps) override {
     // A seal met during the listing (kConflict, as in Get) is met by listing again: the
     // listing reads keys only and starts from scratch each time.
-    for (int attempt = 1;; ++attempt) {
-      auto r = ListPartitionsIn(*backend_, *Layout(table), quantum_lo, quantum_hi, max, max_steps);
-      if (r.ok() || r.status().code() != ErrorCode::kConflict || attempt == kReadAttempts) {
-        return r;
+    LayoutPtr l = Layout(table);
+    auto list = [&](int64_t lo, int64_t hi, size_t n, size_t steps) -> Result<std::vector<Row>> {
+      for (int attempt = 1;; ++attempt) {
+        auto r = ListPartitionsIn(*backend_, *l, lo, hi, n, steps);
+        if (r.ok() || r.status().code() != ErrorCode::kConflict || attempt == kReadAttempts) {
+          return r;
+        }
       }
-    }
+    };
+    return ListTableQuanta(*l, quantum_lo, quantum_hi, max, max_steps, list);
   }
 
   Result<RowEstimate> EstimateRows(const schema::TableDef& table,
@@ -346,6 +361,14 @@ class Engine final : public Store, public KeySplitter {
 
   Status DeleteRange(const schema::TableDef& table, const ScanRange& range) override {
     LayoutPtr l = Layout(table);
+    for (const ScanRange& slice : SliceRanges(*l, range)) {
+      QUANTA_RETURN_IF_ERROR(DeletePartitionRange(l, slice));
+    }
+    return Status::OK();
+  }
+
+  // A range deletion in one of the engine's partitions (atomic).
+  Status DeletePartitionRange(const LayoutPtr& l, const ScanRange& range) {
     QUANTA_ASSIGN_OR_RETURN(std::string prefix, l->keys.EncodePartition(range.partition));
     std::string lower, upper;
     if (!KeyBoundsOf(*l, prefix, range, &lower, &upper)) return Status::OK();

@@ -105,8 +105,7 @@ Result<std::vector<std::string>> ExpiredPartitions(Backend& backend, const Table
                                                    int64_t cutoff, size_t limit) {
   std::vector<std::string> out;
   if (!l.keys.has_quantum()) return out;
-  const schema::Quantum* q = l.table.quantum();
-  const __int128 qms = q->Millis();
+  const __int128 qms = l.partition_ms;  // a time slice with time_slices
   // The quantum start is the partition's last element, 8 bytes (docs/formats/key_encoding.md).
   constexpr size_t kQuantumBytes = 8;
   std::set<std::string> found;

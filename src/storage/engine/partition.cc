@@ -12,6 +12,15 @@ namespace quanta::storage::internal {
 
 constexpr uint8_t kChunkRecordVersion = 1;
 
+schema::TableDef StorageDef(const schema::TableDef& def) {
+  if (schema::TimeSlices(def) == 1) return def;
+  schema::TableDef storage = def;
+  for (auto& e : storage.partition_key) {
+    if (e.quantum) e.quantum = schema::StorageQuantum(def);
+  }
+  return storage;
+}
+
 Status Corrupt(std::string_view what, const std::string& table) {
   return Status(ErrorCode::kCorruption,
                 "storage: undecodable " + std::string(what) + " in table " + table);

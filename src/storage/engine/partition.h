@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "common/value.h"
 #include "schema/table_def.h"
+#include "schema/time_slices.h"
 #include "storage/backend/backend.h"
 #include "storage/batch.h"
 #include "storage/engine/chunk.h"
@@ -26,10 +27,14 @@ namespace quanta::storage::internal {
 
 inline constexpr char kChunkPrefix = 0x02;
 
+// A table's definition as its keys are encoded: with time slices (schema/time_slices.h), the
+// quantum is the slice, so that each slice of a quantum is a partition of its own.
+schema::TableDef StorageDef(const schema::TableDef& def);
+
 // One table's layout, computed once per definition.
 struct TableLayout {
   explicit TableLayout(const schema::TableDef& def)
-      : table(def), keys(def), values(def) {
+      : table(def), keys(StorageDef(def)), values(def) {
     for (const auto& c : def.columns) types.push_back(c.type);
     std::vector<bool> constant(def.columns.size(), false);
     for (size_t i = 0; i < keys.num_pk_plain(); ++i) constant[keys.partition()[i].column] = true;
@@ -40,6 +45,10 @@ struct TableLayout {
       }
     }
     time_column = keys.has_quantum() ? keys.suffix()[0].column : -1;
+    if (const schema::Quantum* q = def.quantum()) {
+      slices = schema::TimeSlices(def);
+      partition_ms = q->Millis() / slices;
+    }
   }
 
   schema::TableDef table;
@@ -49,6 +58,11 @@ struct TableLayout {
   std::vector<int> chunk_columns;        // table columns a chunk stores (all but constant ones)
   std::vector<ColumnType> chunk_types;   // their types
   int time_column;                       // the quantum column (first suffix element), or -1
+  // Partitions per table quantum (the time_slices property), and the time one covers (ms; 0
+  // without a quantum). `keys` floors the quantum element to partition_ms, the table's
+  // callers (ScanRange, ListPartitions) to the table's quantum.
+  int64_t slices = 1;
+  int64_t partition_ms = 0;
 };
 using LayoutPtr = std::shared_ptr<const TableLayout>;
 

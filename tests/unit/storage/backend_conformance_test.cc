@@ -9,11 +9,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <random>
 #include <thread>
 
+#include "common/log.h"
 #include "storage/backend/backend.h"
 #include "storage/backend/rocksdb_backend.h"
 #ifdef QUANTA_CONFORMANCE_RADOS
@@ -397,6 +399,35 @@ TEST_P(BackendConformance, NotificationsReachWatchers) {
   EXPECT_GE(calls.load(), 1);
   ASSERT_TRUE(b_->WatchShared({}).ok());  // no more calls once cleared
 }
+
+#ifdef QUANTA_CONFORMANCE_RADOS
+// An object read past 100,000 omap entries is reported in the log, once.
+TEST_P(BackendConformance, LargeObjectsAreReportedOnce) {
+  for (int b = 0; b < 11; ++b) {
+    WriteBatch wb;
+    for (int i = 0; i < 10000; ++i) {
+      char key[16];
+      std::snprintf(key, sizeof key, "z%07d", b * 10000 + i);
+      wb.Put(key, "v");
+    }
+    ASSERT_TRUE(b_->Write(wb, false).ok());
+  }
+  const fs::path log_file = dir_.string() + ".log";
+  fs::create_directories(log_file.parent_path());
+  ASSERT_TRUE(log::Configure({.level = log::Level::kInfo, .file = log_file.string()}).ok());
+  EXPECT_EQ(Scan("z", "{").size(), 110000u);
+  EXPECT_EQ(Scan("z", "{").size(), 110000u);
+  ASSERT_TRUE(log::Configure({}).ok());  // back to standard error
+  std::ifstream in(log_file);
+  std::string line;
+  int warnings = 0;
+  while (std::getline(in, line)) {
+    if (line.find("more than 100,000 omap entries") != std::string::npos) ++warnings;
+  }
+  fs::remove(log_file);
+  EXPECT_EQ(warnings, 1);
+}
+#endif
 
 TEST_P(BackendConformance, WritesSurviveReopen) {
   WriteBatch wb;

@@ -5,7 +5,9 @@
 //   A: sealing off - every row stays in the head, which is exactly the row store of format 1.
 //   B: sealing on with the smallest chunks (256 rows) and a 1 ms idle time, so that the
 //      background sealer folds rows into chunks all the time; plus explicit Compact() (which
-//      seals everything) and reopens (with sealing on or off) at random points.
+//      seals everything) and reopens (with sealing on or off) at random points. Half of its
+//      tables with a quantum of 2 s or more store each quantum as time slices (WITH
+//      (time_slices = N)), A's never.
 //
 // Tables are random CREATE TABLE statements covering the key shapes Riak TS allows: partition
 // keys of 0-3 plain columns of any type with or without QUANTUM, local keys with extra columns
@@ -47,6 +49,7 @@
 #include "service/ts_service.h"
 #include "storage/backend/rocksdb_backend.h"
 #include "storage/embedded.h"
+#include "schema/time_slices.h"
 #include "storage/key_codec.h"
 
 namespace quanta::storage {
@@ -223,6 +226,9 @@ bool SqlSpellable(ColumnType type, const Value& v) {
 struct TableSpec {
   std::string name;
   std::string create_sql;
+  // Store B's: sometimes with time slices (a quantum stored as several partitions), which
+  // must not change a single answer.
+  std::string create_sql_b;
 };
 
 TableSpec RandomTable(Rng& rng, const std::string& name) {
@@ -254,13 +260,16 @@ TableSpec RandomTable(Rng& rng, const std::string& name) {
   }
   std::string pk = "(";
   for (size_t i = 0; i < pk_names.size(); ++i) pk += (i ? ", " : "") + pk_names[i];
+  int64_t quantum_s = 0;
   if (quantum) {
     std::string t = add(ColumnType::kTimestamp, false);
     const char* units[] = {"s", "s", "m"};
     int sizes[] = {1, 2, 5, 10};
+    const int size = Pick(rng, std::vector<int>(sizes, sizes + 4));
+    const char* unit = units[Uniform(rng, 3)];
+    quantum_s = size * (unit[0] == 'm' ? 60 : 1);
     pk += std::string(pk_names.empty() ? "" : ", ") + "QUANTUM(" + t + ", " +
-          std::to_string(Pick(rng, std::vector<int>(sizes, sizes + 4))) + ", '" +
-          units[Uniform(rng, 3)] + "')";
+          std::to_string(size) + ", '" + unit + "')";
     lk.push_back(t + (Chance(rng, 0.35) ? " DESC" : ""));
   }
   pk += ")";
@@ -284,7 +293,15 @@ TableSpec RandomTable(Rng& rng, const std::string& name) {
   sql += "PRIMARY KEY (" + pk;
   for (const std::string& l : lk) sql += ", " + l;
   sql += "))";
-  return {name, sql};
+  std::string sql_b = sql;
+  std::vector<int64_t> slices;
+  for (int64_t n : {2, 3, 5, 10, 60}) {
+    if (quantum_s > 1 && quantum_s % n == 0) slices.push_back(n);
+  }
+  if (!slices.empty() && Chance(rng, 0.5)) {
+    sql_b += " WITH (time_slices = " + std::to_string(Pick(rng, slices)) + ")";
+  }
+  return {name, sql, sql_b};
 }
 
 // ---- The two stores ---------------------------------------------------------------------------
@@ -615,6 +632,16 @@ std::string CheckTable(Store& store, const schema::TableDef& def, const Table& t
     return Status::OK();
   });
   if (!st.ok()) return "ListKeys failed: " + st.ToString();
+  if (schema::TimeSlices(def) > 1) {
+    // Listed in storage order, slice by slice: with a DESC quantum column that is not the
+    // order of the table's keys (Store::ListKeys promises none).
+    auto encoded = [&](const Row& lk) {
+      auto key = t.keys->EncodeLocalKey(lk);
+      return key.ok() ? *key : std::string();
+    };
+    std::stable_sort(got.begin(), got.end(),
+                     [&](const Row& x, const Row& y) { return encoded(x) < encoded(y); });
+  }
   std::string diff = DiffRows(want_keys, got);
   if (!diff.empty()) return "ListKeys of " + t.spec.name + ": " + diff;
   // The model's partition values are canonical, so scans return them as they are.
@@ -709,12 +736,14 @@ class DiffRun {
       if (ok_ && Reopen(b_, true)) CompareAll("after final reopen");
     }
     if (b_.svc) AddStats(b_.svc->store().Stats());
-    std::printf("seed %" PRIu64 ": %zu ops in %.1f s over %zu tables; B: %" PRIu64
+    size_t sliced = 0;
+    for (const Table& t : tables_) sliced += t.spec.create_sql_b != t.spec.create_sql ? 1 : 0;
+    std::printf("seed %" PRIu64 ": %zu ops in %.1f s over %zu tables (%zu with time slices on B); B: %" PRIu64
                 " seals, %" PRIu64 " rows sealed, %" PRIu64 " chunks written, %" PRIu64
                 " rows put as chunks, %zu reopens, %zu compacts; SQL %zu ok / %zu errors; %zu scans (%zu summary batches), "
                 "%zu deletes of sealed-or-not keys (%zu found)\n",
                 seed_, op_, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                tables_.size(), seals_, rows_sealed_, chunks_written_, rows_direct_, reopens_, compacts_,
+                tables_.size(), sliced, seals_, rows_sealed_, chunks_written_, rows_direct_, reopens_, compacts_,
                 sql_ok_, sql_err_, scans_, summaries_, deletes_, deletes_found_);
     a_.svc.reset();
     b_.svc.reset();
@@ -761,11 +790,12 @@ class DiffRun {
   void AddTable() {
     Table t;
     t.spec = RandomTable(rng_, "t" + std::to_string(tables_.size()));
-    Log(t.spec.create_sql);
+    Log(t.spec.create_sql_b);
     for (Side* s : {&a_, &b_}) {
       QueryOutcome out;
-      Status st = s->svc->Query(t.spec.create_sql, {}, &out);
-      if (!st.ok()) return Fail(t.spec.create_sql + ": " + st.ToString());
+      const std::string& sql = s == &a_ ? t.spec.create_sql : t.spec.create_sql_b;
+      Status st = s->svc->Query(sql, {}, &out);
+      if (!st.ok()) return Fail(sql + ": " + st.ToString());
     }
     InitTable(t, *a_.svc->FindTable(t.spec.name), rng_, 4 + Uniform(rng_, 20));
     tables_.push_back(std::move(t));

@@ -200,6 +200,42 @@ TEST_P(EngineLifecycleTest, DropExpiredRemovesWholeQuantaAndReclaimsSpace) {
   EXPECT_LT(after, before - before / 5) << "before " << before << " after " << after;
 }
 
+// With time slices, expiry removes whole slices, so the quantum holding the cutoff loses the
+// slices that ended before it; a range deletion and a scan cross the slices of a quantum.
+TEST_P(EngineLifecycleTest, TimeSlicesExpireAndDeleteBySlice) {
+  TempStore ts("lifecycle_slices_" + std::to_string(GetParam()), 256);
+  Store& s = *ts.store();
+  schema::TableDef t = Table(GetParam());
+  t.properties.emplace_back("time_slices", schema::PropValue::Int(5));  // 2-second slices
+  std::vector<Row> rows;
+  for (int64_t q = 0; q < 20; ++q) {
+    for (int64_t i = 0; i < 500; ++i) rows.push_back(R("a", 1 + q * 10000 + i * 20, i));
+  }
+  ASSERT_TRUE(s.Put(t, rows).ok());
+  ASSERT_TRUE(s.Compact().ok());
+  // Cutoff 125000: quanta 0..11, and the slices of quantum 12 ending at 121999 and 123999.
+  auto removed = s.DropExpired(t, At(125000), 1000);
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, 12u * 5 + 2);
+  auto left = ReadAll(s, t);
+  EXPECT_EQ(left.size(), 8u * 500 - 2 * 100);
+  EXPECT_EQ(left.begin()->first.second, 124001);
+  // A range deletion from the middle of one slice to the middle of another.
+  ScanRange r;
+  r.partition = {Value::Bytes("a"), Value::Int(130000)};
+  r.time_lo = 131001;
+  r.time_hi = 137001;
+  ASSERT_TRUE(s.DeleteRange(t, r).ok());
+  std::vector<int64_t> expected;
+  for (int64_t i = 0; i < 500; ++i) {
+    const int64_t tt = 130001 + i * 20;
+    if (tt < 131001 || tt >= 137001) expected.push_back(tt);
+  }
+  if (GetParam()) std::reverse(expected.begin(), expected.end());
+  EXPECT_EQ(ScanTimes(s, t, "a", 130000), expected);
+  EXPECT_EQ(ReadAll(s, t).size(), 8u * 500 - 2 * 100 - 300);
+}
+
 // DropTableData empties the table; ReclaimSpace takes its bytes off the disk.
 TEST_P(EngineLifecycleTest, DropTableDataReclaimsSpace) {
   TempStore ts("lifecycle_drop_" + std::to_string(GetParam()), 256);
