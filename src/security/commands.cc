@@ -167,6 +167,22 @@ Result<std::string> Security::ApplyOnce(std::string_view op, const std::vector<s
   if (op == "status") {
     QUANTA_RETURN_IF_ERROR(need(0, "status"));
     return std::string(state_.enabled ? "Enabled\n" : "Disabled\n");
+  } else if (op == "export") {
+    // The whole state, password hashes included (docs/formats/security.md), for `import` on
+    // another server: moving an embedded server's users into a cluster.
+    QUANTA_RETURN_IF_ERROR(need(0, "export"));
+    return EncodeState(state_);
+  } else if (op == "import") {
+    QUANTA_RETURN_IF_ERROR(need(1, "import FILE|-"));
+    auto imported = DecodeState(args[0]);
+    if (!imported.ok()) return Err("not an exported security state: " + imported.error().message());
+    next = std::move(imported).value();
+    size_t grants = 0;
+    for (const auto& [role, scopes] : next.grants) grants += scopes.size();
+    out = "Imported " + std::to_string(next.users.size()) + " users, " +
+          std::to_string(next.groups.size()) + " groups, " + std::to_string(next.sources.size()) +
+          " sources and grants on " + std::to_string(grants) + " (role, table) pairs (security " +
+          (next.enabled ? "enabled" : "disabled") + "), replacing the state there was\n";
   } else if (op == "enable" || op == "disable") {
     QUANTA_RETURN_IF_ERROR(need(0, std::string(op)));
     next.enabled = op == "enable";

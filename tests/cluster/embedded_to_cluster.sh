@@ -4,7 +4,8 @@
 # run (with this test's ports and directories) against an embedded quantad holding tables with
 # every awkward value, a table without a quantum, one with WITH properties changed by ALTER
 # TABLE, and 5,000 rows over 250 partitions; then every table's SHOW CREATE TABLE and every
-# row (the exports, sorted) must be the same on the coordinator as on the embedded server.
+# row (the exports, sorted) must be the same on the coordinator as on the embedded server; and
+# the security state moved by the page's step 4 must export the same from both.
 # Needs QUANTA_TEST_RADOS_CONF and QUANTA_TEST_RADOS_POOL (the ctest fixture "ceph").
 # Usage: embedded_to_cluster.sh QUANTAD QUANTA_ADMIN QUANTA_SHELL
 set -u
@@ -80,6 +81,29 @@ done
 grep -q "default_time_to_live = '3650d'" <<<"$(curl -s -X POST --data-binary "SHOW CREATE TABLE props" \
   "http://127.0.0.1:$NEW_HTTP/ts/v1/query")" || fail "props lost its ALTERed property"
 [[ $(($(wc -l <"$WORK/big.new.csv") - 1)) == 5000 ]] || fail "big: $(wc -l <"$WORK/big.new.csv") lines"
+
+# Step 4, the security state, as the page writes it (its ports and directories made this
+# test's): afterwards the coordinator exports exactly what the old server does.
+sec=$(awk '/^```/ { if (block) { if (text ~ /security export/) { print text; exit } block = 0; text = "" }
+                     else block = 1; next }
+           block { text = text $0 "\n" }' <<<"$section" |
+  sed -e "s/127\.0\.0\.1:18098/127.0.0.1:$OLD_HTTP/g; s/127\.0\.0\.1:8098/127.0.0.1:$NEW_HTTP/g" \
+      -e "s#/var/lib/quanta-coordinator#$WORK/coordinator#g; s#/var/lib/quanta #$WORK/old #g")
+[[ "$sec" == *"security import"* ]] || { echo "no security step found in docs/cluster.md: $sec" >&2; exit 1; }
+old_admin=("$ADMIN" --http "127.0.0.1:$OLD_HTTP" --data-dir "$WORK/old" security)
+"${old_admin[@]}" add-group ops >/dev/null &&
+  "${old_admin[@]}" add-user alice password=Secret1 groups=ops >/dev/null &&
+  "${old_admin[@]}" add-user bob password=Other2 >/dev/null &&
+  "${old_admin[@]}" add-source all 127.0.0.1/32 password >/dev/null &&
+  "${old_admin[@]}" grant riak_ts.query_select,riak_ts.get on big to ops >/dev/null ||
+  fail "setting up security on the old server"
+(cd "$WORK" && eval "$sec") >"$WORK/security.out" 2>&1 || fail "step 4: $(cat "$WORK/security.out")"
+cat "$WORK/security.out"
+"${old_admin[@]}" export >"$WORK/security.old"
+"$ADMIN" --http "127.0.0.1:$NEW_HTTP" --data-dir "$WORK/coordinator" security export >"$WORK/security.new"
+grep -q '"alice"' "$WORK/security.new" && cmp -s "$WORK/security.old" "$WORK/security.new" ||
+  fail "the security state differs after step 4"
+[[ ! -e "$WORK/security.json" ]] || fail "step 4 left security.json behind"
 
 kill "$COORD_PID"; wait "$COORD_PID" 2>/dev/null; COORD_PID=""
 if (( FAILURES > 0 )); then exit 1; fi

@@ -1,7 +1,9 @@
 // quanta-admin security ...: riak-admin security's subcommands, sent to the server's admin
 // channel as {"op": SUBCOMMAND, "args": [WORDS...]}; the server answers {"text": ...}, printed
 // as riak-admin would print it (docs/security.md).
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -65,7 +67,9 @@ constexpr const char* kUsage =
     "  grant PERM[,PERM...] on any|TABLE to all|USER|GROUP[,...]\n"
     "  revoke PERM[,PERM...] on any|TABLE from all|USER|GROUP[,...]\n"
     "  print-users | print-groups | print-sources | print-grants USER|GROUP\n"
-    "  enable | disable | status\n";
+    "  enable | disable | status\n"
+    "  export > FILE        the whole state, password hashes included (extension)\n"
+    "  import FILE|-        replaces the server's state with an exported one (extension)\n";
 
 }  // namespace
 
@@ -74,8 +78,22 @@ int RunSecurity(const AdminContext& ctx, const std::vector<std::string>& args) {
     (args.empty() ? std::cerr : std::cout) << kUsage;
     return args.empty() ? 2 : 0;
   }
-  std::string body = "{\"op\":" + service::JsonQuote(args[0]) + ",\"args\":[";
-  for (size_t i = 1; i < args.size(); ++i) body += (i > 1 ? "," : "") + service::JsonQuote(args[i]);
+  std::vector<std::string> words = args;
+  if (words[0] == "import" && words.size() == 2) {
+    // The server takes the exported text itself: read from the file (or standard input).
+    std::ifstream file;
+    if (words[1] != "-") {
+      file.open(words[1], std::ios::binary);
+      if (!file) {
+        std::cerr << "quanta-admin: security import: cannot read " << words[1] << "\n";
+        return 1;
+      }
+    }
+    std::istream& in = words[1] == "-" ? std::cin : file;
+    words[1].assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::string body = "{\"op\":" + service::JsonQuote(words[0]) + ",\"args\":[";
+  for (size_t i = 1; i < words.size(); ++i) body += (i > 1 ? "," : "") + service::JsonQuote(words[i]);
   body += "]}";
   auto client = ctx.Server();
   if (!client.ok()) {
