@@ -100,6 +100,7 @@ const std::vector<KeyDoc>& ConfigKeys() {
       {"storage.min_free_space", {}, "128MB", "writes refused with 'disk full' below this free space (0 = off)"},
       {"storage.chunk_rows", {}, "8192", "rows per sealed chunk at most (256 to 65536)"},
       {"storage.seal_idle", {}, "1s", "seal a partition's head rows after this long without a write"},
+      {"storage.seal_threads", {}, "0", "partitions sealed at once (0 = 1 embedded, 4 on RADOS; up to 64)"},
       {"storage.compression", {}, "zstd", "zstd, lz4, snappy or none"},
       {"storage.backend", {}, "rocksdb", "rocksdb (embedded) or rados (Ceph pool)"},
       {"rados.conf", {}, "(librados' default search)", "path of the ceph.conf naming the monitors"},
@@ -331,6 +332,7 @@ Status ApplySetting(ServerConfig* c, const std::string& raw_key, const std::stri
   }
   if (key == "storage.min_free_space") return set_bytes(&s.min_free_space_bytes);
   if (key == "storage.chunk_rows") return set_int(&s.chunk_rows, 256, 65536);
+  if (key == "storage.seal_threads") return set_int(&s.seal_threads, 0, 64);
   if (key == "storage.seal_idle") {
     QUANTA_ASSIGN_OR_RETURN(int64_t ms, ParseDurationMs(v));
     s.seal_idle_ms = static_cast<int>(std::min<int64_t>(ms, 1LL << 30));

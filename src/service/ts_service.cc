@@ -514,6 +514,7 @@ Result<std::unique_ptr<TsService>> TsService::Open(const ServiceOptions& options
   so.sync = options.sync;
   so.chunk_rows = options.chunk_rows;
   so.seal_idle_ms = options.seal_idle_ms;
+  so.seal_threads = options.seal_threads;
   QUANTA_ASSIGN_OR_RETURN(auto store, storage::OpenStore(std::move(backend), so));
   return OpenWithStore(options, std::move(store));
 }

@@ -62,6 +62,7 @@ struct ServiceOptions {
   int idle_compaction_ms = 2000;            // compact after writes pause this long (0 = never)
   size_t chunk_rows = 8192;                 // storage.chunk_rows: rows per sealed chunk at most
   int seal_idle_ms = 1000;                  // storage.seal_idle: seal a partition idle this long
+  int seal_threads = 0;                     // storage.seal_threads: partitions sealed at once
   int64_t min_free_space_bytes = 128LL << 20;  // storage.min_free_space: writes refused below
   // storage.backend: "rocksdb" (embedded, in data_dir) or "rados" (a Ceph pool; docs/cluster.md).
   std::string storage_backend = "rocksdb";

@@ -38,6 +38,10 @@ struct StoreOptions {
   // A partition's head rows are sealed into chunks once there are chunk_rows of them, or once
   // the partition has had no write for this long (0 = only when chunk_rows are waiting).
   int seal_idle_ms = 1000;
+  // Partitions the background sealer seals at once (0 = chosen by the backend: 1 on a local
+  // backend, where a seal is CPU work; 4 on one that other processes share, where a seal is
+  // mostly waiting for a read and a write over the network). 1 .. 64.
+  int seal_threads = 0;
   // False keeps every row in the head (the row store of format 1; tests compare both).
   bool sealing = true;
 };

@@ -75,6 +75,8 @@ class Engine final : public Store, public KeySplitter {
   Engine(std::unique_ptr<Backend> backend, const StoreOptions& options)
       : backend_(std::move(backend)), options_(options) {
     options_.chunk_rows = std::clamp<size_t>(options_.chunk_rows, 256, 65536);
+    seal_threads_ = options_.seal_threads > 0 ? std::min(options_.seal_threads, 64)
+                                              : (backend_->shared_by_processes() ? 4 : 1);
     backend_->SetKeySplitter(this);
     if (options_.sealing) sealer_ = std::thread([this] { SealerLoop(); });
   }
@@ -779,27 +781,44 @@ class Engine final : public Store, public KeySplitter {
           }
         }
       }
-      for (const auto& [l, prefix] : due) {
-        {
-          std::lock_guard sl(sealer_mu_);
-          if (stopping_) break;
-        }
-        Status st = SealPartition(l, prefix);
-        if (st.ok()) {
-          pause_ms = 0;
-          continue;
-        }
-        seal_failures_.fetch_add(1, std::memory_order_relaxed);
-        if (st.code() == ErrorCode::kTimeout) {
-          pause_ms = std::min<int64_t>(pause_ms == 0 ? 1000 : pause_ms * 2, kSealerMaxPauseMs);
-          paused_until = Clock::now().time_since_epoch().count() +
-                         std::chrono::duration_cast<Clock::duration>(
-                             std::chrono::milliseconds(pause_ms)).count();
-          break;
-        }
+      if (!due.empty() && SealDue(due)) {
+        pause_ms = 0;
+      } else if (!due.empty()) {  // a seal timed out
+        pause_ms = std::min<int64_t>(pause_ms == 0 ? 1000 : pause_ms * 2, kSealerMaxPauseMs);
+        paused_until = Clock::now().time_since_epoch().count() +
+                       std::chrono::duration_cast<Clock::duration>(
+                           std::chrono::milliseconds(pause_ms)).count();
       }
       lock.lock();
     }
+  }
+
+  // Seals the partitions of `due`, seal_threads_ at once (the sealer thread and helpers it
+  // starts for the round). False when a seal timed out: the partitions not begun are left for
+  // a later round.
+  bool SealDue(const std::vector<std::pair<LayoutPtr, std::string>>& due) {
+    std::atomic<size_t> next{0};
+    std::atomic<bool> timed_out{false};
+    auto work = [&] {
+      while (!timed_out.load(std::memory_order_relaxed)) {
+        const size_t i = next.fetch_add(1, std::memory_order_relaxed);
+        if (i >= due.size()) return;
+        {
+          std::lock_guard sl(sealer_mu_);
+          if (stopping_) return;
+        }
+        Status st = SealPartition(due[i].first, due[i].second);
+        if (st.ok()) continue;
+        seal_failures_.fetch_add(1, std::memory_order_relaxed);
+        if (st.code() == ErrorCode::kTimeout) timed_out.store(true, std::memory_order_relaxed);
+      }
+    };
+    std::vector<std::thread> helpers;
+    const size_t n = std::min<size_t>(static_cast<size_t>(seal_threads_), due.size());
+    for (size_t t = 1; t < n; ++t) helpers.emplace_back(work);
+    work();
+    for (std::thread& h : helpers) h.join();
+    return !timed_out.load();
   }
 
   static constexpr int kSealerTickMs = 100;
@@ -822,6 +841,7 @@ class Engine final : public Store, public KeySplitter {
   std::vector<LayoutPtr> discover_;            // GUARDED_BY(sealer_mu_)
   std::unordered_set<uint32_t> discovered_;    // GUARDED_BY(sealer_mu_)
   std::thread sealer_;
+  int seal_threads_ = 1;  // partitions sealed at once (StoreOptions::seal_threads)
 
   std::atomic<uint64_t> seals_{0}, rows_sealed_{0}, chunks_written_{0}, seal_failures_{0};
   std::atomic<uint64_t> rows_direct_{0};

@@ -4,10 +4,10 @@
 //
 //   A: sealing off - every row stays in the head, which is exactly the row store of format 1.
 //   B: sealing on with the smallest chunks (256 rows) and a 1 ms idle time, so that the
-//      background sealer folds rows into chunks all the time; plus explicit Compact() (which
-//      seals everything) and reopens (with sealing on or off) at random points. Half of its
-//      tables with a quantum of 2 s or more store each quantum as time slices (WITH
-//      (time_slices = N)), A's never.
+//      background sealer folds rows into chunks all the time, 3 partitions at once; plus
+//      explicit Compact() (which seals everything) and reopens (with sealing on or off) at
+//      random points. Half of its tables with a quantum of 2 s or more store each quantum as
+//      time slices (WITH (time_slices = N)), A's never.
 //
 // Tables are random CREATE TABLE statements covering the key shapes Riak TS allows: partition
 // keys of 0-3 plain columns of any type with or without QUANTUM, local keys with extra columns
@@ -323,6 +323,7 @@ Result<std::unique_ptr<TsService>> OpenSide(const fs::path& dir, bool sealing,
   o.engine.sealing = sealing;
   o.engine.chunk_rows = chunk_rows;
   o.engine.seal_idle_ms = 1;
+  o.engine.seal_threads = 3;  // partitions sealed at once, as on RADOS
   QUANTA_ASSIGN_OR_RETURN(auto store, OpenEmbeddedStore(o));
   service::ServiceOptions so;
   so.max_returned_data_size = 1LL << 40;
