@@ -41,6 +41,18 @@ void LogRequestFailure(Op op, const Status& status, double ms) {
   log::Level level = FailureLevel(status);
   if (!log::Enabled(level)) return;
   const RequestContext& rc = CurrentRequest();
+  if (status.code() == ErrorCode::kPut && !status.detail().empty()) {
+    // Storage kept part of a batch: why it refused the rest (clients get only the count).
+    log::Write(level, "request failed",
+               {{"op", OpName(op)},
+                {"code", status.riak_code()},
+                {"error", status.message()},
+                {"cause", status.detail()},
+                {"ms", ms},
+                {"transport", TransportName(rc.transport)},
+                {"peer", rc.peer}});
+    return;
+  }
   log::Write(level, "request failed",
              {{"op", OpName(op)},
               {"code", status.riak_code()},
