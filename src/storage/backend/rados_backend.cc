@@ -35,10 +35,11 @@ constexpr size_t kFirstPage = 64;
 constexpr size_t kMaxPage = 8192;
 constexpr size_t kPageBytes = 16u << 20;
 constexpr size_t kIndexPage = 1024;
-// An object read past this many omap entries is reported (once per object and process): Ceph
-// warns at 200,000 (osd_deep_scrub_large_omap_object_key_threshold), and one object is served
-// by one primary OSD. The table's time_slices property splits its partitions.
+// An object read past this many omap entries or bytes of values is reported (once per object
+// and process): Ceph warns at 200,000 or 1 GiB (osd_deep_scrub_large_omap_object_*_threshold),
+// and one object is served by one primary OSD. The table's time_slices property splits them.
 constexpr size_t kLargeObjectEntries = 100000;
+constexpr uint64_t kLargeObjectBytes = 512ull << 20;  // Ceph warns at 1 GiB of omap values
 constexpr size_t kMaxLargeObjectsNoted = 4096;
 // Groups this process has added to their family index, remembered so that a write does not
 // re-add them; forgotten wholesale past this many (re-adding is harmless).
@@ -255,6 +256,7 @@ class RadosIterator final : public Iterator {
   bool from_inclusive_ = true, object_more_ = false, object_open_ = false;
   size_t page_size_ = kFirstPage;
   size_t object_entries_ = 0;  // read from the object at hand
+  uint64_t object_bytes_ = 0;   // of values read from it
   std::vector<std::pair<std::string, std::string>> page_;
   size_t pos_ = 0;
   bool done_ = true;
@@ -598,9 +600,9 @@ class RadosBackend final : public Backend {
       std::lock_guard lock(large_mu_);
       if (large_noted_.size() >= kMaxLargeObjectsNoted || !large_noted_.insert(oid).second) return;
     }
-    log::Warning("a partition's RADOS object has more than 100,000 omap entries: Ceph warns at "
-                 "200,000, and one OSD serves it; give the table's next version a shorter "
-                 "quantum or more time_slices (docs/cluster.md)",
+    log::Warning("a partition's RADOS object has more than 100,000 omap entries or 512 MiB of "
+                 "values: Ceph warns at 200,000 or 1 GiB, and one OSD serves it; give the "
+                 "table's next version a shorter quantum or more time_slices (docs/cluster.md)",
                  {{"object", oid}, {"pool", pool_}});
   }
 
@@ -846,6 +848,7 @@ bool RadosIterator::NextObject() {
 void RadosIterator::OpenObject(const std::string& gid, std::string_view target) {
   object_open_ = true;
   object_entries_ = 0;
+  object_bytes_ = 0;
   object_more_ = true;
   from_inclusive_ = true;
   if (shared_) {
@@ -890,11 +893,14 @@ void RadosIterator::Fill() {
     page_size_ = page.bytes > kPageBytes ? std::max(kFirstPage, page_size_ / 2)
                                          : std::min(kMaxPage, page_size_ * 2);
     object_more_ = page.more && !page.entries.empty();
-    if (object_entries_ < kLargeObjectEntries &&
-        object_entries_ + page.entries.size() >= kLargeObjectEntries && !shared_) {
+    const bool was_large = object_entries_ >= kLargeObjectEntries ||
+                           object_bytes_ >= kLargeObjectBytes;
+    object_entries_ += page.entries.size();
+    object_bytes_ += page.bytes;
+    if (!was_large && !shared_ &&
+        (object_entries_ >= kLargeObjectEntries || object_bytes_ >= kLargeObjectBytes)) {
       b_->NoteLargeObject(oid_);
     }
-    object_entries_ += page.entries.size();
     if (!page.entries.empty()) {
       omap_from_ = page.entries.back().first;
       from_inclusive_ = false;
