@@ -46,6 +46,7 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 source "$HERE/../support/ports.sh"
+source "$HERE/lib.sh"
 
 t_begin=$(date +%s)
 out=$(CEPH_DEV_TIMEOUT=200 bash "$CEPH_DEV" start "$CEPH") || { echo "$out" >&2; exit 1; }
@@ -53,27 +54,10 @@ CONF=$(sed -n 's/^conf //p' <<<"$out")
 POOL=$(sed -n 's/^pool //p' <<<"$out")
 echo "Ceph started in $(( $(date +%s) - t_begin )) s"
 
-# start NAME [PB HTTP]: a coordinator; sets PB_<NAME> and HTTP_<NAME>, PID_<NAME>.
+# start NAME [PB HTTP]: a coordinator (lib.sh); sets PB_<NAME>, HTTP_<NAME> and PID_<NAME>.
 start() {
-  local name=$1 pb=${2:-} http=${3:-}
-  if [ -z "$pb" ]; then
-    pb=$(free_port) && http=$(free_port) || { echo "no free port" >&2; exit 1; }
-  fi
-  "$QUANTAD" --data-dir "$WORK/$name" --pb-listen "127.0.0.1:$pb" --http-listen "127.0.0.1:$http" \
-    --set storage.backend=rados --set rados.conf="$CONF" --set rados.pool="$POOL" \
-    --set rados.op_timeout=${OP_TIMEOUT_S}s --set storage.seal_idle=200ms \
-    >>"$WORK/$name.log" 2>&1 &
-  PIDS+=($!)
-  printf -v "PID_$name" '%s' "$!"
-  printf -v "PB_$name" '%s' "$pb"
-  printf -v "HTTP_$name" '%s' "$http"
-  for _ in $(seq 1 300); do
-    curl -sf "http://127.0.0.1:$http/ping" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "coordinator $name did not start:" >&2
-  cat "$WORK/$name.log" >&2
-  exit 1
+  start_coordinator "$1" "${2:-}" "${3:-}" \
+    --set rados.op_timeout=${OP_TIMEOUT_S}s --set storage.seal_idle=200ms
 }
 
 # q PORT SQL: prints "<http status> <riak code> <seconds> <body>", bounded by 60 s.

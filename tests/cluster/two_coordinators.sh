@@ -27,26 +27,11 @@ FAILURES=0
 fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
 
 source "$(dirname "${BASH_SOURCE[0]}")/../support/ports.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# start NAME: a coordinator; sets HTTP_<NAME>.
+# start NAME: a coordinator (lib.sh) in this test's namespace; sets HTTP_<NAME>.
 start() {
-  local name=$1 pb http
-  pb=$(free_port) && http=$(free_port) || { echo "no free port" >&2; exit 1; }
-  "$QUANTAD" --data-dir "$WORK/$name" --pb-listen "127.0.0.1:$pb" --http-listen "127.0.0.1:$http" \
-    --set storage.backend=rados --set rados.conf="$CONF" --set rados.pool="$POOL" \
-    --set rados.namespace="$NS" --set storage.seal_idle=100ms \
-    >"$WORK/$name.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 300); do
-    if curl -sf "http://127.0.0.1:$http/ping" >/dev/null 2>&1; then
-      printf -v "HTTP_$name" '%s' "$http"
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "coordinator $name did not start:" >&2
-  cat "$WORK/$name.log" >&2
-  exit 1
+  start_coordinator "$1" "" "" --set rados.namespace="$NS" --set storage.seal_idle=100ms
 }
 
 # q PORT SQL: prints "<http status> <body>".
