@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -162,6 +163,60 @@ TEST(AggregateTest, DoubleSumIsExactAndOrderIndependent) {
     EXPECT_EQ(AggFinalize(sum, s)->as_double(), 2.0);
     EXPECT_EQ(AggFinalize(sum, combined)->as_double(), 2.0);
     EXPECT_EQ(AggFinalize(avg, a)->as_double(), 2.0 / 13);
+  }
+}
+
+// The column kernel, called many times on the same states (a group's rows of each batch), must
+// give exactly what adding the values one by one to an ExactSum gives, whatever their
+// magnitudes (the exponent range moving from piece to piece), however the rows are cut into
+// calls, and through copies and combines of the states.
+TEST(AggregateTest, DoubleColumnKernelAcrossCallsAndCombinesIsExact) {
+  std::mt19937_64 rng(23);
+  BoundAggregate sum = DoubleAgg(AggFn::kSum);
+  for (int round = 0; round < 200; ++round) {
+    const size_t n = 1 + rng() % 6000;
+    std::vector<double> values(n);
+    for (size_t i = 0; i < n; ++i) {
+      switch ((round + i / 500) % 5) {  // regimes change within a round
+        case 0: values[i] = static_cast<double>(static_cast<int64_t>(rng() % 20001) - 10000) / 100; break;
+        case 1: values[i] = std::ldexp(static_cast<double>(rng() >> 11), -53 + static_cast<int>(rng() % 80)); break;
+        case 2: values[i] = std::nextafter(2.0, 0.0) * (rng() % 2 ? 1 : -1); break;  // full bins
+        case 3: values[i] = std::ldexp(1.0, static_cast<int>(rng() % 2000) - 1000); break;
+        default: values[i] = rng() % 50 == 0 ? 0.0 : 1e-310 * static_cast<double>(rng() % 7); break;
+      }
+    }
+    std::vector<uint32_t> all(n);
+    for (uint32_t i = 0; i < n; ++i) all[i] = i;
+    // Two states fed alternately in pieces of 1-100 rows; one is copied half-way.
+    AggState a, b;
+    ExactSum want_a, want_b;
+    std::optional<AggState> copy;
+    ExactSum want_copy;
+    bool to_a = true;
+    for (size_t at = 0; at < n;) {
+      const size_t len = std::min<size_t>(n - at, 1 + rng() % 100);
+      std::span<const uint32_t> piece(all.data() + at, len);
+      AggUpdateDoubleColumn(sum, values, {}, piece, to_a ? &a : &b);
+      for (uint32_t r : piece) (to_a ? want_a : want_b).Add(values[r]);
+      if (!copy && at > n / 2) {
+        copy = a;
+        want_copy = want_a;
+      }
+      at += len;
+      to_a = rng() % 3 != 0;
+    }
+    AggState combined = b;
+    AggCombine(sum, a, &combined);
+    ExactSum want_combined = want_b;
+    want_combined.Merge(want_a);
+    auto got = [](const AggState& s) { return s.dsum_if_any() ? *s.dsum_if_any() : ExactSum(); };
+    EXPECT_TRUE(got(a) == want_a) << round;
+    EXPECT_TRUE(got(b) == want_b) << round;
+    EXPECT_TRUE(got(combined) == want_combined) << round;
+    if (copy) EXPECT_TRUE(got(*copy) == want_copy) << round;
+    EXPECT_EQ(std::bit_cast<uint64_t>(AggFinalize(sum, combined)->as_double()),
+              std::bit_cast<uint64_t>(want_combined.Value()))
+        << round;
   }
 }
 
