@@ -32,11 +32,19 @@ void ExactSum::Normalize() {
 }
 
 void ExactSum::Merge(const ExactSum& other) {
-  ExactSum o = other;
-  o.Normalize();
-  Normalize();
-  for (size_t i = 0; i < kDigits; ++i) digits_[i] += o.digits_[i];
-  Normalize();
+  // Between normalizations every digit stays below (pending_ + 1) * 2^32 in magnitude, so the
+  // digits of two sums can be added as they are while their pending counts together stay under
+  // kMaxPending (the other sum's normalized part counts as one more add).
+  if (uint64_t{pending_} + other.pending_ + 1 >= kMaxPending) {
+    ExactSum o = other;
+    o.Normalize();
+    Normalize();
+    for (size_t i = 0; i < kDigits; ++i) digits_[i] += o.digits_[i];
+    pending_ = 1;
+  } else {
+    for (size_t i = 0; i < kDigits; ++i) digits_[i] += other.digits_[i];
+    pending_ += other.pending_ + 1;
+  }
   nan_ += other.nan_;
   pos_inf_ += other.pos_inf_;
   neg_inf_ += other.neg_inf_;

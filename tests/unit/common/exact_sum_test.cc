@@ -6,6 +6,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <random>
 #include <vector>
 
@@ -81,6 +82,43 @@ TEST(ExactSumTest, OrderIndependentAndExact) {
     ba.Merge(a);
     EXPECT_EQ(ab.Value(), want);
     EXPECT_TRUE(ab == ba);
+  }
+}
+
+// Merge adds the digits of sums that were not normalized (the aggregates of a query's
+// sub-queries): a chain and a tree of merges over many small sums of both signs and every
+// magnitude must equal adding every value to one sum.
+TEST(ExactSumTest, ManyMergesOfUnnormalizedSums) {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 20; ++round) {
+    ExactSum all, chain;
+    std::vector<ExactSum> parts(64 + rng() % 200);
+    for (ExactSum& p : parts) {
+      const int n = static_cast<int>(rng() % 50);
+      for (int i = 0; i < n; ++i) {
+        double x = std::bit_cast<double>(rng());
+        if (!std::isfinite(x)) x = std::ldexp(static_cast<double>(rng() % 1000), -3);
+        p.Add(x);
+        all.Add(x);
+      }
+      chain.Merge(p);
+    }
+    while (parts.size() > 1) {  // pairwise, as the sub-queries' partial states combine
+      std::vector<ExactSum> next;
+      for (size_t i = 0; i + 1 < parts.size(); i += 2) {
+        next.push_back(parts[i]);
+        next.back().Merge(parts[i + 1]);
+      }
+      if (parts.size() % 2) next.push_back(parts.back());
+      parts.swap(next);
+    }
+    EXPECT_TRUE(chain == all);
+    EXPECT_TRUE(parts[0] == all);
+    EXPECT_EQ(std::bit_cast<uint64_t>(chain.Value()), std::bit_cast<uint64_t>(all.Value()));
+    std::string a, b;
+    chain.AppendTo(&a);
+    all.AppendTo(&b);
+    EXPECT_EQ(a, b);
   }
 }
 
