@@ -104,6 +104,10 @@ HttpResponse Handlers::Handle(HttpRequest& request, StreamSink& sink) {
     // The list as SHOW TABLES; each table's estimate needs riak_ts.query_select on it (a
     // row count is what a SELECT COUNT(*) would tell).
     case RouteKind::kConsoleTables: permission = "riak_ts.show_tables"; break;
+    // Ingest (extensions): riak_ts.put, and riak_ts.create_table for a new table, on each table
+    // a request writes, checked by the ingest writer.
+    case RouteKind::kInfluxWrite:
+    case RouteKind::kRemoteWrite: permission = "*"; break;
     default: break;
   }
   if (!permission.empty()) {

@@ -2,10 +2,13 @@
 // Content-Encoding), make one service call (service/ingest_writer.h), answer as InfluxDB or
 // Prometheus expect.
 #include "http/handlers.h"
+#include "http/http_security.h"
 #include "http/json_codec.h"
 #include "ingest/decompress.h"
 #include "ingest/line_protocol.h"
+#include "security/security.h"
 #include "service/ingest_writer.h"
+#include "service/ts_service.h"
 
 namespace quanta::http {
 namespace {
@@ -42,6 +45,35 @@ int StatusFor(const Status& status) {
     default: return 500;  // a server fault or configuration (a retry may succeed once fixed)
   }
 }
+
+// With security enabled: the check the ingest writer makes before it creates or writes a table
+// (service/ingest_writer.h), noting a refusal so that it is answered 403 and not as a storage
+// error.
+struct IngestGrants {
+  service::TsService& service;
+  const HttpRequest& request;
+  std::string denied_table;
+  Status denial;
+
+  service::IngestAuthorizer Authorizer() {
+    if (!request.secured) return {};
+    return [this](std::string_view permission, const std::string& table) {
+      Status st = service.security().Check(request.user, permission, table);
+      if (!st.ok()) {
+        denied_table = table;
+        denial = st;
+      }
+      return st;
+    };
+  }
+
+  // InfluxDB answers a missing write permission 403 with {"error": ...}; Prometheus does not
+  // retry a 4xx.
+  HttpResponse Refusal() const {
+    return IngestError(403, "Access to table \"" + denied_table + "\" not allowed (" +
+                                denial.message() + ")");
+  }
+};
 
 HttpResponse FromStatus(const Status& status) {
   int code = StatusFor(status);
@@ -94,7 +126,10 @@ HttpResponse Handlers::InfluxWrite(const Route& route, HttpRequest& request) {
     return FromStatus(st);
   }
   service::IngestReport report;
-  Status st = service::IngestLineProtocol(service_, body, precision, &request.memory, &report);
+  IngestGrants grants{service_, request, {}, {}};
+  Status st = service::IngestLineProtocol(service_, body, precision, &request.memory, &report,
+                                          grants.Authorizer());
+  if (!grants.denial.ok()) return grants.Refusal();
   if (!st.ok()) return FromStatus(st);
   if (report.dropped > 0) {
     return IngestError(400, "partial write: " + report.first_problem +
@@ -115,7 +150,10 @@ HttpResponse Handlers::RemoteWrite(HttpRequest& request) {
     return FromStatus(st);
   }
   service::IngestReport report;
-  Status st = service::IngestRemoteWrite(service_, message, &request.memory, &report);
+  IngestGrants grants{service_, request, {}, {}};
+  Status st = service::IngestRemoteWrite(service_, message, &request.memory, &report,
+                                         grants.Authorizer());
+  if (!grants.denial.ok()) return grants.Refusal();
   if (!st.ok()) return FromStatus(st);
   return Respond(204, "", "");
 }

@@ -95,10 +95,12 @@ int64_t RowMemoryBytes(const Row& row) {
 // sake (a name SQL does not accept, ...) is returned as kParse-like status with the message
 // prefixed; request failures are returned as they are.
 Result<schema::TableDefPtr> FindOrCreate(TsService& service, const std::string& name,
-                                         const std::string& create_sql) {
+                                         const std::string& create_sql,
+                                         const IngestAuthorizer& authorize) {
   auto found = service.FindTable(name);
   if (found.ok()) return found;
   if (found.error().code() != ErrorCode::kTableInactive) return found.error();
+  if (authorize) QUANTA_RETURN_IF_ERROR(authorize("riak_ts.create_table", name));
   QueryOutcome outcome;
   Status created = service.Query(create_sql, QueryOptions{}, &outcome);
   // Another request may have created it in between: then its table is used.
@@ -117,9 +119,9 @@ Result<schema::TableDefPtr> FindOrCreate(TsService& service, const std::string& 
 class LineWriter {
  public:
   LineWriter(TsService& service, ingest::Precision precision, MemoryReservation* memory,
-             IngestReport* report)
+             IngestReport* report, const IngestAuthorizer& authorize)
       : service_(service), precision_(precision), memory_(memory), report_(report),
-        now_ms_(NowMs(service)) {}
+        authorize_(authorize), now_ms_(NowMs(service)) {}
 
   ~LineWriter() { memory_->Shrink(charged_); }
 
@@ -147,6 +149,17 @@ class LineWriter {
       auto [it, inserted] = groups.try_emplace(points_[i].measurement);
       if (inserted) order.push_back(points_[i].measurement);
       it->second.push_back(i);
+    }
+    if (authorize_) {
+      // Every table of the batch before any row of it is written.
+      for (std::string_view measurement : order) {
+        const std::string name(measurement);
+        auto found = service_.FindTable(name);
+        if (!found.ok() && found.error().code() == ErrorCode::kTableInactive) {
+          QUANTA_RETURN_IF_ERROR(authorize_("riak_ts.create_table", name));
+        }
+        QUANTA_RETURN_IF_ERROR(authorize_("riak_ts.put", name));
+      }
     }
     for (std::string_view measurement : order) {
       QUANTA_RETURN_IF_ERROR(WriteGroup(std::string(measurement), groups[measurement]));
@@ -187,7 +200,7 @@ class LineWriter {
   }
 
   Status WriteGroup(const std::string& name, const std::vector<size_t>& group) {
-    auto table = FindOrCreate(service_, name, CreateSql(name, group));
+    auto table = FindOrCreate(service_, name, CreateSql(name, group), authorize_);
     if (!table.ok()) {
       if (IsRequestFailure(table.error())) return table.error();
       for (size_t i : group) Drop(lines_[i], table.error().message());
@@ -318,6 +331,7 @@ class LineWriter {
   const ingest::Precision precision_;
   MemoryReservation* memory_;
   IngestReport* report_;
+  const IngestAuthorizer& authorize_;
   const int64_t now_ms_;
   std::vector<Point> points_;
   std::vector<size_t> lines_;
@@ -347,8 +361,9 @@ Result<PromColumns> PromLayout(const schema::TableDef& def) {
 }  // namespace
 
 Status IngestLineProtocol(TsService& service, std::string_view body, ingest::Precision precision,
-                          MemoryReservation* memory, IngestReport* report) {
-  LineWriter writer(service, precision, memory, report);
+                          MemoryReservation* memory, IngestReport* report,
+                          const IngestAuthorizer& authorize) {
+  LineWriter writer(service, precision, memory, report, authorize);
   size_t pos = 0;
   size_t line = 0;
   Point point;
@@ -368,7 +383,7 @@ Status IngestLineProtocol(TsService& service, std::string_view body, ingest::Pre
 }
 
 Status IngestRemoteWrite(TsService& service, std::string_view message, MemoryReservation* memory,
-                         IngestReport* report) {
+                         IngestReport* report, const IngestAuthorizer& authorize) {
   const std::string& name = service.options().prometheus_table;
   std::string create = "CREATE TABLE " + Quoted(name) +
                        " (metric VARCHAR NOT NULL, labels VARCHAR NOT NULL, "
@@ -401,7 +416,8 @@ Status IngestRemoteWrite(TsService& service, std::string_view message, MemoryRes
     if (series.samples.empty()) return Status::OK();
     if (!columns) {
       // The table is looked up (or created) once the request has a sample.
-      QUANTA_ASSIGN_OR_RETURN(auto table, FindOrCreate(service, name, create));
+      QUANTA_ASSIGN_OR_RETURN(auto table, FindOrCreate(service, name, create, authorize));
+      if (authorize) QUANTA_RETURN_IF_ERROR(authorize("riak_ts.put", name));
       QUANTA_ASSIGN_OR_RETURN(columns, PromLayout(*table));
       width = table->columns.size();
     }

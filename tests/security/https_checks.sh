@@ -45,6 +45,46 @@ expect 401 "Access to table \"GeoSec\" not allowed (Permission denied: User 'ali
 expect 426 "Try HTTPS instead." "$http/console/api/tables"
 expect 401 "Authentication failed" "$https/console/api/tables"
 expect 401 "does not have 'riak_ts.show_tables'" -u alice:Secret1 "$https/console/api/tables"
+# Ingest (Influx line protocol, Prometheus remote write) is a TS endpoint too: HTTPS, a user,
+# riak_ts.put on each table written and riak_ts.create_table on each table it creates.
+line='GeoSec,region=north,station=s1 temp=9.5 1000'
+expect 426 "Try HTTPS instead." -X POST --data-binary "$line" "$http/write?precision=ms"
+expect 426 "Try HTTPS instead." -X POST --data-binary "x" "$http/api/v1/write"
+expect 401 "" -X POST --data-binary "$line" "$https/write?precision=ms"
+expect 401 "" -X POST --data-binary "x" "$https/api/v1/write"
+expect 403 "GeoSec\\\" not allowed (Permission denied: User 'bob' does not have 'riak_ts.put' on GeoSec)\"}" \
+  -u bob:Other2 -X POST --data-binary "$line" "$https/write?precision=ms"
+expect 403 "does not have 'riak_ts.create_table' on ingested" \
+  -u bob:Other2 -X POST --data-binary 'ingested,host=a v=1 1000' "$https/write?precision=ms"
+# Refused as a whole: the row bob tried to overwrite is unchanged.
+expect 200 '"rows":[[1000,1.5],[2000,2.5],[3000,3.5]]' -u alice:Secret1 -X POST --data "$sel" "$https/ts/v1/query"
+expect 204 "" -u alice:Secret1 -X POST --data-binary 'ingested,host=a v=1 1000' "$https/write?precision=ms"
+expect 200 '"rows":[[1000,1.0]]' -u alice:Secret1 -X POST \
+  --data "SELECT \"time\", v FROM ingested WHERE host = 'a' AND \"time\" >= 0 AND \"time\" < 5000" "$https/ts/v1/query"
+# A remote write WriteRequest with one sample of `up` (protobuf, in a snappy stream of one
+# literal).
+python3 - "$(dirname "$ca")/rw.bin" <<'PY'
+import struct, sys
+def varint(n):
+    out = b""
+    while True:
+        b, n = n & 0x7F, n >> 7
+        if not n:
+            return out + bytes([b])
+        out += bytes([b | 0x80])
+def field(num, wire, payload):
+    return varint(num << 3 | wire) + (varint(len(payload)) + payload if wire == 2 else payload)
+label = field(1, 2, b"__name__") + field(2, 2, b"up")
+sample = field(1, 1, struct.pack("<d", 1.0)) + field(2, 0, varint(1700000000000))
+msg = field(1, 2, field(1, 2, label) + field(2, 2, sample))
+assert len(msg) <= 60
+open(sys.argv[1], "wb").write(varint(len(msg)) + bytes([(len(msg) - 1) << 2]) + msg)
+PY
+rw=(-X POST -H "Content-Encoding: snappy" -H "Content-Type: application/x-protobuf" --data-binary "@$(dirname "$ca")/rw.bin")
+expect 403 "does not have 'riak_ts.create_table' on prometheus_samples" -u bob:Other2 "${rw[@]}" "$https/api/v1/write"
+expect 204 "" -u alice:Secret1 "${rw[@]}" "$https/api/v1/write"
+expect 200 '"rows":[["up",1700000000000,1.0]]' -u alice:Secret1 -X POST \
+  --data "SELECT metric, \"time\", value FROM prometheus_samples WHERE metric = 'up' AND labels = '' AND \"time\" >= 1700000000000 AND \"time\" < 1700000001000" "$https/ts/v1/query"
 # The admin channel keeps its token, on both listeners.
 token=$(cat "$data/admin.token")
 expect 200 '"version"' -X POST -H "Authorization: Bearer $token" "$https/admin/v1/status"
