@@ -26,15 +26,6 @@ namespace {
 
 constexpr size_t kMaxManifestFiles = 1000000;
 
-std::string IsoUtc(int64_t ms) {
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  ::gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // Writes `text` to `path` under a temporary name, fsynced, then renamed: the manifest appears
 // whole or not at all.
 Status WriteFileAtomically(const std::string& path, const std::string& text) {
@@ -100,6 +91,10 @@ Result<std::string> RunBackup(const BackupSource& source, const std::string& dir
   const std::string data = dir + "/" + std::string(kBackupDataDir);
   Status st = source.checkpoint(data);
   if (!st.ok()) return fail(Status(st.code(), "backup: " + st.message()));
+  if (source.security_state) {
+    st = WriteFileAtomically(data + "/" + std::string(kBackupSecurityFile), source.security_state());
+    if (!st.ok()) return fail(Status(st.code(), "backup: " + st.message()));
+  }
 
   BackupManifest m;
   m.quanta_version = kQuantaVersion;
@@ -132,12 +127,21 @@ Result<std::string> RunBackup(const BackupSource& source, const std::string& dir
 
 }  // namespace
 
+std::string BackupTimeUtc(int64_t ms) {
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 std::string EncodeBackupManifest(const BackupManifest& m) {
   std::string out = "{\"format\":" + std::to_string(m.format) +
                     ",\"quanta_version\":" + JsonQuote(m.quanta_version) +
                     ",\"backend\":" + JsonQuote(m.backend) +
                     ",\"created_ms\":" + std::to_string(m.created_ms) +
-                    ",\"created\":" + JsonQuote(IsoUtc(m.created_ms)) +
+                    ",\"created\":" + JsonQuote(BackupTimeUtc(m.created_ms)) +
                     ",\"tables\":" + std::to_string(m.tables) +
                     ",\"bytes\":" + std::to_string(m.bytes) + ",\"files\":[";
   for (size_t i = 0; i < m.files.size(); ++i) {

@@ -5,7 +5,8 @@
 // A backup directory holds
 //   quanta-backup.json   the manifest (below), written last: a directory without it is not a
 //                        backup (the server died mid-way)
-//   data/                the store's checkpoint, openable as a data directory
+//   data/                the store's checkpoint, openable as a data directory, with the
+//                        security state (users, password hashes, grants) as security.json
 // The manifest is one JSON object:
 //   {"format":1,"quanta_version":"0.1.0","backend":"rocksdb","created_ms":...,
 //    "created":"2026-12-07T11:30:00Z","tables":3,"bytes":123456,
@@ -27,6 +28,7 @@ namespace quanta::service {
 
 inline constexpr std::string_view kBackupManifest = "quanta-backup.json";
 inline constexpr std::string_view kBackupDataDir = "data";
+inline constexpr std::string_view kBackupSecurityFile = "security.json";
 inline constexpr int kBackupFormat = 1;
 
 struct BackupFile {
@@ -45,6 +47,8 @@ struct BackupManifest {
 };
 
 std::string EncodeBackupManifest(const BackupManifest& manifest);
+// `ms` since the epoch as the manifest's "created" shows it: 2026-12-07T11:30:00Z.
+std::string BackupTimeUtc(int64_t ms);
 // kInvalidArgument naming what is wrong (not JSON, a missing or mistyped field, a file name
 // with a '/' or "..", more than 1,000,000 files).
 Result<BackupManifest> DecodeBackupManifest(std::string_view json);
@@ -55,6 +59,9 @@ struct BackupSource {
   // Writes the store's checkpoint into the new directory given.
   std::function<Status(const std::string& dir)> checkpoint;
   std::function<uint64_t()> table_count;
+  // The security state as security.json holds it (docs/formats/security.md), taken when the
+  // checkpoint is; written into data/ so that a restored server keeps its users and grants.
+  std::function<std::string()> security_state;
 };
 
 // Registers "backup": body {"dir":"/absolute/path"}; the directory must not exist and its

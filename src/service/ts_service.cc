@@ -561,7 +561,10 @@ Result<std::unique_ptr<TsService>> TsService::OpenWithStore(
                      if (!hold.ok) return Impl::Closed();
                      return raw->store->Checkpoint(dir);
                    },
-                   .table_count = [raw] { return uint64_t{raw->catalog->List().size()}; }});
+                   .table_count = [raw] { return uint64_t{raw->catalog->List().size()}; },
+                   .security_state = [raw] {
+                     return security::EncodeState(raw->security->Snapshot());
+                   }});
   // Another coordinator changed the shared records (cluster mode): both copies read again,
   // before the next use when announced, in the background when maybe missed (so that a
   // request meeting an outage waits out rados.op_timeout once, not once per record read).

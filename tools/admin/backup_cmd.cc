@@ -114,7 +114,7 @@ Status Restore(const std::string& backup, const std::string& data_dir, bool forc
     fs::permissions(data_dir, fs::perms::owner_all, ec);
   }
   std::cerr << "restoring " << m.files.size() << " files (" << Mib(m.bytes) << ", " << m.tables
-            << " tables, taken " << m.created_ms << " ms since the epoch by quanta "
+            << " tables, taken " << service::BackupTimeUtc(m.created_ms) << " by quanta "
             << m.quanta_version << ") into " << data_dir << "\n";
   uint64_t copied = 0;
   const bool tty = ::isatty(STDERR_FILENO);
@@ -122,6 +122,11 @@ Status Restore(const std::string& backup, const std::string& data_dir, bool forc
     const std::string dst = data_dir + "/" + f.name;
     fs::copy_file(from + "/" + f.name, dst, fs::copy_options::overwrite_existing, ec);
     if (ec) return Status(ErrorCode::kIoError, "cannot copy " + f.name + ": " + ec.message());
+    if (f.name == service::kBackupSecurityFile) {
+      // Password hashes: readable by the server's user only, as the server writes it.
+      fs::permissions(dst, fs::perms::owner_read | fs::perms::owner_write, ec);
+      if (ec) return Status(ErrorCode::kIoError, "cannot restrict " + dst + ": " + ec.message());
+    }
     QUANTA_RETURN_IF_ERROR(SyncPath(dst, false));
     copied += f.bytes;
     if (tty) std::cerr << "\r  " << Mib(copied) << " of " << Mib(m.bytes) << std::flush;
