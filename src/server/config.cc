@@ -513,15 +513,35 @@ Result<std::vector<FileSetting>> ReadConfigFile(const std::string& path) {
   return out;
 }
 
+// True when `key` lies in one of Quanta's own namespaces (the part before the first '.' of a
+// dotted key of the table: storage, memory, query, log, ...): an unknown key there is a typo.
+bool InQuantaNamespace(const std::string& key) {
+  const size_t dot = key.find('.');
+  if (dot == std::string::npos) return false;
+  for (const KeyDoc& k : ConfigKeys()) {
+    const std::string_view name(k.key);
+    if (name.size() > dot && name[dot] == '.' && name.compare(0, dot, key, 0, dot) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Status ApplyFileSettings(ServerConfig* config, const std::string& path,
                          const std::vector<FileSetting>& settings) {
+  auto note = [](std::vector<std::string>* list, const std::string& key) {
+    if (std::find(list->begin(), list->end(), key) == list->end()) list->push_back(key);
+  };
   for (const FileSetting& fs : settings) {
-    if (!IsKnownKey(fs.key) && IsIgnoredRiakKey(fs.key)) {
-      auto& ignored = config->ignored_riak_keys;
-      if (std::find(ignored.begin(), ignored.end(), fs.key) == ignored.end()) {
-        ignored.push_back(fs.key);
+    if (!IsKnownKey(fs.key)) {
+      if (IsIgnoredRiakKey(fs.key)) {
+        note(&config->ignored_riak_keys, fs.key);
+        continue;
       }
-      continue;
+      if (!InQuantaNamespace(fs.key)) {
+        note(&config->ignored_unknown_keys, fs.key);
+        continue;
+      }
     }
     Status st = ApplySetting(config, fs.key, fs.value);
     if (!st.ok()) return Bad(path + ":" + std::to_string(fs.line) + ": " + st.message());

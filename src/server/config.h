@@ -42,6 +42,9 @@ struct ServerConfig {
   // Keys of Riak's riak.conf the configuration file held that Quanta does not use, in file
   // order without repeats (logged once at start).
   std::vector<std::string> ignored_riak_keys;
+  // Keys the file held that are neither Quanta's, nor in one of its namespaces, nor known Riak
+  // keys (another Riak version's, a backend's, a typo): ignored, logged once as a warning.
+  std::vector<std::string> ignored_unknown_keys;
 };
 
 // Applies one `key = value` setting. Unknown keys and bad values are errors (kInvalidArgument).

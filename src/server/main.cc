@@ -74,6 +74,13 @@ int main(int argc, char** argv) {
     log::Info("quantad: " + std::to_string(config.ignored_riak_keys.size()) +
               " riak.conf key(s) have no meaning for Quanta and are ignored: " + keys);
   }
+  if (!config.ignored_unknown_keys.empty()) {
+    std::string keys;
+    for (const auto& k : config.ignored_unknown_keys) keys += (keys.empty() ? "" : ", ") + k;
+    log::Warning("quantad: " + std::to_string(config.ignored_unknown_keys.size()) +
+              " configuration key(s) are neither Quanta's nor known Riak keys and are ignored "
+              "(a typo?): " + keys);
+  }
   config.service.advertised_pb_host = config.pb_host;
   config.service.advertised_pb_port = config.pb_port;
   MemoryAccount::set_trim_threshold(config.memory_trim_threshold_bytes);

@@ -125,16 +125,26 @@ TEST_F(RiakConfTest, RiakKeysAreIgnoredOnceAndQuantaTyposFail) {
   EXPECT_EQ((*read)[6].value, "$(platform_log_dir)/console.log");  // never set: as written
 
   for (const char* typo : {"storage.sycn = on", "log.levle = debug", "cluster.peer = h:1",
-                           "memory.limt = 1GB", "no_such_key = 1"}) {
+                           "memory.limt = 1GB", "query.timout = 1s", "https.lisen = :1"}) {
     Write(std::string(typo) + "\n");
     ServerConfig t;
     Status st = LoadConfigFile(&t, path_);
     EXPECT_FALSE(st.ok()) << typo;
     EXPECT_NE(st.message().find(":1: unknown setting"), std::string::npos) << st.message();
   }
+  // Keys of no namespace of Quanta's and no Riak key it knows (another version's, another
+  // backend's): ignored, and listed apart so that the server can warn about them.
+  Write("memory_backend.max_memory_per_vnode = 1GB\nno_such_key = 1\nring_size = 64\n"
+        "no_such_key = 2\n");
+  ServerConfig u;
+  ASSERT_TRUE(LoadConfigFile(&u, path_).ok());
+  EXPECT_EQ(u.ignored_unknown_keys,
+            (std::vector<std::string>{"memory_backend.max_memory_per_vnode", "no_such_key"}));
+  EXPECT_EQ(u.ignored_riak_keys, (std::vector<std::string>{"ring_size"}));
   // Flags stay strict.
   ServerConfig f;
   EXPECT_FALSE(ApplySetting(&f, "ring_size", "64").ok());
+  EXPECT_FALSE(ApplySetting(&f, "no_such_key", "1").ok());
 }
 
 TEST_F(RiakConfTest, ShippedRiakConfLoads) {
