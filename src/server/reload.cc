@@ -77,7 +77,7 @@ ReloadReport Reload(ReloadState* state, service::TsService& service) {
   log::Info("quantad: SIGHUP: log reopened, configuration reloaded from " + state->config_file +
                 (report.applied.empty() ? std::string(" (no reloadable key changed)")
                                         : "; changed: " + Join(report.applied)),
-            {{"level", log::LevelName(log::CurrentLevel())},
+            {{"log_level", log::LevelName(log::CurrentLevel())},
              {"slow_query_ms", limits.slow_query_ms},
              {"query_timeout_ms", limits.query_timeout_ms}});
   if (!report.needs_restart.empty()) {

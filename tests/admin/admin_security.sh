@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# quanta-admin security against a real quantad: each subcommand's output and exit status, the
+# quanta-admin security against a real quantad: each subcommand's output and exit status
+# (add-user, alter-user, del-user, add-group, del-group, add-source, del-source, grant, revoke,
+# print-users, print-groups, print-sources, print-grants, enable, disable, status), the
 # state file (no plain password, mode 0600) and that the state survives a restart.
 # Usage: admin_security.sh QUANTAD QUANTA_ADMIN
 set -u
@@ -51,6 +53,25 @@ start_server "$QUANTAD" "$WORK/data"
 [[ "$(sec print-users)" == *"| bob "* ]] || fail "users lost in the restart"
 sec del-user bob || fail "del-user"
 [[ "$(sec print-users)" != *"| bob "* ]] || fail "del-user left bob"
+
+# alter-user: a new password (a new salted hash, the old one gone) and other groups.
+sec add-group dev || fail "add-group dev"
+hash_before=$(grep -o '"hash": "[^"]*"' "$WORK/data/security.json" | head -1)
+sec alter-user alice password=Pw-alice2 groups=dev || fail "alter-user"
+hash_after=$(grep -o '"hash": "[^"]*"' "$WORK/data/security.json" | head -1)
+[[ -n "$hash_before" && "$hash_before" != "$hash_after" ]] || fail "alter-user kept the password hash"
+grep -q Pw-alice2 "$WORK/data/security.json" && fail "the new password is stored in clear"
+out=$(sec print-users)
+[[ "$out" == *"| alice    | dev    |"* ]] || fail "alter-user groups: $out"
+sec alter-user nobody password=x 2>"$WORK/err"; [[ $? == 1 ]] || fail "alter-user of a missing user must exit 1"
+out=$(sec print-groups)
+[[ "$out" == *"| dev "* && "$out" == *"| ops "* ]] || fail "print-groups: $out"
+sec del-group ops || fail "del-group"
+[[ "$(sec print-groups)" != *"| ops "* ]] || fail "del-group left ops"
+[[ "$(sec print-grants alice)" != *riak_ts.query_select* ]] || fail "del-group left the group's grant to alice"
+sec del-group ops 2>/dev/null; [[ $? == 1 ]] || fail "del-group of a missing group must exit 1"
+sec disable || fail "disable"
+[[ "$(sec status)" == "Disabled" ]] || fail "status after disable: $(sec status)"
 
 if [[ $FAILURES -ne 0 ]]; then
   echo "--- quantad log ---" >&2
