@@ -14,6 +14,25 @@
 
 namespace quanta::admin {
 
+// How to log in to a server's PB port with security enabled (docs/security.md): STARTTLS
+// verifying its certificate, then RpbAuthReq. Off when no user is given.
+struct PbLogin {
+  std::string user;
+  std::string password;  // from the password file or the environment, never argv
+  bool password_given = false;  // by a file (the environment is not read then)
+  wire::pb::PbTlsOptions tls;
+  bool enabled() const { return !user.empty(); }
+};
+
+// Parses one login option (--user, --password-file, --cacert, --cert, --key, each after
+// `prefix`, "--" or "--from-") at args[*i], taking its value; false when args[*i] is none of
+// them. *error is set (and true returned) for a missing value or an unreadable file.
+bool ParseLoginOption(const std::vector<std::string>& args, size_t* i, const std::string& prefix,
+                      PbLogin* login, std::string* error);
+// The password from `env` (QUANTA_PASSWORD, QUANTA_FROM_PASSWORD) when a user is given and no
+// password file was: "" when unset.
+void PasswordFromEnvironment(const char* env, PbLogin* login);
+
 struct AdminContext {
   std::string http_host = "127.0.0.1";
   uint16_t http_port = 8098;
@@ -21,6 +40,7 @@ struct AdminContext {
   uint16_t pb_port = 8087;
   std::string data_dir = "./data";
   std::string token_file;  // empty: <data_dir>/admin.token
+  PbLogin pb_login;        // for the server at pb_host:pb_port
 
   // A client for the server's admin channel, or an error (the token could not be read).
   Result<AdminClient> Server() const;
@@ -38,7 +58,9 @@ struct Command {
 int CallAndPrint(const AdminContext& ctx, const std::string& command, const std::string& body);
 
 // A PB connection for the commands that move rows (long I/O timeout: list_keys streams).
-Result<std::unique_ptr<wire::pb::PbClient>> ConnectPb(const std::string& host, uint16_t port);
+// With `login` enabled: STARTTLS and RpbAuthReq before anything else.
+Result<std::unique_ptr<wire::pb::PbClient>> ConnectPb(const std::string& host, uint16_t port,
+                                                      const PbLogin& login);
 
 int RunStatus(const AdminContext& ctx, const std::vector<std::string>& args);
 int RunBackup(const AdminContext& ctx, const std::vector<std::string>& args);

@@ -50,10 +50,16 @@ int Fail(const std::string& what) {
 
 }  // namespace
 
-Result<std::unique_ptr<wire::pb::PbClient>> ConnectPb(const std::string& host, uint16_t port) {
+Result<std::unique_ptr<wire::pb::PbClient>> ConnectPb(const std::string& host, uint16_t port,
+                                                      const PbLogin& login) {
   wire::pb::PbClientOptions o;
   o.io_timeout_ms = 600000;  // a list_keys of a big table streams for long
-  return wire::pb::PbClient::Connect(host, port, o);
+  auto client = wire::pb::PbClient::Connect(host, port, o);
+  if (!client.ok() || !login.enabled()) return client;
+  QUANTA_RETURN_IF_ERROR((*client)->StartTls(login.tls));
+  Status st = (*client)->Auth(login.user, login.password);
+  if (!st.ok()) return Status(st.code(), "login as " + login.user + ": " + st.message());
+  return client;
 }
 
 int RunExport(const AdminContext& ctx, const std::vector<std::string>& args) {
@@ -83,7 +89,7 @@ int RunExport(const AdminContext& ctx, const std::vector<std::string>& args) {
     std::cerr << usage;
     return 2;
   }
-  auto client = ConnectPb(ctx.pb_host, ctx.pb_port);
+  auto client = ConnectPb(ctx.pb_host, ctx.pb_port, ctx.pb_login);
   if (!client.ok()) return Fail(client.error().message());
   std::ofstream file;
   if (!a.out.empty()) {

@@ -84,11 +84,19 @@ int RunImport(const AdminContext& ctx, const std::vector<std::string>& args) {
   size_t batch_rows = 500;
   bool progress_asked = false;
   bool from_describe = false;
+  PbLogin from_login;
   const char* usage =
       "usage: quanta-admin import --from HOST:PORT --table T [--since TIME] [--until TIME] "
-      "[--resume-file F] [--batch ROWS] [--from-describe] [--progress]\n";
+      "[--resume-file F] [--batch ROWS] [--from-describe] [--progress] [--from-user U "
+      "[--from-password-file F] [--from-cacert F] [--from-cert F --from-key F]]\n";
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& f = args[i];
+    std::string login_error;
+    if (ParseLoginOption(args, &i, "--from-", &from_login, &login_error)) {
+      if (login_error.empty()) continue;
+      std::cerr << "quanta-admin: import: " << login_error << "\n";
+      return 2;
+    }
     std::string* dst = f == "--from"          ? &from
                        : f == "--table"       ? &table_name
                        : f == "--resume-file" ? &resume_path
@@ -133,9 +141,10 @@ int RunImport(const AdminContext& ctx, const std::vector<std::string>& args) {
     return Fail("--until wants milliseconds or an ISO 8601 date/time");
   }
 
-  auto source = ConnectPb(source_host, static_cast<uint16_t>(source_port));
+  PasswordFromEnvironment("QUANTA_FROM_PASSWORD", &from_login);
+  auto source = ConnectPb(source_host, static_cast<uint16_t>(source_port), from_login);
   if (!source.ok()) return Fail("source " + from + ": " + source.error().message());
-  auto target = ConnectPb(ctx.pb_host, ctx.pb_port);
+  auto target = ConnectPb(ctx.pb_host, ctx.pb_port, ctx.pb_login);
   if (!target.ok()) return Fail("target: " + target.error().message());
 
   auto table = DescribeTable(**source, table_name);

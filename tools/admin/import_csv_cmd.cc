@@ -59,7 +59,7 @@ int RunImportCsv(const AdminContext& ctx, const std::vector<std::string>& args) 
     if (!file) return Fail("cannot open " + path);
   }
   std::istream& in = path == "-" ? std::cin : file;
-  auto client = ConnectPb(ctx.pb_host, ctx.pb_port);
+  auto client = ConnectPb(ctx.pb_host, ctx.pb_port, ctx.pb_login);
   if (!client.ok()) return Fail(client.error().message());
   auto table = DescribeTable(**client, table_name);
   if (!table.ok()) return Fail(table.error().message());

@@ -39,6 +39,10 @@ void Usage(std::ostream& out) {
          "  --pb HOST:PORT      the server's PB listener (default 127.0.0.1:8087)\n"
          "  --data-dir DIR      the server's data directory, for its admin.token (default ./data)\n"
          "  --token-file FILE   the admin token file, if not in the data directory\n"
+         "  --user USER         log in to the PB port (security enabled: STARTTLS, then the\n"
+         "                      password from --password-file FILE or $QUANTA_PASSWORD)\n"
+         "  --cacert FILE       CA certificates (PEM) the server's must chain to (default: the\n"
+         "                      system's); --cert FILE --key FILE: a client certificate\n"
          "  --help, --version\n\n"
          "commands:\n";
   for (const Command& c : Commands()) {
@@ -119,6 +123,17 @@ int Main(int argc, char** argv) {
       std::cout << "quanta-admin " << kQuantaVersion << "\n";
       return 0;
     }
+    const std::vector<std::string> rest(argv + i, argv + argc);
+    size_t at = 0;
+    std::string login_error;
+    if (ParseLoginOption(rest, &at, "--", &ctx.pb_login, &login_error)) {
+      if (!login_error.empty()) {
+        std::cerr << "quanta-admin: " << login_error << "\n";
+        return 2;
+      }
+      i += static_cast<int>(at);
+      continue;
+    }
     const char* v = nullptr;
     if (arg == "--http" || arg == "--pb") {
       if (!(v = value(arg.c_str()))) return 2;
@@ -144,6 +159,7 @@ int Main(int argc, char** argv) {
     Usage(std::cerr);
     return 2;
   }
+  PasswordFromEnvironment("QUANTA_PASSWORD", &ctx.pb_login);
   const std::string name = argv[i++];
   std::vector<std::string> args(argv + i, argv + argc);
   for (const Command& c : Commands()) {

@@ -82,17 +82,14 @@ Result<std::unique_ptr<PbClient>> PbClient::Connect(const std::string& host, uin
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     ::freeaddrinfo(res);
-    return std::unique_ptr<PbClient>(new PbClient(fd, options));
+    return std::unique_ptr<PbClient>(new PbClient(fd, host, options));
   }
   ::freeaddrinfo(res);
   return last;
 }
 
-PbClient::~PbClient() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 Status PbClient::SendRaw(std::string_view bytes) {
+  if (tls_) return TlsSend(bytes);
   size_t off = 0;
   while (off < bytes.size()) {
     if (!WaitFd(fd_, POLLOUT, options_.io_timeout_ms)) return IoErr("write timed out");
@@ -111,6 +108,7 @@ Status PbClient::SendFrame(uint8_t code, std::string_view payload) {
 }
 
 Status PbClient::ReadExact(char* dst, size_t n) {
+  if (tls_) return TlsRead(dst, n);
   size_t off = 0;
   while (off < n) {
     if (!WaitFd(fd_, POLLIN, options_.io_timeout_ms)) return IoErr("read timed out");

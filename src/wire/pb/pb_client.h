@@ -43,6 +43,18 @@ struct PbClientOptions {
   bool use_ttb = false;
 };
 
+// Riak security from the client's side (docs/security.md): RpbStartTls, a TLS handshake on the
+// same socket, then RpbAuthReq, as the official clients do it.
+struct PbTlsOptions {
+  // PEM CA certificates the server's certificate must chain to; empty: the system's store.
+  std::string ca_file;
+  // The name the server's certificate must carry (DNS name or IP address); empty: the host
+  // given to Connect.
+  std::string server_name;
+  // A client certificate and its key (PEM), for a `certificate` source; empty: none.
+  std::string cert_file, key_file;
+};
+
 // One received frame.
 struct PbFrame {
   uint8_t code = 0;
@@ -84,6 +96,15 @@ class PbClient {
   // A SELECT limited to one coverage entry's context.
   Result<ResultSet> QueryWithCoverContext(std::string_view sql, std::string_view cover_context);
 
+  // ---- security ----
+
+  // RpbStartTls, then a TLS handshake that verifies the server's certificate (chain and name).
+  // Every later frame goes through TLS. kIoError for a handshake or certificate failure (the
+  // client is unusable afterwards), the server's error reply otherwise.
+  Status StartTls(const PbTlsOptions& tls);
+  // RpbAuthReq (after StartTls): the server's error reply when it refuses the credentials.
+  Status Auth(std::string_view user, std::string_view password);
+
   // ---- raw frames (tests, tools) ----
 
   // Writes one frame.
@@ -101,14 +122,22 @@ class PbClient {
   void set_use_ttb(bool use_ttb) { options_.use_ttb = use_ttb; }
 
  private:
-  PbClient(int fd, PbClientOptions options) : fd_(fd), options_(options) {}
+  struct Tls;  // pb_client_tls.cc
+
+  PbClient(int fd, std::string host, PbClientOptions options);
   Status ReadExact(char* dst, size_t n);
   // Call, then turns an error frame into a Status and checks the reply code.
   Result<PbFrame> Expect(uint8_t code, std::string_view payload, uint8_t want);
   Result<ResultSet> TtbTableCall(std::string payload, bool get);
 
+  // Over TLS once StartTls succeeded.
+  Status TlsSend(std::string_view bytes);
+  Status TlsRead(char* dst, size_t n);
+
   int fd_;
+  std::string host_;
   PbClientOptions options_;
+  std::unique_ptr<Tls> tls_;
 };
 
 // The Status for a Riak error reply (see the header comment).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Security with real clients: a CA and a server certificate made here with openssl, quantad with
 # TLS and security enabled, users and grants created with quanta-admin, then the official
-# Node.js client (security.test.js) and, when the server has an HTTPS listener, curl.
+# Node.js client (security.test.js), curl over HTTPS, and quanta-admin's login options.
 #
 #   tests/compat/node/run_security.sh QUANTAD QUANTA_ADMIN
 set -euo pipefail
@@ -90,6 +90,10 @@ QUANTA_PB_PORT="$pb_port" QUANTA_CA="$work/ca.pem" QUANTA_CLIENT_CERT="$work/car
 
 if [[ $status -eq 0 ]]; then
   bash "$here/../../security/https_checks.sh" "$https_port" "$http_port" "$work/ca.pem" "$work/data" || status=$?
+fi
+if [[ $status -eq 0 ]]; then
+  bash "$here/../../security/admin_login_checks.sh" "$quantad" "$admin" "$pb_port" "$http_port" \
+    "$work/ca.pem" "$work" || status=$?
 fi
 if [[ $status -ne 0 ]]; then
   echo "--- quantad log ---" >&2
