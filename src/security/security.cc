@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <mutex>
 #include <sstream>
 
+#include "common/log.h"
 #include "security/password.h"
 
 namespace quanta::security {
@@ -22,6 +24,40 @@ constexpr std::string_view kStateFile = "security.json";
 constexpr std::streamsize kMaxStateBytes = 64 << 20;
 
 Status AuthFailed() { return Status(ErrorCode::kGeneric, "Authentication failed"); }
+
+// One warning per failed login, naming the user, the address and why (which the client is not
+// told): at most kFailedLoginLines a minute, so that a password-guessing client cannot flood
+// the log; the lines left out are counted in the next one.
+constexpr int kFailedLoginLines = 20;
+
+void LogFailedLogin(std::string_view user, std::string_view peer_ip, std::string_view why) {
+  static std::mutex mu;
+  static int64_t window = -1;
+  static int lines = 0;
+  static int64_t left_out = 0;
+  const int64_t minute =
+      std::chrono::duration_cast<std::chrono::minutes>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+  int64_t skipped = 0;
+  {
+    std::lock_guard lock(mu);
+    if (minute != window) {
+      window = minute;
+      lines = 0;
+    }
+    if (lines >= kFailedLoginLines) {
+      ++left_out;
+      return;
+    }
+    ++lines;
+    skipped = left_out;
+    left_out = 0;
+  }
+  log::Warning("security: failed login", {{"user", std::string(user)},
+                                          {"peer", std::string(peer_ip)},
+                                          {"reason", std::string(why)},
+                                          {"not_logged_before", skipped}});
+}
 
 Status WriteFileAtomically(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
@@ -199,8 +235,12 @@ Status Security::Authenticate(std::string_view user, std::string_view password,
                               std::optional<std::string_view> cert_name) const {
   RefreshIfChanged();
   std::shared_lock lock(mu_);
+  auto failed = [&](std::string_view why) {
+    LogFailedLogin(user, peer_ip, why);
+    return AuthFailed();
+  };
   auto it = state_.users.find(std::string(user));
-  if (it == state_.users.end()) return AuthFailed();
+  if (it == state_.users.end()) return failed("no such user");
   const Source* best = nullptr;
   for (const Source& s : state_.sources) {
     if (s.user != user && s.user != "all") continue;
@@ -210,18 +250,19 @@ Status Security::Authenticate(std::string_view user, std::string_view password,
       best = &s;
     }
   }
-  if (best == nullptr) return AuthFailed();
+  if (best == nullptr) return failed("no source matches the address");
   switch (best->type) {
     case SourceType::kTrust:
       return Status::OK();
     case SourceType::kPassword:
       if (it->second.password && VerifyPassword(*it->second.password, password)) return Status::OK();
-      return AuthFailed();
+      return failed("wrong password");
     case SourceType::kCertificate:
       if (cert_name && *cert_name == user) return Status::OK();
-      return AuthFailed();
+      return failed(cert_name ? "the client certificate names another user"
+                              : "no client certificate");
   }
-  return AuthFailed();
+  return failed("unknown source type");
 }
 
 Status Security::Check(std::string_view user, std::string_view permission,

@@ -38,6 +38,13 @@ same_select "$A" "$B" "SELECT * FROM odd WHERE site = 'q\"uote' AND dev = -7 AND
 same_select "$A" "$B" "SELECT * FROM plain WHERE k = 'y,z' AND n = 3"
 same_select "$A" "$B" "SELECT COUNT(*), SUM(mem), MAX(cpu) FROM big WHERE host = 'h3' AND ts >= 1700000000000 AND ts < 1700000100000"
 
+# --progress with stderr not a terminal: a last line with the count.
+"$ADMIN" --pb "127.0.0.1:$A" export --table big --progress >/dev/null 2>"$WORK/progress" || fail "export --progress"
+grep -Eq '^rows 5000 exported, [0-9]+ rows/s$' "$WORK/progress" || fail "export --progress: $(cat "$WORK/progress")"
+"$ADMIN" --pb "127.0.0.1:$B" import-csv --table big --progress "$WORK/big.csv" >/dev/null 2>"$WORK/progress" ||
+  fail "import-csv --progress"
+grep -Eq '^rows 5000 imported, [0-9]+ rows/s$' "$WORK/progress" || fail "import-csv --progress: $(cat "$WORK/progress")"
+
 # The CSV text.
 head -1 "$WORK/odd.csv" | grep -q $'^site,dev,ts,note,raw,v,ok\r$' || fail "odd header: $(head -1 "$WORK/odd.csv")"
 grep -q $'^"a,b",1,1700000900000,"",,,\r$' "$WORK/odd.csv" || fail "NULLs and the empty string"

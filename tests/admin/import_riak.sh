@@ -56,8 +56,12 @@ imp "$T2" --table odd --since 1700000000000 --until 2023-11-14T22:28:20Z >"$WORK
 grep -q "^imported 3 rows" "$WORK/out" || fail "the slice: $(cat "$WORK/out")"
 
 # big, whole, timed.
-imp "$T1" --table big >"$WORK/out" 2>&1 || fail "import big: $(cat "$WORK/out")"
+imp "$T1" --table big --progress >"$WORK/out" 2>"$WORK/progress" || fail "import big: $(cat "$WORK/out")"
 echo "whole import: $(cat "$WORK/out" | tail -1)"
+# --progress with stderr not a terminal: lines, the last one with every partition done.
+last=$(tail -1 "$WORK/progress")
+[[ "$last" =~ ^rows\ $ROWS,\ partitions\ ([0-9]+)/([0-9]+),\ [0-9]+\ rows/s$ && ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" ]] ||
+  fail "import --progress: $(cat "$WORK/progress")"
 dump "$SRC" big "$WORK/big.src.csv"
 dump "$T1" big "$WORK/big.t1.csv"
 cmp -s "$WORK/big.src.csv" "$WORK/big.t1.csv" || fail "big differs after the import"

@@ -32,6 +32,7 @@ expect 401 "" -X POST --data "$sel" "$https/ts/v1/query"
 hdr=$(curl -s --cacert "$ca" -o /dev/null -D - -X POST --data "$sel" "$https/ts/v1/query")
 [[ "$hdr" == *'WWW-Authenticate: Basic realm="Riak"'* ]] || fail "no WWW-Authenticate header: $hdr"
 expect 401 "" -u alice:wrong -X POST --data "$sel" "$https/ts/v1/query"
+expect 401 "" -u mallory:x -X POST --data "$sel" "$https/ts/v1/query"
 expect 200 '"rows":[[1000,1.5],[2000,2.5]]' -u alice:Secret1 -X POST --data "$sel" "$https/ts/v1/query"
 expect 200 '"rows":[[1000,1.5],[2000,2.5]]' -u bob:Other2 -X POST --data "$sel" "$https/ts/v1/query"
 expect 200 '' -u alice:Secret1 -X POST --data '[{"region":"north","station":"s1","time":3000,"temp":3.5}]' "$https/ts/v1/tables/GeoSec/keys"

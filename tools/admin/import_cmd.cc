@@ -263,6 +263,11 @@ int RunImport(const AdminContext& ctx, const std::vector<std::string>& args) {
                                   std::to_string(done) + "/" + std::to_string(partitions->size()));
         return Status::OK();
       });
+  if (st.ok()) {
+    progress.Update(rows, "rows " + std::to_string(rows) + ", partitions " +
+                              std::to_string(done) + "/" + std::to_string(partitions->size()),
+                    true);
+  }
   progress.Finish();
   if (!st.ok()) {
     return Fail(st.message() + (resume_path.empty() ? "" : "; run again to resume"));

@@ -91,6 +91,13 @@ QUANTA_PB_PORT="$pb_port" QUANTA_CA="$work/ca.pem" QUANTA_CLIENT_CERT="$work/car
 if [[ $status -eq 0 ]]; then
   bash "$here/../../security/https_checks.sh" "$https_port" "$http_port" "$work/ca.pem" "$work/data" || status=$?
 fi
+# Failed logins are logged (user, address, the reason the client is not told).
+if [[ $status -eq 0 ]]; then
+  grep -q 'warning security: failed login user=alice peer=127.0.0.1 reason="wrong password"' "$work/quantad.log" ||
+    { echo "FAIL: no log line for alice's failed login" >&2; status=1; }
+  grep -q 'warning security: failed login user=mallory .*reason="no such user"' "$work/quantad.log" ||
+    { echo "FAIL: no log line for an unknown user's login" >&2; status=1; }
+fi
 if [[ $status -eq 0 ]]; then
   bash "$here/../../security/admin_login_checks.sh" "$quantad" "$admin" "$pb_port" "$http_port" \
     "$work/ca.pem" "$work" || status=$?
