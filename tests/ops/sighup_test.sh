@@ -4,7 +4,8 @@
 #           file under the old name, the renamed file keeps the old lines, the server answers.
 #   reload: log.level changed in the file + SIGHUP takes effect; a changed key that cannot
 #           change at run time is reported as needing a restart; a broken file is reported
-#           and the running configuration stays; the server never stops.
+#           and the running configuration stays; log.slow_query off and on again (a line for a
+#           statement over the threshold); the server never stops.
 # Usage: sighup_test.sh <quantad> reopen|reload
 set -u
 QUANTAD=${1:?quantad}
@@ -94,6 +95,21 @@ reload)
   kill -HUP "$PID"
   wait_for "$LOG" "changed: log.level, log.slow_query" || fail "log.level/log.slow_query not reloaded"
   grep -q "slow_query_ms=0" "$LOG" || fail "log.slow_query = 0 not applied"
+  alive
+  # The slow-query log: a statement over 3,000 quanta takes more than 1 ms.
+  curl -s -o /dev/null -XPOST "$BASE/ts/v1/query" \
+    --data "CREATE TABLE s (k VARCHAR NOT NULL, t TIMESTAMP NOT NULL, PRIMARY KEY ((k, QUANTUM(t, 1, 's')), k, t))"
+  slow="SELECT COUNT(*) FROM s WHERE k = 'a' AND t >= 0 AND t < 3000000"
+  curl -s -o /dev/null -XPOST "$BASE/ts/v1/query" --data "$slow"
+  sleep 0.3
+  grep -q "slow query" "$LOG" && fail "a slow query was logged with log.slow_query = 0"
+  write_conf info 128 "log.slow_query = 1ms"
+  kill -HUP "$PID"
+  wait_for "$LOG" "changed: log.slow_query" || fail "log.slow_query = 1ms not reloaded"
+  curl -s -o /dev/null -XPOST "$BASE/ts/v1/query" --data "$slow"
+  wait_for "$LOG" "warning slow query ms=[0-9.]* rows=1 code=0 transport=http peer=127.0.0.1:" ||
+    fail "no slow-query line for a statement over 1 ms"
+  grep -F "statement=\"$slow\"" "$LOG" | grep -q "warning slow query" || fail "the slow-query line lacks the statement"
   alive
   ;;
 *) fail "unknown mode $MODE" ;;

@@ -42,6 +42,15 @@ expect 401 "Access to table \"GeoSec\" not allowed (Permission denied: User 'ali
   -u alice:Secret1 -X DELETE "$https/ts/v1/tables/GeoSec/keys/region/north/station/s1/time/1000"
 expect 401 "Access to table \"GeoSec\" not allowed (Permission denied: User 'alice' does not have 'riak_ts.describe_table' on GeoSec)" \
   -u alice:Secret1 -X POST --data "DESCRIBE GeoSec" "$https/ts/v1/query"
+# Each statement kind and endpoint needs its own permission (bob holds query_select on GeoSec).
+for pair in "EXPLAIN $sel|riak_ts.query_explain" "ALTER TABLE GeoSec WITH (n_val = 3)|riak_ts.alter_table" \
+            "DROP TABLE GeoSec|riak_ts.drop_table" "SHOW TABLES|riak_ts.show_tables" \
+            "CREATE TABLE Other (k VARCHAR NOT NULL, PRIMARY KEY ((k), k))|riak_ts.create_table"; do
+  expect 401 "does not have '${pair#*|}'" -u bob:Other2 -X POST --data "${pair%|*}" "$https/ts/v1/query"
+done
+expect 401 "does not have 'riak_ts.list_keys' on GeoSec" -u bob:Other2 "$https/ts/v1/tables/GeoSec/list_keys"
+expect 401 "does not have 'riak_ts.get' on GeoSec" -u bob:Other2 "$https/ts/v1/tables/GeoSec/keys/region/north/station/s1/time/1000"
+expect 200 '"rows":[[1000,1.5],[2000,2.5],[3000,3.5]]' -u bob:Other2 -X POST --data "$sel" "$https/ts/v1/query"
 # The console's row estimates: as a TS endpoint, and the list needs riak_ts.show_tables.
 expect 426 "Try HTTPS instead." "$http/console/api/tables"
 expect 401 "Authentication failed" "$https/console/api/tables"
