@@ -176,4 +176,23 @@ describe('basho-riak-client with security enabled', () => {
     assert.equal(ok.code, 254);
     secure.destroy();
   });
+
+  it('closes the connection after the third failed login, as Riak', async () => {
+    const sock = net.connect(+port, host);
+    await new Promise((resolve) => sock.once('connect', resolve));
+    sock.write(frame(255));
+    assert.equal((await readFrame(sock)).code, 255);
+    const secure = tls.connect({ socket: sock, ca, servername: 'localhost' });
+    await new Promise((resolve, reject) => { secure.once('secureConnect', resolve); secure.once('error', reject); });
+    const closed = new Promise((resolve) => secure.once('close', resolve));
+    for (let i = 1; i <= 3; i++) {
+      const started = Date.now();
+      secure.write(frame(253, Buffer.concat([pbString(1, 'bob'), pbString(2, `guess${i}`)])));
+      const denied = await readFrame(secure);
+      assert.equal(errmsg(denied.payload), 'Authentication failed');
+      // Each failure is answered after Riak's delay (5 s), so that guessing is slow.
+      assert.ok(Date.now() - started >= 4500, `failure ${i} answered after ${Date.now() - started} ms`);
+    }
+    await closed;
+  });
 });
