@@ -167,6 +167,13 @@ std::string RenderMetrics(const MetricsInputs& in) {
           "Bytes written by memtable flushes.", st->flush_bytes_written);
     w.One("quanta_storage_compaction_written_bytes_total", "counter",
           "Bytes written by compactions.", st->compaction_bytes_written);
+    w.One("quanta_storage_compactions_total", "counter", "Compactions finished.",
+          st->compactions);
+    w.One("quanta_storage_compactions_running", "gauge", "Compactions running now.",
+          st->compactions_running);
+    w.One("quanta_storage_compaction_pending_bytes", "gauge",
+          "Estimated bytes compactions still have to rewrite (the compaction backlog).",
+          st->compaction_pending_bytes);
     w.One("quanta_storage_idle_compactions_total", "counter",
           "Full merges run once writes paused (storage.idle_compaction).", st->idle_compactions);
     w.One("quanta_storage_partitions_expired_total", "counter",

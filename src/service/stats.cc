@@ -91,6 +91,9 @@ std::string Stats::ToJson(const storage::StoreStats* storage) const {
     field("sorted_runs", storage->sorted_runs);
     field("flush_bytes_written", storage->flush_bytes_written);
     field("compaction_bytes_written", storage->compaction_bytes_written);
+    field("compactions", storage->compactions);
+    field("compactions_running", storage->compactions_running);
+    field("compaction_pending_bytes", storage->compaction_pending_bytes);
   }
   out += "}";
   return out;

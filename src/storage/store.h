@@ -68,6 +68,9 @@ struct StoreStats {
   uint64_t flush_bytes_written = 0;       // since open
   uint64_t compaction_bytes_written = 0;  // since open (RocksDB's and the idle-time merges)
   uint64_t idle_compactions = 0;          // full merges run by the idle-time maintenance
+  uint64_t compactions = 0;               // compactions finished since open
+  uint64_t compactions_running = 0;       // now
+  uint64_t compaction_pending_bytes = 0;  // estimated bytes compactions still have to rewrite
 };
 
 // An estimate of a table's row count (Store::EstimateRows).

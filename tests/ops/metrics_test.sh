@@ -55,6 +55,9 @@ expect 'quanta_rows_written_total 3'
 expect 'quanta_rows_read_total 3'
 expect 'quanta_query_slots 3'
 grep -q '^quanta_storage_disk_bytes [1-9]' "$WORK/metrics" || fail "quanta_storage_disk_bytes is 0"
+for m in quanta_storage_compactions_total quanta_storage_compactions_running quanta_storage_compaction_pending_bytes; do
+  grep -Eq "^$m [0-9]+$" "$WORK/metrics" || fail "$m missing"
+done
 
 # Every family is documented (a row of the metrics table names it).
 for family in $(awk '$1 == "#" && $2 == "TYPE" {print $3}' "$WORK/metrics"); do

@@ -168,6 +168,9 @@ struct BackendStats {
   uint64_t flush_bytes_written = 0;       // since open
   uint64_t compaction_bytes_written = 0;  // since open
   uint64_t idle_compactions = 0;          // full merges done while writes paused
+  uint64_t compactions = 0;               // compactions finished since open (LSM backends)
+  uint64_t compactions_running = 0;       // now
+  uint64_t compaction_pending_bytes = 0;  // estimated bytes compactions still have to rewrite
 };
 
 class Backend {

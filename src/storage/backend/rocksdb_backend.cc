@@ -92,6 +92,7 @@ class Counters final : public rocksdb::EventListener {
   }
   void OnCompactionCompleted(rocksdb::DB*, const rocksdb::CompactionJobInfo& info) override {
     compaction_bytes.fetch_add(info.stats.total_output_bytes, std::memory_order_relaxed);
+    compactions.fetch_add(1, std::memory_order_relaxed);
   }
   void OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status* error) override {
     if (error != nullptr && !error->ok()) background_error.store(true, std::memory_order_relaxed);
@@ -99,6 +100,7 @@ class Counters final : public rocksdb::EventListener {
 
   std::atomic<uint64_t> flush_bytes{0};
   std::atomic<uint64_t> compaction_bytes{0};
+  std::atomic<uint64_t> compactions{0};
   std::atomic<bool> background_error{false};
 };
 
@@ -392,7 +394,16 @@ class RocksDbBackend final : public Backend {
     st.flush_bytes_written = counters_->flush_bytes.load();
     st.compaction_bytes_written = counters_->compaction_bytes.load();
     st.idle_compactions = idle_compactions_.load();
-    Shape shape = ShapeOf(*Db());
+    st.compactions = counters_->compactions.load();
+    DbPtr db = Db();
+    uint64_t v = 0;
+    if (db->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions, &v)) {
+      st.compactions_running = v;
+    }
+    if (db->GetIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes, &v)) {
+      st.compaction_pending_bytes = v;
+    }
+    Shape shape = ShapeOf(*db);
     st.disk_bytes = ApproximateDiskBytes();
     st.sorted_runs = shape.runs;
     return st;

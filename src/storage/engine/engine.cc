@@ -511,6 +511,9 @@ class Engine final : public Store, public KeySplitter {
     st.sorted_runs = b.sorted_runs;
     st.flush_bytes_written = b.flush_bytes_written;
     st.compaction_bytes_written = b.compaction_bytes_written;
+    st.compactions = b.compactions;
+    st.compactions_running = b.compactions_running;
+    st.compaction_pending_bytes = b.compaction_pending_bytes;
     st.idle_compactions = b.idle_compactions;
     {
       std::lock_guard lock(dirty_mu_);
