@@ -38,18 +38,46 @@ Result<std::optional<RangeDelete>> AnalyzeRangeDelete(const sql::DeleteStmt& stm
   std::vector<bool> given(plain, false);
   std::optional<std::pair<int64_t, bool>> lo, hi;  // value, inclusive
   bool matchable = true;
+  // One lower and one upper bound on the quantum column; false for anything else.
+  auto add_bound = [&lo, &hi](CompareOp op, int64_t ms) {
+    if ((op == CompareOp::kGt || op == CompareOp::kGe) && !lo) {
+      lo.emplace(ms, op == CompareOp::kGe);
+    } else if ((op == CompareOp::kLt || op == CompareOp::kLe) && !hi) {
+      hi.emplace(ms, op == CompareOp::kLe);
+    } else {
+      return false;
+    }
+    return true;
+  };
   for (const Cond* c : conds) {
     if (c->kind != Cond::Kind::kCompare || !c->lhs || !c->rhs) return None();
     const Expr* col = c->lhs.get();
     const Expr* val = c->rhs.get();
     CompareOp op = c->op;
-    if (col->kind == Expr::Kind::kLiteral && val->kind == Expr::Kind::kColumn) {
+    if (internal::IsValueExpr(*col) && val->kind == Expr::Kind::kColumn) {
       std::swap(col, val);
       op = internal::Flip(op);
     }
-    if (col->kind != Expr::Kind::kColumn || val->kind != Expr::Kind::kLiteral) return None();
+    if (col->kind != Expr::Kind::kColumn) return None();
     const int index = t.ColumnIndex(col->name);
     if (index < 0) return None();
+    if (index == qcol && val->kind != Expr::Kind::kLiteral) {
+      // A time bound computed as in SELECT's WHERE (Riak TS 1.6): now() and arithmetic on
+      // integers and timestamps, folded with the statement's clock. `=` stays the single-key
+      // DELETE's.
+      if (op == CompareOp::kEq || op == CompareOp::kNe || !internal::IsFoldable(*val)) {
+        return None();
+      }
+      QUANTA_ASSIGN_OR_RETURN(auto folded, internal::FoldConstant(*val, options.now_ms));
+      if (!folded.value.is_int()) {
+        return Status(ErrorCode::kDelete,
+                      "Unable to get delete key: a time bound must be a timestamp, an integer "
+                      "or an ISO 8601 string");
+      }
+      if (!add_bound(op, folded.value.as_int())) return None();
+      continue;
+    }
+    if (val->kind != Expr::Kind::kLiteral) return None();
     const Literal& lit = val->literal;
     if (index == qcol) {
       int64_t ms = 0;
@@ -62,13 +90,7 @@ Result<std::optional<RangeDelete>> AnalyzeRangeDelete(const sql::DeleteStmt& stm
       } else {
         return None();
       }
-      if ((op == CompareOp::kGt || op == CompareOp::kGe) && !lo) {
-        lo.emplace(ms, op == CompareOp::kGe);
-      } else if ((op == CompareOp::kLt || op == CompareOp::kLe) && !hi) {
-        hi.emplace(ms, op == CompareOp::kLe);
-      } else {
-        return None();
-      }
+      if (!add_bound(op, ms)) return None();
       continue;
     }
     const int pk = t.PkPosition(index);

@@ -23,7 +23,9 @@ struct RangeDelete {
 
 // nullopt when the WHERE is not a range deletion: it must be an AND of exactly one `=` per
 // non-quantum partition-key column and a lower (`>`, `>=`) and an upper (`<`, `<=`) bound on the
-// quantum column, nothing else, on a table with a quantum. Anything else is left to
+// quantum column, nothing else, on a table with a quantum. A bound is a literal (ms or ISO 8601)
+// or, as in SELECT's WHERE, a constant expression with now() and arithmetic (1009 when it is not
+// an integer or a timestamp). Anything else is left to
 // AnalyzeDelete (the single-key DELETE of Riak TS, whose errors stay as they were).
 Result<std::optional<RangeDelete>> AnalyzeRangeDelete(const sql::DeleteStmt& stmt,
                                                       schema::TableDefPtr table,

@@ -325,12 +325,18 @@ void QueryCommand::Check(TestContext& ctx, Transport& t, const std::string& sql,
   ctx.Fail(line(), "wrong result" + where, block);
 }
 
-// ---- restart / config / transport / loop -----------------------------------------------------
+// ---- restart / lifecycle / config / transport / loop -----------------------------------------------------
 
 void RestartCommand::Run(TestContext& ctx) {
   ctx.CountRun();
   Status st = ctx.harness().Restart();
   if (!st.ok()) ctx.Abort(line(), "restart failed: " + st.ToString());
+}
+
+void LifecycleCommand::Run(TestContext& ctx) {
+  ctx.CountRun();
+  Status st = ctx.harness().RunLifecycle();
+  if (!st.ok()) ctx.Abort(line(), "lifecycle failed: " + st.ToString());
 }
 
 void ConfigCommand::Run(TestContext& ctx) {

@@ -145,6 +145,15 @@ class RestartCommand final : public Command {
   void Run(TestContext& ctx) override;
 };
 
+// `lifecycle`: one pass of the background data lifecycle, now (Harness::RunLifecycle).
+class LifecycleCommand final : public Command {
+ public:
+  using Command::Command;
+
+ protected:
+  void Run(TestContext& ctx) override;
+};
+
 class ConfigCommand final : public Command {
  public:
   ConfigCommand(int line, std::string key, std::string value)

@@ -77,6 +77,9 @@ class Parser {
       } else if (d == "restart") {
         if (tok.size() != 1) return Error(lineno, "restart takes no arguments");
         Add(std::make_unique<RestartCommand>(lineno));
+      } else if (d == "lifecycle") {
+        if (tok.size() != 1) return Error(lineno, "lifecycle takes no arguments");
+        Add(std::make_unique<LifecycleCommand>(lineno));
       } else if (d == "config" || d == "set") {
         if (tok.size() < 3) return Error(lineno, "usage: " + d + " <name> <value>");
         size_t at = line.find(tok[1], line.find(d) + d.size()) + tok[1].size();

@@ -318,6 +318,14 @@ Status Harness::Restart() {
   return Start();
 }
 
+Status Harness::RunLifecycle() {
+  for (auto& c : running_) {
+    if (!c->service) continue;
+    QUANTA_RETURN_IF_ERROR(c->service->RunLifecycle());
+  }
+  return Status::OK();
+}
+
 Status Harness::Configure(std::string_view key, std::string_view value) {
   QUANTA_RETURN_IF_ERROR(Set(key, value));
   return Restart();

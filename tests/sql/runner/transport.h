@@ -73,6 +73,9 @@ class Harness {
   // Stops the front ends and closes the service (TsService::Close). Idempotent.
   Status Stop();
   Status Restart();
+  // One pass of the data lifecycle on every coordinator (TsService::RunLifecycle), as the
+  // background thread runs it: dropped tables' rows, expired quanta, space reclaim.
+  Status RunLifecycle();
   // Sets one ServiceOptions field (docs/testing.md lists the keys), then restarts.
   Status Configure(std::string_view key, std::string_view value);
   // The same without restarting (before Start).
