@@ -65,8 +65,11 @@ class SessionStream {
  public:
   using executor_type = beast::tcp_stream::executor_type;
 
-  SessionStream(tcp::socket socket, net::ssl::context* tls) : tcp_(std::move(socket)) {
-    if (tls) tls_.emplace(tcp_, *tls);
+  // `tls`: the HTTPS listener's context when the session was accepted (kept: SIGHUP may put a
+  // new one in the server's place while this session runs).
+  SessionStream(tcp::socket socket, std::shared_ptr<net::ssl::context> tls)
+      : tcp_(std::move(socket)), tls_context_(std::move(tls)) {
+    if (tls_context_) tls_.emplace(tcp_, *tls_context_);
   }
   executor_type get_executor() { return tcp_.get_executor(); }
   template <class Buffers, class Handler>
@@ -98,8 +101,28 @@ class SessionStream {
 
  private:
   beast::tcp_stream tcp_;
+  std::shared_ptr<net::ssl::context> tls_context_;  // outlives tls_
   std::optional<net::ssl::stream<beast::tcp_stream&>> tls_;
 };
+
+// The HTTPS listener's context from the certificate and key files.
+Result<std::shared_ptr<net::ssl::context>> MakeHttpsContext(const HttpServerOptions& o) {
+  beast::error_code ec;
+  auto tls = std::make_shared<net::ssl::context>(net::ssl::context::tls_server);
+  tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1,
+                   ec);
+  tls->use_certificate_chain_file(o.tls_certfile, ec);
+  if (ec) {
+    return Status(ErrorCode::kInvalidArgument, "https: tls.certfile " + o.tls_certfile + ": " + ec.message());
+  }
+  tls->use_private_key_file(o.tls_keyfile, net::ssl::context::pem, ec);
+  if (ec) {
+    return Status(ErrorCode::kInvalidArgument, "https: tls.keyfile " + o.tls_keyfile + ": " + ec.message());
+  }
+  return tls;
+}
 
 // Everything the sessions share. HttpServer::Impl is this plus the thread handles.
 unsigned Hardware() { return std::max(1u, std::thread::hardware_concurrency()); }
@@ -121,8 +144,15 @@ struct ServerCore {
   const int worker_count;
   Handlers handlers;
   std::string advertised_host;  // host part of list_keys URLs; empty = the socket's local address
-  std::unique_ptr<net::ssl::context> tls;  // the HTTPS listener's certificate and key
   uint16_t bound_port = 0;
+
+  // The HTTPS listener's certificate and key; replaced by ReloadTls.
+  std::shared_ptr<net::ssl::context> Tls() {
+    std::lock_guard lock(tls_mu);
+    return tls;
+  }
+  std::mutex tls_mu;
+  std::shared_ptr<net::ssl::context> tls;  // guarded by tls_mu
 
   std::mutex mu;
   std::condition_variable sessions_changed;
@@ -160,7 +190,7 @@ struct ServerCore {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, ServerCore& core)
-      : stream_(std::move(socket), core.tls.get()), core_(core) {
+      : stream_(std::move(socket), core.Tls()), core_(core) {
     core_.service.stats().http_connections.fetch_add(1, std::memory_order_relaxed);
   }
   ~Session() {
@@ -612,6 +642,15 @@ HttpServer::HttpServer(service::TsService& service, HttpServerOptions options)
 
 HttpServer::~HttpServer() { Stop(); }
 
+Status HttpServer::ReloadTls() {
+  Impl& s = *impl_;
+  if (!s.options.tls) return Status::OK();
+  QUANTA_ASSIGN_OR_RETURN(auto tls, MakeHttpsContext(s.options));
+  std::lock_guard lock(s.tls_mu);
+  s.tls = std::move(tls);
+  return Status::OK();
+}
+
 Status HttpServer::Start() {
   Impl& s = *impl_;
   if (s.started) return Status(ErrorCode::kInvalidArgument, "http: server already started");
@@ -619,19 +658,7 @@ Status HttpServer::Start() {
 
   beast::error_code ec;
   if (o.tls) {
-    s.tls = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
-    s.tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
-                           net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
-                           net::ssl::context::no_tlsv1_1,
-                       ec);
-    s.tls->use_certificate_chain_file(o.tls_certfile, ec);
-    if (ec) {
-      return Status(ErrorCode::kInvalidArgument, "https: tls.certfile " + o.tls_certfile + ": " + ec.message());
-    }
-    s.tls->use_private_key_file(o.tls_keyfile, net::ssl::context::pem, ec);
-    if (ec) {
-      return Status(ErrorCode::kInvalidArgument, "https: tls.keyfile " + o.tls_keyfile + ": " + ec.message());
-    }
+    QUANTA_ASSIGN_OR_RETURN(s.tls, MakeHttpsContext(o));
   }
   tcp::endpoint endpoint;
   auto address = net::ip::make_address(o.host, ec);

@@ -72,6 +72,10 @@ class HttpServer {
   void Stop();
   // The bound port (useful with port 0). REQUIRES: Start() returned OK.
   uint16_t port() const;
+  // The HTTPS listener reads its certificate and key files again (SIGHUP: a renewed
+  // certificate), for the connections accepted from now on. On an error the old ones stay.
+  // A no-op for a plain HTTP listener. Thread-safe.
+  Status ReloadTls();
 
  private:
   struct Impl;

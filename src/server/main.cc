@@ -188,6 +188,18 @@ int main(int argc, char** argv) {
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig != SIGHUP) break;
     server::Reload(&reload, **service);
+    if (!config.tls_certfile.empty()) {
+      // A renewed certificate (same files): for the connections from now on.
+      Status st = pb ? pb->ReloadTls() : Status::OK();
+      if (st.ok() && secure_web) st = secure_web->ReloadTls();
+      if (st.ok()) {
+        log::Info("quantad: SIGHUP: TLS certificate and key read again from " +
+                  config.tls_certfile + " and " + config.tls_keyfile);
+      } else {
+        log::Warning("quantad: SIGHUP: TLS certificate not reloaded, the old one stays: " +
+                     st.message());
+      }
+    }
   }
   log::Info(std::string("quantad: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", shutting down");
   if (Status st = server::NotifyServiceManager("STOPPING=1"); !st.ok()) {

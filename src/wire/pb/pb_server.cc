@@ -63,8 +63,14 @@ struct ServerState {
   PbServerOptions options;
   RequestHandler handler;
   // Set when the listener has a certificate and key (tls.certfile, tls.keyfile): STARTTLS
-  // upgrades a connection with it.
-  std::unique_ptr<asio::ssl::context> tls;
+  // upgrades a connection with it. ReloadTls puts a new one in its place; a connection keeps
+  // the one it started TLS with.
+  std::shared_ptr<asio::ssl::context> Tls() {
+    std::lock_guard lock(tls_mu);
+    return tls;
+  }
+  std::mutex tls_mu;
+  std::shared_ptr<asio::ssl::context> tls;  // guarded by tls_mu
 
   asio::io_context io;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -126,7 +132,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     session_.client_id = RequestHandler::NewClientId();
     // Riak decides when the connection opens whether it must go through STARTTLS and AuthReq.
     session_.secure = server.service.security().enabled();
-    session_.tls_available = server.tls != nullptr;
+    session_.tls_available = server.Tls() != nullptr;
     error_code ec;
     auto remote = socket_.remote_endpoint(ec);
     if (!ec) {
@@ -412,7 +418,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Close();
       return;
     }
-    tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *server_.tls);
+    tls_context_ = server_.Tls();
+    tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *tls_context_);
     busy_ = true;
     int limit = std::max(1, server_.options.read_timeout_seconds);
     uint64_t gen = ++read_gen_;
@@ -597,6 +604,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ServerState& server_;
   tcp::socket socket_;
   // After STARTTLS every read and write goes through this stream over socket_.
+  std::shared_ptr<asio::ssl::context> tls_context_;  // outlives tls_ (its verify callback)
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
   bool tls_pending_ = false;  // the STARTTLS ack is queued; the handshake follows its write
   asio::steady_timer read_timer_;
@@ -675,13 +683,13 @@ void ServerState::DoAccept() {
   });
 }
 
-static Result<std::unique_ptr<asio::ssl::context>> MakeTlsContext(const std::string& certfile,
+static Result<std::shared_ptr<asio::ssl::context>> MakeTlsContext(const std::string& certfile,
                                                            const std::string& keyfile,
                                                            const std::string& cacertfile) {
   if (certfile.empty() || keyfile.empty()) {
     return Status(ErrorCode::kInvalidArgument, "TLS needs both tls.certfile and tls.keyfile");
   }
-  auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
   error_code ec;
   ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
@@ -713,6 +721,16 @@ PbServer::PbServer(service::TsService& service, PbServerOptions options)
     : impl_(std::make_unique<Impl>(service, std::move(options))) {}
 
 PbServer::~PbServer() { Stop(); }
+
+Status PbServer::ReloadTls() {
+  ServerState& s = impl_->state;
+  if (s.options.tls_certfile.empty() && s.options.tls_keyfile.empty()) return Status::OK();
+  QUANTA_ASSIGN_OR_RETURN(
+      auto ctx, MakeTlsContext(s.options.tls_certfile, s.options.tls_keyfile, s.options.tls_cacertfile));
+  std::lock_guard lock(s.tls_mu);
+  s.tls = std::move(ctx);
+  return Status::OK();
+}
 
 Status PbServer::Start() {
   ServerState& s = impl_->state;

@@ -63,6 +63,10 @@ class PbServer {
   ~PbServer();
   // Binds and starts serving. Error if the address cannot be bound.
   Status Start();
+  // The listener reads tls.certfile, tls.keyfile and tls.cacertfile again (SIGHUP: a renewed
+  // certificate) for the STARTTLS upgrades from now on. On an error the old ones stay. A no-op
+  // without TLS. Thread-safe.
+  Status ReloadTls();
   // Stops accepting, lets requests in flight finish, closes connections. Idempotent.
   void Stop();
   // The bound port (after Start).

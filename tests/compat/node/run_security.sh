@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Security with real clients: a CA and a server certificate made here with openssl, quantad with
 # TLS and security enabled, users and grants created with quanta-admin, then the official
-# Node.js client (security.test.js), curl over HTTPS, and quanta-admin's login options.
+# Node.js client (security.test.js), curl over HTTPS, quanta-admin's login options, and a
+# certificate renewed under the running server (SIGHUP).
 #
 #   tests/compat/node/run_security.sh QUANTAD QUANTA_ADMIN
 set -euo pipefail
@@ -101,6 +102,10 @@ fi
 if [[ $status -eq 0 ]]; then
   bash "$here/../../security/admin_login_checks.sh" "$quantad" "$admin" "$pb_port" "$http_port" \
     "$work/ca.pem" "$work" || status=$?
+fi
+if [[ $status -eq 0 ]]; then
+  bash "$here/../../security/tls_reload_checks.sh" "$server_pid" "$admin" "$https_port" "$pb_port" \
+    "$http_port" "$work" || status=$?
 fi
 if [[ $status -ne 0 ]]; then
   echo "--- quantad log ---" >&2
