@@ -193,6 +193,13 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket), core.Tls()), core_(core) {
     core_.service.stats().http_connections.fetch_add(1, std::memory_order_relaxed);
   }
+  // Bytes of the connection, for quanta_network_*_bytes_total.
+  void Received(size_t n) {
+    core_.service.stats().http_bytes_received.fetch_add(n, std::memory_order_relaxed);
+  }
+  void Sent(size_t n) {
+    core_.service.stats().http_bytes_sent.fetch_add(n, std::memory_order_relaxed);
+  }
   ~Session() {
     core_.service.stats().http_connections.fetch_sub(1, std::memory_order_relaxed);
     if (registered_) core_.Unregister(this);
@@ -261,6 +268,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(std::chrono::seconds(core_.options.idle_timeout_seconds));
     stream_.async_read_some(buffer_.prepare(kFirstRead),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->Received(n);
                               if (ec) return self->Close();  // idle timeout, EOF, reset, Stop()
                               self->buffer_.commit(n);
                               self->ReadRequest();
@@ -274,7 +282,8 @@ class Session : public std::enable_shared_from_this<Session> {
     idle_ = false;
     stream_.expires_after(std::chrono::seconds(core_.options.request_timeout_seconds));
     bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) {
+                             [self = shared_from_this()](beast::error_code ec, size_t n) {
+                               self->Received(n);
                                self->OnHeader(ec);
                              });
   }
@@ -313,7 +322,8 @@ class Session : public std::enable_shared_from_this<Session> {
       auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
           bhttp::status::continue_, header.version());
       bhttp::async_write(stream_, *interim,
-                         [self = shared_from_this(), interim](beast::error_code wec, size_t) {
+                         [self = shared_from_this(), interim](beast::error_code wec, size_t n) {
+                           self->Sent(n);
                            if (wec) return self->Close();
                            self->ReadBody();
                          });
@@ -324,7 +334,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                      [self = shared_from_this()](beast::error_code ec, size_t n) {
+                        self->Received(n);
                         if (ec) return self->OnReadError(ec);
                         self->Dispatch();
                       });
@@ -435,7 +446,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(std::chrono::seconds(core_.options.write_timeout_seconds));
     bhttp::async_write(stream_, *message,
                        [self = shared_from_this(), message, keep_alive](beast::error_code ec,
-                                                                        size_t) {
+                                                                        size_t n) {
+                         self->Sent(n);
                          self->AfterResponse(ec, keep_alive);
                        });
   }
@@ -472,6 +484,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void DrainSome() {
     stream_.async_read_some(net::buffer(drain_buffer_),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->Received(n);
                               self->drained_ += n;
                               if (ec || self->drained_ > kDrainBytes) return self->Close();
                               self->DrainSome();
@@ -527,7 +540,10 @@ class ChunkedSink : public StreamSink {
     begun_ = true;
     ok_ = RunOnStrand([this](auto done) {
       bhttp::async_write_header(session_->stream_, *serializer_,
-                                [done](beast::error_code ec, size_t) { done(ec); });
+                                [this, done](beast::error_code ec, size_t n) {
+                                  session_->Sent(n);
+                                  done(ec);
+                                });
     });
     return ok_;
   }
@@ -536,7 +552,10 @@ class ChunkedSink : public StreamSink {
     if (!ok_) return false;
     ok_ = RunOnStrand([this, data](auto done) {
       net::async_write(session_->stream_, bhttp::make_chunk(net::const_buffer(data.data(), data.size())),
-                       [done](beast::error_code ec, size_t) { done(ec); });
+                       [this, done](beast::error_code ec, size_t n) {
+                         session_->Sent(n);
+                         done(ec);
+                       });
     });
     return ok_;
   }
@@ -546,7 +565,10 @@ class ChunkedSink : public StreamSink {
     if (!ok_) return false;
     ok_ = RunOnStrand([this](auto done) {
       net::async_write(session_->stream_, bhttp::make_chunk_last(),
-                       [done](beast::error_code ec, size_t) { done(ec); });
+                       [this, done](beast::error_code ec, size_t n) {
+                         session_->Sent(n);
+                         done(ec);
+                       });
     });
     return ok_;
   }

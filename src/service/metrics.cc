@@ -115,6 +115,14 @@ std::string RenderMetrics(const MetricsInputs& in) {
   w.Family("quanta_open_connections", "gauge", "Client connections open, by listener.");
   w.SampleSigned("quanta_open_connections", "listener=\"pb\"", s.pb_connections.load());
   w.SampleSigned("quanta_open_connections", "listener=\"http\"", s.http_connections.load());
+  w.Family("quanta_network_received_bytes_total", "counter",
+           "Bytes read from client connections, by listener (HTTPS counts as http).");
+  w.Sample("quanta_network_received_bytes_total", "listener=\"pb\"", s.pb_bytes_received.load());
+  w.Sample("quanta_network_received_bytes_total", "listener=\"http\"", s.http_bytes_received.load());
+  w.Family("quanta_network_sent_bytes_total", "counter",
+           "Bytes written to client connections, by listener (HTTPS counts as http).");
+  w.Sample("quanta_network_sent_bytes_total", "listener=\"pb\"", s.pb_bytes_sent.load());
+  w.Sample("quanta_network_sent_bytes_total", "listener=\"http\"", s.http_bytes_sent.load());
   w.OneSigned("quanta_queries_running", "gauge", "SQL requests holding a query slot.",
               in.queries_running);
   w.OneSigned("quanta_queries_queued", "gauge", "SQL requests waiting for a query slot.",

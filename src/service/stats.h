@@ -61,6 +61,9 @@ struct Stats {
   std::atomic<uint64_t> slow_queries{0};     // statements at or over log.slow_query
   std::atomic<int64_t> pb_connections{0};
   std::atomic<int64_t> http_connections{0};
+  // Bytes read from and written to client sockets by the listeners (TLS records included).
+  std::atomic<uint64_t> pb_bytes_received{0}, pb_bytes_sent{0};
+  std::atomic<uint64_t> http_bytes_received{0}, http_bytes_sent{0};
   std::atomic<int64_t> queries_running{0};
   LatencyHistogram query_latency;            // SELECT execution (the /stats percentiles)
 

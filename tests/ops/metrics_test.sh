@@ -55,6 +55,10 @@ expect 'quanta_rows_written_total 3'
 expect 'quanta_rows_read_total 3'
 expect 'quanta_query_slots 3'
 grep -q '^quanta_storage_disk_bytes [1-9]' "$WORK/metrics" || fail "quanta_storage_disk_bytes is 0"
+for m in received sent; do
+  grep -Eq "^quanta_network_${m}_bytes_total\{listener=\"http\"\} [1-9][0-9]*$" "$WORK/metrics" ||
+    fail "quanta_network_${m}_bytes_total of the HTTP listener"
+done
 for m in quanta_storage_compactions_total quanta_storage_compactions_running quanta_storage_compaction_pending_bytes; do
   grep -Eq "^$m [0-9]+$" "$WORK/metrics" || fail "$m missing"
 done

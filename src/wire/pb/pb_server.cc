@@ -255,6 +255,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void OnRead(const error_code& ec, size_t n) {
     reading_ = false;
+    server_.service.stats().pb_bytes_received.fetch_add(n, std::memory_order_relaxed);
     if (closed_) return;
     if (ec) {
       Close();
@@ -460,6 +461,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void OnWrite(const error_code& ec, size_t written) {
     writing_ = false;
+    server_.service.stats().pb_bytes_sent.fetch_add(written, std::memory_order_relaxed);
     if (closed_) {  // Close() woke the workers; the queue goes now that no write uses it
       out_.clear();
       out_offset_ = 0;
