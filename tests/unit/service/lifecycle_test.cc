@@ -54,6 +54,21 @@ class LifecycleTest : public ::testing::Test {
     EXPECT_TRUE(st.ok()) << st.ToString();
     return st.ok() ? out.result.rows.at(0).at(0).as_int() : -1;
   }
+  // Table m: 4 hosts x 12 hours x 1,200 rows (one every 3 s) from kT0, incompressible values.
+  void LoadHosts() {
+    uint64_t x = 88172645463325252ull;
+    for (int h = 0; h < 4; ++h) {
+      std::vector<Row> rows;
+      for (int64_t i = 0; i < 12 * 1200; ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        rows.push_back({Value::Bytes("h" + std::to_string(h)), Value::Int(kT0 + i * 3000),
+                        Value::Int(static_cast<int64_t>(x >> 1))});
+      }
+      ASSERT_TRUE(svc_->Put("m", std::move(rows)).ok());
+    }
+  }
   size_t ListedKeys(const std::string& table) {
     size_t n = 0;
     Status st = svc_->ListKeys(table, [&](std::vector<Row>&& keys) {
@@ -74,19 +89,7 @@ TEST_F(LifecycleTest, ExpiredRowsVanishAtOnceAndTheirQuantaLeaveTheDisk) {
   Exec("CREATE TABLE m (host VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, v SINT64, "
        "PRIMARY KEY ((host, QUANTUM(ts, 1, 'h')), host, ts)) "
        "WITH (expiration = enabled, default_time_to_live = 6h)");
-  // 4 hosts x 12 hours x 1,200 rows (one every 3 s), incompressible values.
-  uint64_t x = 88172645463325252ull;
-  for (int h = 0; h < 4; ++h) {
-    std::vector<Row> rows;
-    for (int64_t i = 0; i < 12 * 1200; ++i) {
-      x ^= x << 13;
-      x ^= x >> 7;
-      x ^= x << 17;
-      rows.push_back({Value::Bytes("h" + std::to_string(h)), Value::Int(kT0 + i * 3000),
-                      Value::Int(static_cast<int64_t>(x >> 1))});
-    }
-    ASSERT_TRUE(svc_->Put("m", std::move(rows)).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(LoadHosts());
   const std::string all = "host = 'h1' AND ts >= " + std::to_string(kT0) + " AND ts < " +
                           std::to_string(kT0 + 12 * kHour);
   now_ = kT0;  // nothing expired yet
@@ -140,19 +143,7 @@ TEST_F(LifecycleTest, ExpiredRowsVanishAtOnceAndTheirQuantaLeaveTheDisk) {
 TEST_F(LifecycleTest, RangeDeleteGivesItsBytesBackInTheBackground) {
   Exec("CREATE TABLE m (host VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, v SINT64, "
        "PRIMARY KEY ((host, QUANTUM(ts, 1, 'h')), host, ts))");
-  // 4 hosts x 12 hours x 1,200 rows (one every 3 s), incompressible values.
-  uint64_t x = 88172645463325252ull;
-  for (int h = 0; h < 4; ++h) {
-    std::vector<Row> rows;
-    for (int64_t i = 0; i < 12 * 1200; ++i) {
-      x ^= x << 13;
-      x ^= x >> 7;
-      x ^= x << 17;
-      rows.push_back({Value::Bytes("h" + std::to_string(h)), Value::Int(kT0 + i * 3000),
-                      Value::Int(static_cast<int64_t>(x >> 1))});
-    }
-    ASSERT_TRUE(svc_->Put("m", std::move(rows)).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(LoadHosts());
   ASSERT_TRUE(svc_->store().Compact().ok());
   ASSERT_TRUE(svc_->store().Flush().ok());
   const uint64_t before = svc_->store().Stats().sst_bytes;
