@@ -179,6 +179,37 @@ int64_t AddExactly(const std::vector<double>& values, const std::vector<uint8_t>
   return n;
 }
 
+// The MIN and MAX of the non-NULL values at `rows` into *s, and their count: one pass with the
+// run's extremes in registers, then one update of the state. Equal values keep the earlier one
+// (strict comparisons), as value by value; a run with a NaN goes value by value (NaN sorts above
+// every number, which plain comparisons do not give).
+void MinMaxDoubleRun(const std::vector<double>& values, const std::vector<uint8_t>& nulls,
+                     std::span<const uint32_t> rows, AggState* s) {
+  size_t i = 0;
+  if (!nulls.empty()) {
+    while (i < rows.size() && nulls[rows[i]]) ++i;
+  }
+  if (i == rows.size()) return;
+  double lo = values[rows[i]], hi = lo;
+  bool nan = lo != lo;
+  int64_t n = 1;
+  for (++i; i < rows.size(); ++i) {
+    const uint32_t r = rows[i];
+    if (!nulls.empty() && nulls[r]) continue;
+    const double v = values[r];
+    nan |= v != v;
+    lo = v < lo ? v : lo;
+    hi = hi < v ? v : hi;
+    ++n;
+  }
+  if (nan) {
+    ForNonNull(nulls, rows, [&](uint32_t r) { MinMaxDouble(values[r], values[r], s); });
+  } else {
+    MinMaxDouble(lo, hi, s);
+  }
+  s->count += n;
+}
+
 void MinMaxInt(int64_t lo, int64_t hi, AggState* s) {
   if (!s->has_minmax) {
     s->imin = lo;
@@ -208,12 +239,18 @@ void AggUpdateIntColumn(const BoundAggregate& agg, const std::vector<int64_t>& v
       break;
     }
     case AggFn::kMin:
-    case AggFn::kMax:
+    case AggFn::kMax: {
+      // The run's extremes in registers, then one update of the state.
+      int64_t n = 0, lo = INT64_MAX, hi = INT64_MIN;
       ForNonNull(nulls, rows, [&](uint32_t r) {
-        s->count++;
-        MinMaxInt(values[r], values[r], s);
+        lo = std::min(lo, values[r]);
+        hi = std::max(hi, values[r]);
+        ++n;
       });
+      if (n > 0) MinMaxInt(lo, hi, s);
+      s->count += n;
       break;
+    }
     default:
       ForNonNull(nulls, rows, [&](uint32_t r) { AggUpdateInt(agg, values[r], s); });
       break;
@@ -227,12 +264,7 @@ void AggUpdateDoubleColumn(const BoundAggregate& agg, const std::vector<double>&
     case AggFn::kSum:
     case AggFn::kAvg: s->count += AddExactly(values, nulls, rows, &s->dsum()); break;
     case AggFn::kMin:
-    case AggFn::kMax:
-      ForNonNull(nulls, rows, [&](uint32_t r) {
-        s->count++;
-        MinMaxDouble(values[r], values[r], s);
-      });
-      break;
+    case AggFn::kMax: MinMaxDoubleRun(values, nulls, rows, s); break;
     default:
       ForNonNull(nulls, rows, [&](uint32_t r) { AggUpdateDouble(agg, values[r], s); });
       break;
