@@ -24,8 +24,11 @@ const std::vector<Command>& Commands() {
        "CSV rows (header = column names) into a table", RunImportCsv},
       {"import",
        "--from HOST:PORT --table T [--since TIME] [--until TIME] [--resume-file F] [--batch ROWS] "
-       "[--from-describe] [--progress]",
-       "copies a table from Riak TS (or another quantad) into this server", RunImport},
+       "[--from-describe] [--progress] [--from-user U [--from-password-file F] [--from-cacert F] "
+       "[--from-cert F --from-key F]]",
+       "copies a table from Riak TS (or another quantad) into this server; --from-*: log in to a "
+       "source with security enabled (password also from $QUANTA_FROM_PASSWORD)",
+       RunImport},
       {"restore", "[--force] BACKUP_DIR DATA_DIR", "offline: a backup into a data directory", RunRestore},
       {"security", "SUBCOMMAND [ARGS]", "users, groups, sources and grants, as riak-admin security (docs/security.md)", RunSecurity},
   };
