@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <unordered_map>
 
 #include "common/coding.h"
@@ -524,23 +525,16 @@ Result<ChunkReader> ChunkReader::Open(std::string_view bytes, std::span<const Co
 }
 
 Status ChunkReader::DecodeSeries(std::vector<uint32_t>* pred) const {
-  std::vector<int64_t> raw(num_rows_);
+  // Read into a buffer nothing initialises: every entry is written by the decoder.
+  auto raw = std::make_unique_for_overwrite<int64_t[]>(num_rows_);
   std::string_view in = series_;
-  if (!intstream::Decode(&in, num_rows_, {}, raw.data()) || !in.empty()) {
+  if (!intstream::Decode(&in, num_rows_, {}, raw.get()) || !in.empty()) {
     return Corrupt("bad series ids");
   }
-  std::vector<uint32_t> ids(num_rows_);
-  int64_t next = 0;
-  for (size_t i = 0; i < num_rows_; ++i) {
-    // First-seen order: an id is at most one past every id before it.
-    if (raw[i] < 0 || raw[i] > next || raw[i] >= static_cast<int64_t>(num_series_)) {
-      return Corrupt("bad series ids");
-    }
-    next += raw[i] == next;
-    ids[i] = static_cast<uint32_t>(raw[i]);
+  pred->resize(num_rows_);
+  if (!intstream::CheckedPredecessors(raw.get(), num_rows_, num_series_, pred->data())) {
+    return Corrupt("bad series ids");
   }
-  if (next != static_cast<int64_t>(num_series_)) return Corrupt("bad series count");
-  *pred = intstream::Predecessors(ids.data(), num_rows_, num_series_);
   return Status::OK();
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <type_traits>
 
 #include "common/coding.h"
 #include "storage/engine/bitpack.h"
@@ -338,13 +339,20 @@ bool ReadBlock(std::string_view* in, size_t cnt, uint64_t* out) {
 
 }  // namespace
 
-std::vector<uint32_t> Predecessors(const uint32_t* ids, size_t n, uint32_t count) {
-  std::vector<uint32_t> pred(n, 0);
+namespace {
+// The predecessors of ids[0, n) into pred[0, n); false unless the ids are dense in first-seen
+// order and `count` of them appear.
+template <typename Id>
+bool FillPredecessors(const Id* ids, size_t n, uint32_t count, uint32_t* pred) {
   std::vector<uint32_t> last(count, 0);
   uint32_t next_new = 0;
   for (size_t i = 0; i < n; ++i) {
-    const uint32_t s = ids[i];
-    if (s == next_new) {
+    const Id s = ids[i];
+    if constexpr (std::is_signed_v<Id>) {
+      if (s < 0) return false;
+    }
+    if (static_cast<uint64_t>(s) > next_new || static_cast<uint64_t>(s) >= count) return false;
+    if (static_cast<uint32_t>(s) == next_new) {
       pred[i] = i == 0 ? 0 : static_cast<uint32_t>(i - 1);
       ++next_new;
     } else {
@@ -352,7 +360,18 @@ std::vector<uint32_t> Predecessors(const uint32_t* ids, size_t n, uint32_t count
     }
     last[s] = static_cast<uint32_t>(i);
   }
+  return next_new == count;
+}
+}  // namespace
+
+std::vector<uint32_t> Predecessors(const uint32_t* ids, size_t n, uint32_t count) {
+  std::vector<uint32_t> pred(n, 0);
+  FillPredecessors(ids, n, count, pred.data());
   return pred;
+}
+
+bool CheckedPredecessors(const int64_t* ids, size_t n, uint32_t count, uint32_t* pred) {
+  return FillPredecessors(ids, n, count, pred);
 }
 
 void EncodeWithMode(const int64_t* values, size_t n, Series series, Mode mode, std::string* out) {

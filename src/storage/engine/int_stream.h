@@ -38,6 +38,9 @@ struct Series {
 // Predecessors of rows whose series ids are dense in first-seen order (row 0 has id 0; an id
 // is at most one more than every id before it), all below `count`.
 std::vector<uint32_t> Predecessors(const uint32_t* ids, size_t n, uint32_t count);
+// The same from ids read off a chunk, into pred[0, n): false unless they are dense in
+// first-seen order and exactly `count` distinct ids appear.
+bool CheckedPredecessors(const int64_t* ids, size_t n, uint32_t count, uint32_t* pred);
 
 // Appends the encoding of values[0, n), choosing the transform (kSeriesDelta only when
 // `series` is not empty). Returns the mode chosen.
