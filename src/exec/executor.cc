@@ -8,12 +8,14 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
 #include "common/coding.h"
 #include "exec/aggregate.h"
 #include "exec/expr_eval.h"
+#include "exec/group_update.h"
 #include "exec/memory_tracker.h"
 #include "exec/planner.h"
 #include "exec/scan_pool.h"
@@ -433,6 +435,7 @@ class SelectRun {
       }
       if (!more || p->full) break;
     }
+    if (scratch.update) scratch.update->Flush(scratch.states);  // before the states are read
     // A cursor stopped early ends without an error: never return its partial result.
     if (opts_.cancelled && opts_.cancelled->load(std::memory_order_relaxed)) return Timeout();
     if (p->cancel.load(std::memory_order_relaxed)) return Cancelled();
@@ -539,30 +542,35 @@ class SelectRun {
   Status UpdateAggregates(const RowBatch& b, std::span<const uint32_t> rows,
                           std::vector<AggState>* states) {
     for (size_t a = 0; a < sel_.aggregates.size(); ++a) {
-      const BoundAggregate& agg = sel_.aggregates[a];
-      AggState* s = &(*states)[a];
-      if (agg.fn == AggFn::kCountStar) {
-        AggUpdateCountStar(s, static_cast<int64_t>(rows.size()));
-        continue;
+      QUANTA_RETURN_IF_ERROR(UpdateAggregate(b, rows, a, &(*states)[a]));
+    }
+    return Status::OK();
+  }
+
+  Status UpdateAggregate(const RowBatch& b, std::span<const uint32_t> rows, size_t a,
+                         AggState* s) {
+    const BoundAggregate& agg = sel_.aggregates[a];
+    if (agg.fn == AggFn::kCountStar) {
+      AggUpdateCountStar(s, static_cast<int64_t>(rows.size()));
+      return Status::OK();
+    }
+    if (agg.arg.kind == BoundExpr::Kind::kColumn) {
+      // Typed kernels over the column vector.
+      const ColumnVector& col = b.columns[agg.arg.column];
+      if (agg.fn == AggFn::kCount) {
+        AggUpdateCountColumn(col.nulls, rows, s);
+      } else if (IsIntegerType(col.type)) {
+        AggUpdateIntColumn(agg, col.ints, col.nulls, rows, s);
+      } else if (col.type == ColumnType::kDouble) {
+        AggUpdateDoubleColumn(agg, col.doubles, col.nulls, rows, s);
+      } else {
+        for (uint32_t r : rows) AggUpdate(agg, col.Get(r), s);
       }
-      if (agg.arg.kind == BoundExpr::Kind::kColumn) {
-        // Typed kernels over the column vector.
-        const ColumnVector& col = b.columns[agg.arg.column];
-        if (agg.fn == AggFn::kCount) {
-          AggUpdateCountColumn(col.nulls, rows, s);
-        } else if (IsIntegerType(col.type)) {
-          AggUpdateIntColumn(agg, col.ints, col.nulls, rows, s);
-        } else if (col.type == ColumnType::kDouble) {
-          AggUpdateDoubleColumn(agg, col.doubles, col.nulls, rows, s);
-        } else {
-          for (uint32_t r : rows) AggUpdate(agg, col.Get(r), s);
-        }
-        continue;
-      }
-      for (uint32_t r : rows) {
-        QUANTA_ASSIGN_OR_RETURN(Value v, EvalExpr(agg.arg, &b, r, nullptr));
-        AggUpdate(agg, v, s);
-      }
+      return Status::OK();
+    }
+    for (uint32_t r : rows) {
+      QUANTA_ASSIGN_OR_RETURN(Value v, EvalExpr(agg.arg, &b, r, nullptr));
+      AggUpdate(agg, v, s);
     }
     return Status::OK();
   }
@@ -622,7 +630,8 @@ class SelectRun {
   }
 
   // The bytes one group holds: its key and its index entry, its key row, its aggregate states
-  // (with their exact double sums) and its slot in the per-batch row lists.
+  // (with their exact double sums), its slot in the per-batch row lists and in GroupedUpdate
+  // (whose bins are bounded apart, GroupedUpdate::kMaxBinBytes per worker).
   int64_t GroupBytes(const Group& g) const {
     constexpr int64_t kIndexNode = sizeof(std::string_view) + sizeof(size_t) + 2 * sizeof(void*) +
                                    kAllocOverhead + sizeof(void*) /* bucket */;
@@ -632,12 +641,17 @@ class SelectRun {
     n += static_cast<int64_t>(g.states.capacity() * sizeof(AggState)) + kAllocOverhead +
          agg_heap_bytes_;
     n += 2 * static_cast<int64_t>(sizeof(std::vector<uint32_t>));
+    n += static_cast<int64_t>(sizeof(AggState*) + 2 * sizeof(uint32_t));  // GroupedUpdate's
     return n;
   }
 
   // A worker's buffers for GroupRows, reused across batches.
   struct GroupScratch {
-    std::vector<std::vector<uint32_t>> group_rows;  // per group: this batch's rows
+    // The aggregates that have column kernels over many groups, and what they stage.
+    std::optional<GroupedUpdate> update;
+    std::vector<AggState*> states;                  // per group: its states
+    std::vector<uint32_t> gid;                      // per selected row: its group
+    std::vector<std::vector<uint32_t>> group_rows;  // per group: this batch's rows (the others)
     std::vector<size_t> touched;
     std::string key;
     // GROUP BY one dictionary-form column: the group of each dictionary entry (-1: not seen
@@ -675,15 +689,15 @@ class SelectRun {
     t->groups.push_back(std::move(g));
     t->index.emplace(t->groups.back().key, gi);
     sc->group_rows.resize(gi + 1);
+    sc->states.push_back(t->groups.back().states.data());  // stays put: the deque never moves it
     return gi;
   }
 
   Status GroupRows(const RowBatch& b, const std::vector<uint32_t>& rows, Partial* p,
                    GroupScratch* sc) {
-    // Partition the selected rows by group key, then update each group with its rows.
+    // The group of each selected row; then the aggregates with column kernels are updated a
+    // column at a time over all the rows, and the others group by group with its rows.
     GroupTable& t = p->groups;
-    sc->group_rows.resize(t.groups.size());
-    sc->touched.clear();
     const ColumnVector* by_code = nullptr;
     if (sel_.group_by.size() == 1) {
       const ColumnVector& col = b.columns[sel_.group_by[0]];
@@ -693,8 +707,9 @@ class SelectRun {
       sc->dict = by_code->dict;
       sc->code_group.assign(sc->dict->size(), -1);
     }
-    for (uint32_t r : rows) {
-      p->rows_seen++;
+    sc->gid.resize(rows.size());
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const uint32_t r = rows[k];
       size_t gi;
       if (by_code != nullptr) {
         // One string key per dictionary entry (and per partial), not per row.
@@ -708,11 +723,24 @@ class SelectRun {
       } else {
         QUANTA_ASSIGN_OR_RETURN(gi, GroupOf(b, r, &t, p, sc));
       }
+      sc->gid[k] = static_cast<uint32_t>(gi);
+    }
+    p->rows_seen += rows.size();
+    if (!sc->update) sc->update.emplace(sel_.aggregates);
+    sc->update->Update(b, rows, sc->gid, sc->states);
+    if (sc->update->HandlesAll()) return Status::OK();
+    sc->touched.clear();
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const uint32_t gi = sc->gid[k];
       if (sc->group_rows[gi].empty()) sc->touched.push_back(gi);
-      sc->group_rows[gi].push_back(r);
+      sc->group_rows[gi].push_back(rows[k]);
     }
     for (size_t gi : sc->touched) {
-      QUANTA_RETURN_IF_ERROR(UpdateAggregates(b, sc->group_rows[gi], &t.groups[gi].states));
+      for (size_t a = 0; a < sel_.aggregates.size(); ++a) {
+        if (sc->update->Handles(a)) continue;
+        QUANTA_RETURN_IF_ERROR(
+            UpdateAggregate(b, sc->group_rows[gi], a, &t.groups[gi].states[a]));
+      }
       sc->group_rows[gi].clear();
     }
     return Status::OK();
