@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <type_traits>
 
 #include "common/coding.h"
@@ -238,6 +239,8 @@ std::vector<uint64_t> Residuals(const int64_t* v, size_t n, Series series, Mode 
       r.resize(n);
       for (size_t i = 0; i < n; ++i) r[i] = u(i) - (i == 0 ? 0 : u(series.pred[i]));
       break;
+    case Mode::kCycle:
+      break;  // no residuals: written by EncodeCycle
   }
   return r;
 }
@@ -374,7 +377,33 @@ bool CheckedPredecessors(const int64_t* ids, size_t n, uint32_t count, uint32_t*
   return FillPredecessors(ids, n, count, pred);
 }
 
+size_t Period(const int64_t* values, size_t n) {
+  size_t p = 1;
+  while (p <= n / 2 && values[p] != values[0]) ++p;
+  if (p > n / 2) return 0;
+  for (size_t i = p; i < n; ++i) {
+    if (values[i] != values[i - p]) return 0;
+  }
+  return p;
+}
+
+namespace {
+Mode EncodeBest(const int64_t* values, size_t n, Series series, bool cycle, std::string* out);
+
+// Mode kCycle: the period, then its first period as a stream of its own (neither a cycle nor a
+// series delta: a chunk has a series section only for columns coded as series deltas).
+void EncodeCycle(const int64_t* values, size_t n, size_t p, std::string* out) {
+  out->push_back(static_cast<char>(Mode::kCycle));
+  PutVarint64(out, p);
+  EncodeBest(values, p, {}, false, out);
+}
+}  // namespace
+
 void EncodeWithMode(const int64_t* values, size_t n, Series series, Mode mode, std::string* out) {
+  if (mode == Mode::kCycle) {
+    EncodeCycle(values, n, Period(values, n), out);
+    return;
+  }
   std::vector<uint64_t> head;
   std::vector<uint64_t> r = Residuals(values, n, series, mode, &head);
   const bool same = !r.empty() && AllEqual(r);
@@ -387,7 +416,22 @@ void EncodeWithMode(const int64_t* values, size_t n, Series series, Mode mode, s
   }
 }
 
-Mode Encode(const int64_t* values, size_t n, Series series, std::string* out) {
+namespace {
+// The smallest encoding of values[0, n) (written to *out), and its mode; kCycle is a candidate
+// when `cycle` and the values repeat with a period of at most n / 2.
+Mode EncodeBest(const int64_t* values, size_t n, Series series, bool cycle, std::string* out) {
+  const size_t p = cycle && n >= 4 ? Period(values, n) : 0;
+  if (p != 0 && p < n) {
+    std::string repeated, other;
+    EncodeCycle(values, n, p, &repeated);
+    const Mode m = EncodeBest(values, n, series, false, &other);
+    if (repeated.size() < other.size()) {
+      out->append(repeated);
+      return Mode::kCycle;
+    }
+    out->append(other);
+    return m;
+  }
   bool constant = true;
   for (size_t i = 1; i < n && constant; ++i) constant = values[i] == values[0];
   if (constant) {
@@ -440,6 +484,11 @@ Mode Encode(const int64_t* values, size_t n, Series series, std::string* out) {
   EncodeWithMode(values, n, series, best, out);
   return best;
 }
+}  // namespace
+
+Mode Encode(const int64_t* values, size_t n, Series series, std::string* out) {
+  return EncodeBest(values, n, series, true, out);
+}
 
 // The residual blocks of a stream, or one value repeated when the stream says so.
 class ResidualReader {
@@ -464,13 +513,29 @@ class ResidualReader {
   uint64_t value_ = 0;
 };
 
-bool Decode(std::string_view* in, size_t n, Series series, int64_t* out_signed) {
+namespace {
+bool DecodeStream(std::string_view* in, size_t n, Series series, bool cycle, int64_t* out_signed);
+
+bool DecodeCycle(std::string_view* in, size_t n, int64_t* out) {
+  uint64_t p;
+  if (!GetVarint64(in, &p) || p == 0 || p > n) return false;
+  if (!DecodeStream(in, p, {}, false, out)) return false;
+  // out[0, i) holds whole periods: copy them after themselves, doubling.
+  for (size_t i = p; i < n;) {
+    const size_t len = std::min(i, n - i);
+    std::memcpy(out + i, out, len * sizeof(int64_t));
+    i += len;
+  }
+  return true;
+}
+
+bool DecodeStream(std::string_view* in, size_t n, Series series, bool cycle, int64_t* out_signed) {
   if (in->empty()) return false;
   const auto mode_byte = static_cast<uint8_t>((*in)[0]);
   const auto mode = static_cast<Mode>(mode_byte & ~kSameResiduals);
   const bool same = (mode_byte & kSameResiduals) != 0;
   in->remove_prefix(1);
-  if (same && mode == Mode::kConst) return false;
+  if (same && (mode == Mode::kConst || mode == Mode::kCycle)) return false;
   ResidualReader blocks(in, same);
   auto* out = reinterpret_cast<uint64_t*>(out_signed);
   uint64_t block[kBlockSize + 8];
@@ -533,8 +598,15 @@ bool Decode(std::string_view* in, size_t n, Series series, int64_t* out_signed) 
       }
       return true;
     }
+    case Mode::kCycle:
+      return cycle && DecodeCycle(in, n, out_signed);
   }
   return false;
+}
+}  // namespace
+
+bool Decode(std::string_view* in, size_t n, Series series, int64_t* out) {
+  return DecodeStream(in, n, series, true, out);
 }
 
 }  // namespace quanta::storage::intstream

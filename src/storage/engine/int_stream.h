@@ -1,6 +1,7 @@
 // Int streams: the integer coder under every column of a chunk (docs/formats/chunk.md, "Int
 // stream"). n int64 values, known to the reader from the context, become a transform (none,
-// delta, delta of delta, delta against the previous value of the same series, or one constant)
+// delta, delta of delta, delta against the previous value of the same series, one constant, or
+// one period repeated)
 // and blocks of 128 residuals, each block coded by whichever of frame-of-reference bit packing,
 // patched bit packing (with exceptions) or Rice coding is smallest for it.
 //
@@ -24,6 +25,7 @@ enum class Mode : uint8_t {
   kDelta = 2,
   kDelta2 = 3,
   kSeriesDelta = 4,
+  kCycle = 5,  // the values repeat with a period p: its first p values, then copies
 };
 
 // Series, as each row's predecessor: the previous row of the same series, or the row just
@@ -46,8 +48,13 @@ bool CheckedPredecessors(const int64_t* ids, size_t n, uint32_t count, uint32_t*
 // `series` is not empty). Returns the mode chosen.
 Mode Encode(const int64_t* values, size_t n, Series series, std::string* out);
 
+// The smallest period p <= n / 2 that starts with the first repetition of values[0]
+// (values[i] == values[i - p] for every i >= p), or 0.
+size_t Period(const int64_t* values, size_t n);
+
 // Encodes with a given mode (for tests and golden vectors). REQUIRES: the mode applies (kConst:
-// all values equal; kDelta: n >= 1; kDelta2: n >= 2; kSeriesDelta: series given).
+// all values equal; kDelta: n >= 1; kDelta2: n >= 2; kSeriesDelta: series given; kCycle:
+// Period(values, n) != 0).
 void EncodeWithMode(const int64_t* values, size_t n, Series series, Mode mode, std::string* out);
 
 // Decodes n values from the front of *in into out[0, n), consuming them. False on malformed

@@ -770,6 +770,101 @@ std::string Reseal(std::string s) {
   return s;
 }
 
+// Mode 5 (cycle): streams that repeat one period, as the series ids of time-major chunks do
+// (every series once per timestamp, in the same order).
+TEST(IntStreamTest, CycleRoundTripsAndIsChosen) {
+  using intstream::Mode;
+  // The golden bytes: mode 5, period 2, then {1000, 7} as a delta stream whose one residual is
+  // -993: 82 (delta, same residual) d00f (1000) c10f (-993).
+  const std::vector<int64_t> small = {1000, 7, 1000, 7, 1000, 7, 1000};
+  std::string golden;
+  EXPECT_EQ(intstream::Encode(small.data(), small.size(), {}, &golden), Mode::kCycle);
+  EXPECT_EQ(Hex(golden), "050282d00fc10f");
+  std::mt19937_64 rng(5);
+  for (size_t p : {1, 2, 7, 100, 128, 129, 1000}) {
+    for (size_t n : {2 * p, 2 * p + 1, 5000 + p / 2}) {
+      std::vector<int64_t> v(n);
+      const auto adv = AdversarialInts();
+      for (size_t i = 0; i < p; ++i) {
+        // The series ids of a time-major chunk, random values, or the extremes.
+        v[i] = p % 2 ? static_cast<int64_t>(i) : (i % 3 ? adv[rng() % adv.size()]
+                                                         : static_cast<int64_t>(rng()));
+      }
+      if (p > 1 && v[1] == v[0]) v[1] = v[0] + 1;  // the period is p, not less
+      for (size_t i = p; i < n; ++i) v[i] = v[i - p];
+      const std::string what = "p=" + std::to_string(p) + " n=" + std::to_string(n);
+      ASSERT_EQ(intstream::Period(v.data(), n), p) << what;
+      std::string forced, chosen;
+      intstream::EncodeWithMode(v.data(), n, {}, Mode::kCycle, &forced);
+      const Mode m = intstream::Encode(v.data(), n, {}, &chosen);
+      for (const std::string* s : {&forced, &chosen}) {
+        std::string_view in = *s;
+        std::vector<int64_t> got(n);
+        ASSERT_TRUE(intstream::Decode(&in, n, {}, got.data())) << what;
+        EXPECT_TRUE(in.empty()) << what;
+        EXPECT_EQ(got, v) << what;
+      }
+      if (p == 1) {
+        EXPECT_EQ(m, Mode::kConst) << what;  // smaller still
+      } else if (p <= 128) {
+        EXPECT_EQ(m, Mode::kCycle) << what;
+        EXPECT_LT(chosen.size(), 40 + p * 9) << what;  // one period, whatever n
+      }
+    }
+  }
+  // Not periodic (the repeat of the first value does not continue): another mode.
+  std::vector<int64_t> v = {1, 2, 1, 2, 1, 3};
+  EXPECT_EQ(intstream::Period(v.data(), v.size()), 0u);
+  std::string s;
+  EXPECT_NE(intstream::Encode(v.data(), v.size(), {}, &s), Mode::kCycle);
+}
+
+TEST(ChunkTest, PeriodicColumnsBesideSeries) {
+  // Time-major rows of 5 series: the series ids and an integer column repeat with period 5, a
+  // double column is a per-series walk. The periodic column becomes a cycle, which needs no
+  // series section, while the walk is a series delta.
+  const size_t series = 5, n = 600;
+  std::mt19937_64 rng(9);
+  Columns cols{Make(ColumnType::kSint64), Make(ColumnType::kDouble)};
+  std::vector<uint32_t> ids;
+  std::vector<double> level(series, 50.0);
+  for (size_t i = 0; i < n; ++i) {
+    cols[0].ints.push_back(static_cast<int64_t>(i % series) * 1000 - 7);
+    level[i % series] += static_cast<double>(static_cast<int>(rng() % 201) - 100) / 100;
+    cols[1].doubles.push_back(std::round(level[i % series] * 100) / 100);
+    for (auto& c : cols) c.nulls.push_back(0);
+    ids.push_back(static_cast<uint32_t>(i % series));
+  }
+  for (bool with_walk : {true, false}) {
+    Columns c = cols;
+    if (!with_walk) c.pop_back();  // nothing uses the series: no series section at all
+    ChunkEncodeOptions opt;
+    opt.series_of_row = ids;
+    std::string bytes = RoundTrip(c, n, opt, with_walk ? "walk" : "no walk");
+    auto r = ChunkReader::Open(bytes, Types(c));
+    ASSERT_TRUE(r.ok());
+    EXPECT_LT(r->payload_size(0), 20u);  // one period
+  }
+}
+
+TEST(IntStreamTest, MalformedCyclesAreRefused) {
+  const std::vector<int64_t> v = {3, 5, 3, 5, 3};  // 05 02, then {3, 5}: delta, residual 2
+  std::vector<int64_t> out(8);
+  auto decodes = [&](const std::string& bytes, size_t n) {
+    std::string_view in = bytes;
+    return intstream::Decode(&in, n, {}, out.data()) && in.empty();
+  };
+  ASSERT_TRUE(decodes(std::string("\x05\x02\x82\x06\x04", 5), 5));
+  EXPECT_EQ(std::vector<int64_t>(out.begin(), out.begin() + 5), v);
+  EXPECT_FALSE(decodes(std::string("\x05\x00\x82\x06\x04", 5), 5));   // period 0
+  EXPECT_FALSE(decodes(std::string("\x05\x06\x82\x06\x04", 5), 5));   // period > n
+  EXPECT_FALSE(decodes(std::string("\x85\x02\x82\x06\x04", 5), 5));   // "same" flag
+  EXPECT_FALSE(decodes(std::string("\x05\x02\x05\x01\x00\x06", 6), 5));  // nested cycle
+  for (size_t cut = 0; cut < 5; ++cut) {
+    EXPECT_FALSE(decodes(std::string("\x05\x02\x82\x06\x04", cut), 5)) << cut;
+  }
+}
+
 TEST(ChunkCorruptionTest, TruncationsAndFlips) {
   std::mt19937_64 rng(77);
   std::vector<std::pair<Columns, size_t>> cases;
