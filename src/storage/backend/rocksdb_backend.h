@@ -39,8 +39,9 @@ struct RocksDbOptions {
   size_t block_cache_mb = 256;
   size_t write_buffer_mb = 32;
   std::string compression = "zstd";  // zstd | lz4 | snappy | none
-  // After this long without writes, merge everything into one sorted run when that pays: the
-  // data above the bottom level is at least a quarter of the bottom level (0 = never).
+  // After this long without writes, flush a memtable holding at least a quarter of a write
+  // buffer, then merge everything into one sorted run when that pays: the data above the
+  // bottom level is at least a quarter of the bottom level (0 = never).
   int idle_compaction_ms = 2000;
   // Writes are refused (kNoSpace) while the data directory's file system has less than this
   // many bytes free, so that RocksDB itself never runs out of space (its flushes, compactions
