@@ -602,7 +602,7 @@ class RocksDbBackend final : public Backend {
     if (free < shape.total + reserve_) return;
     if (shape.runs >= 2 && shape.upper * kFullMergeRatio >= shape.bottom) {
       if (Compact().ok()) idle_compactions_.fetch_add(1, std::memory_order_relaxed);
-    } else if (MostlyTombstones(*Db())) {
+    } else if (shape.bottom == 0 && MostlyTombstones(*Db())) {
       // Data all in L0 only moves down on the first pass (RocksDB compacts the levels that
       // held files when it started); the second rewrites it at the bottom.
       const auto force = rocksdb::BottommostLevelCompaction::kForce;
@@ -615,7 +615,10 @@ class RocksDbBackend final : public Backend {
   // Whether a quarter or more of the entries in the SST files are point tombstones (at least
   // 4,096 of them): the sealer deletes the head rows it folds into chunks, a flush keeps those
   // deletes (66,000 of the 66,203 entries of the file a 1M-row PB load flushes), and every scan
-  // of a head range steps over them until a merge into the bottom level drops them.
+  // of a head range steps over them until a merge into the bottom level drops them. Asked only
+  // while nothing is at the bottom level yet (a first load): with a bottom level, chunks are
+  // few entries of many bytes, and a merge for the sake of the tombstones above them would
+  // rewrite all of it; RocksDB's compactions carry those down.
   static bool MostlyTombstones(rocksdb::DB& db) {
     rocksdb::TablePropertiesCollection props;
     if (!db.GetPropertiesOfAllTables(&props).ok()) return false;

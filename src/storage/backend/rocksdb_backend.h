@@ -41,8 +41,8 @@ struct RocksDbOptions {
   std::string compression = "zstd";  // zstd | lz4 | snappy | none
   // After this long without writes, flush a memtable holding at least a quarter of a write
   // buffer, then merge everything into one sorted run when that pays: the data above the
-  // bottom level is at least a quarter of the bottom level, or a quarter of the entries are
-  // tombstones (0 = never).
+  // bottom level is at least a quarter of the bottom level, or (while nothing is at the bottom
+  // level yet) a quarter of the entries are tombstones (0 = never).
   int idle_compaction_ms = 2000;
   // Writes are refused (kNoSpace) while the data directory's file system has less than this
   // many bytes free, so that RocksDB itself never runs out of space (its flushes, compactions
