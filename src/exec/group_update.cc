@@ -98,7 +98,7 @@ GroupedUpdate::GroupedUpdate(const std::vector<BoundAggregate>& aggs)
                    (agg.fn == AggFn::kCount || t == ColumnType::kDouble ||
                     t == ColumnType::kSint64 || t == ColumnType::kTimestamp));
     handles_all_ = handles_all_ && handles_[a];
-    if (handles_[a] && IsStaged(agg)) stages_.push_back(Stage{a, 0, {}});
+    if (handles_[a] && IsStaged(agg)) stages_.push_back(Stage{a, 0, 0, {}});
   }
   if (!stages_.empty()) {
     max_staged_groups_ = kMaxBinBytes / (stages_.size() * kGroupStride * sizeof(uint64_t));
@@ -192,7 +192,8 @@ void GroupedUpdate::StageRun(Stage* st, const storage::ColumnVector& col, const 
     const double x = v[rows[k]];
     if ((std::bit_cast<uint64_t>(x) << 1) == 0) continue;  // +-0.0 adds nothing
     states[gid[k]][a].dsum().Add(x);
-    ++misses;
+    // Only a value of a group with bins missed the window (the others have no bins to miss).
+    misses += gid[k] < staged_groups_;
   }
   if (nulls == nullptr) {
     for (uint32_t g : touched_) states[g][a].count += run_rows_[g];
@@ -203,10 +204,15 @@ void GroupedUpdate::StageRun(Stage* st, const storage::ColumnVector& col, const 
       ++values;
     });
   }
-  if (misses > values / 8) {
+  if (misses <= values / 8) {
+    st->rebases = 0;
+  } else if (st->rebases < kMaxRebases) {
     // The values moved away from the window: empty it and place it again on the next run.
+    // Values spread wider than any window would do that every run: after a few in a row the
+    // window stays, and what misses it goes to the exact sums directly.
     FlushStage(st, states);
     st->base = 0;
+    ++st->rebases;
   }
 }
 

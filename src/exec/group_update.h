@@ -32,6 +32,8 @@ class GroupedUpdate {
   static constexpr uint32_t kWindow = 16;
   // Significands are below 2^53, so 64-bit bins hold the sum of 2^11 of them.
   static constexpr uint32_t kMaxStagedRows = 2048;
+  // Runs in a row that may move the window (see StageRun).
+  static constexpr uint32_t kMaxRebases = 3;
   // Bytes of bins at most (the groups beyond it add to their exact sums directly).
   static constexpr size_t kMaxBinBytes = size_t{1} << 20;
   // Bins per group: both signs' windows, and a cache line more, so that the bins of groups
@@ -59,6 +61,7 @@ class GroupedUpdate {
   struct Stage {
     size_t agg = 0;
     uint32_t base = 0;           // biased exponent of each window's first bin; 0: none yet
+    uint32_t rebases = 0;        // windows placed again in a row (runs that mostly missed)
     std::vector<uint64_t> bins;  // [group * kGroupStride + sign * kWindow + exponent - base]
   };
 
