@@ -115,28 +115,23 @@ void GroupedUpdate::Grow(size_t groups) {
   }
 }
 
-void GroupedUpdate::FlushGroup(size_t g, AggState* states) {
-  for (Stage& st : stages_) {
-    uint64_t* bins = st.bins.data() + g * kGroupStride;
-    for (uint32_t i = 0; i < 2 * kWindow; ++i) {
-      if (bins[i] == 0) continue;
-      // Bin i holds significands of exponent base + i % kWindow (normal numbers: the hidden
-      // bit is in each), negative ones from kWindow on.
-      states[st.agg].dsum().AddScaled(bins[i], st.base + i % kWindow - 1, i >= kWindow);
-      bins[i] = 0;
-    }
+void GroupedUpdate::EmptyBins(Stage* st, size_t g, AggState* states) {
+  uint64_t* bins = st->bins.data() + g * kGroupStride;
+  for (uint32_t i = 0; i < 2 * kWindow; ++i) {
+    if (bins[i] == 0) continue;
+    // Bin i holds significands of exponent base + i % kWindow (normal numbers: the hidden bit
+    // is in each), negative ones from kWindow on.
+    states[st->agg].dsum().AddScaled(bins[i], st->base + i % kWindow - 1, i >= kWindow);
+    bins[i] = 0;
   }
 }
 
+void GroupedUpdate::FlushGroup(size_t g, AggState* states) {
+  for (Stage& st : stages_) EmptyBins(&st, g, states);
+}
+
 void GroupedUpdate::FlushStage(Stage* st, std::span<AggState* const> states) {
-  for (size_t g = 0; g < staged_groups_; ++g) {
-    uint64_t* bins = st->bins.data() + g * kGroupStride;
-    for (uint32_t i = 0; i < 2 * kWindow; ++i) {
-      if (bins[i] == 0) continue;
-      states[g][st->agg].dsum().AddScaled(bins[i], st->base + i % kWindow - 1, i >= kWindow);
-      bins[i] = 0;
-    }
-  }
+  for (size_t g = 0; g < staged_groups_; ++g) EmptyBins(st, g, states[g]);
 }
 
 void GroupedUpdate::Flush(std::span<AggState* const> states) {

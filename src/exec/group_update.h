@@ -66,6 +66,8 @@ class GroupedUpdate {
   };
 
   void Grow(size_t groups);
+  // Adds group g's bins of one stage to its exact sum (`states`: the group's) and zeroes them.
+  void EmptyBins(Stage* st, size_t g, AggState* states);
   void FlushGroup(size_t g, AggState* states);
   void FlushStage(Stage* st, std::span<AggState* const> states);
   // `nulls`: the column's NULL flags, or nullptr when it has none.
