@@ -580,7 +580,8 @@ class RocksDbBackend final : public Backend {
   // compared in bytes on disk like the bottom level) is at least a quarter of the bottom
   // level: a merge then rewrites at most five times the data it merges in, so its write
   // amplification stays bounded (about 5x) however small and frequent the bursts are.
-  // Smaller increments are left to RocksDB's leveled compaction.
+  // Smaller increments are left to RocksDB's leveled compaction. Before anything reaches the
+  // bottom level, data that is mostly tombstones is merged down too (MostlyTombstones).
   void IdleCompaction(uint64_t free) {
     if (written_since_compaction_.load(std::memory_order_relaxed) == 0) return;
     const auto idle = Clock::now().time_since_epoch().count() -
