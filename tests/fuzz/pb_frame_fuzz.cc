@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -41,9 +42,28 @@ void RoundTrip(std::string_view payload) {
   (void)pb::ToString(m);
 }
 
+bool SameCell(const pb::TsCellView& a, const pb::TsCellView& b) {
+  return a.field == b.field && a.varchar_value == b.varchar_value && a.int_value == b.int_value &&
+         a.boolean_value == b.boolean_value &&
+         std::memcmp(&a.double_value, &b.double_value, sizeof(double)) == 0;
+}
+
+// DecodeCellView's fast path and the field-by-field decoder agree on any bytes.
+void CheckCellDecoders(std::string_view body) {
+  pb::TsCellView fast, generic;
+  quanta::Status f = pb::DecodeCellView(body, &fast);
+  quanta::Status g = pb::DecodeCellViewGeneric(body, &generic);
+  if (f.ok() != g.ok() || f.message() != g.message()) Fail("cell decoders disagree on errors");
+  if (f.ok() && !SameCell(fast, generic)) Fail("cell decoders disagree on the cell");
+}
+
 // The server's bounded-memory decoders accept and reject what Decode() does.
 void CheckServerDecoders(uint8_t code, std::string_view payload) {
+  CheckCellDecoders(payload);
   if (code == pb::code::kTsPutReq) {
+    std::string shallow_table;
+    size_t shallow_rows = 0;
+    quanta::Status shallow = pb::ScanTsPutReqShallow(payload, &shallow_table, &shallow_rows);
     pb::TsPutReq full;
     quanta::Status d = pb::Decode(payload, &full);
     std::string table;
@@ -52,8 +72,11 @@ void CheckServerDecoders(uint8_t code, std::string_view payload) {
     if (s.ok() != d.ok() || (!s.ok() && s.message() != d.message())) {
       Fail("ScanTsPutReq and Decode(TsPutReq) disagree");
     }
+    // The top-level check rejects nothing the whole check accepts.
+    if (!shallow.ok() && s.ok()) Fail("ScanTsPutReqShallow rejects what ScanTsPutReq accepts");
     if (!s.ok()) return;
     if (table != full.table || rows != full.rows.size()) Fail("ScanTsPutReq: table or rows");
+    if (shallow_table != table || shallow_rows != rows) Fail("ScanTsPutReqShallow: table or rows");
     size_t r = 0;
     quanta::Status walk = pb::ForEachTsPutRow(payload, [&](std::string_view row) {
       size_t c = 0;

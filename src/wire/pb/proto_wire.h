@@ -66,6 +66,8 @@ class ProtoReader {
   bool HasNext() const { return !in_.empty(); }
   // Reads the next field. REQUIRES: HasNext(). Errors on malformed input.
   Status Next(ProtoField* field);
+  // The input not read yet.
+  std::string_view rest() const { return in_; }
 
  private:
   std::string_view in_;

@@ -330,25 +330,44 @@ Status ChargeKeyDecode(std::string_view payload, MemoryReservation* memory) {
 }  // namespace
 
 After RequestHandler::TsPut(const Session& session, std::string_view payload, FrameSink& sink) {
-  // Checked whole first (a malformed frame is reported as such whatever else is wrong), but
-  // never materialised as messages: rows go from the frame to Values one at a time.
+  // A malformed frame is reported as such whatever else is wrong with the put, but the cells
+  // are decoded and checked only once, as they become Values: the top level is checked first,
+  // and a whole check (ScanTsPutReq) runs only when something fails, to tell which error
+  // comes first. Rows go from the frame to Values one at a time, never as messages.
   std::string table_name;
   size_t row_count = 0;
-  Status st = ScanTsPutReq(payload, &table_name, &row_count);
-  if (!st.ok()) return SendMalformed(sink, st);
-  auto table = KvTable(service_, table_name);
-  if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
-  if (Status a = Allowed(session, "riak_ts.put", table_name); !a.ok()) return SendError(sink, a, RequestEncoding::kPb);
+  Status st = ScanTsPutReqShallow(payload, &table_name, &row_count);
+  Result<schema::TableDefPtr> table = Status(ErrorCode::kInternal, "not looked up");
+  Status allowed;
+  if (st.ok()) table = KvTable(service_, table_name);
+  if (table.ok()) allowed = Allowed(session, "riak_ts.put", table_name);
+  if (!st.ok() || !table.ok() || !allowed.ok()) {
+    if (Status whole = ScanTsPutReq(payload, &table_name, &row_count); !whole.ok()) {
+      return SendMalformed(sink, whole);
+    }
+    if (!table.ok()) return SendError(sink, table.error(), RequestEncoding::kPb);
+    return SendError(sink, allowed, RequestEncoding::kPb);
+  }
   MemoryReservation memory = service_.NewReservation();
   PutRowCollector rows(**table, row_count, &memory);
   st = ForEachTsPutRow(payload, [&](std::string_view row) -> Status {
     rows.BeginRow();
-    QUANTA_RETURN_IF_ERROR(ForEachTsCell(row, [&](const TsCellView& c) -> Status {
+    TsCellRowReader cells(row);
+    TsCellView c;
+    bool got;
+    while (true) {
+      QUANTA_RETURN_IF_ERROR(cells.Next(&c, &got));
+      if (!got) break;
       rows.Cell(ValueFromCellView(c));
-      return Status::OK();
-    }));
+    }
     return rows.EndRow();
   });
+  if (!st.ok()) {
+    // Either a malformed cell (reported as the whole check would) or the collector's error.
+    if (Status whole = ScanTsPutReq(payload, &table_name, &row_count); !whole.ok()) {
+      return SendMalformed(sink, whole);
+    }
+  }
   if (st.ok()) st = rows.Finish();
   if (st.ok()) st = service_.Put(table_name, rows.TakeRows());
   if (!st.ok()) return SendError(sink, KvError(st, table_name), RequestEncoding::kPb);

@@ -2,9 +2,11 @@
 // errors in (issue 9: decode and encode without materialising messages or term trees).
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <limits>
 #include <random>
 
+#include "common/coding.h"
 #include "hex.h"
 #include "wire/pb/pb_convert.h"
 #include "wire/pb/pb_frame.h"
@@ -244,6 +246,65 @@ TEST(BoundedCodec, PbPutScanAgreesWithDecode) {
                     return Status::OK();
                   }).ok());
       EXPECT_EQ(r, full.rows.size());
+    }
+  }
+}
+
+// DecodeCellView's fast path (one field with a one-byte key) and the field-by-field decoder
+// agree on every prefix of well-formed and adversarial cell bodies, and the put's top-level
+// check accepts every prefix the whole check accepts.
+TEST(BoundedCodec, PbCellFastPathAgreesWithGenericDecoder) {
+  std::vector<std::string> bodies = {
+      "",
+      FromHex("29 00 00 00 00 00 00 F8 7F"),           // NaN
+      FromHex("29 00 00 00 00 00 00 00 80"),           // -0.0
+      FromHex("29 00 00 00 00 00 00 F0 7F 29"),        // double, then a truncated field
+      FromHex("10 FF FF FF FF FF FF FF FF FF 01"),     // INT64_MIN (zig-zag)
+      FromHex("10 FF FF FF FF FF FF FF FF FF 02"),     // varint past 64 bits
+      FromHex("18 80 80 80 80 80 80 80 80 80 80 01"),  // 11-byte varint
+      FromHex("20 00"), FromHex("20 05"), FromHex("20 80 01"),
+      FromHex("0A 00"), FromHex("0A 03 61 62 63"), FromHex("0A 05 61 62"),
+      FromHex("0A 80 01") + std::string(128, 'x'),     // two-byte length
+      FromHex("10 02 18 04"),                          // two value fields
+      FromHex("10 02 10 04"),                          // the same field twice (last wins)
+      FromHex("30 01 10 02"),                          // unknown field, then a value
+      FromHex("11 00 00 00 00 00 00 00 00"),           // field 2 as fixed64
+      FromHex("2A 01 00"),                             // field 5 length-delimited
+      FromHex("0B"), FromHex("80"), FromHex("29"),
+  };
+  for (const std::string& body : bodies) {
+    for (size_t n = 0; n <= body.size(); ++n) {
+      std::string b = body.substr(0, n);
+      pb::TsCellView fast, generic;
+      Status f = pb::DecodeCellView(b, &fast);
+      Status g = pb::DecodeCellViewGeneric(b, &generic);
+      ASSERT_EQ(f.ok(), g.ok()) << testing::ToHex(b);
+      EXPECT_EQ(f.message(), g.message()) << testing::ToHex(b);
+      if (!f.ok()) continue;
+      EXPECT_EQ(fast.field, generic.field) << testing::ToHex(b);
+      EXPECT_EQ(fast.varchar_value, generic.varchar_value) << testing::ToHex(b);
+      EXPECT_EQ(fast.int_value, generic.int_value) << testing::ToHex(b);
+      EXPECT_EQ(fast.boolean_value, generic.boolean_value) << testing::ToHex(b);
+      EXPECT_EQ(std::memcmp(&fast.double_value, &generic.double_value, sizeof(double)), 0)
+          << testing::ToHex(b);
+      // The same body as the only cell of a row of a put.
+      std::string row = FromHex("0A");
+      coding::PutLengthPrefixed(&row, b);
+      std::string put = FromHex("0A 01 74 1A");
+      coding::PutLengthPrefixed(&put, row);
+      std::string table;
+      size_t rows = 0;
+      ASSERT_TRUE(pb::ScanTsPutReqShallow(put, &table, &rows).ok());
+      EXPECT_EQ(rows, 1u);
+      pb::TsCellView walked;
+      size_t cells = 0;
+      ASSERT_TRUE(pb::ForEachTsCell(row, [&](const pb::TsCellView& v) {
+                    walked = v;
+                    ++cells;
+                    return Status::OK();
+                  }).ok());
+      EXPECT_EQ(cells, 1u);
+      EXPECT_EQ(walked.field, generic.field);
     }
   }
 }
