@@ -181,4 +181,28 @@ bool RowCodec::DecodeInto(std::string_view value, RowBatch* batch) const {
   return p == end;
 }
 
+void RowCodec::AppendInto(const Row& row, RowBatch* batch) const {
+  for (const Field& f : fields_) {
+    ColumnVector& col = batch->columns[f.column];
+    if (!col.filled) continue;
+    const Value& v = row[f.column];
+    const bool null = v.is_null();
+    switch (f.type) {
+      case ColumnType::kSint64:
+      case ColumnType::kTimestamp: col.ints.push_back(null ? 0 : v.as_int()); break;
+      case ColumnType::kDouble: col.doubles.push_back(null ? 0 : v.as_double()); break;
+      case ColumnType::kVarchar:
+      case ColumnType::kBlob:
+        if (null) {
+          col.strings.emplace_back();
+        } else {
+          col.strings.push_back(v.as_bytes());
+        }
+        break;
+      case ColumnType::kBoolean: col.bools.push_back(!null && v.as_bool() ? 1 : 0); break;
+    }
+    col.nulls.push_back(null ? 1 : 0);
+  }
+}
+
 }  // namespace quanta::storage

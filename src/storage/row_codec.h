@@ -42,6 +42,11 @@ class RowCodec {
   // are skipped). Returns false if `value` does not decode (the batch is then inconsistent).
   bool DecodeInto(std::string_view value, RowBatch* batch) const;
 
+  // Appends the non-key columns of `row` (table column order) to the filled columns of
+  // `batch` exactly as DecodeInto appends them from Encode(row): without the bytes in between.
+  // REQUIRES: schema::RowIsValid(table, row).
+  void AppendInto(const Row& row, RowBatch* batch) const;
+
   const std::vector<Field>& fields() const { return fields_; }
   size_t bitmap_bytes() const { return bitmap_bytes_; }
 

@@ -93,8 +93,7 @@ class Engine final : public Store, public KeySplitter {
   Status Put(const schema::TableDef& table, std::span<const Row> rows) override {
     LayoutPtr l = Layout(table);
     std::vector<std::string> keys(rows.size());
-    std::vector<std::string> values(rows.size());
-    size_t bytes = 0;
+    size_t key_bytes = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
       const Row& row = rows[i];
       // The caller validates; checking again costs little next to the write and keeps a bad
@@ -104,8 +103,7 @@ class Engine final : public Store, public KeySplitter {
                                                        " for table " + table.name);
       }
       keys[i] = l->keys.EncodeRow(row);
-      l->values.Encode(row, &values[i]);
-      bytes += keys[i].size() + values[i].size();
+      key_bytes += keys[i].size();
     }
     // Insert in key order: memtable inserts of neighbouring keys are much cheaper than the
     // arrival order (batches usually come time-major, keys are series-major). The sort is
@@ -137,7 +135,9 @@ class Engine final : public Store, public KeySplitter {
     for (const auto& p : parts) direct = direct || (direct_rows > 0 && p.rows >= direct_rows);
     StripeLocks locks(this, parts, /*exclusive=*/direct);
     WriteBatch batch;
-    batch.Reserve(rows.size(), bytes);
+    if (!direct) batch.Reserve(rows.size(), 2 * key_bytes);
+    // Values are encoded only for the rows that go to the head, not for direct chunks.
+    std::string value;
     // Where each partition's entries start in `batch`. They all lie within the partition's
     // keys, so a backend that applies a batch per partition applies them all or none.
     std::vector<size_t> first_entry(parts.size());
@@ -149,7 +149,7 @@ class Engine final : public Store, public KeySplitter {
       if (direct && part.size() >= direct_rows) {
         uint64_t direct_rows_written = 0;
         QUANTA_ASSIGN_OR_RETURN(size_t written,
-                                AppendDirectChunks(*backend_, *l, parts[p].prefix, keys, values,
+                                AppendDirectChunks(*backend_, *l, parts[p].prefix, keys, rows,
                                                    part, options_.chunk_rows, &batch,
                                                    &direct_rows_written));
         if (written > 0) {
@@ -157,7 +157,11 @@ class Engine final : public Store, public KeySplitter {
           continue;
         }
       }
-      for (uint32_t i : part) batch.Put(keys[i], values[i]);
+      for (uint32_t i : part) {
+        value.clear();
+        l->values.Encode(rows[i], &value);
+        batch.Put(keys[i], value);
+      }
     }
     std::vector<bool> applied;
     Status st = backend_->WriteReporting(batch, options_.sync, &applied);

@@ -280,7 +280,7 @@ Status BuildSeal(Backend& backend, const Snapshot& snapshot, const TableLayout& 
 Result<size_t> AppendDirectChunks(Backend& backend, const TableLayout& l,
                                   const std::string& head_prefix,
                                   const std::vector<std::string>& keys,
-                                  const std::vector<std::string>& values,
+                                  std::span<const Row> source,
                                   std::span<const uint32_t> order, size_t chunk_rows,
                                   WriteBatch* batch, uint64_t* rows_written) {
   if (order.empty()) return size_t{0};
@@ -312,7 +312,8 @@ Result<size_t> AppendDirectChunks(Backend& backend, const TableLayout& l,
     }
     QUANTA_RETURN_IF_ERROR(it->status());
   }
-  // The rows as a seal would decode them from the head (the last of equal keys).
+  // The rows as a seal would decode them from the head (the last of equal keys): the key
+  // columns from the keys, the others straight from the rows (RowCodec::AppendInto).
   Row partition;
   QUANTA_RETURN_IF_ERROR(DecodePartition(l, head_prefix, &partition));
   RowBatch rows;
@@ -320,10 +321,10 @@ Result<size_t> AppendDirectChunks(Backend& backend, const TableLayout& l,
   for (size_t n = 0; n < order.size(); ++n) {
     const uint32_t i = order[n];
     if (n + 1 < order.size() && keys[order[n + 1]] == keys[i]) continue;
-    if (!l.keys.DecodeSuffixInto(keys[i], head_prefix.size(), &rows) ||
-        !l.values.DecodeInto(values[i], &rows)) {
+    if (!l.keys.DecodeSuffixInto(keys[i], head_prefix.size(), &rows)) {
       return Corrupt("row", l.table.name);
     }
+    l.values.AppendInto(source[i], &rows);
     rows.num_rows++;
   }
   for (size_t i = 0; i < l.keys.num_pk_plain(); ++i) {

@@ -48,14 +48,14 @@ Status BuildSeal(Backend& backend, const Snapshot& snapshot, const TableLayout& 
 // row in the head: for bulk loads, where a batch brings thousands of rows to a partition.
 //
 // `order` lists, in key order (stably sorted: of equal keys the last one wins), the indexes
-// into `keys` and `values` (encoded head keys and row values) of the rows of partition
-// `head_prefix`. Adds the chunks to `batch` and returns how many, adding the rows they hold
+// into `keys` (encoded head keys) and `source` (the valid rows, table column order) of the rows
+// of partition `head_prefix`. Adds the chunks to `batch` and returns how many, adding the rows they hold
 // (distinct keys) to *rows_written; 0 (nothing added) when the range is not free, and the caller writes the rows to the head. REQUIRES: the partition's
 // stripe held exclusively until `batch` is written, and a backend no other process writes.
 Result<size_t> AppendDirectChunks(Backend& backend, const TableLayout& l,
                                   const std::string& head_prefix,
                                   const std::vector<std::string>& keys,
-                                  const std::vector<std::string>& values,
+                                  std::span<const Row> source,
                                   std::span<const uint32_t> order, size_t chunk_rows,
                                   WriteBatch* batch, uint64_t* rows_written);
 

@@ -88,6 +88,26 @@ TEST(RowCodecTest, RoundTripsWithRandomNulls) {
       }
     }
     EXPECT_TRUE(batch.columns[4].strings.empty());
+
+    // AppendInto (direct chunks: no bytes in between) appends exactly what DecodeInto does,
+    // placeholders of NULL rows included.
+    RowBatch direct;
+    direct.Reset(types, wanted);
+    codec.AppendInto(row, &direct);
+    codec.AppendInto(row, &direct);
+    direct.num_rows = 2;
+    for (size_t c = 0; c < types.size(); ++c) {
+      const ColumnVector& a = batch.columns[c];
+      const ColumnVector& b = direct.columns[c];
+      EXPECT_EQ(a.ints, b.ints) << "column " << c;
+      EXPECT_EQ(a.strings, b.strings) << "column " << c;
+      EXPECT_EQ(a.bools, b.bools) << "column " << c;
+      EXPECT_EQ(a.nulls, b.nulls) << "column " << c;
+      ASSERT_EQ(a.doubles.size(), b.doubles.size()) << "column " << c;
+      for (size_t i = 0; i < a.doubles.size(); ++i) {
+        EXPECT_EQ(coding::DoubleBits(a.doubles[i]), coding::DoubleBits(b.doubles[i]));
+      }
+    }
   }
 }
 
