@@ -603,8 +603,8 @@ class RocksDbBackend final : public Backend {
     if (free < shape.total + reserve_) return;
     if (shape.runs >= 2 && shape.upper * kFullMergeRatio >= shape.bottom) {
       if (Compact().ok()) idle_compactions_.fetch_add(1, std::memory_order_relaxed);
-    } else if (shape.bottom == 0 && MostlyTombstones(*Db())) {
-      // Data all in L0 only moves down on the first pass (RocksDB compacts the levels that
+    } else if (MostlyTombstones(*Db())) {
+      // Data in L0 may only move down on the first pass (RocksDB compacts the levels that
       // held files when it started); the second rewrites it at the bottom.
       const auto force = rocksdb::BottommostLevelCompaction::kForce;
       if (FullMerge(force).ok() && (!MostlyTombstones(*Db()) || FullMerge(force).ok())) {
@@ -613,22 +613,28 @@ class RocksDbBackend final : public Backend {
     }
   }
 
-  // Whether a quarter or more of the entries in the SST files are point tombstones (at least
-  // 4,096 of them): the sealer deletes the head rows it folds into chunks, a flush keeps those
-  // deletes (66,000 of the 66,203 entries of the file a 1M-row PB load flushes), and every scan
-  // of a head range steps over them until a merge into the bottom level drops them. Asked only
-  // while nothing is at the bottom level yet (a first load): with a bottom level, chunks are
-  // few entries of many bytes, and a merge for the sake of the tombstones above them would
-  // rewrite all of it; RocksDB's compactions carry those down.
+  // Whether the SST files of which a quarter or more of the entries are point tombstones (at
+  // least 4,096 of them in all) hold a quarter or more of the bytes: the sealer deletes the
+  // head rows it folds into chunks, a flush keeps those deletes (66,000 of the 66,203 entries
+  // of the file a 1M-row PB load flushes), and every scan of a head range steps over them
+  // until a compaction at the bottom level drops them. Such a file does not stay in L0 for
+  // that: into an empty tree RocksDB moves a flushed file to the bottom level as it is, a
+  // moment after the flush, tombstones included. Weighed in bytes, as the full merge above:
+  // with a large bottom level (chunks are few entries of many bytes), a merge for the sake of
+  // a small file of tombstones would rewrite all of it; RocksDB's compactions carry those.
   static bool MostlyTombstones(rocksdb::DB& db) {
     rocksdb::TablePropertiesCollection props;
     if (!db.GetPropertiesOfAllTables(&props).ok()) return false;
-    uint64_t entries = 0, deletions = 0;
+    uint64_t bytes = 0, heavy_bytes = 0, heavy_deletions = 0;
     for (const auto& [file, p] : props) {
-      entries += p->num_entries;
-      deletions += p->num_deletions;
+      const uint64_t b = p->data_size + p->index_size + p->filter_size;
+      bytes += b;
+      if (p->num_deletions * 4 >= p->num_entries) {
+        heavy_bytes += b;
+        heavy_deletions += p->num_deletions;
+      }
     }
-    return deletions >= 4096 && deletions * 4 >= entries;
+    return heavy_deletions >= 4096 && heavy_bytes * kFullMergeRatio >= bytes;
   }
 
   static constexpr uint64_t kFullMergeRatio = 4;
