@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <limits>
 
 namespace quanta::exec {
 
@@ -81,6 +82,24 @@ inline void MinMaxDouble(const BoundAggregate& agg, double v, AggState* s) {
   if (s->dmax < v) s->dmax = v;
 }
 
+// MIN and MAX of the values v[rows[k]] of group gid[k] into lo[g] / hi[g], which the caller
+// set to +inf / -inf: without branches (minsd / maxsd), an earlier value kept over an equal
+// later one as MinMaxDouble does. False, with lo / hi undefined, when a value is NaN: NaN
+// orders above every number there, which these comparisons do not do.
+bool MinMaxRun(const double* __restrict v, const uint32_t* __restrict rows,
+               const uint32_t* __restrict gid, size_t n, double* __restrict lo,
+               double* __restrict hi) {
+  bool nan = false;
+  for (size_t k = 0; k < n; ++k) {
+    const double x = v[rows[k]];
+    const uint32_t g = gid[k];
+    nan |= x != x;
+    lo[g] = x < lo[g] ? x : lo[g];
+    hi[g] = hi[g] < x ? x : hi[g];
+  }
+  return !nan;
+}
+
 bool IsStaged(const BoundAggregate& agg) {
   return (agg.fn == AggFn::kSum || agg.fn == AggFn::kAvg) &&
          agg.arg.kind == BoundExpr::Kind::kColumn && agg.arg.type == ColumnType::kDouble;
@@ -107,6 +126,8 @@ GroupedUpdate::GroupedUpdate(const std::vector<BoundAggregate>& aggs)
 
 void GroupedUpdate::Grow(size_t groups) {
   run_rows_.resize(groups, 0);
+  run_lo_.resize(groups, 0);
+  run_hi_.resize(groups, 0);
   const size_t staged = std::min(groups, max_staged_groups_);
   if (staged > staged_groups_) {
     staged_rows_.resize(staged, 0);
@@ -252,9 +273,37 @@ void GroupedUpdate::Update(const storage::RowBatch& b, std::span<const uint32_t>
         StageRun(&stages_[stage++], col, nulls, run, run_gid, states);
       } else if (agg.arg.type == ColumnType::kDouble &&
                  (agg.fn == AggFn::kMin || agg.fn == AggFn::kMax)) {
-        ForNonNull(nulls, run, [&](size_t k, uint32_t r) {
-          MinMaxDouble(agg, col.doubles[r], &states[run_gid[k]][a]);
-        });
+        // Without NULLs: the run's MIN and MAX per group, then one update of each group's
+        // state, which gives what updating it value by value does.
+        bool done = false;
+        if (nulls == nullptr) {
+          for (uint32_t g : touched_) {
+            run_lo_[g] = std::numeric_limits<double>::infinity();
+            run_hi_[g] = -std::numeric_limits<double>::infinity();
+          }
+          done = MinMaxRun(col.doubles.data(), run.data(), run_gid.data(), run.size(),
+                           run_lo_.data(), run_hi_.data());
+          if (done) {
+            for (uint32_t g : touched_) {
+              AggState& s = states[g][a];
+              s.count += run_rows_[g];
+              const double lo = run_lo_[g], hi = run_hi_[g];
+              if (!s.has_minmax) {
+                s.dmin = lo;
+                s.dmax = hi;
+                s.has_minmax = true;
+              } else {
+                if (!(lo >= s.dmin)) s.dmin = lo;  // a number replaces a NaN minimum
+                if (s.dmax < hi) s.dmax = hi;      // and never a NaN maximum
+              }
+            }
+          }
+        }
+        if (!done) {
+          ForNonNull(nulls, run, [&](size_t k, uint32_t r) {
+            MinMaxDouble(agg, col.doubles[r], &states[run_gid[k]][a]);
+          });
+        }
       } else if (agg.arg.type == ColumnType::kDouble) {
         ForNonNull(nulls, run, [&](size_t k, uint32_t r) {
           AggUpdateDouble(agg, col.doubles[r], &states[run_gid[k]][a]);

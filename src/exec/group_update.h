@@ -84,6 +84,7 @@ class GroupedUpdate {
   std::vector<uint32_t> staged_rows_;  // per group with bins: rows since its bins were emptied
   std::vector<uint32_t> run_rows_;     // per group: rows in the current run
   std::vector<uint32_t> touched_;      // groups with rows in the current run
+  std::vector<double> run_lo_, run_hi_;  // per group: MIN / MAX of a double column in the run
   std::vector<uint32_t> miss_;         // StageRun: the values that missed the bins
 };
 

@@ -51,7 +51,19 @@ std::vector<BoundAggregate> AllAggregates() {
 }
 
 // How the double values of a test are drawn.
-enum class Values { kDecimals, kAdversarial, kDrifting, kWide, kFullSignificands };
+// kSpecials: kAdversarial's values without NaN (infinities, signed zeros, subnormals);
+// kRareNaN: the same with a NaN now and then, so that some runs have one and others not.
+enum class Values {
+  kDecimals,
+  kAdversarial,
+  kSpecials,
+  kRareNaN,
+  kZerosAndPositives,  // MIN is a zero: which one, 0.0 or -0.0, is the earlier's
+  kZerosAndNegatives,  // MAX is
+  kDrifting,
+  kWide,
+  kFullSignificands
+};
 
 double Draw(Values kind, std::mt19937_64& rng, size_t batch) {
   std::uniform_real_distribution<double> unit(0, 1);
@@ -66,10 +78,18 @@ double Draw(Values kind, std::mt19937_64& rng, size_t batch) {
       return std::ldexp(unit(rng), static_cast<int>(rng() % 200) - 100);
     case Values::kFullSignificands:
       return std::nextafter(2.0, 0.0);  // significand 2^53 - 1
+    case Values::kZerosAndPositives:
+    case Values::kZerosAndNegatives:
+      if (rng() % 4 == 0) return rng() % 2 ? 0.0 : -0.0;
+      return (kind == Values::kZerosAndPositives ? 1 : -1) * (0.5 + unit(rng));
+    case Values::kRareNaN:
+      if (rng() % 3000 == 0) return std::numeric_limits<double>::quiet_NaN();
+      return Draw(Values::kSpecials, rng, batch);
     case Values::kAdversarial:
+    case Values::kSpecials:
       break;
   }
-  switch (rng() % 12) {
+  switch (kind == Values::kSpecials ? 1 + rng() % 11 : rng() % 12) {
     case 0: return std::numeric_limits<double>::quiet_NaN();
     case 1: return std::numeric_limits<double>::infinity();
     case 2: return -std::numeric_limits<double>::infinity();
@@ -189,6 +209,32 @@ TEST(GroupUpdateTest, ValuesThatMissTheBins) {
   c.values = Values::kAdversarial;
   c.null_rate = 0.05;
   c.seed = 3;
+  RunCase(c);
+}
+
+// Without NULLs MIN and MAX take a run's extremes per group first: signed zeros (the earlier
+// of equal values stays), infinities, and NaN (the run then goes value by value).
+TEST(GroupUpdateTest, SpecialValuesWithoutNulls) {
+  Case c;
+  c.values = Values::kSpecials;
+  c.seed = 8;
+  RunCase(c);
+}
+
+TEST(GroupUpdateTest, SignedZerosWithoutNulls) {
+  for (Values v : {Values::kZerosAndPositives, Values::kZerosAndNegatives}) {
+    Case c;
+    c.values = v;
+    c.seed = 10;
+    RunCase(c);
+  }
+}
+
+TEST(GroupUpdateTest, ARareNaNWithoutNulls) {
+  Case c;
+  c.values = Values::kRareNaN;
+  c.batches = 10;
+  c.seed = 9;
   RunCase(c);
 }
 
