@@ -374,6 +374,20 @@ std::vector<uint32_t> Predecessors(const uint32_t* ids, size_t n, uint32_t count
 }
 
 bool CheckedPredecessors(const int64_t* ids, size_t n, uint32_t count, uint32_t* pred) {
+  // Round robin, the rows of a time-major chunk: ids 0 .. count-1, then each id repeats the
+  // one `count` rows before. Checked with branch-free compares; the predecessors are then
+  // those FillPredecessors gives (row i - count, or the row before for a first occurrence).
+  if (count > 0 && n >= count) {
+    bool round_robin = true;
+    for (size_t i = 0; i < count; ++i) round_robin &= ids[i] == static_cast<int64_t>(i);
+    for (size_t i = count; i < n; ++i) round_robin &= ids[i] == ids[i - count];
+    if (round_robin) {
+      pred[0] = 0;
+      for (size_t i = 1; i < count; ++i) pred[i] = static_cast<uint32_t>(i - 1);
+      for (size_t i = count; i < n; ++i) pred[i] = static_cast<uint32_t>(i - count);
+      return true;
+    }
+  }
   return FillPredecessors(ids, n, count, pred);
 }
 

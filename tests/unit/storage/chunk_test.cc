@@ -489,6 +489,49 @@ TEST(IntStreamTest, EveryModeRoundTrips) {
   }
 }
 
+// CheckedPredecessors (ids read off a chunk) agrees with Predecessors on valid ids, round
+// robin (its fast path) or not, and refuses ids that are not dense in first-seen order or do
+// not use exactly `count` ids.
+TEST(ChunkTest, CheckedPredecessorsAgreeWithPredecessors) {
+  std::mt19937_64 rng(77);
+  auto check = [](const std::vector<int64_t>& ids, uint32_t count, bool valid,
+                  const std::string& what) {
+    SCOPED_TRACE(what);
+    std::vector<uint32_t> got(ids.size());
+    const bool ok = intstream::CheckedPredecessors(ids.data(), ids.size(), count, got.data());
+    ASSERT_EQ(ok, valid);
+    if (!valid) return;
+    std::vector<uint32_t> u(ids.begin(), ids.end());
+    EXPECT_EQ(got, intstream::Predecessors(u.data(), u.size(), count));
+  };
+  for (size_t n : {1, 2, 7, 100, 4096, 4100}) {
+    for (uint32_t count : {1u, 2u, 7u, 100u}) {
+      if (count > n) continue;
+      std::vector<int64_t> rr(n);
+      for (size_t i = 0; i < n; ++i) rr[i] = static_cast<int64_t>(i % count);
+      const std::string where = "n=" + std::to_string(n) + " count=" + std::to_string(count);
+      check(rr, count, true, "round robin " + where);
+      check(rr, count + 1, false, "round robin, one id short " + where);
+      if (count >= 2 && n > count) {
+        std::vector<int64_t> swapped = rr;
+        std::swap(swapped[n - 1], swapped[n - 2]);  // still dense, no longer round robin
+        check(swapped, count, true, "swapped " + where);
+        std::vector<int64_t> bad = rr;
+        bad[n - 1] = count;  // an id past the count
+        check(bad, count, false, "out of range " + where);
+        bad[n - 1] = -1;
+        check(bad, count, false, "negative " + where);
+      }
+      // Dense in first-seen order but random after the first occurrences.
+      std::vector<int64_t> dense(n);
+      for (size_t i = 0; i < n; ++i) {
+        dense[i] = i < count ? static_cast<int64_t>(i) : static_cast<int64_t>(rng() % count);
+      }
+      check(dense, count, true, "dense " + where);
+    }
+  }
+}
+
 TEST(ChunkTest, RandomColumnsRoundTrip) {
   std::mt19937_64 rng(12345);
   for (size_t n : {1, 2, 7, 128, 129, 360, 1000, 4096}) {
