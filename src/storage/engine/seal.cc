@@ -77,6 +77,9 @@ Status BuildSeal(Backend& backend, const Snapshot& snapshot, const TableLayout& 
     IteratorOptions ho;
     ho.lower = head_prefix;
     ho.upper = PrefixSuccessor(head_prefix);
+    // Read once, to be deleted: kept out of the block cache, where a load's head rows would
+    // take the room of what queries read (and add to the process's memory).
+    ho.fill_cache = false;
     auto it = backend.NewIterator(ho, &snapshot);
     size_t ci = 0;  // first chunk whose S_last >= the current entry
     for (it->Seek(ho.lower); it->Valid(); it->Next()) {
