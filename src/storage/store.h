@@ -113,8 +113,21 @@ struct ScanRange {
   bool time_hi_inclusive = false;
 };
 
+// A condition on one column that every row the caller keeps meets: the column compared with
+// a constant typed like it (a comparison with NULL is never true), or IS [NOT] NULL.
+struct ColumnBound {
+  enum class Op : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe, kIsNull, kIsNotNull };
+  int column = -1;  // table column
+  Op op = Op::kEq;
+  Value value;      // the constant of a comparison
+};
+
 struct ScanOptions {
   std::vector<bool> columns;   // which table columns to fill (empty = all)
+  // Conditions the caller's filter implies (all of them hold for every row it keeps). A
+  // cursor may leave out a sealed chunk whose statistics (min, max, NULL count) show that no
+  // row of it meets them all; the rows it returns are not checked against them. Empty: none.
+  std::vector<ColumnBound> skip_unless;
   // Rows per batch for rows read one by one; a batch of rows from one sealed chunk holds the
   // chunk's rows in the range, up to StoreOptions::chunk_rows.
   size_t batch_rows = 1024;

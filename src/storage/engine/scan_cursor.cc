@@ -37,6 +37,7 @@ class EngineCursor final : public ScanCursor {
     }
     allow_summaries_ = options.allow_summaries;
     allow_dictionary_ = options.allow_dictionary;
+    skip_unless_ = options.skip_unless;
     chunk_index_.assign(l_->types.size(), -1);
     for (size_t i = 0; i < l_->chunk_columns.size(); ++i) {
       chunk_index_[l_->chunk_columns[i]] = static_cast<int>(i);
@@ -221,6 +222,7 @@ class EngineCursor final : public ScanCursor {
     pending_.assign(chunk_last_);
     has_pending_ = true;
     QUANTA_ASSIGN_OR_RETURN(ChunkReader reader, OpenChunk(*l_, chunk_));
+    if (!MayMatch(reader)) return Status::OK();  // no row meets the filter: none decoded
     if (allow_summaries_ && EmitSummary(reader, batch)) return Status::OK();
     // Decode the time column too when it is needed to cut the chunk to the range.
     const bool need_time = l_->time_column >= 0 && (bounds_.lo || bounds_.hi);
@@ -243,6 +245,62 @@ class EngineCursor final : public ScanCursor {
       t.filled = false;
     }
     return Status::OK();
+  }
+
+  // False when the chunk's statistics show that none of its rows meets every condition of
+  // ScanOptions::skip_unless. Only what the statistics decide: anything else may match.
+  bool MayMatch(const ChunkReader& reader) const {
+    for (const ColumnBound& b : skip_unless_) {
+      if (b.column < 0 || static_cast<size_t>(b.column) >= chunk_index_.size()) continue;
+      const int ci = chunk_index_[b.column];
+      if (ci < 0) continue;  // a partition-key column: the same value in every row
+      if (!StatsMayMatch(b, l_->types[b.column], reader.stats(static_cast<size_t>(ci)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  template <typename T>
+  static bool RangeMayMatch(ColumnBound::Op op, T lo, T hi, T c) {
+    switch (op) {
+      case ColumnBound::Op::kEq: return lo <= c && c <= hi;
+      case ColumnBound::Op::kNe: return !(lo == c && hi == c);
+      case ColumnBound::Op::kLt: return lo < c;
+      case ColumnBound::Op::kLe: return lo <= c;
+      case ColumnBound::Op::kGt: return hi > c;
+      case ColumnBound::Op::kGe: return hi >= c;
+      default: return true;
+    }
+  }
+
+  static bool StatsMayMatch(const ColumnBound& b, ColumnType type, const ChunkColumnStats& s) {
+    if (b.op == ColumnBound::Op::kIsNull) return s.null_count > 0;
+    if (b.op == ColumnBound::Op::kIsNotNull) return s.value_count > 0;
+    if (s.value_count == 0) return false;  // only NULLs: no comparison is true
+    switch (type) {
+      case ColumnType::kSint64:
+      case ColumnType::kTimestamp:
+        if (!b.value.is_int()) return true;
+        return RangeMayMatch(b.op, s.imin, s.imax, b.value.as_int());
+      case ColumnType::kDouble: {
+        if (!b.value.is_double()) return true;
+        const double c = b.value.as_double();
+        // NaN orders above every number in the statistics, not in comparisons: undecided.
+        if (c != c || s.dmin != s.dmin || s.dmax != s.dmax) return true;
+        return RangeMayMatch(b.op, s.dmin, s.dmax, c);
+      }
+      case ColumnType::kBoolean: {
+        if (!b.value.is_bool()) return true;
+        const bool any_true = s.true_count > 0, any_false = s.true_count < s.value_count;
+        const bool c = b.value.as_bool();
+        if (b.op == ColumnBound::Op::kEq) return c ? any_true : any_false;
+        if (b.op == ColumnBound::Op::kNe) return c ? any_false : any_true;
+        return true;
+      }
+      default:
+        return true;  // no string minimum or maximum in the statistics
+    }
   }
 
   // The chunk as a summary batch if all its rows lie in the time range; false otherwise.
@@ -388,6 +446,7 @@ class EngineCursor final : public ScanCursor {
   const std::atomic<bool>* cancelled_;
   std::vector<bool> wanted_, merge_wanted_;
   bool allow_summaries_ = false;
+  std::vector<ColumnBound> skip_unless_;
   bool allow_dictionary_ = false;
   std::vector<int> chunk_index_;  // table column -> its index in a chunk, -1 if constant
   std::vector<std::pair<int, Value>> constant_columns_;

@@ -163,5 +163,132 @@ TEST(EngineSummaryTest, SummariesDescribeExactlyTheScannedRows) {
   }
 }
 
+// ScanOptions::skip_unless: a scan may leave out sealed chunks whose statistics rule out
+// every row, never a row that meets the conditions, and never rows a chunk shares with the
+// head (upserts over it).
+bool Meets(const ColumnBound& b, const Value& v) {
+  using Op = ColumnBound::Op;
+  if (b.op == Op::kIsNull) return v.is_null();
+  if (b.op == Op::kIsNotNull) return !v.is_null();
+  if (v.is_null()) return false;
+  int c;
+  if (v.is_double()) {
+    const double x = v.as_double(), y = b.value.as_double();
+    c = x < y ? -1 : (x > y ? 1 : 0);
+  } else if (v.is_int()) {
+    c = v.as_int() < b.value.as_int() ? -1 : (v.as_int() > b.value.as_int() ? 1 : 0);
+  } else {
+    c = static_cast<int>(v.as_bool()) - static_cast<int>(b.value.as_bool());
+  }
+  switch (b.op) {
+    case Op::kEq: return c == 0;
+    case Op::kNe: return c != 0;
+    case Op::kLt: return c < 0;
+    case Op::kLe: return c <= 0;
+    case Op::kGt: return c > 0;
+    case Op::kGe: return c >= 0;
+    default: return true;
+  }
+}
+
+// The rows a scan returns, and of them those that meet every bound.
+std::pair<size_t, std::vector<Row>> ScanMeeting(Store& store, const schema::TableDef& t,
+                                                const ScanRange& range,
+                                                const std::vector<ColumnBound>& bounds,
+                                                bool skip) {
+  ScanOptions so;
+  so.batch_rows = 100;
+  if (skip) so.skip_unless = bounds;
+  auto cursor = store.Scan(t, range, so);
+  EXPECT_TRUE(cursor.ok());
+  size_t returned = 0;
+  std::vector<Row> kept;
+  RowBatch b;
+  while (true) {
+    auto more = (*cursor)->Next(&b);
+    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    if (!more.ok()) break;
+    returned += b.num_rows;
+    for (size_t i = 0; i < b.num_rows; ++i) {
+      Row r = b.GetRow(i);
+      bool all = true;
+      for (const ColumnBound& bound : bounds) all = all && Meets(bound, r[bound.column]);
+      if (all) kept.push_back(std::move(r));
+    }
+    if (!*more) break;
+  }
+  return {returned, kept};
+}
+
+TEST(EngineSummaryTest, ChunksThatNoRowOfCanMeetTheFilterAreSkipped) {
+  testing::TempStore temp("skip", 256);
+  ASSERT_NE(temp.store(), nullptr);
+  Store& store = *temp.store();
+  schema::TableDef t = MakeTable("k", 1,
+                                 {{"host", ColumnType::kVarchar},
+                                  {"ts", ColumnType::kTimestamp},
+                                  {"v", ColumnType::kDouble, true},
+                                  {"n", ColumnType::kSint64, true},
+                                  {"b", ColumnType::kBoolean, true}},
+                                 {"host", "ts"}, {{"host"}, {"ts"}}, true, 1, 'h');
+  store.AttachTable(t);
+  std::mt19937_64 rng(11);
+  // v rises with time (chunks of 256 rows hold disjoint ranges of it), n is NULL in the
+  // second thousand rows, b is true in the first half; -0.0 and 0.0 both occur.
+  std::vector<Row> rows;
+  for (int64_t i = 0; i < 3000; ++i) {
+    Row r{Value::Bytes("h"), Value::Int(1000 + i * 1000),
+          Value::Double(i == 700 ? -0.0 : static_cast<double>(i - 700) / 10),
+          i >= 1000 && i < 2000 ? Value::Null() : Value::Int(i % 50), Value::Bool(i < 1500)};
+    rows.push_back(std::move(r));
+  }
+  ASSERT_TRUE(store.Put(t, rows).ok());
+  ASSERT_TRUE(store.Compact().ok());
+  // Upserts over sealed rows: their chunks are merged with the head, never skipped.
+  std::vector<Row> upserts;
+  for (int64_t i : {5, 1200, 2900}) {
+    upserts.push_back({Value::Bytes("h"), Value::Int(1000 + i * 1000), Value::Double(1e6),
+                       Value::Int(-1), Value::Bool(false)});
+  }
+  ASSERT_TRUE(store.Put(t, upserts).ok());
+  using Op = ColumnBound::Op;
+  const std::vector<std::vector<ColumnBound>> cases = {
+      {{2, Op::kGt, Value::Double(250)}},
+      {{2, Op::kLt, Value::Double(-50)}},
+      {{2, Op::kEq, Value::Double(0.0)}},
+      {{2, Op::kLe, Value::Double(-0.0)}, {2, Op::kGe, Value::Double(0.0)}},
+      {{2, Op::kGe, Value::Double(1e6)}},
+      {{2, Op::kNe, Value::Double(3.5)}},
+      {{3, Op::kIsNull, Value()}},
+      {{3, Op::kIsNotNull, Value()}, {2, Op::kGt, Value::Double(40)}},
+      {{3, Op::kEq, Value::Int(-1)}},
+      {{3, Op::kNe, Value::Int(0)}},  // every chunk's minimum
+      {{3, Op::kGt, Value::Int(48)}},
+      {{4, Op::kEq, Value::Bool(true)}},
+      {{4, Op::kNe, Value::Bool(true)}, {2, Op::kLt, Value::Double(100)}},
+  };
+  size_t skipped_rows = 0;
+  for (size_t k = 0; k < cases.size(); ++k) {
+    SCOPED_TRACE("case " + std::to_string(k));
+    for (int round = 0; round < 4; ++round) {
+      ScanRange r;
+      r.partition = {Value::Bytes("h"), Value::Int(0)};
+      if (round > 0) {
+        int64_t a = static_cast<int64_t>(rng() % 3100) * 1000, c = static_cast<int64_t>(rng() % 3100) * 1000;
+        if (a > c) std::swap(a, c);
+        r.time_lo = a;
+        r.time_hi = c;
+      }
+      auto [all_returned, want] = ScanMeeting(store, t, r, cases[k], false);
+      auto [returned, got] = ScanMeeting(store, t, r, cases[k], true);
+      ASSERT_EQ(got.size(), want.size());
+      for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i]) << "row " << i;
+      EXPECT_LE(returned, all_returned);
+      skipped_rows += all_returned - returned;
+    }
+  }
+  EXPECT_GT(skipped_rows, 0u);
+}
+
 }  // namespace
 }  // namespace quanta::storage
