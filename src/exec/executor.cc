@@ -202,37 +202,6 @@ struct RunShared {
   class SelectRun* run = nullptr;
 };
 
-// The conditions of a filter's top-level AND chain that a scan may check against a sealed
-// chunk's statistics (ScanOptions::skip_unless): a column compared with a constant, and
-// IS [NOT] NULL. Every row the filter keeps meets them all.
-void CollectBounds(const BoundCond& c, std::vector<storage::ColumnBound>* out) {
-  using Op = storage::ColumnBound::Op;
-  storage::ColumnBound b;
-  b.column = c.column;
-  switch (c.kind) {
-    case BoundCond::Kind::kAnd:
-      for (const BoundCond& child : c.children) CollectBounds(child, out);
-      return;
-    case BoundCond::Kind::kIsNull: b.op = Op::kIsNull; break;
-    case BoundCond::Kind::kIsNotNull: b.op = Op::kIsNotNull; break;
-    case BoundCond::Kind::kCompare:
-      if (c.value.is_null()) return;
-      b.value = c.value;
-      switch (c.op) {
-        case sql::CompareOp::kEq: b.op = Op::kEq; break;
-        case sql::CompareOp::kNe: b.op = Op::kNe; break;
-        case sql::CompareOp::kLt: b.op = Op::kLt; break;
-        case sql::CompareOp::kLe: b.op = Op::kLe; break;
-        case sql::CompareOp::kGt: b.op = Op::kGt; break;
-        case sql::CompareOp::kGe: b.op = Op::kGe; break;
-      }
-      break;
-    default:
-      return;
-  }
-  if (b.column >= 0) out->push_back(std::move(b));
-}
-
 class SelectRun {
  public:
   SelectRun(const BoundSelect& s, const std::vector<SubQuery>& plan, storage::Store& store,
@@ -260,7 +229,7 @@ class SelectRun {
     skip_bound_.store(static_cast<uint64_t>(skip_));
     summaries_ = mode_ == Mode::kAggregate && sel_.filter.kind == BoundCond::Kind::kTrue &&
                  std::all_of(sel_.aggregates.begin(), sel_.aggregates.end(), AggTakesSummaries);
-    CollectBounds(sel_.filter, &skip_unless_);
+    CollectScanBounds(sel_.filter, &skip_unless_);
 
     n_ = plan_.size();
     fail_at_ = n_;

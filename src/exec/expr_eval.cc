@@ -212,4 +212,32 @@ Result<Value> EvalExpr(const BoundExpr& e, const RowBatch* batch, size_t row,
   return Value();
 }
 
+void CollectScanBounds(const BoundCond& c, std::vector<storage::ColumnBound>* out) {
+  using Op = storage::ColumnBound::Op;
+  storage::ColumnBound b;
+  b.column = c.column;
+  switch (c.kind) {
+    case BoundCond::Kind::kAnd:
+      for (const BoundCond& child : c.children) CollectScanBounds(child, out);
+      return;
+    case BoundCond::Kind::kIsNull: b.op = Op::kIsNull; break;
+    case BoundCond::Kind::kIsNotNull: b.op = Op::kIsNotNull; break;
+    case BoundCond::Kind::kCompare:
+      if (c.value.is_null()) return;
+      b.value = c.value;
+      switch (c.op) {
+        case sql::CompareOp::kEq: b.op = Op::kEq; break;
+        case sql::CompareOp::kNe: b.op = Op::kNe; break;
+        case sql::CompareOp::kLt: b.op = Op::kLt; break;
+        case sql::CompareOp::kLe: b.op = Op::kLe; break;
+        case sql::CompareOp::kGt: b.op = Op::kGt; break;
+        case sql::CompareOp::kGe: b.op = Op::kGe; break;
+      }
+      break;
+    default:
+      return;
+  }
+  if (b.column >= 0) out->push_back(std::move(b));
+}
+
 }  // namespace quanta::exec

@@ -13,11 +13,17 @@
 #include "common/status.h"
 #include "exec/bound.h"
 #include "storage/batch.h"
+#include "storage/store.h"
 
 namespace quanta::exec {
 
 // Sets sel to the indexes of the rows of `batch` for which `cond` is true.
 void SelectRows(const BoundCond& cond, const storage::RowBatch& batch, std::vector<uint32_t>* sel);
+
+// Appends the conditions of `cond`'s top-level AND chain that a scan may check against a sealed
+// chunk's statistics (storage::ScanOptions::skip_unless): a column compared with a constant,
+// and IS [NOT] NULL. Every row for which `cond` is true meets them all.
+void CollectScanBounds(const BoundCond& cond, std::vector<storage::ColumnBound>* out);
 
 // Evaluates `e` for row `row` of `batch`. `aggs` supplies finalized aggregate values (may be
 // null when `e` has no aggregates). `key_row`, when set, supplies column values instead of the

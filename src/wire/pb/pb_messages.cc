@@ -829,7 +829,11 @@ size_t CountFields(std::string_view in, uint32_t number) {
   return n;
 }
 
-Status ScanTsPutReqShallow(std::string_view in, std::string* table, size_t* rows) {
+namespace {
+
+// The top level of a TsPutReq (table, columns, rows as length-delimited fields) and, with
+// `cells`, every cell of every row.
+Status ScanPut(std::string_view in, bool cells, std::string* table, size_t* rows) {
   table->clear();
   *rows = 0;
   bool has_table = false;
@@ -841,7 +845,8 @@ Status ScanTsPutReqShallow(std::string_view in, std::string* table, size_t* rows
         std::string_view body;
         RETURN_IF_ERROR(f.AsBytes(&body));
         ++*rows;
-        return Status::OK();
+        if (!cells) return Status::OK();
+        return ForEachTsCell(body, [](const TsCellView&) { return Status::OK(); });
       }
       default: return Status::OK();
     }
@@ -850,25 +855,14 @@ Status ScanTsPutReqShallow(std::string_view in, std::string* table, size_t* rows
   return Status::OK();
 }
 
+}  // namespace
+
+Status ScanTsPutReqShallow(std::string_view in, std::string* table, size_t* rows) {
+  return ScanPut(in, /*cells=*/false, table, rows);
+}
+
 Status ScanTsPutReq(std::string_view in, std::string* table, size_t* rows) {
-  table->clear();
-  *rows = 0;
-  bool has_table = false;
-  RETURN_IF_ERROR(ForEachField(in, [&](const ProtoField& f) -> Status {
-    switch (f.number) {
-      case 1: has_table = true; return ReadString(f, table);
-      case 2: return DecodeColumnField(f, nullptr);
-      case 3: {
-        std::string_view body;
-        RETURN_IF_ERROR(f.AsBytes(&body));
-        ++*rows;
-        return ForEachTsCell(body, [](const TsCellView&) { return Status::OK(); });
-      }
-      default: return Status::OK();
-    }
-  }));
-  if (!has_table) return Missing("TsPutReq", "table");
-  return Status::OK();
+  return ScanPut(in, /*cells=*/true, table, rows);
 }
 
 Status ForEachTsPutRow(std::string_view in,

@@ -517,6 +517,17 @@ TEST_F(StoreTest, CompactLeavesOneSortedRun) {
 // one memtable, its flush leaves a file of tombstones alone in L0, which no compaction would
 // pick and every scan would step over: once writes pause, the file is merged down and the
 // tombstones go.
+// The backend's stats once its idle step has merged (up to 10 s on a busy machine).
+BackendStats WaitForIdleCompaction(Backend& backend) {
+  BackendStats st;
+  for (int i = 0; i < 100; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    st = backend.Stats();
+    if (st.idle_compactions > 0) break;
+  }
+  return st;
+}
+
 TEST(RocksDbBackendTest, AFileOfTombstonesIsMergedAwayOnceWritesPause) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("quanta_tombstones_" + std::to_string(::getpid()));
@@ -538,12 +549,7 @@ TEST(RocksDbBackendTest, AFileOfTombstonesIsMergedAwayOnceWritesPause) {
   ASSERT_TRUE((*backend)->Write(puts, false).ok());
   ASSERT_TRUE((*backend)->Write(deletes, false).ok());
   ASSERT_TRUE((*backend)->Write(kept, false).ok());
-  BackendStats st;
-  for (int i = 0; i < 100; ++i) {  // up to 10 s on a busy machine
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    st = (*backend)->Stats();
-    if (st.idle_compactions > 0) break;
-  }
+  const BackendStats st = WaitForIdleCompaction(**backend);
   EXPECT_EQ(st.idle_compactions, 1u);
   EXPECT_EQ(st.sorted_runs, 1u);
   // What is left is the one kept key, not 10,000 tombstones (about 200 KB).
@@ -578,12 +584,7 @@ TEST(RocksDbBackendTest, AFileOfTombstonesMovedToTheBottomLevelIsMergedToo) {
   ASSERT_TRUE((*backend)->Write(puts, false).ok());
   ASSERT_TRUE((*backend)->Write(deletes, false).ok());
   ASSERT_TRUE((*backend)->Flush().ok());
-  BackendStats st;
-  for (int i = 0; i < 100; ++i) {  // up to 10 s on a busy machine
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    st = (*backend)->Stats();
-    if (st.idle_compactions > 0) break;
-  }
+  const BackendStats st = WaitForIdleCompaction(**backend);
   EXPECT_EQ(st.idle_compactions, 1u);
   EXPECT_EQ(st.sorted_runs, 1u);
   // The chunk-like value (compressible to almost nothing) and no 10,000 tombstones.
